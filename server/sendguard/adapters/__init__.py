@@ -1,0 +1,1 @@
+"""The edges: storage, identity, Microsoft Graph, caches."""

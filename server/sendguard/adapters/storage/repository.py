@@ -1,0 +1,302 @@
+"""Reading and writing tenants, policy versions and decisions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+
+from sendguard.adapters.storage.tables import (
+    decision_attachments,
+    decision_findings,
+    decisions,
+    policy_versions,
+    tenants,
+)
+
+
+class VersionConflict(Exception):
+    """Someone saved a newer version since the caller read theirs."""
+
+    def __init__(self, latest: int):
+        super().__init__(f"the policy is now at version {latest}")
+        self.latest = latest
+
+
+class UnknownVersion(LookupError):
+    pass
+
+
+@dataclass(frozen=True)
+class PolicyRecord:
+    tenant_id: str
+    version: int
+    document: dict[str, Any]
+    author: str
+    comment: str
+    created_at: datetime
+    published: bool = False
+
+
+@dataclass(frozen=True)
+class DecisionRecord:
+    id: str
+    tenant_id: str
+    user_hash: str
+    created_at: datetime
+    action: str
+    would_action: str | None
+    mode: str
+    score: int
+    policy_version: int
+    counts: dict[str, Any]
+    findings: tuple[tuple[str, str, str | None], ...]  # (rule, action, would_action)
+    attachments: tuple[tuple[str, bool, int], ...]  # (file type, scanned, data subjects)
+    override_of: str | None = None
+    justification: str | None = None
+    client_platform: str = ""
+    elapsed_ms: int = 0
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+@dataclass
+class Storage:
+    engine: Engine
+    clock: Any = field(default=utcnow)
+
+    # -- policies -----------------------------------------------------------
+
+    def published_policy(self, tenant_id: str) -> PolicyRecord | None:
+        query = (
+            sa.select(policy_versions)
+            .join(tenants, tenants.c.id == policy_versions.c.tenant_id)
+            .where(tenants.c.id == tenant_id, policy_versions.c.version == tenants.c.published_version)
+        )
+        with self.engine.connect() as connection:
+            row = connection.execute(query).mappings().first()
+        return _policy_record(row, published=True) if row else None
+
+    def policy_version(self, tenant_id: str, version: int) -> PolicyRecord:
+        query = sa.select(policy_versions).where(
+            policy_versions.c.tenant_id == tenant_id, policy_versions.c.version == version
+        )
+        with self.engine.connect() as connection:
+            row = connection.execute(query).mappings().first()
+            published = self._published_version(connection, tenant_id)
+        if row is None:
+            raise UnknownVersion(version)
+        return _policy_record(row, published=version == published)
+
+    def policy_versions(self, tenant_id: str) -> list[PolicyRecord]:
+        query = (
+            sa.select(policy_versions)
+            .where(policy_versions.c.tenant_id == tenant_id)
+            .order_by(policy_versions.c.version.desc())
+        )
+        with self.engine.connect() as connection:
+            rows = connection.execute(query).mappings().all()
+            published = self._published_version(connection, tenant_id)
+        return [_policy_record(row, published=row["version"] == published) for row in rows]
+
+    def latest_version(self, tenant_id: str) -> int:
+        with self.engine.connect() as connection:
+            return self._latest_version(connection, tenant_id)
+
+    def save_policy(
+        self,
+        tenant_id: str,
+        document: dict[str, Any],
+        *,
+        author: str,
+        comment: str = "",
+        publish: bool,
+        expected_version: int | None = None,
+    ) -> PolicyRecord:
+        """Store ``document`` as the next version; raise VersionConflict if ``expected_version`` is stale."""
+        now = self.clock()
+        self._ensure_tenant(tenant_id, now)
+        try:
+            with self.engine.begin() as connection:
+                self._lock_tenant(connection, tenant_id)
+                latest = self._latest_version(connection, tenant_id)
+                if expected_version is not None and expected_version != latest:
+                    raise VersionConflict(latest)
+                version = latest + 1
+                connection.execute(
+                    policy_versions.insert().values(
+                        tenant_id=tenant_id,
+                        version=version,
+                        document=document,
+                        author=author[:320],
+                        comment=comment[:500],
+                        created_at=now,
+                    )
+                )
+                if publish:
+                    connection.execute(
+                        tenants.update().where(tenants.c.id == tenant_id).values(published_version=version)
+                    )
+        except IntegrityError:
+            raise VersionConflict(self.latest_version(tenant_id)) from None
+        return PolicyRecord(tenant_id, version, document, author, comment, now, published=publish)
+
+    def publish(self, tenant_id: str, version: int) -> None:
+        with self.engine.begin() as connection:
+            self._lock_tenant(connection, tenant_id)
+            exists = connection.execute(
+                sa.select(policy_versions.c.id).where(
+                    policy_versions.c.tenant_id == tenant_id, policy_versions.c.version == version
+                )
+            ).first()
+            if exists is None:
+                raise UnknownVersion(version)
+            connection.execute(
+                tenants.update().where(tenants.c.id == tenant_id).values(published_version=version)
+            )
+
+    def _ensure_tenant(self, tenant_id: str, now: datetime) -> None:
+        with self.engine.connect() as connection:
+            if connection.execute(sa.select(tenants.c.id).where(tenants.c.id == tenant_id)).first():
+                return
+        try:
+            with self.engine.begin() as connection:
+                connection.execute(tenants.insert().values(id=tenant_id, created_at=now))
+        except IntegrityError:
+            pass  # created meanwhile by another request
+
+    @staticmethod
+    def _lock_tenant(connection, tenant_id: str) -> None:
+        connection.execute(sa.select(tenants.c.id).where(tenants.c.id == tenant_id).with_for_update())
+
+    @staticmethod
+    def _latest_version(connection, tenant_id: str) -> int:
+        query = sa.select(sa.func.max(policy_versions.c.version)).where(
+            policy_versions.c.tenant_id == tenant_id
+        )
+        return connection.execute(query).scalar() or 0
+
+    @staticmethod
+    def _published_version(connection, tenant_id: str) -> int | None:
+        return connection.execute(
+            sa.select(tenants.c.published_version).where(tenants.c.id == tenant_id)
+        ).scalar()
+
+    # -- decisions ----------------------------------------------------------
+
+    def record_decision(self, record: DecisionRecord) -> None:
+        with self.engine.begin() as connection:
+            connection.execute(
+                decisions.insert().values(
+                    id=record.id,
+                    tenant_id=record.tenant_id,
+                    user_hash=record.user_hash,
+                    created_at=record.created_at,
+                    action=record.action,
+                    would_action=record.would_action,
+                    mode=record.mode,
+                    score=record.score,
+                    policy_version=record.policy_version,
+                    counts=record.counts,
+                    override_of=record.override_of,
+                    justification=record.justification,
+                    client_platform=record.client_platform,
+                    elapsed_ms=record.elapsed_ms,
+                )
+            )
+            if record.findings:
+                connection.execute(
+                    decision_findings.insert(),
+                    [
+                        dict(
+                            decision_id=record.id,
+                            tenant_id=record.tenant_id,
+                            created_at=record.created_at,
+                            rule=rule,
+                            action=action,
+                            would_action=would,
+                        )
+                        for rule, action, would in record.findings
+                    ],
+                )
+            if record.attachments:
+                connection.execute(
+                    decision_attachments.insert(),
+                    [
+                        dict(
+                            decision_id=record.id,
+                            tenant_id=record.tenant_id,
+                            created_at=record.created_at,
+                            file_type=file_type,
+                            scanned=scanned,
+                            data_subjects=subjects,
+                        )
+                        for file_type, scanned, subjects in record.attachments
+                    ],
+                )
+
+    def decision(self, tenant_id: str, decision_id: str) -> dict[str, Any] | None:
+        query = sa.select(decisions).where(decisions.c.tenant_id == tenant_id, decisions.c.id == decision_id)
+        with self.engine.connect() as connection:
+            row = connection.execute(query).mappings().first()
+            if row is None:
+                return None
+            rules = self._rules_of(connection, [decision_id])
+        return _decision_dict(row, rules.get(decision_id, []))
+
+    def _rules_of(self, connection, ids: list[str]) -> dict[str, list[dict[str, Any]]]:
+        found: dict[str, list[dict[str, Any]]] = {i: [] for i in ids}
+        if not ids:
+            return found
+        query = (
+            sa.select(decision_findings)
+            .where(decision_findings.c.decision_id.in_(ids))
+            .order_by(decision_findings.c.id)
+        )
+        for row in connection.execute(query).mappings():
+            found[row["decision_id"]].append(
+                {"rule": row["rule"], "action": row["action"], "would_action": row["would_action"]}
+            )
+        return found
+
+
+def _policy_record(row, *, published: bool) -> PolicyRecord:
+    return PolicyRecord(
+        tenant_id=row["tenant_id"],
+        version=row["version"],
+        document=row["document"],
+        author=row["author"],
+        comment=row["comment"],
+        created_at=_aware(row["created_at"]),
+        published=published,
+    )
+
+
+def _decision_dict(row, findings: list[dict[str, Any]]) -> dict[str, Any]:
+    return {
+        "decision_id": row["id"],
+        "created_at": _aware(row["created_at"]).isoformat(),
+        "user": row["user_hash"],
+        "action": row["action"],
+        "would_action": row["would_action"],
+        "mode": row["mode"],
+        "score": row["score"],
+        "policy_version": row["policy_version"],
+        "findings": findings,
+        "counts": row["counts"],
+        "override_of": row["override_of"],
+        "justification": row["justification"],
+        "client_platform": row["client_platform"],
+        "elapsed_ms": row["elapsed_ms"],
+    }
+
+
+def _aware(moment: datetime) -> datetime:
+    """SQLite returns naive datetimes; every time we store is UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)

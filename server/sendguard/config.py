@@ -1,0 +1,100 @@
+"""Settings from the environment (all optional; see docs/configuration.md)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+
+import platformdirs
+
+
+class ConfigError(ValueError):
+    """A setting has a value we cannot use; the message names it."""
+
+
+def _default_data_dir() -> Path:
+    return Path(platformdirs.user_data_dir("sendguard", appauthor=False))
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path = field(default_factory=_default_data_dir)
+    database_url: str | None = None  # default: SQLite in data_dir
+    redis_url: str | None = None
+    identity: str = "dev"  # "dev" or "entra"
+    client_id: str | None = None
+    client_secret: str | None = None
+    client_certificate_path: str | None = None
+    client_certificate_thumbprint: str | None = None
+    api_audience: str | None = None  # default api://<client_id>
+    allowed_tenants: tuple[str, ...] = ()  # empty with entra: any tenant (multi-tenant)
+    authority_host: str = "https://login.microsoftonline.com"
+    graph_base_url: str = "https://graph.microsoft.com/v1.0"
+    graph_mode: str = "delegated"  # "delegated" (on-behalf-of) or "application"
+    ca_bundle: str | None = None
+    fail_mode: str = "open"
+    time_budget_ms: int = 4000
+    max_request_bytes: int = 50 * 1024 * 1024
+    max_attachment_bytes: int = 35 * 1024 * 1024
+    spacy_model: str | None = None  # path of an optional spaCy NER model
+    user_hash_key: str | None = None  # default: a key generated in data_dir
+    log_level: str = "INFO"
+
+    @property
+    def sqlalchemy_url(self) -> str:
+        if self.database_url:
+            return _sqlalchemy_url(self.database_url)
+        return f"sqlite:///{self.data_dir / 'sendguard.db'}"
+
+    def with_changes(self, **changes) -> "Settings":
+        return replace(self, **changes)
+
+    @classmethod
+    def from_env(cls, environ=None) -> "Settings":
+        env = os.environ if environ is None else environ
+        values: dict = {}
+        for f in fields(cls):
+            raw = env.get(f"SENDGUARD_{f.name.upper()}")
+            if raw is None or raw == "":
+                continue
+            values[f.name] = _convert(f.name, raw)
+        settings = cls(**values)
+        settings.validate()
+        return settings
+
+    def validate(self) -> None:
+        if self.identity not in ("dev", "entra"):
+            raise ConfigError("SENDGUARD_IDENTITY must be 'dev' or 'entra'")
+        if self.fail_mode not in ("open", "closed"):
+            raise ConfigError("SENDGUARD_FAIL_MODE must be 'open' or 'closed'")
+        if self.graph_mode not in ("delegated", "application"):
+            raise ConfigError("SENDGUARD_GRAPH_MODE must be 'delegated' or 'application'")
+        if not 100 <= self.time_budget_ms <= 300_000:
+            raise ConfigError("SENDGUARD_TIME_BUDGET_MS must be between 100 and 300000")
+        if self.identity == "entra" and not self.client_id:
+            raise ConfigError("SENDGUARD_IDENTITY=entra needs SENDGUARD_CLIENT_ID")
+
+
+_INTS = {"time_budget_ms", "max_request_bytes", "max_attachment_bytes"}
+
+
+def _convert(name: str, raw: str):
+    if name == "data_dir":
+        return Path(raw).expanduser()
+    if name == "allowed_tenants":
+        return tuple(t.strip().lower() for t in raw.split(",") if t.strip())
+    if name in _INTS:
+        try:
+            return int(raw)
+        except ValueError:
+            raise ConfigError(f"SENDGUARD_{name.upper()} must be a whole number, not '{raw}'") from None
+    return raw.strip()
+
+
+def _sqlalchemy_url(url: str) -> str:
+    """Accept plain postgresql:// URLs and use the psycopg 3 driver for them."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url

@@ -1,0 +1,1 @@
+"""Reading attachments and bodies into content signals (see README.md)."""

@@ -1,0 +1,28 @@
+"""E-mail addresses: Presidio's pattern, validated offline against the bundled public suffix list."""
+
+import re
+
+from presidio_analyzer.predefined_recognizers import EmailRecognizer
+
+from sendguard.detection.recognizers.base import CellPatternRecognizer
+from sendguard.signals.domains import split_domain
+
+_CELL = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@(?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,63}")
+
+
+class EmailAddressRecognizer(CellPatternRecognizer, EmailRecognizer):
+    ENTITY = "EMAIL_ADDRESS"
+    HEADER_HINTS = (r"e-?mail", r"\bemail\b")
+
+    def __init__(self):
+        EmailRecognizer.__init__(self)
+
+    def validate_result(self, pattern_text: str) -> bool:
+        # Presidio's own check calls tldextract, which may fetch the suffix list over the network.
+        domain = pattern_text.rpartition("@")[2].lower().rstrip(".")
+        name, suffix = split_domain(domain)
+        return bool(name and suffix)
+
+    def matches_value(self, value: str, strict: bool = False) -> bool:
+        text = value.strip()
+        return len(text) <= 254 and bool(_CELL.fullmatch(text)) and self.validate_result(text)

@@ -1,0 +1,1 @@
+"""The pure core of SendGuard: no IO here (see README.md)."""

@@ -1,0 +1,78 @@
+"""What a draft is, independent of where it came from (.eml, .msg, JSON, Graph)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class RecipientField(StrEnum):
+    TO = "to"
+    CC = "cc"
+    BCC = "bcc"
+
+    @property
+    def visible(self) -> bool:
+        """To and CC recipients see each other; BCC recipients see nobody."""
+        return self is not RecipientField.BCC
+
+
+@dataclass(frozen=True)
+class Address:
+    address: str
+    name: str = ""
+
+    @property
+    def domain(self) -> str:
+        return self.address.rpartition("@")[2].strip().lower().rstrip(".")
+
+
+@dataclass(frozen=True)
+class Recipient:
+    address: Address
+    field: RecipientField
+
+
+@dataclass(frozen=True)
+class Body:
+    content: str = ""
+    type: str = "text"  # "text" or "html"
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """One attachment. ``content`` is None when the bytes live elsewhere (Graph)."""
+
+    name: str
+    content_type: str = "application/octet-stream"
+    size: int = 0
+    content: bytes | None = None
+    id: str | None = None
+    kind: str = "file"  # "file", "item" (an attached e-mail) or "reference" (a link)
+
+
+@dataclass(frozen=True)
+class Override:
+    decision_id: str
+    justification: str
+
+
+@dataclass(frozen=True)
+class Draft:
+    sender: Address | None = None
+    to: tuple[Address, ...] = ()
+    cc: tuple[Address, ...] = ()
+    bcc: tuple[Address, ...] = ()
+    subject: str = ""
+    body: Body = field(default_factory=Body)
+    attachments: tuple[Attachment, ...] = ()
+    item_id: str | None = None
+    override: Override | None = None
+
+    @property
+    def recipients(self) -> tuple[Recipient, ...]:
+        return (
+            tuple(Recipient(a, RecipientField.TO) for a in self.to)
+            + tuple(Recipient(a, RecipientField.CC) for a in self.cc)
+            + tuple(Recipient(a, RecipientField.BCC) for a in self.bcc)
+        )

@@ -1,0 +1,89 @@
+"""RFC 5322 messages (.eml) -> Draft."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import email.utils
+from email.message import EmailMessage
+
+from sendguard.domain.draft import Address, Attachment, Body, Draft
+from sendguard.drafts.errors import UnreadableDraft
+
+_HEADERS_OF_A_MESSAGE = ("from", "to", "cc", "bcc", "subject", "date", "message-id")
+
+
+def parse_eml(data: bytes) -> Draft:
+    message = email.message_from_bytes(data, policy=email.policy.default)
+    if not any(message.get(h) is not None for h in _HEADERS_OF_A_MESSAGE):
+        raise UnreadableDraft("not an e-mail message: no From, To, Subject or Date header")
+    return draft_from_message(message)
+
+
+def draft_from_message(message: EmailMessage) -> Draft:
+    senders = addresses(message, "from")
+    return Draft(
+        sender=senders[0] if senders else None,
+        to=tuple(addresses(message, "to")),
+        cc=tuple(addresses(message, "cc")),
+        bcc=tuple(addresses(message, "bcc")),
+        subject=_header_text(message, "subject"),
+        body=body_of(message),
+        attachments=tuple(attachments_of(message)),
+    )
+
+
+def addresses(message: EmailMessage, header: str) -> list[Address]:
+    """Every address in every instance of a header, tolerating malformed ones."""
+    raw_values = [str(v) for v in message.get_all(header, [])]
+    found = []
+    for name, address in email.utils.getaddresses(raw_values):
+        if address:
+            found.append(Address(address=address.strip(), name=name.strip()))
+    return found
+
+
+def body_of(message: EmailMessage) -> Body:
+    part = message.get_body(preferencelist=("plain", "html"))
+    if part is None:
+        return Body()
+    subtype = part.get_content_subtype()
+    return Body(content=_text(part), type="html" if subtype == "html" else "text")
+
+
+def attachments_of(message: EmailMessage) -> list[Attachment]:
+    found = []
+    for index, part in enumerate(message.iter_attachments(), start=1):
+        content_type = part.get_content_type()
+        if content_type == "message/rfc822":
+            inner = part.get_payload(0) if part.is_multipart() else part.get_payload()
+            content = inner.as_bytes() if hasattr(inner, "as_bytes") else bytes(str(inner), "utf-8")
+            kind = "item"
+        else:
+            content = part.get_payload(decode=True) or b""
+            kind = "file"
+        name = part.get_filename() or f"attachment-{index}{_extension_for(content_type)}"
+        found.append(
+            Attachment(name=name, content_type=content_type, size=len(content), content=content, kind=kind)
+        )
+    return found
+
+
+def _header_text(message: EmailMessage, header: str) -> str:
+    try:
+        value = message.get(header)
+    except Exception:  # a header the parser cannot decode: keep the raw text
+        return str(message.get_all(header, [""])[0])
+    return str(value or "")
+
+
+def _text(part: EmailMessage) -> str:
+    try:
+        return part.get_content()
+    except (LookupError, UnicodeError, AssertionError):
+        payload = part.get_payload(decode=True) or b""
+        return payload.decode("utf-8", errors="replace")
+
+
+def _extension_for(content_type: str) -> str:
+    return {"message/rfc822": ".eml", "text/plain": ".txt", "text/html": ".html"}.get(content_type, "")

@@ -1,0 +1,60 @@
+"""`sendguard serve`: the Flask app under gunicorn, loaded once before the workers fork."""
+
+from __future__ import annotations
+
+import os
+
+from gunicorn.app.base import BaseApplication
+
+from sendguard.config import Settings
+
+DEFAULT_WORKERS = 2
+THREADS_PER_WORKER = 4
+
+
+class SendGuardApplication(BaseApplication):
+    def __init__(self, settings: Settings, options: dict):
+        self.settings = settings
+        self.options = options
+        super().__init__()
+
+    def load_config(self):
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self):
+        from sendguard.entrypoints.http.app import create_app
+
+        return create_app(self.settings)
+
+
+def _post_fork(server, worker):
+    """Each worker opens its own database connections (never share a socket across a fork)."""
+    app = server.app.callable
+    if app is not None:
+        app.extensions["sendguard"].storage.engine.dispose(close=False)
+
+
+def options(host: str, port: int, workers: int | None) -> dict:
+    bind = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+    return {
+        "bind": bind,
+        "workers": workers or int(os.environ.get("SENDGUARD_WORKERS", DEFAULT_WORKERS)),
+        "worker_class": "gthread",
+        "threads": THREADS_PER_WORKER,
+        "timeout": 60,
+        "graceful_timeout": 20,
+        "keepalive": 5,
+        "preload_app": True,  # Presidio and the models load once, shared copy-on-write
+        "post_fork": _post_fork,
+        "accesslog": None,
+        "errorlog": "-",
+        "loglevel": "info",
+        "proc_name": "sendguard",
+        "limit_request_line": 8190,
+    }
+
+
+def serve(settings: Settings, *, host: str, port: int, workers: int | None) -> int:
+    SendGuardApplication(settings, options(host, port, workers)).run()
+    return 0

@@ -1,0 +1,26 @@
+"""The application factory."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask
+
+from sendguard.bootstrap import Container, bootstrap
+from sendguard.config import Settings
+from sendguard.entrypoints.http import admin_api, api, health
+from sendguard.entrypoints.http.errors import register_error_handlers
+
+
+def create_app(settings: Settings | None = None, container: Container | None = None) -> Flask:
+    app = Flask("sendguard")
+    if container is None:
+        container = bootstrap(settings or Settings.from_env())
+    app.extensions["sendguard"] = container
+    app.config["MAX_CONTENT_LENGTH"] = container.settings.max_request_bytes
+    app.json.sort_keys = False
+    logging.basicConfig(level=container.settings.log_level)
+    register_error_handlers(app)
+    for blueprint in (health.bp, api.bp, admin_api.bp):
+        app.register_blueprint(blueprint)
+    return app

@@ -1,0 +1,49 @@
+"""Bearer tokens on every API request; the admin role for admin endpoints."""
+
+from __future__ import annotations
+
+import functools
+
+from flask import current_app, g, request
+
+from sendguard.adapters.identity.tokens import InvalidToken
+from sendguard.entrypoints.http.errors import ApiError
+
+
+def container():
+    return current_app.extensions["sendguard"]
+
+
+def bearer_token() -> str:
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise ApiError(401, "send a bearer token in the Authorization header", code="missing_token")
+    return token.strip()
+
+
+def authenticate():
+    try:
+        return container().validator.validate(bearer_token())
+    except InvalidToken as error:
+        raise ApiError(401, f"the token was rejected: {error}", code="invalid_token") from None
+
+
+def require_caller(view):
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        g.caller = authenticate()
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+def require_admin(view):
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        g.caller = authenticate()
+        if not g.caller.is_admin:
+            raise ApiError(403, "this needs the SendGuard.Admin role", code="forbidden")
+        return view(*args, **kwargs)
+
+    return wrapper

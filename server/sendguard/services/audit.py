@@ -1,0 +1,91 @@
+"""Decisions as the audit store keeps them: counts, types and rule ids, never personal data."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import re
+import secrets
+from collections import Counter
+from pathlib import Path
+
+from sendguard.adapters.storage.repository import DecisionRecord, utcnow
+from sendguard.domain.verdict import Verdict, recipients_json
+
+_EXTENSION = re.compile(r"^[a-z0-9]{1,10}$")
+
+
+def user_hash(key: bytes, tenant_id: str, user_id: str) -> str:
+    """A stable pseudonym for a user: per-deployment secret key, so it cannot be reversed by guessing."""
+    return hmac.new(key, f"{tenant_id}:{user_id}".encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def load_user_hash_key(configured: str | None, data_dir: Path) -> bytes:
+    """The configured key (shared by every instance), else one kept in the data directory."""
+    if configured:
+        return configured.encode()
+    path = Path(data_dir) / "user-hash.key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_suffix(f".{os.getpid()}.tmp")
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32))
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            pass
+        finally:
+            temporary.unlink()
+    return path.read_text().strip().encode()
+
+
+def decision_record(
+    verdict: Verdict,
+    *,
+    tenant_id: str,
+    user: str,
+    override_of: str | None = None,
+    justification: str | None = None,
+    client_platform: str = "",
+    now=None,
+) -> DecisionRecord:
+    entities: Counter[str] = Counter()
+    special: Counter[str] = Counter()
+    for attachment in verdict.attachments:
+        entities.update(attachment.content.entities)
+        special.update(attachment.content.special_categories)
+    counts = {
+        "recipients": recipients_json(verdict.recipients),
+        "attachments": len(verdict.attachments),
+        "data_subjects": sum(a.content.data_subjects for a in verdict.attachments),
+        "hidden_data_subjects": sum(a.content.hidden_data_subjects for a in verdict.attachments),
+        "entities": dict(entities),
+        "special_categories": dict(special),
+    }
+    return DecisionRecord(
+        id=verdict.decision_id,
+        tenant_id=tenant_id,
+        user_hash=user,
+        created_at=now or utcnow(),
+        action=verdict.action,
+        would_action=verdict.would_action,
+        mode=verdict.mode,
+        score=verdict.score,
+        policy_version=verdict.policy_version,
+        counts=counts,
+        findings=tuple((f.rule, f.action, f.would_action) for f in verdict.findings),
+        attachments=tuple(
+            (file_type(a.name), a.scanned, a.content.data_subjects) for a in verdict.attachments
+        ),
+        override_of=override_of,
+        justification=justification,
+        client_platform=re.sub(r"[^A-Za-z0-9 ._-]", "", client_platform)[:64],
+        elapsed_ms=verdict.elapsed_ms,
+    )
+
+
+def file_type(name: str) -> str:
+    extension = name.rpartition(".")[2].lower() if "." in name else ""
+    return extension if _EXTENSION.match(extension) else "other"

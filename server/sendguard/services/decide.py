@@ -1,0 +1,52 @@
+"""The score request use case: the caller's tenant policy, the verdict, the override, the audit record."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from sendguard.adapters.storage.repository import Storage
+from sendguard.domain.draft import Draft
+from sendguard.domain.overrides import review_override
+from sendguard.domain.verdict import Verdict
+from sendguard.services.audit import decision_record, user_hash
+from sendguard.services.policies import PolicyService
+from sendguard.services.scoring import Scorer
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class DecisionService:
+    scorer: Scorer
+    policies: PolicyService
+    storage: Storage
+    user_hash_key: bytes
+
+    def decide(self, caller, draft: Draft, *, client_platform: str = "", record: bool = True) -> Verdict:
+        policy, version = self.policies.current(caller.tenant_id)
+        verdict = self.scorer.score(draft, policy, version, caller=caller, tenant_id=caller.tenant_id)
+        user = user_hash(self.user_hash_key, caller.tenant_id, caller.user_id)
+        override = draft.override
+        if override is not None:
+            earlier = self.storage.decision(caller.tenant_id, override.decision_id)
+            known = earlier is not None and earlier["user"] == user
+            verdict = review_override(verdict, policy, override.justification, decision_known=known)
+        if record:
+            self._record(verdict, caller.tenant_id, user, draft, client_platform)
+        return verdict
+
+    def _record(self, verdict: Verdict, tenant_id: str, user: str, draft: Draft, client_platform: str) -> None:
+        accepted = bool(verdict.override and verdict.override.get("accepted"))
+        record = decision_record(
+            verdict,
+            tenant_id=tenant_id,
+            user=user,
+            override_of=draft.override.decision_id if accepted else None,
+            justification=draft.override.justification.strip() if accepted else None,
+            client_platform=client_platform,
+        )
+        try:
+            self.storage.record_decision(record)
+        except Exception as error:  # the sender still gets the verdict; the gap is logged
+            log.error("audit write failed: %s", type(error).__name__)

@@ -1,0 +1,1 @@
+"""Gathering signals from a draft (see README.md): CPU only, no network."""
