@@ -139,9 +139,11 @@ def human_verdict(name: str, verdict) -> str:
     )
     for attachment in verdict.attachments:
         state = "scanned" if attachment.scanned else f"not fully scanned ({attachment.error or attachment.note})"
+        people = attachment.content.data_subjects
         lines.append(
-            f"  attachment {attachment.name}: {state}, {attachment.content.data_subjects} people"
-            + (", hidden content" if attachment.hidden_content else "")
+            f"  attachment {attachment.name}: {state}, personal data about {people} "
+            + ("person" if people == 1 else "people")
+            + (", some of it hidden" if attachment.hidden_content else "")
         )
     return "\n".join(lines)
 

@@ -22,11 +22,10 @@ from presidio_analyzer import AnalysisExplanation, LocalRecognizer, RecognizerRe
 from sendguard.detection.recognizers.base import CellRecognizerMixin
 
 _WORD = r"[A-Z][a-z'’]+(?:-[A-Z][a-z'’]+)?"
-_UPPER_WORD = r"[A-Z][A-Z'’]+(?:-[A-Z][A-Z'’]+)?"
 _TITLED = re.compile(rf"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Dame|Rev|Cllr)\.?\s+(?:{_WORD}\s+){{0,2}}{_WORD}\b")
-_PAIR = re.compile(rf"\b({_WORD})\s+(?:[A-Z]\.?\s+)?({_WORD})\b")
-_UPPER_PAIR = re.compile(rf"\b({_UPPER_WORD})\s+(?:[A-Z]\.?\s+)?({_UPPER_WORD})\b")
-_REVERSED = re.compile(rf"\b({_WORD}),\s+({_WORD})\b")
+_CAPITALISED = re.compile(r"\b(?:[A-Z][a-z'’]+(?:-[A-Z][a-z'’]+)?|[A-Z]{2,}(?:-[A-Z]{2,})?)\b")
+_GAP = re.compile(r"\s+(?:[A-Z]\.?\s+)?")  # "Sarah Jones", "Sarah J. Jones"
+_REVERSED_GAP = re.compile(r",\s*")  # "Jones, Sarah"
 _CELL = re.compile(r"[^\W\d_]+(?:['’.-]?[^\W\d_]+)*\.?(?:,?\s+[^\W\d_]+(?:['’.-]?[^\W\d_]+)*\.?){0,4}")
 
 ORGANISATION_WORDS = frozenset(
@@ -83,11 +82,20 @@ class PersonNameRecognizer(CellRecognizerMixin, LocalRecognizer):
             return []
         results = [self._result(m.start(), m.end(), 0.85, "title + name") for m in _TITLED.finditer(text)]
         given, family = given_names(), surnames()
-        for pattern, first, last in ((_PAIR, 1, 2), (_UPPER_PAIR, 1, 2), (_REVERSED, 2, 1)):
-            for match in pattern.finditer(text):
-                if match.group(first).lower() in given and match.group(last).lower() in family:
-                    if not _is_organisation(text[match.end() : match.end() + 30]):
-                        results.append(self._result(match.start(), match.end(), 0.7, "given name + surname"))
+        words = list(_CAPITALISED.finditer(text))
+        for left, right in zip(words, words[1:]):
+            if left.group().isupper() != right.group().isupper():
+                continue
+            gap = text[left.end() : right.start()]
+            first, last = left.group().lower(), right.group().lower()
+            if _GAP.fullmatch(gap) and first in given and last in family:
+                pass
+            elif _REVERSED_GAP.fullmatch(gap) and first in family and last in given:
+                pass
+            else:
+                continue
+            if not _is_organisation(text[right.end() : right.end() + 30]):
+                results.append(self._result(left.start(), right.end(), 0.7, "given name + surname"))
         return results
 
     def matches_value(self, value: str, strict: bool = False) -> bool:

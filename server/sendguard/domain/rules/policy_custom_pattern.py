@@ -1,7 +1,8 @@
 """policy.custom_pattern: a tenant-defined identifier appears (e.g. a case reference).
 
 The seed incident's spreadsheet carried case reference numbers no generic
-detector knows; the tenant describes its own formats in the policy.
+detector knows; the tenant describes its own formats in the policy. A file or
+body about one person, sent to that person, does not count.
 """
 
 from __future__ import annotations
@@ -21,17 +22,20 @@ def evaluate(signals, config: Config, policy):
     action = action_for_audience(config, signals.recipients)
     if action is None:
         return []
-    totals: Counter[str] = Counter(signals.body.custom_patterns)
+    totals: Counter[str] = Counter()
+    in_body = bool(signals.body.custom_patterns) and not _about_recipient(signals.body)
+    if in_body:
+        totals.update(signals.body.custom_patterns)
     attachments_with_hits = []
     for index, attachment in enumerate(signals.attachments):
-        if attachment.content.custom_patterns:
+        if attachment.content.custom_patterns and not _about_recipient(attachment.content):
             totals.update(attachment.content.custom_patterns)
             attachments_with_hits.append(index)
     minimum = {p.name: p.min_count for p in policy.custom_patterns}
     hits = {name: n for name, n in sorted(totals.items()) if n >= minimum.get(name, 1)}
     if not hits:
         return []
-    only_in_attachments = not signals.body.custom_patterns
+    only_in_attachments = not in_body
     names = ", ".join(f"{n:,} × {name}" for name, n in hits.items())
     return [
         finding(
@@ -44,3 +48,8 @@ def evaluate(signals, config: Config, policy):
             value=sum(hits.values()),
         )
     ]
+
+
+def _about_recipient(content) -> bool:
+    """A letter to one person quoting their own reference is how casework is done."""
+    return content.data_subjects == 1 and content.about_recipient

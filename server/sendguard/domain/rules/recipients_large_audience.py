@@ -17,7 +17,7 @@ RULE = "recipients.large_audience"
 class Config(RuleConfig):
     action: Action = "warn"
     min_recipients: int = Field(
-        default=100, ge=2, description="People reached, when any is outside, at which it fires"
+        default=500, ge=2, description="People reached, when any is outside, at which it fires"
     )
     internal_min_recipients: int = Field(
         default=2000, ge=2, description="People reached when all are internal"

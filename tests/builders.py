@@ -1,0 +1,72 @@
+"""Building drafts and JSON score requests in tests."""
+
+from __future__ import annotations
+
+import base64
+
+from sendguard.domain.draft import Address, Attachment, Body, Draft
+
+SENDER = "ils@northshire.gov.uk"
+WEBMAIL = ("gmail.com", "hotmail.co.uk", "yahoo.co.uk", "outlook.com", "btinternet.com")
+
+
+def people(count: int, domain: str | None = None, prefix: str = "person") -> list[Address]:
+    """``count`` addresses; without a domain they spread over consumer webmail domains."""
+    return [
+        Address(f"{prefix}.{i:04d}@{domain or WEBMAIL[i % len(WEBMAIL)]}", f"{prefix.title()} {i}")
+        for i in range(count)
+    ]
+
+
+def draft(
+    to=(),
+    cc=(),
+    bcc=(),
+    subject="Hello",
+    body="Please see below.",
+    body_type="text",
+    attachments=(),
+    sender=SENDER,
+) -> Draft:
+    return Draft(
+        sender=Address(sender, "Sender") if sender else None,
+        to=tuple(_addresses(to)),
+        cc=tuple(_addresses(cc)),
+        bcc=tuple(_addresses(bcc)),
+        subject=subject,
+        body=Body(content=body, type=body_type),
+        attachments=tuple(attachments),
+    )
+
+
+def attachment(name: str, content: bytes, content_type: str = "application/octet-stream") -> Attachment:
+    return Attachment(name=name, content_type=content_type, size=len(content), content=content)
+
+
+def _addresses(values):
+    return [Address(v) if isinstance(v, str) else v for v in values]
+
+
+def score_request(d: Draft) -> dict:
+    """The JSON of POST /api/v1/score for a draft."""
+
+    def addr(a: Address):
+        return {"address": a.address, "name": a.name}
+
+    return {
+        "from": addr(d.sender) if d.sender else None,
+        "to": [addr(a) for a in d.to],
+        "cc": [addr(a) for a in d.cc],
+        "bcc": [addr(a) for a in d.bcc],
+        "subject": d.subject,
+        "body": {"type": d.body.type, "content": d.body.content},
+        "attachments": [
+            {
+                "name": a.name,
+                "content_type": a.content_type,
+                "size": a.size,
+                "content_base64": base64.b64encode(a.content or b"").decode(),
+            }
+            for a in d.attachments
+        ],
+    }

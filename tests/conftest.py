@@ -1,0 +1,70 @@
+"""Shared fixtures: settings in a temporary data directory, the app, tokens, drafts."""
+
+from __future__ import annotations
+
+import os
+
+# Never let a library reach for the network during tests (see docs/detection.md).
+os.environ.setdefault("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", "")
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+import pytest
+
+from sendguard.bootstrap import bootstrap
+from sendguard.config import Settings
+from sendguard.detection.scanner import Scanner
+from sendguard.entrypoints.http.app import create_app
+
+
+@pytest.fixture(scope="session")
+def scanner() -> Scanner:
+    return Scanner()
+
+
+@pytest.fixture
+def data_dir(tmp_path):
+    path = tmp_path / "data"
+    path.mkdir()
+    return path
+
+
+@pytest.fixture
+def settings(data_dir) -> Settings:
+    return Settings(data_dir=data_dir)
+
+
+@pytest.fixture
+def container(settings, scanner):
+    return bootstrap(settings, scanner=scanner)
+
+
+@pytest.fixture
+def app(container):
+    app = create_app(container=container)
+    app.config["TESTING"] = True
+    return app
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def token(container):
+    """token(tenant="t1", user="alice@northshire.gov.uk", admin=False) -> a signed dev token."""
+
+    def issue(tenant="tenant-a", user="alice@northshire.gov.uk", admin=False, **kwargs):
+        return container.dev_identity.issue(tenant, user, admin=admin, **kwargs)
+
+    return issue
+
+
+@pytest.fixture
+def auth(token):
+    """auth(tenant=..., admin=...) -> request headers with a bearer token."""
+
+    def headers(**kwargs):
+        return {"Authorization": f"Bearer {token(**kwargs)}"}
+
+    return headers
