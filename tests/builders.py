@@ -70,3 +70,28 @@ def score_request(d: Draft) -> dict:
             for a in d.attachments
         ],
     }
+
+
+def evaluate_recipients(d: Draft, policy=None, group_sizes=None, decision_id="test-decision"):
+    """A verdict from the recipient and context signals only (no attachments scanned)."""
+    from sendguard.domain.evaluate import evaluate
+    from sendguard.domain.policy import Policy
+    from sendguard.domain.signals import Signals
+    from sendguard.signals.context import context_signals
+    from sendguard.signals.recipients import recipient_signals
+
+    policy = policy or Policy()
+    if policy.fail_mode is None:
+        policy = policy.model_copy(update={"fail_mode": "open"})
+    signals = Signals(
+        recipients=recipient_signals(d, policy, group_sizes),
+        context=context_signals([d.subject, d.body.content], policy.sensitive_terms),
+    )
+    return evaluate(signals, policy, decision_id=decision_id, policy_version=1)
+
+
+def finding(verdict, rule):
+    """The one finding of ``rule`` in a verdict, or None."""
+    found = [f for f in verdict.findings if f.rule == rule]
+    assert len(found) <= 1, f"{rule} fired {len(found)} times"
+    return found[0] if found else None

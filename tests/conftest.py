@@ -68,3 +68,11 @@ def auth(token):
         return {"Authorization": f"Bearer {token(**kwargs)}"}
 
     return headers
+
+
+@pytest.fixture(scope="session")
+def clients_xlsx() -> bytes:
+    """A 163-row client list like the seed incident's (name, phone, case reference)."""
+    from tests.files import client_list_xlsx
+
+    return client_list_xlsx(163)

@@ -109,7 +109,9 @@ class Policy(BaseModel):
     webmail_domains: list[Domain] = Field(
         default_factory=list, max_length=2000, description="Consumer mail domains beyond the built-in list"
     )
-    sensitive_terms: dict[str, list[str]] = Field(default_factory=lambda: {k: list(v) for k, v in DEFAULT_SENSITIVE_TERMS.items()})
+    sensitive_terms: dict[str, list[str]] = Field(
+        default_factory=lambda: {k: list(v) for k, v in DEFAULT_SENSITIVE_TERMS.items()}, validate_default=True
+    )
     special_categories: list[str] = Field(default_factory=lambda: list(SPECIAL_CATEGORIES))
     custom_patterns: list[CustomPattern] = Field(default_factory=list, max_length=50)
     overrides: Overrides = Field(default_factory=Overrides)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import email.utils
 import logging
 
 import extract_msg
@@ -59,10 +60,15 @@ def _draft(message) -> Draft:
 
 
 def _sender(message) -> Address | None:
-    import email.utils
-
     name, address = email.utils.parseaddr(message.sender or "")
-    return Address(address=address, name=name) if address else None
+    if "@" not in address:
+        # Outlook leaves the SMTP address out of the sender string when you are the sender.
+        for stream in ("__substg1.0_5D01", "__substg1.0_0C1F", "__substg1.0_0065"):
+            candidate = message.getStringStream(stream) or ""
+            if "@" in candidate:
+                address = candidate
+                break
+    return Address(address=address.strip(), name=name or "") if "@" in address else None
 
 
 def _attachments(message) -> list[Attachment]:

@@ -1,0 +1,62 @@
+"""GET/PUT /api/v1/admin/policy: admin role, own tenant only, field-level 422, versions and ETags."""
+
+from tests.builders import draft, people, score_request
+
+
+def test_non_admins_are_refused(client, auth):
+    response = client.get("/api/v1/admin/policy", headers=auth(admin=False))
+    assert response.status_code == 403
+    assert response.get_json()["error"] == "forbidden"
+
+
+def test_no_token_is_401(client):
+    assert client.get("/api/v1/admin/policy").status_code == 401
+
+
+def test_defaults_until_a_policy_is_saved(client, auth):
+    response = client.get("/api/v1/admin/policy", headers=auth(admin=True))
+    assert response.status_code == 200
+    assert response.headers["ETag"] == '"v0"'
+    body = response.get_json()
+    assert body["version"] == 0
+    assert "recipients.exposed" in body["policy"]["rules"]
+
+
+def test_put_replaces_and_is_enforced(client, auth):
+    policy = client.get("/api/v1/admin/policy", headers=auth(admin=True)).get_json()["policy"]
+    policy["rules"]["recipients.exposed"]["min_visible_external"] = 3
+    policy["rules"]["recipients.exposed"]["block_at"] = None
+    response = client.put("/api/v1/admin/policy", json=policy, headers=auth(admin=True))
+    assert response.status_code == 200
+    assert response.headers["ETag"] == '"v1"'
+    verdict = client.post("/api/v1/score", json=score_request(draft(to=people(4))), headers=auth()).get_json()
+    assert verdict["policy_version"] == 1
+    assert any(f["rule"] == "recipients.exposed" and f["action"] == "warn" for f in verdict["findings"])
+
+
+def test_invalid_policy_is_422_with_fields(client, auth):
+    response = client.put(
+        "/api/v1/admin/policy",
+        json={"internal_domains": ["not a domain"], "rules": {"recipients.exposed": {"action": "explode"}}},
+        headers=auth(admin=True),
+    )
+    assert response.status_code == 422
+    fields = {f["field"] for f in response.get_json()["fields"]}
+    assert fields == {"internal_domains.0", "rules.recipients.exposed.action"}
+
+
+def test_tenants_are_isolated(client, auth):
+    client.put("/api/v1/admin/policy", json={"internal_domains": ["a.example"]}, headers=auth(tenant="tenant-a", admin=True))
+    other = client.get("/api/v1/admin/policy", headers=auth(tenant="tenant-b", admin=True)).get_json()
+    assert other["version"] == 0
+    assert other["policy"]["internal_domains"] == []
+
+
+def test_if_match_prevents_lost_updates(client, auth):
+    admin = auth(admin=True)
+    first = client.put("/api/v1/admin/policy", json={}, headers={**admin, "If-Match": '"v0"'})
+    assert first.status_code == 200
+    stale = client.put("/api/v1/admin/policy", json={}, headers={**admin, "If-Match": '"v0"'})
+    assert stale.status_code == 409
+    assert stale.get_json()["latest_version"] == 1
+    assert client.put("/api/v1/admin/policy", json={}, headers={**admin, "If-Match": "garbage"}).status_code == 400

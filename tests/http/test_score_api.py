@@ -1,0 +1,60 @@
+"""POST /api/v1/score through the Flask test client."""
+
+import base64
+
+from tests.builders import attachment, draft, people, score_request
+
+
+def test_the_seed_incident_is_blocked(client, auth, clients_xlsx):
+    d = draft(to=people(157), attachments=[attachment("clients.xlsx", clients_xlsx)])
+    response = client.post("/api/v1/score", json=score_request(d), headers=auth())
+    assert response.status_code == 200
+    verdict = response.get_json()
+    assert verdict["action"] == "block"
+    rules = {f["rule"]: f for f in verdict["findings"]}
+    assert rules["recipients.exposed"]["evidence"]["visible_external"] == 157
+    assert rules["attachment.personal_data"]["evidence"]["data_subjects"] == 163
+    assert verdict["attachments"][0] == {
+        **verdict["attachments"][0],
+        "name": "clients.xlsx",
+        "scanned": True,
+        "data_subjects": 163,
+        "hidden_content": False,
+        "error": None,
+    }
+    assert verdict["recipients"]["visible_external"] == 157
+    assert verdict["policy_version"] == 0
+
+
+def test_an_internal_email_is_allowed(client, auth):
+    d = draft(to=people(30, domain="northshire.gov.uk"))
+    verdict = client.post("/api/v1/score", json=score_request(d), headers=auth()).get_json()
+    assert verdict["action"] == "allow"
+    assert verdict["findings"] == []
+    assert verdict["decision_id"]
+
+
+def test_each_decision_has_its_own_id(client, auth):
+    body = score_request(draft(to=["a@northshire.gov.uk"]))
+    ids = {client.post("/api/v1/score", json=body, headers=auth()).get_json()["decision_id"] for _ in range(3)}
+    assert len(ids) == 3
+
+
+def test_the_minimal_request_is_just_to(client, auth):
+    response = client.post("/api/v1/score", json={"to": [{"address": "a@northshire.gov.uk"}]}, headers=auth())
+    assert response.status_code == 200
+
+
+def test_inline_images_are_ignored(client, auth):
+    body = score_request(draft(to=["a@gmail.com"]))
+    body["attachments"] = [{"name": "logo.png", "is_inline": True, "content_base64": base64.b64encode(b"\x89PNG....").decode()}]
+    assert client.post("/api/v1/score", json=body, headers=auth()).get_json()["attachments"] == []
+
+
+def test_an_attachment_without_content_or_graph_is_reported_not_allowed_silently(client, auth):
+    body = score_request(draft(to=["a@gmail.com"]))
+    body["attachments"] = [{"id": "AAMk-attachment", "name": "clients.xlsx", "size": 1234}]
+    verdict = client.post("/api/v1/score", json=body, headers=auth()).get_json()
+    finding = next(f for f in verdict["findings"] if f["rule"] == "attachment.unscannable")
+    assert finding["evidence"]["reason"] == "not_fetched"
+    assert verdict["attachments"][0]["scanned"] is False
