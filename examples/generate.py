@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import io
 import random
+import re
+import zipfile
+from datetime import datetime
 from email.message import EmailMessage
 from email.utils import formataddr
 from pathlib import Path
@@ -22,6 +25,7 @@ GIVEN = ["Amelia", "Oliver", "Priya", "Mohammed", "Grace", "Liam", "Fatima", "Ch
          "Isla", "Rhys", "Zainab", "Tomasz", "Eilidh", "Arjun", "Chidi", "Ruby", "Harvey", "Aoife"]
 FAMILY = ["Okafor", "Patel", "Jones", "Nguyen", "Campbell", "Khan", "Evans", "Kowalski", "Murphy", "Shah",
           "Taylor", "Mensah", "Hughes", "Begum", "Fraser", "Wilson", "Adeyemi", "Walsh", "Singh", "Hall"]
+FIXED_TIME = datetime(2013, 7, 2, 10, 15, 0)
 WEBMAIL = ["gmail.com", "hotmail.co.uk", "yahoo.co.uk", "outlook.com", "btinternet.com", "icloud.com"]
 
 
@@ -35,6 +39,26 @@ def main() -> None:
     write("05-letter-to-one-client.eml", letter_to_client(clients[1]))
     write("06-clinic-reminder-cc.eml", clinic_cc(clients[:3]))
     write("07-foi-reply-hidden-sheet.eml", foi_hidden_sheet(rng))
+    write_json("clinic-reminder-request.json", clinic_request(clients[:3]))
+
+
+def clinic_request(patients) -> dict:
+    """The JSON an add-in sends for 06-clinic-reminder-cc.eml (POST /api/v1/score)."""
+    return {
+        "from": {"address": f"sexual.health@{COUNCIL}", "name": "Northshire Sexual Health"},
+        "to": [],
+        "cc": [{"address": p["email"], "name": p["name"]} for p in patients],
+        "bcc": [],
+        "subject": "Reminder: HIV clinic appointment on Monday",
+        "body": {"type": "text", "content": "This is a reminder of your appointment on Monday at 10am."},
+        "attachments": [],
+    }
+
+
+def write_json(name: str, document: dict) -> None:
+    import json
+
+    (HERE / name).write_text(json.dumps(document, indent=2) + "\n")
 
 
 def _person(rng: random.Random, i: int) -> dict:
@@ -67,9 +91,23 @@ def attach(msg: EmailMessage, name: str, data: bytes, maintype: str, subtype: st
 
 
 def workbook_bytes(workbook) -> bytes:
+    workbook.properties.created = workbook.properties.modified = FIXED_TIME
     buffer = io.BytesIO()
     workbook.save(buffer)
-    return buffer.getvalue()
+    return fixed_zip(buffer.getvalue())
+
+
+def fixed_zip(data: bytes) -> bytes:
+    """The same archive with every timestamp pinned, so regenerating changes nothing."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info)
+            if info.filename == "docProps/core.xml":  # openpyxl stamps "modified" with the time of saving
+                content = re.sub(rb"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", b"2013-07-02T10:15:00Z", content)
+            target.writestr(zipfile.ZipInfo(info.filename, date_time=FIXED_TIME.timetuple()[:6]), content)
+    return out.getvalue()
 
 
 def seed_incident(clients) -> EmailMessage:
@@ -145,9 +183,10 @@ def letter_docx(client, title: str) -> bytes:
         "to confirm the time of your review at the Civic Centre."
     )
     document.add_paragraph("Yours sincerely,\nIndependent Living Service")
+    document.core_properties.created = document.core_properties.modified = FIXED_TIME
     buffer = io.BytesIO()
     document.save(buffer)
-    return buffer.getvalue()
+    return fixed_zip(buffer.getvalue())
 
 
 def clinic_cc(patients) -> EmailMessage:
@@ -190,6 +229,8 @@ def foi_hidden_sheet(rng: random.Random) -> EmailMessage:
 
 
 def write(name: str, msg: EmailMessage) -> None:
+    if msg.is_multipart():
+        msg.set_boundary(f"sendguard-example-{name[:2]}")
     (HERE / name).write_bytes(msg.as_bytes())
 
 

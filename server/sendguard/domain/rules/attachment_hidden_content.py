@@ -1,7 +1,8 @@
 """attachment.hidden_content: personal data where the sender cannot see it.
 
-The 2017 FOI reply whose spreadsheet carried a hidden tab of 9,483 police
-staff; the pivot table whose cache still held 943 home owners. Hidden and very
+The PSNI's August 2023 FOI reply, whose spreadsheet carried a hidden tab of
+all 9,483 officers and staff; Islington Council's 2012 FOI replies, whose pivot
+tables still held the source rows of 2,375 housing applicants. Hidden and very
 hidden sheets, hidden rows and columns, pivot caches, comments and tracked
 changes all count.
 """
