@@ -44,7 +44,10 @@ def attachment(name: str, content: bytes, content_type: str = "application/octet
 
 
 def _addresses(values):
-    return [Address(v) if isinstance(v, str) else v for v in values]
+    """Strings may be "Name <address>"."""
+    from email.utils import parseaddr
+
+    return [Address(parseaddr(v)[1] or v, parseaddr(v)[0]) if isinstance(v, str) else v for v in values]
 
 
 def score_request(d: Draft) -> dict:

@@ -18,7 +18,7 @@ from sendguard.detection.extractors.html import html_parts
 from sendguard.detection.extractors.state import ScanState
 from sendguard.detection.limits import Deadline, DeadlineExceeded, Limits, Unscannable
 from sendguard.detection.model import Embedded, Failed, Table, Text
-from sendguard.detection.people import PeopleCounter, person_key
+from sendguard.detection.people import PeopleCounter, identifier, name_key
 from sendguard.detection.recognizers import load_recognizers
 from sendguard.detection.sniff import sniff
 from sendguard.detection.special import TermMatcher
@@ -61,9 +61,9 @@ def recipient_keys(draft: Draft) -> frozenset[int]:
     keys = set()
     for recipient in draft.recipients:
         if recipient.address.address:
-            keys.add(hash(recipient.address.address.strip().lower()))
+            keys.add(identifier("EMAIL_ADDRESS", recipient.address.address))
         if recipient.address.name:
-            keys.add(hash(person_key(recipient.address.name)))
+            keys.add(name_key(recipient.address.name))
     return frozenset(keys)
 
 

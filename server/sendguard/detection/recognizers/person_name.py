@@ -84,14 +84,13 @@ class PersonNameRecognizer(CellRecognizerMixin, LocalRecognizer):
         given, family = given_names(), surnames()
         words = list(_CAPITALISED.finditer(text))
         for left, right in zip(words, words[1:]):
-            if left.group().isupper() != right.group().isupper():
-                continue
             gap = text[left.end() : right.start()]
             first, last = left.group().lower(), right.group().lower()
-            if _GAP.fullmatch(gap) and first in given and last in family:
+            same_case = left.group().isupper() == right.group().isupper()
+            if same_case and _GAP.fullmatch(gap) and first in given and last in family:
                 pass
             elif _REVERSED_GAP.fullmatch(gap) and first in family and last in given:
-                pass
+                pass  # "Jones, Sarah" and "JONES, Sarah"
             else:
                 continue
             if not _is_organisation(text[right.end() : right.end() + 30]):
