@@ -206,16 +206,28 @@
     }
   };
 
-  let cachedToken = null;
+  let token = null; // one request at a time; a new one shortly before expiry
+
+  async function requestToken() {
+    const response = await fetch("/demo/token", { method: "POST" });
+    if (!response.ok) throw { code: 13001, message: "the demo could not sign you in" };
+    const body = await response.json();
+    return { value: body.token, until: Date.now() + (body.expires_in - 60) * 1000 };
+  }
+
   const OfficeRuntime = {
     auth: {
       async getAccessToken() {
-        if (cachedToken && cachedToken.until > Date.now()) return cachedToken.token;
-        const response = await fetch("/demo/token", { method: "POST" });
-        if (!response.ok) throw { code: 13001, message: "the demo could not sign you in" };
-        const body = await response.json();
-        cachedToken = { token: body.token, until: Date.now() + (body.expires_in - 60) * 1000 };
-        return body.token;
+        if (!token) token = requestToken();
+        try {
+          const current = await token;
+          if (current.until > Date.now()) return current.value;
+          token = null;
+        } catch (error) {
+          token = null;
+          throw error;
+        }
+        return OfficeRuntime.auth.getAccessToken();
       }
     }
   };
