@@ -543,7 +543,8 @@ var SendGuard = (function () {
     var context = {};
     var token = getToken(settings, Boolean(options.interactive));
     token.catch(function () {}); // handled where it is awaited; this only silences the early rejection
-    return readDraft(item)
+    // The deadline covers every step: getAttachmentContentAsync has been seen never to call back.
+    var work = readDraft(item)
       .then(function (draft) {
         context.draft = draft;
         context.fingerprint = fingerprint(draft);
@@ -572,6 +573,7 @@ var SendGuard = (function () {
         context.verdict = verdict;
         return context;
       });
+    return withinDeadline(work, deadline, "slow");
   }
 
   // -- what the sender sees ----------------------------------------------------------------

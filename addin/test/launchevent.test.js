@@ -307,3 +307,17 @@ test("monitor mode: an allow verdict with would_action never interrupts", () => 
     allowEvent: true,
   });
 });
+
+test("precheck: an attachment read that never calls back does not hang the event", async () => {
+  const office = makeOffice(SEED);
+  const fetch = fakeFetch(() => answer(200, BLOCK));
+  const { SendGuard } = load({ office, fetch, config: { attachments: "inline", precheckBudgetMs: 150 } });
+  global.Office.context.mailbox.item.getAttachmentContentAsync = () => {}; // office-js issue #5845
+
+  const started = Date.now();
+  await run(SendGuard.onMessageRecipientsChangedHandler);
+
+  assert.ok(Date.now() - started < 1500);
+  assert.equal(fetch.requests.length, 0);
+  assert.equal(office.state.session["sendguard.precheck"], undefined);
+});
