@@ -18,7 +18,8 @@ var SendGuard = (function () {
     precheck: "sendguard.precheck", // verdict of the latest background check, with its draft fingerprint
     last: "sendguard.last", // verdict of the latest Send, for the details pane
     override: "sendguard.override", // the sender's justification, sent with the next score request
-    failMode: "sendguard.failMode" // the tenant's fail mode, as last seen in a verdict
+    failMode: "sendguard.failMode", // the tenant's fail mode, as last seen in a verdict
+    warned: "sendguard.warned" // fingerprint of a draft already warned about (clients without Send Anyway)
   };
   var MAX_DIALOG_CHARS = 500; // Smart Alerts limit for errorMessage and errorMessageMarkdown
   var MAX_LABEL_CHARS = 20; // Smart Alerts limit for cancelLabel
@@ -625,9 +626,14 @@ var SendGuard = (function () {
     if (verdict.action !== "warn" && verdict.action !== "block") {
       return { allowEvent: true };
     }
+    var buttons = supports("Mailbox", "1.14");
     var outro = "Select Fix it to see each problem and fix it in one click.";
-    if (verdict.action === "warn") {
+    if (verdict.action === "warn" && buttons) {
       outro = "Select Fix it to fix it, or Send Anyway if it is right.";
+    } else if (verdict.action === "warn") {
+      outro = "Fix it, or press Send again to send it as it is.";
+    } else if (!buttons) {
+      outro = "Fix it, then send it again. The SendGuard button on the ribbon shows the details.";
     }
     var intro = INTRO[verdict.action];
     if (note) {
@@ -638,7 +644,7 @@ var SendGuard = (function () {
     if (supports("Mailbox", "1.15")) {
       options.errorMessageMarkdown = text.markdown;
     }
-    if (supports("Mailbox", "1.14")) {
+    if (buttons) {
       options.cancelLabel = clip("Fix it", MAX_LABEL_CHARS);
       options.commandId = PANE_COMMAND_ID;
       if (verdict.action === "warn") {
@@ -714,8 +720,8 @@ var SendGuard = (function () {
         }
         return undefined;
       }).then(function () {
-        complete(completionFor(result.verdict, ""));
-      });
+        return completionAfterWarning(item, result);
+      }).then(complete);
     });
     withinDeadline(work, deadline, "slow").catch(function (error) {
       return Promise.all([precheck, optional(readDraft(item).then(fingerprint), null)]).then(function (found) {
@@ -728,6 +734,24 @@ var SendGuard = (function () {
       });
     }).catch(function (error) {
       complete(failModeCompletion(error));
+    });
+  }
+
+  /**
+   * Without Send Anyway (before Mailbox 1.14) a warning would stop the message for good, so
+   * pressing Send again on the same draft sends it.
+   */
+  function completionAfterWarning(item, result) {
+    if (result.verdict.action !== "warn" || supports("Mailbox", "1.14")) {
+      return Promise.resolve(completionFor(result.verdict, ""));
+    }
+    return sessionGet(item, KEYS.warned).then(function (warned) {
+      if (warned === result.fingerprint) {
+        return { allowEvent: true };
+      }
+      return sessionSet(item, KEYS.warned, result.fingerprint).then(function () {
+        return completionFor(result.verdict, "");
+      });
     });
   }
 

@@ -111,13 +111,27 @@ test("block: no Send Anyway, and the dialog names the spreadsheet and the 157 re
   assert.match(completed.errorMessageMarkdown, /- 157 people.*\r/);
 });
 
-test("older Outlook (Mailbox 1.12): plain message only, no button options it would reject", async () => {
+test("older Outlook (Mailbox 1.12): plain message only; a warning goes when Send is pressed again", async () => {
   const office = makeOffice({ to: people(12) }, { mailbox: "1.12" });
   const { SendGuard } = load({ office, fetch: fakeFetch(() => answer(200, WARN)) });
 
-  const completed = await run(SendGuard.onMessageSendHandler);
+  const first = await run(SendGuard.onMessageSendHandler);
+  assert.deepEqual(Object.keys(first).sort(), ["allowEvent", "errorMessage"]);
+  assert.match(first.errorMessage, /press Send again/);
+  assert.deepEqual(await run(SendGuard.onMessageSendHandler), { allowEvent: true });
 
-  assert.deepEqual(Object.keys(completed).sort(), ["allowEvent", "errorMessage"]);
+  office.state.to = people(13);
+  assert.equal((await run(SendGuard.onMessageSendHandler)).allowEvent, false, "a changed draft is warned about again");
+});
+
+test("older Outlook: a block stays a block however often Send is pressed", async () => {
+  const office = makeOffice(SEED, { mailbox: "1.12" });
+  const { SendGuard } = load({ office, fetch: fakeFetch(() => answer(200, BLOCK)) });
+
+  await run(SendGuard.onMessageSendHandler);
+  const second = await run(SendGuard.onMessageSendHandler);
+  assert.equal(second.allowEvent, false);
+  assert.match(second.errorMessage, /send it again/);
 });
 
 test("timeout: the service does not answer within the budget; unknown fail mode lets mail go, honestly", async () => {
