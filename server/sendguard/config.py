@@ -40,6 +40,8 @@ class Settings:
     spacy_model: str | None = None  # path of an optional spaCy NER model
     user_hash_key: str | None = None  # default: a key generated in data_dir
     log_level: str = "INFO"
+    addin_dir: Path | None = None  # the add-in's files (default: addin/ beside server/ in a checkout)
+    addin_origins: tuple[str, ...] = ()  # origins besides the service's own that may call the API (CORS)
 
     @property
     def sqlalchemy_url(self) -> str:
@@ -82,8 +84,12 @@ _INTS = {"time_budget_ms", "max_request_bytes", "max_attachment_bytes"}
 def _convert(name: str, raw: str):
     if name == "data_dir":
         return Path(raw).expanduser()
+    if name == "addin_dir":
+        return Path(raw).expanduser()
     if name == "allowed_tenants":
         return tuple(t.strip().lower() for t in raw.split(",") if t.strip())
+    if name == "addin_origins":
+        return tuple(o.strip().rstrip("/") for o in raw.split(",") if o.strip())
     if name in _INTS:
         try:
             return int(raw)

@@ -1,0 +1,11 @@
+/*
+ * The details pane runs in a frame of /demo and shares the compose page's Office.js stand-in,
+ * as a real task pane shares Outlook's item. Handlers stay registered with the page, not the frame.
+ */
+(function () {
+  "use strict";
+  const office = Object.create(window.parent.Office);
+  office.actions = { associate() {} };
+  window.Office = office;
+  window.OfficeRuntime = window.parent.OfficeRuntime;
+})();
