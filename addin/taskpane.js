@@ -232,9 +232,17 @@
     }
   }
 
-  Office.onReady(() => {
+  function start() {
     $("recheck").addEventListener("click", check);
     $("override-submit").addEventListener("click", requestOverride);
     load().catch((error) => show("status", `SendGuard could not read this e-mail (${error.message}).`));
+  }
+
+  Office.onReady(() => {
+    if (document.readyState === "loading") {
+      document.addEventListener("DOMContentLoaded", start);
+    } else {
+      start();
+    }
   });
 })();

@@ -50,32 +50,41 @@ def sheet_10k(rows: int = 10_000) -> tuple[bytes, list[list[str]]]:
     return buffer.getvalue(), table
 
 
-PROSE = (
-    "The partnership board reviewed progress against the annual plan and agreed that the revised "
-    "priorities for the coming year should focus on prevention, early help and closer joint working "
-    "between the council, health partners and the voluntary sector. "
-)
+SYLLABLES = ["ta", "ren", "mo", "li", "ser", "van", "to", "ri", "an", "el", "por", "cu", "de", "ma", "ni", "ost", "ul", "ba"]
+
+
+def prose(rng: random.Random, words: int) -> str:
+    """Sentences of invented lower-case words: reads like text, compresses like text, names nobody."""
+    out = []
+    for i in range(words):
+        word = "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(1, 3)))
+        out.append(word.capitalize() if i % 12 == 0 else word)
+        if i % 12 == 11:
+            out[-1] += "."
+    return " ".join(out) + "."
 
 
 def docx_1mb(target_bytes: int = 1_000_000) -> tuple[bytes, int]:
     """A long report (about 1 MB as a file) with a contact line every twenty paragraphs."""
+    small, _ = _report(200)
+    large, _ = _report(1200)
+    per_paragraph = (len(large) - len(small)) / 1000  # beyond a fixed overhead the file grows linearly
+    paragraphs = round(200 + (target_bytes - len(small)) / per_paragraph)
+    return _report(paragraphs)
+
+
+def _report(paragraphs: int) -> tuple[bytes, int]:
     from docx import Document
 
     rng = random.Random(7)
+    crowd = list(people(max(1, paragraphs // 20), seed=11))
     document = Document()
-    contacts = 0
-    paragraph = 0
-    crowd = list(people(5000, seed=11))
-    while True:
-        for _ in range(200):
-            paragraph += 1
-            if paragraph % 20 == 0:
-                person = crowd[contacts % len(crowd)]
-                document.add_paragraph(f"For details contact {person['name']} on {person['phone']} or {person['email']}.")
-                contacts += 1
-            else:
-                document.add_paragraph(PROSE * rng.randint(1, 3))
-        buffer = io.BytesIO()
-        document.save(buffer)
-        if len(buffer.getvalue()) >= target_bytes:
-            return buffer.getvalue(), min(contacts, len(crowd))
+    for number in range(1, paragraphs + 1):
+        if number % 20 == 0:
+            person = crowd[number // 20 - 1]
+            document.add_paragraph(f"For details contact {person['name']} on {person['phone']} or {person['email']}.")
+        else:
+            document.add_paragraph(prose(rng, rng.randint(30, 90)))
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue(), paragraphs // 20

@@ -75,6 +75,7 @@ class _Scan:
     analyzer: object
     recognizers: tuple
     entities: list[str]
+    names: object  # the person-name recognizer, for chunks no pattern can match
     state: ScanState
     errors: list[tuple[str, str]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -98,6 +99,7 @@ class Scanner:
         self.analyzer = build_analyzer(model_path)
         self.recognizers = load_recognizers()
         self.entities = sorted({r.ENTITY for r in self.recognizers} | {"PERSON", "LOCATION"})
+        self.names = next(r for r in self.recognizers if r.ENTITY == "PERSON")
 
     def scan_attachment(self, attachment: Attachment, request: ScanRequest) -> AttachmentSignals:
         base = dict(name=attachment.name, content_type=attachment.content_type, size=attachment.size)
@@ -157,6 +159,7 @@ class Scanner:
             analyzer=self.analyzer,
             recognizers=self.recognizers,
             entities=self.entities,
+            names=self.names,
             state=ScanState(limits=self.limits, deadline=request.deadline),
         )
 

@@ -1,8 +1,9 @@
 """Running text: split into lines, skip the chunks that cannot hold personal data, run Presidio on the rest.
 
-Lines travel in chunks of a few hundred characters; a chunk is analysed only
-when it has a digit run, an '@', a title or a known given name: most prose has
-none, and Presidio costs milliseconds per chunk. Special-category terms count
+Lines travel in chunks of a few hundred characters. Presidio's engine costs
+milliseconds per chunk (mostly spaCy's tokens), so it runs only on chunks where
+a pattern recognizer could match (a digit run, an '@', a postcode shape); other
+chunks meet only the name recognizer, which needs no tokens. Special-category terms count
 only for people found on the same line or the lines either side, so a policy
 paper that mentions "mental health" and ends with a contact name is not a
 health record, while "Sarah Jones ... diagnosed with HIV" is.
@@ -18,13 +19,12 @@ from collections import defaultdict
 from sendguard.detection.model import Text
 from sendguard.detection.people import PeopleCounter, identifier, normalise
 from sendguard.detection.recognizers.base import IDENTIFYING
-from sendguard.detection.recognizers.person_name import given_names
 
 MIN_SCORE = 0.4
 _MAX_CHUNK = 4000
 _MIN_CHUNK = 400
-_CANDIDATE = re.compile(r"\d{2}|@|\b(?:Mr|Mrs|Ms|Miss|Mx|Dr)\b\.?|[A-Z]{2}\s?\d")
-_CAPITALISED = re.compile(r"\b[A-Z][a-z]+|\b[A-Z]{2,}\b")
+# What pattern recognizers need: a digit run, an '@', a postcode-like shape.
+_PATTERN_CANDIDATE = re.compile(r"\d{2}|@|\b[A-Z]{1,2}\d")
 
 
 def chunks(text: str):
@@ -55,46 +55,81 @@ def _split_long(piece: str):
     yield piece
 
 
-def may_hold_personal_data(chunk: str) -> bool:
-    if _CANDIDATE.search(chunk):
-        return True
-    given = given_names()
-    return any(word.lower() in given for word in _CAPITALISED.findall(chunk))
-
-
 def analyze_text(part: Text, scan, counter: PeopleCounter) -> None:
     values: dict[str, set[str]] = defaultdict(set)
     categorised: dict[str, set[str]] = defaultdict(set)  # "ENTITY:value" -> special categories nearby
-    for batch in chunks(part.text):
+    for lines in chunks(part.text):
         scan.deadline.check()
-        chunk = "\n".join(batch)
-        found = _analyze_chunk(chunk, scan) if may_hold_personal_data(chunk) else []
+        found = _analyze_lines(lines, scan)
+        chunk = "\n".join(lines)
         for name, hits in scan.custom.find(chunk).items():
             counter.custom[name] += len(hits)
-            found.extend(("CUSTOM", normalise("CUSTOM", hit), chunk.find(hit)) for hit in hits)
-        if not found:
-            continue
-        starts = list(itertools.accumulate((len(p) + 1 for p in batch[:-1]), initial=0))
-        categories = [scan.special.categories_in(line) for line in batch]
-        for entity, value, start in found:
+            line = _line_of(lines, chunk.find(hits[0]))
+            found.extend(("CUSTOM", normalise("CUSTOM", hit), line) for hit in hits)
+        categories = _LineCategories(lines, scan.special)
+        for entity, value, line in found:
             values[entity].add(value)
-            line = bisect.bisect_right(starts, start) - 1
-            nearby = set().union(*categories[max(0, line - 1) : line + 2])
+            nearby = categories.near(line)
             if nearby:
                 categorised[f"{entity}:{value}"].update(nearby)
     _count(part, values, categorised, counter)
 
 
-def _analyze_chunk(chunk: str, scan) -> list[tuple[str, str, int]]:
-    """(entity, normalised value, start) for each non-overlapping Presidio result."""
-    results = scan.analyzer.analyze(chunk, language="en", entities=scan.entities, score_threshold=MIN_SCORE)
+def _analyze_lines(lines: list[str], scan) -> list[tuple[str, str, int]]:
+    """(entity, normalised value, line index) for each non-overlapping result.
+
+    Presidio's engine (spaCy tokens, every recognizer, context words) sees only the
+    lines where a pattern can match, each with the line before it for context; the
+    name recognizer, which needs no tokens, reads the whole chunk. Most prose meets
+    only the name recognizer, and most of that meets nothing."""
+    candidates = {i for i, line in enumerate(lines) if _PATTERN_CANDIDATE.search(line)}
     found = []
-    for result in _without_overlaps(results):
-        value = chunk[result.start : result.end]
-        if result.entity_type == "PERSON":
-            value = _without_title(value)
-        found.append((result.entity_type, normalise(result.entity_type, value), result.start))
+    if candidates:
+        window = sorted({j for i in candidates for j in (i - 1, i) if j >= 0})
+        text = "\n".join(lines[j] for j in window)
+        starts = _starts([lines[j] for j in window])
+        results = scan.analyzer.analyze(text, language="en", entities=scan.entities, score_threshold=MIN_SCORE)
+        for result in _without_overlaps(results):
+            found.append(_finding(result, text, window[bisect.bisect_right(starts, result.start) - 1]))
+    chunk = "\n".join(lines)
+    starts = _starts(lines)
+    for result in scan.names.analyze(chunk, ["PERSON"]):
+        line = bisect.bisect_right(starts, result.start) - 1
+        if line not in candidates:  # candidate lines met the name recognizer inside Presidio
+            found.append(_finding(result, chunk, line))
     return found
+
+
+def _finding(result, text: str, line: int) -> tuple[str, str, int]:
+    value = text[result.start : result.end]
+    if result.entity_type == "PERSON":
+        value = _without_title(value)
+    return result.entity_type, normalise(result.entity_type, value), line
+
+
+def _starts(lines: list[str]) -> list[int]:
+    return list(itertools.accumulate((len(line) + 1 for line in lines[:-1]), initial=0))
+
+
+def _line_of(lines: list[str], position: int) -> int:
+    return max(0, bisect.bisect_right(_starts(lines), position) - 1)
+
+
+class _LineCategories:
+    """Special categories named on a line or the lines either side, computed when asked."""
+
+    def __init__(self, lines: list[str], special):
+        self.lines = lines
+        self.special = special
+        self._cache: dict[int, set[str]] = {}
+
+    def near(self, line: int) -> set[str]:
+        nearby: set[str] = set()
+        for j in range(max(0, line - 1), min(len(self.lines), line + 2)):
+            if j not in self._cache:
+                self._cache[j] = self.special.categories_in(self.lines[j])
+            nearby |= self._cache[j]
+        return nearby
 
 
 def _without_overlaps(results):
