@@ -98,3 +98,8 @@ def finding(verdict, rule):
     found = [f for f in verdict.findings if f.rule == rule]
     assert len(found) <= 1, f"{rule} fired {len(found)} times"
     return found[0] if found else None
+
+
+def hidden_places(signals) -> set[str]:
+    """The kinds of hiding among an attachment's locations."""
+    return {loc.hidden for loc in signals.content.locations if loc.hidden}

@@ -3,7 +3,7 @@
 import pytest
 
 from tests import files
-from tests.detection.conftest import hidden_places
+from tests.builders import hidden_places
 
 CLIENTS = list(files.client_rows(40))
 TABLE = [["Name", "Phone", "Email"]] + [[r["name"], r["phone"], r["email"]] for r in CLIENTS]

@@ -1,7 +1,7 @@
 """Personal data where the sender cannot see it is found, counted and located."""
 
 from tests import files
-from tests.detection.conftest import hidden_places
+from tests.builders import hidden_places
 
 CLIENTS = list(files.client_rows(30))
 TABLE = [["Name", "Phone", "Email"]] + [[r["name"], r["phone"], r["email"]] for r in CLIENTS]
