@@ -13,12 +13,14 @@ the client is made on the first sign-in, never at start-up.
 from __future__ import annotations
 
 import threading
+import warnings
 from pathlib import Path
 from typing import Any
 
 from sendguard.adapters.identity.tokens import API_SCOPE
 
 # What a flow needs to be finished; the rest of msal's flow (the long auth_uri) stays out of the cookie.
+HTTP_TIMEOUT_SECONDS = 10
 _FLOW_KEYS = ("state", "redirect_uri", "scope", "code_verifier", "nonce", "claims_challenge", "max_age")
 
 
@@ -66,9 +68,14 @@ class EntraSignIn:
     def start(self, redirect_uri: str) -> tuple[dict[str, Any], str]:
         """(the flow to keep in the session, the URL to send the browser to)."""
         try:
-            flow = self._client().initiate_auth_code_flow(
-                self.scopes, redirect_uri=redirect_uri, response_mode="query"
-            )
+            with warnings.catch_warnings():
+                # msal recommends form_post, but that callback is a cross-site POST, which does not carry the
+                # SameSite=Lax session cookie holding the flow. With PKCE and a client credential, a code
+                # seen in the query cannot be redeemed by anyone else.
+                warnings.filterwarnings("ignore", message="response_mode='form_post' is recommended")
+                flow = self._client().initiate_auth_code_flow(
+                    self.scopes, redirect_uri=redirect_uri, response_mode="query"
+                )
         except SignInFailed:
             raise
         except Exception as error:  # msal raises ValueError and requests' errors for an unreachable authority
@@ -107,8 +114,7 @@ class EntraSignIn:
             self.client_id,
             client_credential=self._credential(),
             authority=self.authority,
-            verify=self._verify,
-            http_client=self._http_client,
+            http_client=self._http_client or _http_client(self._verify),
             # With a configured authority host there is nothing to discover, and no call beyond it.
             instance_discovery=False,
         )
@@ -122,3 +128,18 @@ class EntraSignIn:
         if secret:
             return secret
         raise SignInFailed("the admin page needs SENDGUARD_CLIENT_SECRET or a client certificate to sign in with Entra ID")
+
+
+def _http_client(verify):
+    import requests
+
+    class HttpClient(requests.Session):
+        """requests, with our CA bundle on every call: REQUESTS_CA_BUNDLE would otherwise override a session's
+        ``verify`` (psf/requests#3829), and a timeout so an unreachable authority fails in seconds."""
+
+        def request(self, method, url, **kwargs):
+            kwargs["verify"] = verify
+            kwargs.setdefault("timeout", HTTP_TIMEOUT_SECONDS)
+            return super().request(method, url, **kwargs)
+
+    return HttpClient()

@@ -331,7 +331,8 @@ def _set(document: dict, keys: tuple[str, ...], value: Any) -> None:
 
 
 def split_list(raw: str) -> list[str]:
-    return [item for item in re.split(r"[\s,;]+", raw) if item]
+    """One entry per line (commas and semicolons also separate); a typo stays one entry, one error."""
+    return [item.strip() for item in re.split(r"[\r\n,;]+", raw) if item.strip()]
 
 
 _PATTERN_KEY = re.compile(r"^custom_patterns\.(\d{1,3})\.(name|pattern|description|min_count|remove)$")
