@@ -24,8 +24,16 @@ os.environ.setdefault("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", "")
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "examples" / "01-mass-email-client-list.eml"
 TENANT = "dev-tenant"
-CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-quic",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-quic",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def seed(container, days: int = 28, seed_value: int = 7) -> None:
@@ -34,11 +42,21 @@ def seed(container, days: int = 28, seed_value: int = 7) -> None:
     from sendguard.domain.policy import Policy
     from sendguard.services.audit import user_hash
 
-    first = Policy.model_validate({"internal_domains": ["northshire.gov.uk"], "trusted_domains": ["nhs.net"]}).to_json()
-    container.policies.replace(TENANT, first, author="it.admin@northshire.gov.uk", comment="Northshire's domains")
-    second = Policy.model_validate({**first, "rules": {"body.personal_data": {"mode": "monitor", "min_data_subjects": 3}}})
-    container.policies.replace(TENANT, second.to_json(), author="it.admin@northshire.gov.uk",
-                               comment="Try a lower body threshold in monitor mode")
+    first = Policy.model_validate(
+        {"internal_domains": ["northshire.gov.uk"], "trusted_domains": ["nhs.net"]}
+    ).to_json()
+    container.policies.replace(
+        TENANT, first, author="it.admin@northshire.gov.uk", comment="Northshire's domains"
+    )
+    second = Policy.model_validate(
+        {**first, "rules": {"body.personal_data": {"mode": "monitor", "min_data_subjects": 3}}}
+    )
+    container.policies.replace(
+        TENANT,
+        second.to_json(),
+        author="it.admin@northshire.gov.uk",
+        comment="Try a lower body threshold in monitor mode",
+    )
     rng = random.Random(seed_value)
     users = [user_hash(container.decisions.user_hash_key, TENANT, f"user-{i}") for i in range(30)]
     heavy = users[:3]  # a few senders who paste client lists into bodies
@@ -63,33 +81,60 @@ def seed(container, days: int = 28, seed_value: int = 7) -> None:
             elif roll < 0.17:
                 action = "block"
                 findings.append(("attachment.personal_data", "block", None))
-                files.append((rng.choice(["xlsx", "xlsx", "csv", "docx"]), True, rng.randint(12, 400)))
+                files.append(
+                    (rng.choice(["xlsx", "xlsx", "csv", "docx"]), True, rng.randint(12, 400))
+                )
             elif roll < 0.18:
                 action = "block"
                 findings.append(("recipients.lookalike_domain", "block", None))
             if rng.random() < 0.35:
-                files.append((rng.choice(["pdf", "pdf", "docx", "xlsx", "png", "zip"]), True, rng.choice([0, 0, 0, 1])))
+                files.append(
+                    (
+                        rng.choice(["pdf", "pdf", "docx", "xlsx", "png", "zip"]),
+                        True,
+                        rng.choice([0, 0, 0, 1]),
+                    )
+                )
             if day <= days // 2 and (user in heavy and rng.random() < 0.5 or rng.random() < 0.04):
                 findings.append(("body.personal_data", "info", "warn"))
                 would = "warn" if action == "allow" else action
             record = DecisionRecord(
-                id=f"demo-{count}", tenant_id=TENANT, user_hash=user, created_at=at, action=action,
-                would_action=would, mode="enforce", score=40 if action == "warn" else 70 if action == "block" else 0,
-                policy_version=2 if day <= days // 2 else 1, counts={"attachments": len(files)},
-                findings=tuple(findings), attachments=tuple(files),
+                id=f"demo-{count}",
+                tenant_id=TENANT,
+                user_hash=user,
+                created_at=at,
+                action=action,
+                would_action=would,
+                mode="enforce",
+                score=40 if action == "warn" else 70 if action == "block" else 0,
+                policy_version=2 if day <= days // 2 else 1,
+                counts={"attachments": len(files)},
+                findings=tuple(findings),
+                attachments=tuple(files),
                 client_platform=rng.choice(["PC", "OfficeOnline", "Mac"]),
             )
             container.storage.record_decision(record)
             if action == "warn" and rng.random() < 0.3:
                 count += 1
-                container.storage.record_decision(DecisionRecord(
-                    id=f"demo-{count}", tenant_id=TENANT, user_hash=user, created_at=at + timedelta(minutes=1),
-                    action="allow", would_action="warn", mode="enforce", score=40, policy_version=record.policy_version,
-                    counts={}, findings=tuple((r, "info", "warn") for r, _, _ in findings),
-                    attachments=tuple(files), override_of=record.id,
-                    justification="The partners agreed to share addresses at the last meeting",
-                    client_platform=record.client_platform,
-                ))
+                container.storage.record_decision(
+                    DecisionRecord(
+                        id=f"demo-{count}",
+                        tenant_id=TENANT,
+                        user_hash=user,
+                        created_at=at + timedelta(minutes=1),
+                        action="allow",
+                        would_action="warn",
+                        mode="enforce",
+                        score=40,
+                        policy_version=record.policy_version,
+                        counts={},
+                        findings=tuple((r, "info", "warn") for r, _, _ in findings),
+                        attachments=tuple(files),
+                        override_of=record.id,
+                        justification="The partners agreed to share addresses at the last meeting",
+                        client_platform=record.client_platform,
+                    )
+                )
 
 
 def serve(app):
@@ -108,7 +153,9 @@ def main(argv=None) -> int:
     out.mkdir(parents=True, exist_ok=True)
     chromium = shutil.which("chromium")
     if not chromium:
-        print("Chromium is not installed (make install installs Debian's chromium)", file=sys.stderr)
+        print(
+            "Chromium is not installed (make install installs Debian's chromium)", file=sys.stderr
+        )
         return 1
 
     from playwright.sync_api import sync_playwright
@@ -123,7 +170,9 @@ def main(argv=None) -> int:
     server, base = serve(create_app(container=container))
     try:
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS, headless=True)
+            browser = playwright.chromium.launch(
+                executable_path=chromium, args=CHROMIUM_ARGS, headless=True
+            )
             page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
             walk(page, base, out)
             browser.close()

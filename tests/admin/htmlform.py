@@ -21,7 +21,12 @@ class _FormFields(HTMLParser):
         if not self.inside:
             return
         name = a.get("name")
-        if tag == "input" and name and a.get("type") not in ("file", "submit") and "disabled" not in a:
+        if (
+            tag == "input"
+            and name
+            and a.get("type") not in ("file", "submit")
+            and "disabled" not in a
+        ):
             if a.get("type") == "checkbox":
                 if "checked" in a:
                     self.fields.append((name, a.get("value", "on")))
@@ -43,7 +48,9 @@ class _FormFields(HTMLParser):
         if tag == "form":
             self.inside = False
         elif tag == "select" and self.select:
-            self.fields.append((self.select, self.first_option or ""))  # nothing selected: the first option
+            self.fields.append(
+                (self.select, self.first_option or "")
+            )  # nothing selected: the first option
             self.select = None
         elif tag == "textarea":
             self.textarea = None

@@ -6,7 +6,6 @@ import re
 from datetime import timedelta
 from pathlib import Path
 
-import pytest
 import sqlalchemy as sa
 
 from sendguard.adapters.storage.repository import DecisionRecord, utcnow
@@ -20,19 +19,43 @@ def decisions_stored(container) -> int:
         return connection.execute(sa.text("SELECT count(*) FROM decisions")).scalar()
 
 
-def record(container, id, *, tenant="tenant-a", action="warn", rule="recipients.exposed", days_ago=0, would=None):
-    container.storage.record_decision(DecisionRecord(
-        id=id, tenant_id=tenant, user_hash="0123456789abcdef0123456789abcdef", created_at=utcnow() - timedelta(days=days_ago),
-        action=action, would_action=would, mode="enforce", score=40, policy_version=0, counts={},
-        findings=((rule, "info" if would else action, would),), attachments=(("xlsx", True, 12),),
-    ))
+def record(
+    container,
+    id,
+    *,
+    tenant="tenant-a",
+    action="warn",
+    rule="recipients.exposed",
+    days_ago=0,
+    would=None,
+):
+    container.storage.record_decision(
+        DecisionRecord(
+            id=id,
+            tenant_id=tenant,
+            user_hash="0123456789abcdef0123456789abcdef",
+            created_at=utcnow() - timedelta(days=days_ago),
+            action=action,
+            would_action=would,
+            mode="enforce",
+            score=40,
+            policy_version=0,
+            counts={},
+            findings=((rule, "info" if would else action, would),),
+            attachments=(("xlsx", True, 12),),
+        )
+    )
 
 
 # -- simulator ---------------------------------------------------------------------------------
 
 
 def simulate(client, token, data: bytes | None = None, name="seed.eml", **fields):
-    form = {"csrf_token": token, "draft": (io.BytesIO(SEED.read_bytes() if data is None else data), name), **fields}
+    form = {
+        "csrf_token": token,
+        "draft": (io.BytesIO(SEED.read_bytes() if data is None else data), name),
+        **fields,
+    }
     return client.post("/admin/simulate", data=form, content_type="multipart/form-data")
 
 
@@ -84,9 +107,13 @@ def test_invalid_form_settings_are_listed_instead_of_simulated(client, sign_in):
 
 def test_simulator_errors(client, sign_in):
     token = sign_in()
-    no_file = client.post("/admin/simulate", data={"csrf_token": token}, content_type="multipart/form-data")
+    no_file = client.post(
+        "/admin/simulate", data={"csrf_token": token}, content_type="multipart/form-data"
+    )
     assert no_file.status_code == 400 and "Choose an .eml or .msg file" in no_file.text
-    unreadable = simulate(client, token, data=b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, name="x.msg")
+    unreadable = simulate(
+        client, token, data=b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, name="x.msg"
+    )
     assert unreadable.status_code == 422 and "SendGuard cannot read x.msg" in unreadable.text
     assert simulate(client, token, source="v9").status_code == 404
     assert simulate(client, token, source="anything").status_code == 400
@@ -105,15 +132,28 @@ def test_a_too_large_upload_gets_a_page_not_a_crash(app, client, sign_in):
 
 def test_history_publish_rollback_and_diff(client, sign_in, container):
     token = sign_in()
-    container.policies.replace("tenant-a", {"internal_domains": ["one.example"]}, author="a@x", comment="first")
-    container.policies.save_draft("tenant-a", {"internal_domains": ["two.example"]}, author="b@x", comment="second")
+    container.policies.replace(
+        "tenant-a", {"internal_domains": ["one.example"]}, author="a@x", comment="first"
+    )
+    container.policies.save_draft(
+        "tenant-a", {"internal_domains": ["two.example"]}, author="b@x", comment="second"
+    )
     html = client.get("/admin/versions").text
     assert "first" in html and "second" in html and "Published" in html
 
     diff = client.get("/admin/versions/diff?a=1&b=2").text
-    assert "internal_domains" in diff and "Added: two.example" in diff and "Removed: one.example" in diff
+    assert (
+        "internal_domains" in diff
+        and "Added: two.example" in diff
+        and "Removed: one.example" in diff
+    )
 
-    assert client.post("/admin/versions/2/publish", data={"csrf_token": token, "base_version": "2"}).status_code == 302
+    assert (
+        client.post(
+            "/admin/versions/2/publish", data={"csrf_token": token, "base_version": "2"}
+        ).status_code
+        == 302
+    )
     assert container.policies.current("tenant-a")[1] == 2
     assert "Version 2 is published" in client.get("/admin/versions").text
 
@@ -136,9 +176,11 @@ def test_a_stale_history_page_cannot_publish(client, sign_in, container):
 def test_a_version_page_and_its_export(client, sign_in, container):
     sign_in()
     container.policies.replace("tenant-a", {"trusted_domains": ["nhs.net"]}, author="a@x")
-    assert '&#34;nhs.net&#34;' in client.get("/admin/versions/1").text
+    assert "&#34;nhs.net&#34;" in client.get("/admin/versions/1").text
     export = client.get("/admin/versions/1/export")
-    assert export.headers["Content-Disposition"] == 'attachment; filename="sendguard-policy-v1.json"'
+    assert (
+        export.headers["Content-Disposition"] == 'attachment; filename="sendguard-policy-v1.json"'
+    )
     assert export.get_json()["policy"]["trusted_domains"] == ["nhs.net"]
     assert client.get("/admin/versions/5").status_code == 404
     assert client.get("/admin/versions/diff?a=1").status_code == 400
@@ -147,15 +189,24 @@ def test_a_version_page_and_its_export(client, sign_in, container):
 def test_importing_a_policy_file(client, sign_in, container):
     token = sign_in()
     good = json.dumps({"policy": {"internal_domains": ["northshire.gov.uk"]}}).encode()
-    client.post("/admin/versions/import", data={"csrf_token": token, "publish": "on",
-                                               "policy_file": (io.BytesIO(good), "p.json")}, content_type="multipart/form-data")
+    client.post(
+        "/admin/versions/import",
+        data={"csrf_token": token, "publish": "on", "policy_file": (io.BytesIO(good), "p.json")},
+        content_type="multipart/form-data",
+    )
     assert container.policies.current("tenant-a")[0].internal_domains == ["northshire.gov.uk"]
     bad = json.dumps({"retention_days": 0}).encode()
-    client.post("/admin/versions/import", data={"csrf_token": token, "policy_file": (io.BytesIO(bad), "bad.json")},
-                content_type="multipart/form-data")
+    client.post(
+        "/admin/versions/import",
+        data={"csrf_token": token, "policy_file": (io.BytesIO(bad), "bad.json")},
+        content_type="multipart/form-data",
+    )
     assert "bad.json is not a valid policy: retention_days" in client.get("/admin/versions").text
-    client.post("/admin/versions/import", data={"csrf_token": token, "policy_file": (io.BytesIO(b"{"), "x.json")},
-                content_type="multipart/form-data")
+    client.post(
+        "/admin/versions/import",
+        data={"csrf_token": token, "policy_file": (io.BytesIO(b"{"), "x.json")},
+        content_type="multipart/form-data",
+    )
     assert "x.json is not JSON" in client.get("/admin/versions").text
     assert container.policies.latest_version("tenant-a") == 1
 

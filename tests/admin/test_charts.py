@@ -4,7 +4,10 @@ from sendguard.entrypoints.http.admin_page import charts
 
 
 def test_stacked_columns_label_each_day_and_total():
-    series = [{"day": "2026-11-23", "allow": 3, "warn": 1, "block": 0}, {"day": "2026-11-24", "allow": 0, "warn": 0, "block": 2}]
+    series = [
+        {"day": "2026-11-23", "allow": 3, "warn": 1, "block": 0},
+        {"day": "2026-11-24", "allow": 0, "warn": 0, "block": 2},
+    ]
     chart = charts.stacked_columns("c", "Decisions", series)
     svg = str(chart.svg)
     assert 'role="img"' in svg and '<title id="c-title">Decisions</title>' in svg
@@ -19,12 +22,16 @@ def test_horizontal_bars_escape_their_labels():
     svg = str(chart.svg)
     assert "<script>" not in svg and "&lt;script&gt;" in svg
     assert "Top &lt;rules&gt;" in svg
-    assert chart.description == "<script>: 5 findings; b: 2 findings"  # escaped by the template, not twice here
+    assert (
+        chart.description == "<script>: 5 findings; b: 2 findings"
+    )  # escaped by the template, not twice here
 
 
 def test_empty_charts_say_so():
     assert "Nothing recorded" in str(charts.horizontal_bars("e", "Empty", [], "x").svg)
-    assert charts.stacked_columns("e", "Empty", [{"day": "2026-11-25", "allow": 0, "warn": 0, "block": 0}]).description.startswith("No decisions")
+    assert charts.stacked_columns(
+        "e", "Empty", [{"day": "2026-11-25", "allow": 0, "warn": 0, "block": 0}]
+    ).description.startswith("No decisions")
     assert "No sender was interrupted" in str(charts.proportion("p", "Rate", 0, 0, "a", "b").svg)
 
 

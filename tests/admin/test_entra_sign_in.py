@@ -46,17 +46,29 @@ def _certificate(tmp_path):
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
     now = datetime.datetime.now(datetime.timezone.utc)
     certificate = (
-        x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
         .serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(minutes=5)).not_valid_after(now + datetime.timedelta(hours=1))
-        .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False)
+        .not_valid_before(now - datetime.timedelta(minutes=5))
+        .not_valid_after(now + datetime.timedelta(hours=1))
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+            critical=False,
+        )
         .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
         .sign(key, hashes.SHA256())
     )
     cert_path, key_path = tmp_path / "authority.pem", tmp_path / "authority.key"
     cert_path.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
-    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                           serialization.NoEncryption()))
+    key_path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
     return cert_path, key_path
 
 
@@ -85,14 +97,22 @@ class FakeAuthority:
                     code = uuid.uuid4().hex
                     authority.codes[code] = query
                     self.send_response(302)
-                    self.send_header("Location", f"{query['redirect_uri']}?{urlencode({'code': code, 'state': query['state']})}")
+                    self.send_header(
+                        "Location",
+                        f"{query['redirect_uri']}?{urlencode({'code': code, 'state': query['state']})}",
+                    )
                     self.end_headers()
                     return None
                 self.send_error(404)
 
             def do_POST(self):
                 authority.requests.append(f"POST {self.path}")
-                form = {k: v[0] for k, v in parse_qs(self.rfile.read(int(self.headers["Content-Length"])).decode()).items()}
+                form = {
+                    k: v[0]
+                    for k, v in parse_qs(
+                        self.rfile.read(int(self.headers["Content-Length"])).decode()
+                    ).items()
+                }
                 answer, status = authority.token(form)
                 return self._json(answer, status)
 
@@ -126,21 +146,56 @@ class FakeAuthority:
         request = self.codes.pop(form.get("code", ""), None)
         if request is None or form.get("grant_type") != "authorization_code":
             return {"error": "invalid_grant"}, 400
-        challenge = base64.urlsafe_b64encode(hashlib.sha256(form["code_verifier"].encode()).digest()).rstrip(b"=").decode()
-        if challenge != request["code_challenge"] or form.get("client_secret") != CLIENT_SECRET \
-                or form.get("redirect_uri") != request["redirect_uri"]:
+        challenge = (
+            base64.urlsafe_b64encode(hashlib.sha256(form["code_verifier"].encode()).digest())
+            .rstrip(b"=")
+            .decode()
+        )
+        if (
+            challenge != request["code_challenge"]
+            or form.get("client_secret") != CLIENT_SECRET
+            or form.get("redirect_uri") != request["redirect_uri"]
+        ):
             return {"error": "invalid_client"}, 401
         now = int(time.time())
-        user = {"oid": str(uuid.uuid4()), "preferred_username": "it.admin@contoso.example", "tid": TENANT}
-        access = {**user, "iss": self.issuer(), "aud": AUDIENCE, "scp": "access_as_user", "roles": self.roles,
-                  "iat": now, "nbf": now, "exp": now + 3600, "ver": "2.0"}
-        identity = {**user, "iss": self.issuer(), "aud": CLIENT_ID, "nonce": request["nonce"], "iat": now, "exp": now + 3600,
-                    "sub": user["oid"]}
-        client_info = base64.urlsafe_b64encode(json.dumps({"uid": user["oid"], "utid": TENANT}).encode()).decode()
+        user = {
+            "oid": str(uuid.uuid4()),
+            "preferred_username": "it.admin@contoso.example",
+            "tid": TENANT,
+        }
+        access = {
+            **user,
+            "iss": self.issuer(),
+            "aud": AUDIENCE,
+            "scp": "access_as_user",
+            "roles": self.roles,
+            "iat": now,
+            "nbf": now,
+            "exp": now + 3600,
+            "ver": "2.0",
+        }
+        identity = {
+            **user,
+            "iss": self.issuer(),
+            "aud": CLIENT_ID,
+            "nonce": request["nonce"],
+            "iat": now,
+            "exp": now + 3600,
+            "sub": user["oid"],
+        }
+        client_info = base64.urlsafe_b64encode(
+            json.dumps({"uid": user["oid"], "utid": TENANT}).encode()
+        ).decode()
         return {
-            "token_type": "Bearer", "expires_in": 3600, "scope": f"{AUDIENCE}/access_as_user",
-            "access_token": jwt.encode(access, self.signing_key, algorithm="RS256", headers={"kid": "fake"}),
-            "id_token": jwt.encode(identity, self.signing_key, algorithm="RS256", headers={"kid": "fake"}),
+            "token_type": "Bearer",
+            "expires_in": 3600,
+            "scope": f"{AUDIENCE}/access_as_user",
+            "access_token": jwt.encode(
+                access, self.signing_key, algorithm="RS256", headers={"kid": "fake"}
+            ),
+            "id_token": jwt.encode(
+                identity, self.signing_key, algorithm="RS256", headers={"kid": "fake"}
+            ),
             "client_info": client_info,
         }, 200
 
@@ -169,12 +224,22 @@ def authority(tmp_path):
 def entra_app(container, authority):
     """The app configured for Entra ID, trusting the fake authority's keys (as the Entra adapter trusts Microsoft's)."""
     settings = container.settings.with_changes(
-        identity="entra", client_id=CLIENT_ID, client_secret=CLIENT_SECRET, authority_host=authority.base,
-        allowed_tenants=(TENANT,), ca_bundle=str(authority.cert_path),
+        identity="entra",
+        client_id=CLIENT_ID,
+        client_secret=CLIENT_SECRET,
+        authority_host=authority.base,
+        allowed_tenants=(TENANT,),
+        ca_bundle=str(authority.cert_path),
     )
-    validator = TokenValidator(keys=FakeKeys(authority.signing_key), issuers_for_tenant=lambda tid: [authority.issuer(tid)],
-                               audiences=(AUDIENCE,), allowed_tenants=(TENANT,))
-    app = create_app(container=replace(container, settings=settings, validator=validator, dev_identity=None))
+    validator = TokenValidator(
+        keys=FakeKeys(authority.signing_key),
+        issuers_for_tenant=lambda tid: [authority.issuer(tid)],
+        audiences=(AUDIENCE,),
+        allowed_tenants=(TENANT,),
+    )
+    app = create_app(
+        container=replace(container, settings=settings, validator=validator, dev_identity=None)
+    )
     app.config["TESTING"] = True
     return app
 
@@ -183,7 +248,9 @@ def start(client) -> str:
     """Press "Sign in with Microsoft"; the URL the browser is sent to."""
     page = client.get("/admin/sign-in")
     assert "Sign in with Microsoft" in page.text
-    response = client.post("/admin/sign-in", data={"csrf_token": csrf_of(page.text), "next": "/admin/versions"})
+    response = client.post(
+        "/admin/sign-in", data={"csrf_token": csrf_of(page.text), "next": "/admin/versions"}
+    )
     assert response.status_code == 302, response.text
     return response.headers["Location"]
 
@@ -252,7 +319,9 @@ def test_a_callback_without_a_started_flow_is_refused(entra_app):
 def test_an_error_from_the_authority_is_shown(entra_app, authority):
     client = entra_app.test_client()
     state = parse_qs(urlsplit(start(client)).query)["state"][0]
-    response = client.get(f"/admin/auth/callback?error=access_denied&error_description=The+user+cancelled&state={state}")
+    response = client.get(
+        f"/admin/auth/callback?error=access_denied&error_description=The+user+cancelled&state={state}"
+    )
     assert response.status_code == 400
     assert "Entra ID refused the sign-in: access_denied. The user cancelled" in response.text
 
@@ -260,7 +329,9 @@ def test_an_error_from_the_authority_is_shown(entra_app, authority):
 def test_a_token_signed_by_another_key_is_refused(entra_app, authority):
     authority.signing_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     client = entra_app.test_client()
-    entra_app.extensions["sendguard"].validator.keys.key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    entra_app.extensions["sendguard"].validator.keys.key = rsa.generate_private_key(
+        public_exponent=65537, key_size=2048
+    )
     back = urlsplit(authorize(authority, start(client)))
     response = client.get(f"{back.path}?{back.query}")
     assert response.status_code == 401
@@ -268,8 +339,12 @@ def test_a_token_signed_by_another_key_is_refused(entra_app, authority):
 
 
 def test_an_unreachable_authority_is_a_clear_error(container):
-    settings = container.settings.with_changes(identity="entra", client_id=CLIENT_ID, client_secret=CLIENT_SECRET,
-                                               authority_host="https://127.0.0.1:9")
+    settings = container.settings.with_changes(
+        identity="entra",
+        client_id=CLIENT_ID,
+        client_secret=CLIENT_SECRET,
+        authority_host="https://127.0.0.1:9",
+    )
     app = create_app(container=replace(container, settings=settings, dev_identity=None))
     client = app.test_client()
     page = client.get("/admin/sign-in")
@@ -279,17 +354,31 @@ def test_an_unreachable_authority_is_a_clear_error(container):
 
 
 def test_settings_choose_the_authority_scope_and_credential(tmp_path):
-    one = EntraSignIn.from_settings(Settings(data_dir=tmp_path, identity="entra", client_id=CLIENT_ID, client_secret="s",
-                                             allowed_tenants=("t1",), api_audience="api://sendguard.example"))
+    one = EntraSignIn.from_settings(
+        Settings(
+            data_dir=tmp_path,
+            identity="entra",
+            client_id=CLIENT_ID,
+            client_secret="s",
+            allowed_tenants=("t1",),
+            api_audience="api://sendguard.example",
+        )
+    )
     assert one.authority == "https://login.microsoftonline.com/t1"
     assert one.scopes == ["api://sendguard.example/access_as_user"]
-    many = EntraSignIn.from_settings(Settings(data_dir=tmp_path, identity="entra", client_id=CLIENT_ID, client_secret="s"))
+    many = EntraSignIn.from_settings(
+        Settings(data_dir=tmp_path, identity="entra", client_id=CLIENT_ID, client_secret="s")
+    )
     assert many.authority == "https://login.microsoftonline.com/organizations"
     assert many.scopes == [f"api://{CLIENT_ID}/access_as_user"]
     with pytest.raises(SignInFailed, match="CLIENT_SECRET"):
         EntraSignIn(client_id=CLIENT_ID, authority_host="https://login.example")._credential()
     key = tmp_path / "key.pem"
     key.write_text("PEM")
-    with_certificate = EntraSignIn(client_id=CLIENT_ID, authority_host="https://x", client_certificate_path=str(key),
-                                   client_certificate_thumbprint="AB12")
+    with_certificate = EntraSignIn(
+        client_id=CLIENT_ID,
+        authority_host="https://x",
+        client_certificate_path=str(key),
+        client_certificate_thumbprint="AB12",
+    )
     assert with_certificate._credential() == {"private_key": "PEM", "thumbprint": "AB12"}

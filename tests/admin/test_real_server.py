@@ -20,8 +20,19 @@ def base_url(tmp_path):
     port = free_port()
     env = {**os.environ, "SENDGUARD_DATA_DIR": str(tmp_path)}
     process = subprocess.Popen(
-        [sys.executable, "-m", "sendguard.entrypoints.cli", "serve", "--port", str(port), "--workers", "2"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        [
+            sys.executable,
+            "-m",
+            "sendguard.entrypoints.cli",
+            "serve",
+            "--port",
+            str(port),
+            "--workers",
+            "2",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
@@ -42,11 +53,20 @@ def base_url(tmp_path):
 
 
 def test_sign_in_and_use_the_page_across_workers(base_url):
-    browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+    browser = urllib.request.build_opener(
+        urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
+    )
     sign_in = browser.open(base_url + "/admin/sign-in").read().decode()
     token = re.search(r'name="csrf_token" value="([^"]+)"', sign_in).group(1)
-    form = urllib.parse.urlencode({"csrf_token": token, "tenant": "northshire", "user": "it@northshire.gov.uk",
-                                   "admin": "on", "next": "/admin/versions"}).encode()
+    form = urllib.parse.urlencode(
+        {
+            "csrf_token": token,
+            "tenant": "northshire",
+            "user": "it@northshire.gov.uk",
+            "admin": "on",
+            "next": "/admin/versions",
+        }
+    ).encode()
     landed = browser.open(base_url + "/admin/sign-in", data=form)
     assert landed.url == base_url + "/admin/versions"
     for _ in range(6):  # requests spread over both workers; each must accept the session

@@ -25,8 +25,13 @@ def test_the_dev_sign_in_form_signs_in_and_returns_to_the_page(client):
     page = client.get("/admin/sign-in?next=/admin/versions")
     assert page.status_code == 200
     assert 'name="tenant"' in page.text and 'name="user"' in page.text
-    form = {"csrf_token": csrf_of(page.text), "tenant": "northshire", "user": "it@northshire.gov.uk",
-            "admin": "on", "next": "/admin/versions"}
+    form = {
+        "csrf_token": csrf_of(page.text),
+        "tenant": "northshire",
+        "user": "it@northshire.gov.uk",
+        "admin": "on",
+        "next": "/admin/versions",
+    }
     response = client.post("/admin/sign-in", data=form)
     assert response.headers["Location"] == "/admin/versions"
     versions = client.get("/admin/versions")
@@ -56,15 +61,29 @@ def test_the_session_holds_the_validated_identity_not_a_token(app, client, sign_
     stored = app.session_interface.get_signing_serializer(app).loads(cookie.value)
     assert set(stored) == {"caller", "csrf_token", "_permanent"}
     caller = stored["caller"]
-    assert (caller["tenant"], caller["name"], caller["roles"]) == ("northshire", "it@northshire.gov.uk", ["SendGuard.Admin"])
+    assert (caller["tenant"], caller["name"], caller["roles"]) == (
+        "northshire",
+        "it@northshire.gov.uk",
+        ["SendGuard.Admin"],
+    )
     assert caller["until"] <= time.time() + 8 * 3600
     assert all(len(str(value)) < 100 for value in caller.values())  # no token (a JWT is ~1 KB)
 
 
-@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/admin", "/api/v1/admin/policy", "javascript:alert(1)"])
+@pytest.mark.parametrize(
+    "target",
+    [
+        "https://evil.example/",
+        "//evil.example/admin",
+        "/api/v1/admin/policy",
+        "javascript:alert(1)",
+    ],
+)
 def test_next_never_leaves_the_admin_page(client, target):
     page = client.get("/admin/sign-in")
-    response = client.post("/admin/sign-in", data={"csrf_token": csrf_of(page.text), "admin": "on", "next": target})
+    response = client.post(
+        "/admin/sign-in", data={"csrf_token": csrf_of(page.text), "admin": "on", "next": target}
+    )
     assert response.headers["Location"] == "/admin/"
 
 
@@ -81,7 +100,9 @@ def test_a_csrf_token_from_another_session_is_refused(app, sign_in, client):
     token = sign_in()
     other = app.test_client()
     other.get("/admin/sign-in")
-    assert other.post("/admin/sign-in", data={"csrf_token": token, "admin": "on"}).status_code == 400
+    assert (
+        other.post("/admin/sign-in", data={"csrf_token": token, "admin": "on"}).status_code == 400
+    )
 
 
 def test_a_sender_without_the_admin_role_sees_403(client, sign_in):
@@ -93,7 +114,10 @@ def test_a_sender_without_the_admin_role_sees_403(client, sign_in):
 
 def test_a_bad_tenant_name_is_refused(client):
     page = client.get("/admin/sign-in")
-    response = client.post("/admin/sign-in", data={"csrf_token": csrf_of(page.text), "tenant": "../../etc", "admin": "on"})
+    response = client.post(
+        "/admin/sign-in",
+        data={"csrf_token": csrf_of(page.text), "tenant": "../../etc", "admin": "on"},
+    )
     assert response.status_code == 422
     assert "letters, digits" in response.text
 

@@ -35,13 +35,18 @@ PEOPLE = [{**row, "nhs": nhs_number(i)} for i, row in enumerate(client_rows(40, 
 
 def csv_attachment() -> bytes:
     lines = ["Name,Email,Phone,NHS number,Diagnosis"]
-    lines += [f"{p['name']},{p['email']},{p['phone']},{p['nhs'][:3]} {p['nhs'][3:6]} {p['nhs'][6:]},HIV" for p in PEOPLE]
+    lines += [
+        f"{p['name']},{p['email']},{p['phone']},{p['nhs'][:3]} {p['nhs'][3:6]} {p['nhs'][6:]},HIV"
+        for p in PEOPLE
+    ]
     return "\n".join(lines).encode()
 
 
 def body_text() -> str:
     lines = ["Hello all, here are the clients to ring this week:"]
-    lines += [f"{p['name']} on {p['phone']} ({p['email']}), NHS number {p['nhs']}" for p in PEOPLE[:15]]
+    lines += [
+        f"{p['name']} on {p['phone']} ({p['email']}), NHS number {p['nhs']}" for p in PEOPLE[:15]
+    ]
     return "\n".join(lines)
 
 
@@ -54,10 +59,15 @@ def request_json() -> dict:
         "subject": SUBJECT,
         "body": {"type": "text", "content": body_text()},
         "attachments": [
-            {"name": "Amelia Okafor referral.csv", "content_type": "text/csv",
-             "content_base64": base64.b64encode(csv_attachment()).decode()},
-            {"name": "Kowalski household clients.xlsx",
-             "content_base64": base64.b64encode(client_list_xlsx(60, seed=7)).decode()},
+            {
+                "name": "Amelia Okafor referral.csv",
+                "content_type": "text/csv",
+                "content_base64": base64.b64encode(csv_attachment()).decode(),
+            },
+            {
+                "name": "Kowalski household clients.xlsx",
+                "content_base64": base64.b64encode(client_list_xlsx(60, seed=7)).decode(),
+            },
         ],
         "client": {"platform": "PC"},
     }
@@ -65,10 +75,27 @@ def request_json() -> dict:
 
 def secrets() -> set[str]:
     """Every value from the drafts that must never be stored (several spellings of each)."""
-    values = {SENDER, "key.worker.jameson", "Jameson", SUBJECT, "Care plans", "Amelia Okafor referral",
-              "Kowalski household", "sam.okafor@hotmail.co.uk", "Sam Okafor", "clients to ring"}
+    values = {
+        SENDER,
+        "key.worker.jameson",
+        "Jameson",
+        SUBJECT,
+        "Care plans",
+        "Amelia Okafor referral",
+        "Kowalski household",
+        "sam.okafor@hotmail.co.uk",
+        "Sam Okafor",
+        "clients to ring",
+    }
     for p in PEOPLE + list(client_rows(60, seed=7)):
-        values |= {p["name"], p["email"], p["email"].split("@")[0], p["phone"], p["phone"].replace(" ", ""), p["ref"]}
+        values |= {
+            p["name"],
+            p["email"],
+            p["email"].split("@")[0],
+            p["phone"],
+            p["phone"].replace(" ", ""),
+            p["ref"],
+        }
         if "nhs" in p:
             values |= {p["nhs"], f"{p['nhs'][:3]} {p['nhs'][3:6]} {p['nhs'][6:]}"}
     values |= {f"{g} {f}" for g in GIVEN for f in FAMILY}
@@ -98,11 +125,18 @@ def scored_everything(client, auth, container):
     monitor_admin = auth(tenant="tenant-m", admin=True)
     client.put(
         "/api/v1/admin/policy",
-        json={"mode": "monitor", "custom_patterns": [{"name": "case", "pattern": r"ILS/[A-Z]{3}/\d{5}"}],
-              "overrides": {"allow_block_override": True}},
+        json={
+            "mode": "monitor",
+            "custom_patterns": [{"name": "case", "pattern": r"ILS/[A-Z]{3}/\d{5}"}],
+            "overrides": {"allow_block_override": True},
+        },
         headers=monitor_admin,
     )
-    client.put("/api/v1/admin/policy", json={"overrides": {"allow_block_override": True}}, headers=auth(admin=True))
+    client.put(
+        "/api/v1/admin/policy",
+        json={"overrides": {"allow_block_override": True}},
+        headers=auth(admin=True),
+    )
     verdicts = []
     for tenant in ("tenant-a", "tenant-m"):
         sender = auth(tenant=tenant, user=SENDER)
@@ -110,18 +144,23 @@ def scored_everything(client, auth, container):
         assert first["findings"], first
         override = {
             **request_json(),
-            "override": {"decision_id": first["decision_id"],
-                         "justification": f"Agreed with {PEOPLE[0]['email']} on {PEOPLE[0]['phone']}, NHS {PEOPLE[0]['nhs']}"},
+            "override": {
+                "decision_id": first["decision_id"],
+                "justification": f"Agreed with {PEOPLE[0]['email']} on {PEOPLE[0]['phone']}, NHS {PEOPLE[0]['nhs']}",
+            },
         }
         second = client.post("/api/v1/score", json=override, headers=sender).get_json()
         verdicts += [first, second]
     eml = (
-        f"From: Key Worker Jameson <{SENDER}>\nTo: " + ", ".join(f"{p['name']} <{p['email']}>" for p in PEOPLE[:20])
+        f"From: Key Worker Jameson <{SENDER}>\nTo: "
+        + ", ".join(f"{p['name']} <{p['email']}>" for p in PEOPLE[:20])
         + f"\nSubject: {SUBJECT}\nContent-Type: text/plain\n\n{body_text()}\n"
     ).encode()
     simulated = client.post(
-        "/api/v1/admin/simulate", data={"file": (io.BytesIO(eml), "Amelia Okafor referral.eml")},
-        headers=auth(admin=True), content_type="multipart/form-data",
+        "/api/v1/admin/simulate",
+        data={"file": (io.BytesIO(eml), "Amelia Okafor referral.eml")},
+        headers=auth(admin=True),
+        content_type="multipart/form-data",
     )
     assert simulated.status_code == 200
     return verdicts
@@ -130,7 +169,9 @@ def scored_everything(client, auth, container):
 def test_the_drafts_really_were_full_of_personal_data(scored_everything):
     enforce = scored_everything[0]
     assert enforce["action"] == "block"
-    assert {"recipients.exposed", "attachment.personal_data", "body.personal_data"} <= {f["rule"] for f in enforce["findings"]}
+    assert {"recipients.exposed", "attachment.personal_data", "body.personal_data"} <= {
+        f["rule"] for f in enforce["findings"]
+    }
     entities = set()
     for attachment in enforce["attachments"]:
         entities |= set(attachment["entities"])
@@ -153,7 +194,12 @@ def test_the_database_file_holds_no_personal_data(scored_everything, container, 
 
 def test_justifications_are_kept_without_identifiers(scored_everything, container):
     with container.storage.engine.connect() as connection:
-        kept = [row[0] for row in connection.execute(sa.text("SELECT justification FROM decisions WHERE justification IS NOT NULL"))]
+        kept = [
+            row[0]
+            for row in connection.execute(
+                sa.text("SELECT justification FROM decisions WHERE justification IS NOT NULL")
+            )
+        ]
     # one accepted override: in monitor mode nothing was interrupted, so there was nothing to override
     assert kept == ["Agreed with [email] on [number], NHS [number]"]
 

@@ -55,7 +55,9 @@ def test_seeing_a_validation_error(admin_page, container):
     summary = page.locator("#error-summary")
     summary.wait_for(state="visible")
     assert "There is a problem with the policy" in summary.inner_text()
-    assert page.evaluate("document.activeElement.id") == "error-summary"  # focus moves to the problem
+    assert (
+        page.evaluate("document.activeElement.id") == "error-summary"
+    )  # focus moves to the problem
     summary.get_by_role("link").click()
     assert page.url.endswith("#f-rules-recipients-exposed-block_at")
     assert container.policies.latest_version(TENANT) == 0
@@ -68,7 +70,9 @@ def test_seeing_a_validation_error(admin_page, container):
 
 def test_simulating_the_seed_draft(admin_page, container):
     page = admin_page
-    page.get_by_role("navigation", name="Admin sections").get_by_role("link", name="Simulator").click()
+    page.get_by_role("navigation", name="Admin sections").get_by_role(
+        "link", name="Simulator"
+    ).click()
     page.set_input_files("#draft", str(SEED))
     page.get_by_role("button", name="Simulate").click()
     alert = page.locator(".smart-alert")
@@ -78,7 +82,9 @@ def test_simulating_the_seed_draft(admin_page, container):
     assert "157 people outside your organisation" in alert.inner_text()
     cells = page.get_by_role("row", name="clients.xlsx yes").get_by_role("cell").all_inner_texts()
     assert cells[:2] == ["yes", "163"]
-    assert container.storage.decisions_page(TENANT, DecisionFilter(), offset=0, limit=1)[1] == 0  # not recorded
+    assert (
+        container.storage.decisions_page(TENANT, DecisionFilter(), offset=0, limit=1)[1] == 0
+    )  # not recorded
 
 
 def test_trying_a_pattern_live(admin_page):
@@ -92,12 +98,26 @@ def test_trying_a_pattern_live(admin_page):
 
 
 def test_rolling_back(admin_page, container):
-    container.policies.replace(TENANT, {"rules": {"recipients.exposed": {"min_visible_external": 5}}}, author="a", comment="five")
-    container.policies.replace(TENANT, {"rules": {"recipients.exposed": {"min_visible_external": 3}}}, author="a", comment="three")
+    container.policies.replace(
+        TENANT,
+        {"rules": {"recipients.exposed": {"min_visible_external": 5}}},
+        author="a",
+        comment="five",
+    )
+    container.policies.replace(
+        TENANT,
+        {"rules": {"recipients.exposed": {"min_visible_external": 3}}},
+        author="a",
+        comment="three",
+    )
     page = admin_page
-    page.get_by_role("navigation", name="Admin sections").get_by_role("link", name="History").click()
+    page.get_by_role("navigation", name="Admin sections").get_by_role(
+        "link", name="History"
+    ).click()
     page.get_by_role("button", name="Show the differences").click()
-    assert "rules.recipients.exposed.min_visible_external" in page.locator("table.diff").inner_text()
+    assert (
+        "rules.recipients.exposed.min_visible_external" in page.locator("table.diff").inner_text()
+    )
     page.go_back()
     page.get_by_role("button", name="Roll back to this (version 1)").click()
     page.get_by_role("status").filter(has_text="version 3 is a copy of version 1").wait_for()

@@ -35,7 +35,11 @@ def test_validate_a_good_file(capsys):
 
 def test_validate_lists_field_errors_on_stderr(tmp_path, capsys):
     bad = tmp_path / "bad.json"
-    bad.write_text(json.dumps({"internal_domains": ["not a domain"], "rules": {"recipients.exposed": {"block_at": 1}}}))
+    bad.write_text(
+        json.dumps(
+            {"internal_domains": ["not a domain"], "rules": {"recipients.exposed": {"block_at": 1}}}
+        )
+    )
     assert cli.main(["policy", "validate", str(bad)]) == 65
     err = capsys.readouterr().err
     assert "internal_domains.0: 'not a domain' is not a valid domain name" in err
@@ -70,7 +74,21 @@ def test_import_saves_a_version_and_publishes_on_request(data_dir, capsys):
     assert s.published_policy("northshire") is None
     assert s.policy_version("northshire", 1).comment == "Imported from northshire-policy.json"
 
-    assert cli.main(["policy", "import", str(EXAMPLE_POLICY), "--tenant", "northshire", "--publish", "--comment", "go live"]) == 0
+    assert (
+        cli.main(
+            [
+                "policy",
+                "import",
+                str(EXAMPLE_POLICY),
+                "--tenant",
+                "northshire",
+                "--publish",
+                "--comment",
+                "go live",
+            ]
+        )
+        == 0
+    )
     published = s.published_policy("northshire")
     assert (published.version, published.comment) == (2, "go live")
     assert published.document["internal_domains"] == ["northshire.gov.uk"]
@@ -89,7 +107,11 @@ def test_export_then_import_round_trips(tmp_path, data_dir, capsys):
     out = tmp_path / "export.json"
     assert cli.main(["policy", "export", "--out", str(out)]) == 0
     exported = json.loads(out.read_text())
-    assert (exported["tenant"], exported["version"], exported["published"]) == ("dev-tenant", 1, True)
+    assert (exported["tenant"], exported["version"], exported["published"]) == (
+        "dev-tenant",
+        1,
+        True,
+    )
     assert cli.main(["policy", "validate", str(out)]) == 0
     assert cli.main(["policy", "import", str(out), "--tenant", "other", "--publish"]) == 0
     assert storage(data_dir).published_policy("other").document == exported["policy"]
@@ -107,7 +129,9 @@ def test_export_to_stdout_and_by_version(capsys):
 
 
 def test_export_to_an_unwritable_place_is_64(tmp_path, capsys):
-    assert cli.main(["policy", "export", "--out", str(tmp_path / "missing" / "dir" / "x.json")]) == 64
+    assert (
+        cli.main(["policy", "export", "--out", str(tmp_path / "missing" / "dir" / "x.json")]) == 64
+    )
 
 
 def test_entra_needs_a_tenant(monkeypatch, capsys):
@@ -121,9 +145,22 @@ def test_purge_prints_counts_per_tenant(data_dir, capsys):
     s = storage(data_dir)
     now = datetime.now(timezone.utc)
     for id, tenant, age in (("old-a", "a", 400), ("new-a", "a", 1), ("old-b", "b", 400)):
-        s.record_decision(DecisionRecord(id=id, tenant_id=tenant, user_hash="u", created_at=now - timedelta(days=age),
-                                         action="allow", would_action=None, mode="enforce", score=0,
-                                         policy_version=0, counts={}, findings=(), attachments=()))
+        s.record_decision(
+            DecisionRecord(
+                id=id,
+                tenant_id=tenant,
+                user_hash="u",
+                created_at=now - timedelta(days=age),
+                action="allow",
+                would_action=None,
+                mode="enforce",
+                score=0,
+                policy_version=0,
+                counts={},
+                findings=(),
+                attachments=(),
+            )
+        )
     assert cli.main(["purge", "--dry-run"]) == 0
     out = capsys.readouterr().out
     assert "a: would delete 1 decision older than 365 days" in out

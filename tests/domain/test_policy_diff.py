@@ -14,13 +14,17 @@ def test_a_threshold_change_is_named_by_its_path():
     after["rules"]["recipients.exposed"]["block_at"] = 80
     [change] = diff_documents(before, after)
     assert change.to_json() == {
-        "field": "rules.recipients.exposed.block_at", "change": "changed", "before": 50, "after": 80,
+        "field": "rules.recipients.exposed.block_at",
+        "change": "changed",
+        "before": 50,
+        "after": 80,
     }
 
 
 def test_lists_of_values_say_what_was_added_and_removed():
     [change] = diff_documents(
-        {"trusted_domains": ["nhs.net", "police.uk"]}, {"trusted_domains": ["nhs.net", "partner.org.uk"]}
+        {"trusted_domains": ["nhs.net", "police.uk"]},
+        {"trusted_domains": ["nhs.net", "partner.org.uk"]},
     )
     assert change.items_added == ("partner.org.uk",)
     assert change.items_removed == ("police.uk",)

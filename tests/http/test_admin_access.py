@@ -59,9 +59,20 @@ def tenant_a_has_data(client, auth, container):
     client.put("/api/v1/admin/policy", json={"internal_domains": ["a2.example"]}, headers=a)
     client.post("/api/v1/admin/versions", json={"internal_domains": ["a3.example"]}, headers=a)
     container.storage.record_decision(
-        DecisionRecord(id="d-a", tenant_id="tenant-a", user_hash="ua", created_at=datetime.now(timezone.utc),
-                       action="block", would_action=None, mode="enforce", score=70, policy_version=2, counts={},
-                       findings=(("recipients.exposed", "block", None),), attachments=(("xlsx", True, 9),))
+        DecisionRecord(
+            id="d-a",
+            tenant_id="tenant-a",
+            user_hash="ua",
+            created_at=datetime.now(timezone.utc),
+            action="block",
+            would_action=None,
+            mode="enforce",
+            score=70,
+            policy_version=2,
+            counts={},
+            findings=(("recipients.exposed", "block", None),),
+            attachments=(("xlsx", True, 9),),
+        )
     )
     return a
 
@@ -70,12 +81,20 @@ def test_tenant_b_cannot_read_tenant_a(client, auth, tenant_a_has_data):
     b = auth(tenant="tenant-b", admin=True)
     assert client.get("/api/v1/admin/policy", headers=b).get_json()["version"] == 0
     assert client.get("/api/v1/admin/versions", headers=b).get_json()["versions"] == []
-    for path in ("/api/v1/admin/versions/1", "/api/v1/admin/versions/1/diff/2", "/api/v1/admin/decisions/d-a"):
+    for path in (
+        "/api/v1/admin/versions/1",
+        "/api/v1/admin/versions/1/diff/2",
+        "/api/v1/admin/decisions/d-a",
+    ):
         assert client.get(path, headers=b).status_code == 404, path
     assert client.get("/api/v1/admin/decisions", headers=b).get_json()["total"] == 0
     stats = client.get("/api/v1/admin/stats", headers=b).get_json()
-    assert stats["decisions"] == 0 and stats["top_rules"] == [] and stats["top_attachment_types"] == []
-    simulated = client.post("/api/v1/admin/simulate", json={"draft": {"to": []}, "version": 2}, headers=b)
+    assert (
+        stats["decisions"] == 0 and stats["top_rules"] == [] and stats["top_attachment_types"] == []
+    )
+    simulated = client.post(
+        "/api/v1/admin/simulate", json={"draft": {"to": []}, "version": 2}, headers=b
+    )
     assert simulated.status_code == 404
 
 
@@ -92,7 +111,14 @@ def test_tenant_b_cannot_change_tenant_a(client, auth, tenant_a_has_data):
 def test_the_tenant_comes_from_the_token_not_the_request(client, auth, tenant_a_has_data):
     b = auth(tenant="tenant-b", admin=True)
     for sneaky in ({"X-Tenant-Id": "tenant-a"}, {"X-Ms-Tenant": "tenant-a"}):
-        assert client.get("/api/v1/admin/versions?tenant=tenant-a", headers={**b, **sneaky}).get_json()["versions"] == []
+        assert (
+            client.get(
+                "/api/v1/admin/versions?tenant=tenant-a", headers={**b, **sneaky}
+            ).get_json()["versions"]
+            == []
+        )
     upload = {"file": (io.BytesIO(b"To: a@gmail.com\n\nhi"), "x.eml"), "version": "3"}
-    response = client.post("/api/v1/admin/simulate", data=upload, headers=b, content_type="multipart/form-data")
+    response = client.post(
+        "/api/v1/admin/simulate", data=upload, headers=b, content_type="multipart/form-data"
+    )
     assert response.status_code == 404

@@ -15,14 +15,27 @@ def admin(auth):
 
 def record(container, id, at, action="warn", rule="recipients.exposed", tenant="tenant-a"):
     container.storage.record_decision(
-        DecisionRecord(id=id, tenant_id=tenant, user_hash="abc123", created_at=at, action=action, would_action=None,
-                       mode="enforce", score=40, policy_version=0, counts={},
-                       findings=((rule, action, None),) if action != "allow" else (), attachments=(("xlsx", True, 4),))
+        DecisionRecord(
+            id=id,
+            tenant_id=tenant,
+            user_hash="abc123",
+            created_at=at,
+            action=action,
+            would_action=None,
+            mode="enforce",
+            score=40,
+            policy_version=0,
+            counts={},
+            findings=((rule, action, None),) if action != "allow" else (),
+            attachments=(("xlsx", True, 4),),
+        )
     )
 
 
 def test_scored_drafts_appear_in_the_log(client, admin, auth):
-    verdict = client.post("/api/v1/score", json=score_request(draft(to=people(12))), headers=auth()).get_json()
+    verdict = client.post(
+        "/api/v1/score", json=score_request(draft(to=people(12))), headers=auth()
+    ).get_json()
     log = client.get("/api/v1/admin/decisions", headers=admin).get_json()
     assert log["total"] == 1 and log["page"] == 1 and log["pages"] == 1
     [entry] = log["decisions"]
@@ -38,7 +51,9 @@ def test_filters_and_pages(client, admin, container):
     start = datetime(2026, 10, 1, 9, tzinfo=timezone.utc)
     for i in range(7):
         record(container, f"w{i}", start + timedelta(days=i))
-    record(container, "b", start + timedelta(days=2), action="block", rule="attachment.personal_data")
+    record(
+        container, "b", start + timedelta(days=2), action="block", rule="attachment.personal_data"
+    )
     record(container, "a", start + timedelta(days=3), action="allow")
 
     def ids(query):
@@ -59,8 +74,18 @@ def test_filters_and_pages(client, admin, container):
 
 @pytest.mark.parametrize(
     "query",
-    ["action=explode", "rule=no.such", "since=yesterday", "until=2026-13-01", "page=0", "page=-1",
-     "per_page=201", "per_page=0", "per_page=x", "user=../../etc"],
+    [
+        "action=explode",
+        "rule=no.such",
+        "since=yesterday",
+        "until=2026-13-01",
+        "page=0",
+        "page=-1",
+        "per_page=201",
+        "per_page=0",
+        "per_page=x",
+        "user=../../etc",
+    ],
 )
 def test_bad_filters_are_400(client, admin, query):
     response = client.get(f"/api/v1/admin/decisions?{query}", headers=admin)
@@ -83,8 +108,13 @@ def test_stats(client, admin, container):
     assert body["days"] == 7 and len(body["per_day"]) == 7
     assert body["decisions"] == 2
     assert body["per_day"][-1]["warn"] == 1 and body["per_day"][-3]["block"] == 1
-    assert {r["rule"] for r in body["top_rules"]} == {"recipients.exposed", "attachment.personal_data"}
-    assert body["top_attachment_types"] == [{"type": "xlsx", "attachments": 2, "with_personal_data": 2, "unscanned": 0}]
+    assert {r["rule"] for r in body["top_rules"]} == {
+        "recipients.exposed",
+        "attachment.personal_data",
+    }
+    assert body["top_attachment_types"] == [
+        {"type": "xlsx", "attachments": 2, "with_personal_data": 2, "unscanned": 0}
+    ]
     assert body["overrides"] == {"interrupted": 2, "overridden": 0, "rate": 0.0}
     assert client.get("/api/v1/admin/stats", headers=admin).get_json()["days"] == 30
 
@@ -96,7 +126,9 @@ def test_stats_days_out_of_range_are_400(client, admin, days):
 
 def test_monitor_mode_lets_mail_go_and_records_what_would_have_happened(client, admin, auth):
     client.put("/api/v1/admin/policy", json={"mode": "monitor"}, headers=admin)
-    verdict = client.post("/api/v1/score", json=score_request(draft(to=people(60))), headers=auth()).get_json()
+    verdict = client.post(
+        "/api/v1/score", json=score_request(draft(to=people(60))), headers=auth()
+    ).get_json()
     assert verdict["action"] == "allow" and verdict["would_action"] == "block"
     body = client.get("/api/v1/admin/stats?days=7", headers=admin).get_json()
     assert body["per_day"][-1]["allow"] == 1

@@ -19,7 +19,9 @@ def admin(auth):
 
 def upload(client, headers, data: bytes = None, name="seed.eml", **fields):
     form = {"file": (io.BytesIO(SEED.read_bytes() if data is None else data), name), **fields}
-    return client.post("/api/v1/admin/simulate", data=form, headers=headers, content_type="multipart/form-data")
+    return client.post(
+        "/api/v1/admin/simulate", data=form, headers=headers, content_type="multipart/form-data"
+    )
 
 
 def decision_count(container) -> int:
@@ -35,7 +37,9 @@ def test_the_seed_draft_is_blocked_and_nothing_is_recorded(client, admin, contai
     assert body["policy"] == {"source": "published", "version": 0}
     verdict = body["verdict"]
     assert verdict["action"] == "block"
-    assert {"recipients.exposed", "attachment.personal_data"} <= {f["rule"] for f in verdict["findings"]}
+    assert {"recipients.exposed", "attachment.personal_data"} <= {
+        f["rule"] for f in verdict["findings"]
+    }
     assert verdict["recipients"]["visible_external"] == 157
     assert decision_count(container) == 0
 
@@ -57,11 +61,16 @@ def test_a_saved_version_can_be_simulated(client, admin):
 
 
 def test_a_json_draft_with_a_candidate(client, admin, container):
-    request = {"draft": score_request(draft(to=people(4))), "policy": {"rules": {"recipients.exposed": {"min_visible_external": 3}}}}
+    request = {
+        "draft": score_request(draft(to=people(4))),
+        "policy": {"rules": {"recipients.exposed": {"min_visible_external": 3}}},
+    }
     response = client.post("/api/v1/admin/simulate", json=request, headers=admin)
     assert response.status_code == 200
     assert response.get_json()["verdict"]["action"] == "warn"
-    without = client.post("/api/v1/admin/simulate", json={"draft": request["draft"]}, headers=admin).get_json()
+    without = client.post(
+        "/api/v1/admin/simulate", json={"draft": request["draft"]}, headers=admin
+    ).get_json()
     assert without["verdict"]["action"] == "allow"
     assert decision_count(container) == 0
 
@@ -75,12 +84,19 @@ def test_an_override_in_the_draft_is_not_reviewed(client, admin):
 
 
 def test_an_invalid_candidate_is_422_with_fields(client, admin):
-    response = upload(client, admin, policy=json.dumps({"rules": {"recipients.exposed": {"action": "explode"}}}))
+    response = upload(
+        client, admin, policy=json.dumps({"rules": {"recipients.exposed": {"action": "explode"}}})
+    )
     assert response.status_code == 422
     body = response.get_json()
     assert body["error"] == "invalid_policy"
     assert body["fields"][0]["field"] == "rules.recipients.exposed.action"
-    assert client.post("/api/v1/admin/simulate", json={"draft": {"to": []}, "policy": []}, headers=admin).status_code == 422
+    assert (
+        client.post(
+            "/api/v1/admin/simulate", json={"draft": {"to": []}, "policy": []}, headers=admin
+        ).status_code
+        == 422
+    )
 
 
 def test_bad_requests(client, admin):
@@ -89,16 +105,32 @@ def test_bad_requests(client, admin):
     assert upload(client, admin, version="two").status_code == 400
     assert upload(client, admin, version="9").status_code == 404
     assert upload(client, admin, version="1", policy="{}").status_code == 400
-    no_file = client.post("/api/v1/admin/simulate", data={"policy": "{}"}, headers=admin, content_type="multipart/form-data")
+    no_file = client.post(
+        "/api/v1/admin/simulate",
+        data={"policy": "{}"},
+        headers=admin,
+        content_type="multipart/form-data",
+    )
     assert no_file.status_code == 400 and no_file.get_json()["error"] == "missing_file"
-    assert client.post("/api/v1/admin/simulate", data="x", headers=admin, content_type="text/plain").status_code == 415
-    assert client.post("/api/v1/admin/simulate", json={"policy": {}}, headers=admin).status_code == 400
-    bad_draft = client.post("/api/v1/admin/simulate", json={"draft": {"to": "nobody"}}, headers=admin)
+    assert (
+        client.post(
+            "/api/v1/admin/simulate", data="x", headers=admin, content_type="text/plain"
+        ).status_code
+        == 415
+    )
+    assert (
+        client.post("/api/v1/admin/simulate", json={"policy": {}}, headers=admin).status_code == 400
+    )
+    bad_draft = client.post(
+        "/api/v1/admin/simulate", json={"draft": {"to": "nobody"}}, headers=admin
+    )
     assert bad_draft.status_code == 400 and bad_draft.get_json()["error"] == "invalid_draft"
 
 
 def test_an_unreadable_file_is_a_clear_error(client, admin):
-    response = upload(client, admin, data=b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, name="broken.msg")
+    response = upload(
+        client, admin, data=b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, name="broken.msg"
+    )
     assert response.status_code == 422
     assert response.get_json()["error"] == "unreadable_draft"
 

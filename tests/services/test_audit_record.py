@@ -12,7 +12,10 @@ from sendguard.services.audit import redact_justification
         ("Called her on 07700 900123 first", "Called her on [number] first"),
         ("NHS 943-476-5919 confirmed", "NHS [number] confirmed"),
         ("Her address is in SW1A 1AA", "Her address is in [postcode]"),
-        ("Our partners need this by 2026 for the 12 families", "Our partners need this by 2026 for the 12 families"),
+        (
+            "Our partners need this by 2026 for the 12 families",
+            "Our partners need this by 2026 for the 12 families",
+        ),
     ],
 )
 def test_identifiers_are_redacted(written, kept):

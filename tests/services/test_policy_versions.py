@@ -28,7 +28,10 @@ def test_a_draft_is_saved_but_not_enforced(policies):
     draft = policies.save_draft("tenant-a", with_threshold(3), author="b@x", comment="try 3")
     assert draft.version == 2 and not draft.published
     assert exposed_threshold(policies) == 5
-    assert [(r.version, r.published) for r in policies.history("tenant-a")] == [(2, False), (1, True)]
+    assert [(r.version, r.published) for r in policies.history("tenant-a")] == [
+        (2, False),
+        (1, True),
+    ]
 
 
 def test_publishing_a_version_enforces_it(policies):
@@ -59,8 +62,14 @@ def test_diff_between_versions(policies):
     policies.replace("tenant-a", with_threshold(5), author="a@x")
     policies.save_draft("tenant-a", with_threshold(3), author="a@x")
     [change] = policies.diff("tenant-a", 1, 2)
-    assert (change.field, change.before, change.after) == ("rules.recipients.exposed.min_visible_external", 5, 3)
-    assert [c.field for c in policies.diff("tenant-a", 0, 1)] == ["rules.recipients.exposed.min_visible_external"]
+    assert (change.field, change.before, change.after) == (
+        "rules.recipients.exposed.min_visible_external",
+        5,
+        3,
+    )
+    assert [c.field for c in policies.diff("tenant-a", 0, 1)] == [
+        "rules.recipients.exposed.min_visible_external"
+    ]
 
 
 def test_versions_of_another_tenant_are_unknown(policies):
@@ -84,7 +93,9 @@ def test_stale_writers_get_a_conflict(policies):
 
 
 def test_a_stored_version_that_no_longer_validates_is_not_published(policies, container):
-    container.storage.save_policy("tenant-a", {"rules": {"no.such_rule": {}}}, author="old release", publish=False)
+    container.storage.save_policy(
+        "tenant-a", {"rules": {"no.such_rule": {}}}, author="old release", publish=False
+    )
     with pytest.raises(ValidationError):
         policies.publish("tenant-a", 1)
     with pytest.raises(ValidationError):

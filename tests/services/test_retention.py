@@ -10,9 +10,20 @@ NOW = datetime(2026, 11, 25, tzinfo=timezone.utc)
 
 def record(storage, id, age_days, tenant):
     storage.record_decision(
-        DecisionRecord(id=id, tenant_id=tenant, user_hash="u", created_at=NOW - timedelta(days=age_days),
-                       action="allow", would_action=None, mode="enforce", score=0, policy_version=0,
-                       counts={}, findings=(), attachments=())
+        DecisionRecord(
+            id=id,
+            tenant_id=tenant,
+            user_hash="u",
+            created_at=NOW - timedelta(days=age_days),
+            action="allow",
+            would_action=None,
+            mode="enforce",
+            score=0,
+            policy_version=0,
+            counts={},
+            findings=(),
+            attachments=(),
+        )
     )
 
 
@@ -23,7 +34,10 @@ def test_each_tenant_keeps_its_own_retention(container):
         record(s, f"{tenant}-40", 40, tenant)
         record(s, f"{tenant}-400", 400, tenant)
     dry = purge(s, policies, dry_run=True, now=NOW)
-    assert {(r.tenant_id, r.retention_days, r.decisions) for r in dry} == {("short", 30, 2), ("default", 365, 1)}
+    assert {(r.tenant_id, r.retention_days, r.decisions) for r in dry} == {
+        ("short", 30, 2),
+        ("default", 365, 1),
+    }
     assert s.decision("short", "short-40") is not None  # a dry run deletes nothing
 
     done = purge(s, policies, now=NOW)

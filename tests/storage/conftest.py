@@ -14,7 +14,9 @@ import sqlalchemy as sa
 
 from sendguard.adapters.storage import schema
 
-POSTGRES_URL = os.environ.get("SENDGUARD_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+POSTGRES_URL = os.environ.get(
+    "SENDGUARD_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
 
 
 def postgres_or_skip() -> sa.Engine:

@@ -23,7 +23,10 @@ def columns(engine, table: str) -> set[str]:
 def insert_version(engine, tenant="tenant-a"):
     now = datetime(2026, 11, 1, tzinfo=timezone.utc)
     with engine.begin() as connection:
-        connection.execute(sa.text("INSERT INTO tenants (id, created_at) VALUES (:t, :now)"), {"t": tenant, "now": now})
+        connection.execute(
+            sa.text("INSERT INTO tenants (id, created_at) VALUES (:t, :now)"),
+            {"t": tenant, "now": now},
+        )
         connection.execute(
             sa.text(
                 "INSERT INTO policy_versions (tenant_id, version, document, author, comment, created_at) "

@@ -22,7 +22,12 @@ class Change:
     items_removed: tuple = ()  # ...and lost
 
     def to_json(self) -> dict[str, Any]:
-        data = {"field": self.field, "change": self.kind, "before": self.before, "after": self.after}
+        data = {
+            "field": self.field,
+            "change": self.kind,
+            "before": self.before,
+            "after": self.after,
+        }
         if self.items_added or self.items_removed:
             data["items_added"] = list(self.items_added)
             data["items_removed"] = list(self.items_removed)

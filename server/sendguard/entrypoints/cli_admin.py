@@ -26,20 +26,30 @@ def add_commands(commands) -> None:
     actions = policy.add_subparsers(dest="policy_action", required=True, parser_class=type(policy))
 
     export = actions.add_parser("export", help="print a policy version as JSON")
-    export.add_argument("--tenant", default=None, help="default: the dev tenant in the embedded default")
+    export.add_argument(
+        "--tenant", default=None, help="default: the dev tenant in the embedded default"
+    )
     export.add_argument("--version", type=int, default=None, help="default: the published version")
-    export.add_argument("--out", metavar="FILE", default=None, help="write to FILE instead of stdout")
+    export.add_argument(
+        "--out", metavar="FILE", default=None, help="write to FILE instead of stdout"
+    )
 
     imported = actions.add_parser("import", help="save a policy file as the tenant's next version")
     imported.add_argument("file", metavar="FILE")
-    imported.add_argument("--tenant", default=None, help="default: the dev tenant in the embedded default")
-    imported.add_argument("--publish", action="store_true", help="enforce it at once (default: save only)")
+    imported.add_argument(
+        "--tenant", default=None, help="default: the dev tenant in the embedded default"
+    )
+    imported.add_argument(
+        "--publish", action="store_true", help="enforce it at once (default: save only)"
+    )
     imported.add_argument("--comment", default="", help="shown in the version history")
 
     validate = actions.add_parser("validate", help="check a policy file; exit 0 valid, 65 invalid")
     validate.add_argument("file", metavar="FILE")
 
-    purge = commands.add_parser("purge", help="delete decisions older than each tenant's retention_days")
+    purge = commands.add_parser(
+        "purge", help="delete decisions older than each tenant's retention_days"
+    )
     purge.add_argument("--tenant", default=None, help="default: every tenant")
     purge.add_argument("--dry-run", action="store_true", help="count, delete nothing")
 
@@ -67,7 +77,9 @@ def run_purge(args) -> int:
             f"(before {result.cutoff.date().isoformat()})"
         )
     total = sum(r.decisions for r in results)
-    print(f"{verb} {total} decision{'s' if total != 1 else ''} in {len(results)} tenant{'s' if len(results) != 1 else ''}")
+    print(
+        f"{verb} {total} decision{'s' if total != 1 else ''} in {len(results)} tenant{'s' if len(results) != 1 else ''}"
+    )
     return EXIT_OK
 
 
@@ -96,7 +108,9 @@ def read_policy_file(path: str):
         return Policy.model_validate(document)
     except ValidationError as error:
         fields = field_errors(error)
-        raise InvalidPolicyFile(f"{path}: {len(fields)} invalid field{'s' if len(fields) != 1 else ''}", fields) from None
+        raise InvalidPolicyFile(
+            f"{path}: {len(fields)} invalid field{'s' if len(fields) != 1 else ''}", fields
+        ) from None
 
 
 def _validate(path: str) -> int:

@@ -12,13 +12,20 @@ DEFAULT_PER_PAGE = 50
 
 
 def decisions_page(
-    storage: Storage, tenant_id: str, where: DecisionFilter, *, page: int = 1, per_page: int = DEFAULT_PER_PAGE
+    storage: Storage,
+    tenant_id: str,
+    where: DecisionFilter,
+    *,
+    page: int = 1,
+    per_page: int = DEFAULT_PER_PAGE,
 ) -> dict[str, Any]:
     if page < 1:
         raise ValueError("page must be 1 or more")
     if not 1 <= per_page <= MAX_PER_PAGE:
         raise ValueError(f"per_page must be between 1 and {MAX_PER_PAGE}")
-    rows, total = storage.decisions_page(tenant_id, where, offset=(page - 1) * per_page, limit=per_page)
+    rows, total = storage.decisions_page(
+        tenant_id, where, offset=(page - 1) * per_page, limit=per_page
+    )
     return {
         "decisions": rows,
         "page": page,

@@ -18,7 +18,9 @@ TOP = 10
 MAX_USER_WEEKS = 200
 
 
-def stats(storage: Storage, tenant_id: str, days: int = 30, now: datetime | None = None) -> dict[str, Any]:
+def stats(
+    storage: Storage, tenant_id: str, days: int = 30, now: datetime | None = None
+) -> dict[str, Any]:
     """Figures for the last ``days`` UTC days, today included."""
     if not 1 <= days <= MAX_DAYS:
         raise ValueError(f"days must be between 1 and {MAX_DAYS}")
@@ -37,7 +39,9 @@ def stats(storage: Storage, tenant_id: str, days: int = 30, now: datetime | None
         "per_day": _per_day(per_day, first, days, would=False),
         "would_per_day": _per_day(per_day, first, days, would=True),
         "top_rules": top_rules(audit.rule_counts(tenant_id, since, until)),
-        "top_attachment_types": top_attachment_types(audit.attachment_types(tenant_id, since, until)),
+        "top_attachment_types": top_attachment_types(
+            audit.attachment_types(tenant_id, since, until)
+        ),
         "overrides": {
             "interrupted": interrupted,
             "overridden": overridden,
@@ -129,7 +133,8 @@ def shadow_load(rows) -> dict[str, Any]:
     return {
         "would_interrupt": summary,
         "per_user_week": [
-            {"rule": rule, "user": user, "week": week, "count": count} for (rule, user, week), count in heaviest
+            {"rule": rule, "user": user, "week": week, "count": count}
+            for (rule, user, week), count in heaviest
         ],
     }
 

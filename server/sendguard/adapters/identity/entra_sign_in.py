@@ -21,7 +21,15 @@ from sendguard.adapters.identity.tokens import API_SCOPE
 
 # What a flow needs to be finished; the rest of msal's flow (the long auth_uri) stays out of the cookie.
 HTTP_TIMEOUT_SECONDS = 10
-_FLOW_KEYS = ("state", "redirect_uri", "scope", "code_verifier", "nonce", "claims_challenge", "max_age")
+_FLOW_KEYS = (
+    "state",
+    "redirect_uri",
+    "scope",
+    "code_verifier",
+    "nonce",
+    "claims_challenge",
+    "max_age",
+)
 
 
 class SignInFailed(Exception):
@@ -45,7 +53,11 @@ class EntraSignIn:
         self.client_id = client_id
         self.authority = f"{authority_host.rstrip('/')}/{tenant}"
         self.scopes = [f"{api_audience or f'api://{client_id}'}/{API_SCOPE}"]
-        self._credential_args = (client_secret, client_certificate_path, client_certificate_thumbprint)
+        self._credential_args = (
+            client_secret,
+            client_certificate_path,
+            client_certificate_thumbprint,
+        )
         self._verify = verify
         self._http_client = http_client
         self._app = None
@@ -53,7 +65,9 @@ class EntraSignIn:
 
     @classmethod
     def from_settings(cls, settings) -> "EntraSignIn":
-        one_tenant = settings.allowed_tenants[0] if len(settings.allowed_tenants) == 1 else "organizations"
+        one_tenant = (
+            settings.allowed_tenants[0] if len(settings.allowed_tenants) == 1 else "organizations"
+        )
         return cls(
             client_id=settings.client_id,
             authority_host=settings.authority_host,
@@ -72,13 +86,17 @@ class EntraSignIn:
                 # msal recommends form_post, but that callback is a cross-site POST, which does not carry the
                 # SameSite=Lax session cookie holding the flow. With PKCE and a client credential, a code
                 # seen in the query cannot be redeemed by anyone else.
-                warnings.filterwarnings("ignore", message="response_mode='form_post' is recommended")
+                warnings.filterwarnings(
+                    "ignore", message="response_mode='form_post' is recommended"
+                )
                 flow = self._client().initiate_auth_code_flow(
                     self.scopes, redirect_uri=redirect_uri, response_mode="query"
                 )
         except SignInFailed:
             raise
-        except Exception as error:  # msal raises ValueError and requests' errors for an unreachable authority
+        except (
+            Exception
+        ) as error:  # msal raises ValueError and requests' errors for an unreachable authority
             raise SignInFailed(f"Entra ID could not be reached ({type(error).__name__})") from None
         if "auth_uri" not in flow:
             raise SignInFailed("Entra ID did not start the sign-in")
@@ -87,18 +105,32 @@ class EntraSignIn:
     def finish(self, flow: dict[str, Any], response: dict[str, str]) -> str:
         """The access token for SendGuard's API, from the redirect's query parameters."""
         if not flow:
-            raise SignInFailed("the sign-in expired or was started in another browser; sign in again")
+            raise SignInFailed(
+                "the sign-in expired or was started in another browser; sign in again"
+            )
         if response.get("error"):
-            description = response.get("error_description", "").splitlines()[0][:200] if response.get("error_description") else ""
-            raise SignInFailed(f"Entra ID refused the sign-in: {response['error'][:64]}. {description}".strip())
+            description = (
+                response.get("error_description", "").splitlines()[0][:200]
+                if response.get("error_description")
+                else ""
+            )
+            raise SignInFailed(
+                f"Entra ID refused the sign-in: {response['error'][:64]}. {description}".strip()
+            )
         try:
-            result = self._client().acquire_token_by_auth_code_flow(dict(flow), dict(response), scopes=self.scopes)
+            result = self._client().acquire_token_by_auth_code_flow(
+                dict(flow), dict(response), scopes=self.scopes
+            )
         except ValueError:  # a state or nonce mismatch: a forged or replayed redirect
-            raise SignInFailed("the sign-in response did not match the request; sign in again") from None
+            raise SignInFailed(
+                "the sign-in response did not match the request; sign in again"
+            ) from None
         except Exception as error:
             raise SignInFailed(f"Entra ID could not be reached ({type(error).__name__})") from None
         if "access_token" not in result:
-            raise SignInFailed(f"Entra ID gave no token: {str(result.get('error', 'unknown error'))[:64]}")
+            raise SignInFailed(
+                f"Entra ID gave no token: {str(result.get('error', 'unknown error'))[:64]}"
+            )
         return result["access_token"]
 
     def _client(self):
@@ -123,11 +155,15 @@ class EntraSignIn:
         secret, certificate_path, thumbprint = self._credential_args
         if certificate_path:
             if not thumbprint:
-                raise SignInFailed("SENDGUARD_CLIENT_CERTIFICATE_THUMBPRINT is needed with a certificate")
+                raise SignInFailed(
+                    "SENDGUARD_CLIENT_CERTIFICATE_THUMBPRINT is needed with a certificate"
+                )
             return {"private_key": Path(certificate_path).read_text(), "thumbprint": thumbprint}
         if secret:
             return secret
-        raise SignInFailed("the admin page needs SENDGUARD_CLIENT_SECRET or a client certificate to sign in with Entra ID")
+        raise SignInFailed(
+            "the admin page needs SENDGUARD_CLIENT_SECRET or a client certificate to sign in with Entra ID"
+        )
 
 
 def _http_client(verify):

@@ -15,7 +15,12 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import FunctionElement
 
 from sendguard.adapters.storage.repository import as_utc
-from sendguard.adapters.storage.tables import decision_attachments, decision_findings, decisions, tenants
+from sendguard.adapters.storage.tables import (
+    decision_attachments,
+    decision_findings,
+    decisions,
+    tenants,
+)
 
 PURGE_BATCH = 5000
 INTERRUPTING = ("warn", "block")
@@ -77,13 +82,17 @@ class AuditQueries:
         day = utc_day(decisions.c.created_at)
         is_override = decisions.c.override_of.is_not(None)
         query = (
-            sa.select(day, decisions.c.action, decisions.c.would_action, is_override, sa.func.count())
+            sa.select(
+                day, decisions.c.action, decisions.c.would_action, is_override, sa.func.count()
+            )
             .where(_window(decisions, tenant_id, since, until))
             .group_by(day, decisions.c.action, decisions.c.would_action, is_override)
         )
         return [(d, a, w, bool(o), n) for d, a, w, o, n in self._rows(query)]
 
-    def rule_counts(self, tenant_id: str, since: datetime, until: datetime) -> list[tuple[str, str, str | None, int]]:
+    def rule_counts(
+        self, tenant_id: str, since: datetime, until: datetime
+    ) -> list[tuple[str, str, str | None, int]]:
         """(rule, action, would_action, findings), overrides left out: they repeat the decision they override."""
         query = (
             sa.select(
@@ -93,21 +102,41 @@ class AuditQueries:
                 sa.func.count(),
             )
             .join(decisions, decisions.c.id == decision_findings.c.decision_id)
-            .where(_window(decision_findings, tenant_id, since, until), decisions.c.override_of.is_(None))
-            .group_by(decision_findings.c.rule, decision_findings.c.action, decision_findings.c.would_action)
+            .where(
+                _window(decision_findings, tenant_id, since, until),
+                decisions.c.override_of.is_(None),
+            )
+            .group_by(
+                decision_findings.c.rule,
+                decision_findings.c.action,
+                decision_findings.c.would_action,
+            )
         )
         return self._rows(query)
 
-    def attachment_types(self, tenant_id: str, since: datetime, until: datetime) -> list[tuple[str, bool, int, int]]:
+    def attachment_types(
+        self, tenant_id: str, since: datetime, until: datetime
+    ) -> list[tuple[str, bool, int, int]]:
         """(file type, scanned, attachments, attachments holding personal data)."""
         with_people = sa.func.sum(sa.case((decision_attachments.c.data_subjects > 0, 1), else_=0))
         query = (
-            sa.select(decision_attachments.c.file_type, decision_attachments.c.scanned, sa.func.count(), with_people)
+            sa.select(
+                decision_attachments.c.file_type,
+                decision_attachments.c.scanned,
+                sa.func.count(),
+                with_people,
+            )
             .join(decisions, decisions.c.id == decision_attachments.c.decision_id)
-            .where(_window(decision_attachments, tenant_id, since, until), decisions.c.override_of.is_(None))
+            .where(
+                _window(decision_attachments, tenant_id, since, until),
+                decisions.c.override_of.is_(None),
+            )
             .group_by(decision_attachments.c.file_type, decision_attachments.c.scanned)
         )
-        return [(kind, bool(scanned), count, int(people or 0)) for kind, scanned, count, people in self._rows(query)]
+        return [
+            (kind, bool(scanned), count, int(people or 0))
+            for kind, scanned, count, people in self._rows(query)
+        ]
 
     def override_counts(self, tenant_id: str, since: datetime, until: datetime) -> tuple[int, int]:
         """(senders interrupted, overrides accepted) in the window."""
@@ -118,11 +147,18 @@ class AuditQueries:
             row = connection.execute(sa.select(interrupted, overridden).where(window)).first()
         return int(row[0] or 0), int(row[1] or 0)
 
-    def would_interrupt(self, tenant_id: str, since: datetime, until: datetime) -> list[tuple[str, str, str, int]]:
+    def would_interrupt(
+        self, tenant_id: str, since: datetime, until: datetime
+    ) -> list[tuple[str, str, str, int]]:
         """(rule, user hash, day, decisions) for monitored findings that enforcement would have shown."""
         day = utc_day(decisions.c.created_at)
         query = (
-            sa.select(decision_findings.c.rule, decisions.c.user_hash, day, sa.func.count(sa.distinct(decisions.c.id)))
+            sa.select(
+                decision_findings.c.rule,
+                decisions.c.user_hash,
+                day,
+                sa.func.count(sa.distinct(decisions.c.id)),
+            )
             .join(decisions, decisions.c.id == decision_findings.c.decision_id)
             .where(
                 _window(decision_findings, tenant_id, since, until),
@@ -154,13 +190,19 @@ class AuditQueries:
                 ids = [
                     row[0]
                     for row in connection.execute(
-                        sa.select(decisions.c.id).where(_older(tenant_id, before)).limit(PURGE_BATCH)
+                        sa.select(decisions.c.id)
+                        .where(_older(tenant_id, before))
+                        .limit(PURGE_BATCH)
                     )
                 ]
                 if not ids:
                     return deleted
-                connection.execute(decision_findings.delete().where(decision_findings.c.decision_id.in_(ids)))
-                connection.execute(decision_attachments.delete().where(decision_attachments.c.decision_id.in_(ids)))
+                connection.execute(
+                    decision_findings.delete().where(decision_findings.c.decision_id.in_(ids))
+                )
+                connection.execute(
+                    decision_attachments.delete().where(decision_attachments.c.decision_id.in_(ids))
+                )
                 connection.execute(decisions.delete().where(decisions.c.id.in_(ids)))
             deleted += len(ids)
 

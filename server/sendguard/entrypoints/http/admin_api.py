@@ -121,7 +121,9 @@ def diff_versions(before: int, after: int):
 @require_admin
 def publish_version(version: int):
     with version_errors():
-        record = container().policies.publish(g.caller.tenant_id, version, expected_version=_if_match())
+        record = container().policies.publish(
+            g.caller.tenant_id, version, expected_version=_if_match()
+        )
     return jsonify(version_json(record))
 
 
@@ -132,15 +134,27 @@ def rollback():
     body = json_body()
     version = body.get("version")
     if not isinstance(version, int) or isinstance(version, bool) or version < 0:
-        raise ApiError(422, "version: give the number of the version to roll back to", code="invalid",
-                       fields=[{"field": "version", "message": "must be a whole number, 0 or more"}])
+        raise ApiError(
+            422,
+            "version: give the number of the version to roll back to",
+            code="invalid",
+            fields=[{"field": "version", "message": "must be a whole number, 0 or more"}],
+        )
     comment = body.get("comment", "")
     if not isinstance(comment, str):
-        raise ApiError(422, "comment: must be text", code="invalid",
-                       fields=[{"field": "comment", "message": "must be text"}])
+        raise ApiError(
+            422,
+            "comment: must be text",
+            code="invalid",
+            fields=[{"field": "comment", "message": "must be text"}],
+        )
     with version_errors():
         record = container().policies.rollback(
-            g.caller.tenant_id, version, author=g.caller.name, comment=comment[:500], expected_version=_if_match()
+            g.caller.tenant_id,
+            version,
+            author=g.caller.name,
+            comment=comment[:500],
+            expected_version=_if_match(),
         )
     return _created(record)
 
@@ -157,12 +171,17 @@ def simulate_draft():
     elif request.mimetype == "application/json":
         draft, candidate, version = _json_simulation(json_body())
     else:
-        raise ApiError(415, "send an .eml or .msg file as multipart/form-data, or a JSON draft as application/json")
+        raise ApiError(
+            415,
+            "send an .eml or .msg file as multipart/form-data, or a JSON draft as application/json",
+        )
     if candidate is not None and version is not None:
         raise ApiError(400, "give a candidate policy or a version, not both", code="bad_request")
     c = container()
     with version_errors():
-        result = simulate(c.scorer, c.policies, g.caller.tenant_id, draft, candidate=candidate, version=version)
+        result = simulate(
+            c.scorer, c.policies, g.caller.tenant_id, draft, candidate=candidate, version=version
+        )
     return jsonify(simulation_json(result))
 
 
@@ -180,11 +199,17 @@ def simulation_json(result: Simulation) -> dict:
 def _multipart_simulation():
     upload = request.files.get("file")
     if upload is None or not upload.filename:
-        raise ApiError(400, "attach the draft as the form field 'file' (.eml, .msg or .json)", code="missing_file")
+        raise ApiError(
+            400,
+            "attach the draft as the form field 'file' (.eml, .msg or .json)",
+            code="missing_file",
+        )
     try:
         draft = read_draft_bytes(upload.read())
     except UnreadableDraft as error:
-        raise ApiError(422, f"the file is not a draft SendGuard can read: {error}", code="unreadable_draft") from None
+        raise ApiError(
+            422, f"the file is not a draft SendGuard can read: {error}", code="unreadable_draft"
+        ) from None
     candidate = None
     if request.form.get("policy", "").strip():
         candidate = _candidate(_parse_json_field(request.form["policy"], "policy"))
@@ -194,7 +219,11 @@ def _multipart_simulation():
 
 def _json_simulation(body: dict):
     if not isinstance(body.get("draft"), dict):
-        raise ApiError(400, "give the draft to score as 'draft' (the JSON of POST /api/v1/score)", code="invalid_draft")
+        raise ApiError(
+            400,
+            "give the draft to score as 'draft' (the JSON of POST /api/v1/score)",
+            code="invalid_draft",
+        )
     draft = validated(ScoreRequest, body["draft"], status=400, code="invalid_draft").to_draft()
     candidate = _candidate(body["policy"]) if body.get("policy") is not None else None
     version = body.get("version")
@@ -205,8 +234,12 @@ def _json_simulation(body: dict):
 
 def _candidate(document) -> Policy:
     if not isinstance(document, dict):
-        raise ApiError(422, "policy: must be a JSON object", code="invalid_policy",
-                       fields=[{"field": "policy", "message": "must be a JSON object"}])
+        raise ApiError(
+            422,
+            "policy: must be a JSON object",
+            code="invalid_policy",
+            fields=[{"field": "policy", "message": "must be a JSON object"}],
+        )
     return validated(Policy, document, code="invalid_policy")
 
 
@@ -214,7 +247,9 @@ def _parse_json_field(raw: str, name: str):
     try:
         return json.loads(raw)
     except (ValueError, RecursionError):
-        raise ApiError(400, f"the form field '{name}' is not valid JSON", code="invalid_json") from None
+        raise ApiError(
+            400, f"the form field '{name}' is not valid JSON", code="invalid_json"
+        ) from None
 
 
 def _int_field(raw: str | None, name: str) -> int | None:
@@ -237,7 +272,11 @@ def test_pattern():
     if not isinstance(pattern, str) or not isinstance(text, str):
         raise ApiError(400, "give 'pattern' and 'text' as strings", code="bad_request")
     if len(text) > MAX_PATTERN_TEST_TEXT:
-        raise ApiError(413, f"the sample text is limited to {MAX_PATTERN_TEST_TEXT} characters", code="too_large")
+        raise ApiError(
+            413,
+            f"the sample text is limited to {MAX_PATTERN_TEST_TEXT} characters",
+            code="too_large",
+        )
     return jsonify(try_pattern(pattern, text))
 
 
@@ -251,7 +290,9 @@ def list_decisions():
     page = _query_int("page", 1)
     per_page = _query_int("per_page", audit_log.DEFAULT_PER_PAGE)
     try:
-        result = audit_log.decisions_page(container().storage, g.caller.tenant_id, where, page=page, per_page=per_page)
+        result = audit_log.decisions_page(
+            container().storage, g.caller.tenant_id, where, page=page, per_page=per_page
+        )
     except ValueError as error:
         raise ApiError(400, str(error), code="invalid_query") from None
     return jsonify(result)
@@ -304,10 +345,16 @@ def _moment(raw: str | None, name: str, *, end_of_day: bool) -> datetime | None:
     try:
         if len(raw) == 10:
             day = date.fromisoformat(raw)
-            return datetime.combine(day + timedelta(days=1) if end_of_day else day, time(), tzinfo=timezone.utc)
+            return datetime.combine(
+                day + timedelta(days=1) if end_of_day else day, time(), tzinfo=timezone.utc
+            )
         moment = datetime.fromisoformat(raw)
     except ValueError:
-        raise ApiError(400, f"{name} must be a date like 2026-11-25 or an ISO date and time", code="invalid_query") from None
+        raise ApiError(
+            400,
+            f"{name} must be a date like 2026-11-25 or an ISO date and time",
+            code="invalid_query",
+        ) from None
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
@@ -329,7 +376,9 @@ def version_errors():
     try:
         yield
     except UnknownVersion as error:
-        raise ApiError(404, f"there is no version {error.args[0]} of your policy", code="unknown_version") from None
+        raise ApiError(
+            404, f"there is no version {error.args[0]} of your policy", code="unknown_version"
+        ) from None
     except VersionConflict as error:
         raise ApiError(
             409,
@@ -371,5 +420,7 @@ def _if_match() -> int | None:
         return None
     value = header.strip().removeprefix("W/").strip('"')
     if not value.startswith("v") or not value[1:].isdigit():
-        raise ApiError(400, 'If-Match must be an ETag from this API, like "v3"', code="invalid_if_match")
+        raise ApiError(
+            400, 'If-Match must be an ETag from this API, like "v3"', code="invalid_if_match"
+        )
     return int(value[1:])

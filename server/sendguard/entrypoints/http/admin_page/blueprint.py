@@ -19,7 +19,12 @@ bp = Blueprint(
     static_url_path="/static",
 )
 
-PUBLIC_ENDPOINTS = {"admin_page.sign_in", "admin_page.start_sign_in", "admin_page.auth_callback", "admin_page.static"}
+PUBLIC_ENDPOINTS = {
+    "admin_page.sign_in",
+    "admin_page.start_sign_in",
+    "admin_page.auth_callback",
+    "admin_page.static",
+}
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 
@@ -36,7 +41,8 @@ def _configure(state) -> None:
 def _guard():
     if request.method not in SAFE_METHODS:
         admin_session.check_csrf(
-            request.headers.get(admin_session.CSRF_HEADER) or request.form.get(admin_session.CSRF_FIELD)
+            request.headers.get(admin_session.CSRF_HEADER)
+            or request.form.get(admin_session.CSRF_FIELD)
         )
     if request.endpoint in PUBLIC_ENDPOINTS:
         return None
@@ -92,7 +98,9 @@ def _as_json(value) -> str:
 def _csrf_failed(error):
     if _wants_json():
         return jsonify({"error": "csrf", "message": str(error)}), 400
-    return render_template("admin/error.html", status=400, title="Please try again", message=str(error)), 400
+    return render_template(
+        "admin/error.html", status=400, title="Please try again", message=str(error)
+    ), 400
 
 
 @bp.errorhandler(HTTPException)
@@ -104,7 +112,9 @@ def _http_error(error: HTTPException):
     }.get(status, error.description or error.name)
     if _wants_json():
         return jsonify({"error": error.name.lower().replace(" ", "_"), "message": message}), status
-    return render_template("admin/error.html", status=status, title=error.name, message=message), status
+    return render_template(
+        "admin/error.html", status=status, title=error.name, message=message
+    ), status
 
 
 def _wants_json() -> bool:
@@ -117,6 +127,11 @@ def safe_next(target: str | None) -> str:
     if not target:
         return default
     parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not parts.path.startswith("/admin") or target.startswith("//"):
+    if (
+        parts.scheme
+        or parts.netloc
+        or not parts.path.startswith("/admin")
+        or target.startswith("//")
+    ):
         return default
     return target

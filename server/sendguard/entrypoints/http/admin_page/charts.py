@@ -12,7 +12,13 @@ from html import escape
 
 from markupsafe import Markup
 
-COLOURS = {"allow": "#4b7f52", "warn": "#b25e00", "block": "#b3261e", "value": "#1f5fa8", "rest": "#c9d3df"}
+COLOURS = {
+    "allow": "#4b7f52",
+    "warn": "#b25e00",
+    "block": "#b3261e",
+    "value": "#1f5fa8",
+    "rest": "#c9d3df",
+}
 LABEL = "#1b1f24"
 MUTED = "#57606a"
 
@@ -27,7 +33,9 @@ class Chart:
     rows: tuple[tuple, ...]  # ...and its rows
 
 
-def stacked_columns(id: str, title: str, series: list[dict], keys=("allow", "warn", "block")) -> Chart:
+def stacked_columns(
+    id: str, title: str, series: list[dict], keys=("allow", "warn", "block")
+) -> Chart:
     """One column per day, stacked by action; ``series`` items are {"day": ..., key: count, ...}."""
     width, height, left, bottom, top = 760, 260, 44, 34, 28
     plot_w, plot_h = width - left - 12, height - top - bottom
@@ -51,16 +59,31 @@ def stacked_columns(id: str, title: str, series: list[dict], keys=("allow", "war
         if totals[i]:
             parts.append(_text(x + bar / 2, y - 4, str(totals[i]), anchor="middle", size=10))
         if i % every == 0:
-            parts.append(_text(x + bar / 2, top + plot_h + 16, point["day"][5:], anchor="middle", size=10, fill=MUTED))
+            parts.append(
+                _text(
+                    x + bar / 2,
+                    top + plot_h + 16,
+                    point["day"][5:],
+                    anchor="middle",
+                    size=10,
+                    fill=MUTED,
+                )
+            )
     parts.append(_legend(keys, left, 14))
     description = _describe_days(series, keys)
     return Chart(
-        id, title, description, _svg(id, title, description, width, height, parts),
-        ("Day", *[k.capitalize() for k in keys]), tuple((p["day"], *[p[k] for k in keys]) for p in series),
+        id,
+        title,
+        description,
+        _svg(id, title, description, width, height, parts),
+        ("Day", *[k.capitalize() for k in keys]),
+        tuple((p["day"], *[p[k] for k in keys]) for p in series),
     )
 
 
-def horizontal_bars(id: str, title: str, rows: list[tuple[str, int]], unit: str, colour: str = "value") -> Chart:
+def horizontal_bars(
+    id: str, title: str, rows: list[tuple[str, int]], unit: str, colour: str = "value"
+) -> Chart:
     """One bar per label, longest first, each with its value written at its end."""
     label_w, width, row_h, top = 230, 760, 26, 8
     height = top + row_h * max(len(rows), 1) + 8
@@ -77,12 +100,23 @@ def horizontal_bars(id: str, title: str, rows: list[tuple[str, int]], unit: str,
         parts.append(_text(label_w + w + 6, y + 16, f"{value:,}", size=12))
     if not rows:
         parts.append(_text(8, top + 16, "Nothing recorded in this period.", size=12, fill=MUTED))
-    description = "; ".join(f"{label}: {value} {unit}" for label, value in rows) or "Nothing recorded in this period."
-    return Chart(id, title, description, _svg(id, title, description, width, height, parts),
-                 ("", unit.capitalize()), tuple(rows))
+    description = (
+        "; ".join(f"{label}: {value} {unit}" for label, value in rows)
+        or "Nothing recorded in this period."
+    )
+    return Chart(
+        id,
+        title,
+        description,
+        _svg(id, title, description, width, height, parts),
+        ("", unit.capitalize()),
+        tuple(rows),
+    )
 
 
-def proportion(id: str, title: str, part: int, whole: int, part_label: str, rest_label: str) -> Chart:
+def proportion(
+    id: str, title: str, part: int, whole: int, part_label: str, rest_label: str
+) -> Chart:
     """One bar split into ``part`` and the rest of ``whole``, with the percentage."""
     width, height, left = 760, 70, 8
     share = part / whole if whole else 0
@@ -92,14 +126,31 @@ def proportion(id: str, title: str, part: int, whole: int, part_label: str, rest
         f"<title>{escape(rest_label)}: {whole - part}</title></rect>",
         f'<rect x="{left}" y="24" width="{bar_w * share:.1f}" height="22" fill="{COLOURS["value"]}">'
         f"<title>{escape(part_label)}: {part}</title></rect>",
-        _text(left, 16, f"{share:.0%} {part_label}: {part} of {whole}" if whole else "No sender was interrupted in this period.", size=13),
+        _text(
+            left,
+            16,
+            f"{share:.0%} {part_label}: {part} of {whole}"
+            if whole
+            else "No sender was interrupted in this period.",
+            size=13,
+        ),
     ]
-    description = f"{part} of {whole} ({share:.0%}) {part_label}" if whole else "No sender was interrupted."
-    return Chart(id, title, description, _svg(id, title, description, width, height, parts),
-                 ("", "Count"), ((part_label.capitalize(), part), (rest_label.capitalize(), whole - part)))
+    description = (
+        f"{part} of {whole} ({share:.0%}) {part_label}" if whole else "No sender was interrupted."
+    )
+    return Chart(
+        id,
+        title,
+        description,
+        _svg(id, title, description, width, height, parts),
+        ("", "Count"),
+        ((part_label.capitalize(), part), (rest_label.capitalize(), whole - part)),
+    )
 
 
-def _svg(id: str, title: str, description: str, width: int, height: int, parts: list[str]) -> Markup:
+def _svg(
+    id: str, title: str, description: str, width: int, height: int, parts: list[str]
+) -> Markup:
     return Markup(
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" class="chart" role="img" '
         f'aria-labelledby="{id}-title {id}-desc" preserveAspectRatio="xMinYMin meet">'
@@ -109,7 +160,9 @@ def _svg(id: str, title: str, description: str, width: int, height: int, parts: 
     )
 
 
-def _text(x: float, y: float, text: str, *, anchor: str = "start", size: int = 12, fill: str = LABEL) -> str:
+def _text(
+    x: float, y: float, text: str, *, anchor: str = "start", size: int = 12, fill: str = LABEL
+) -> str:
     return (
         f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" font-size="{size}" fill="{fill}" '
         f'font-family="system-ui, sans-serif">{escape(text)}</text>'

@@ -24,9 +24,21 @@ CHECKBOXES_FIELD = "_checkboxes"  # names of the checkboxes on the form: unticke
 TERM_CATEGORIES_FIELD = "_term_categories"
 SPECIAL_CATEGORIES_MARKER = "_special_categories"
 DOMAIN_LISTS = (
-    ("internal_domains", "Internal domains", "Your organisation's domains; empty: the sender's own domain."),
-    ("trusted_domains", "Trusted domains", "Partners under a data-sharing agreement: counted as inside."),
-    ("webmail_domains", "Extra webmail domains", "Consumer mail services beyond the built-in list."),
+    (
+        "internal_domains",
+        "Internal domains",
+        "Your organisation's domains; empty: the sender's own domain.",
+    ),
+    (
+        "trusted_domains",
+        "Trusted domains",
+        "Partners under a data-sharing agreement: counted as inside.",
+    ),
+    (
+        "webmail_domains",
+        "Extra webmail domains",
+        "Consumer mail services beyond the built-in list.",
+    ),
 )
 LABELS = {
     "enabled": "On",
@@ -60,7 +72,11 @@ OPTION_LABELS = {
     "open": "Open: let the e-mail go",
     "closed": "Closed: hold the e-mail",
 }
-NONE_LABELS = {"mode": "Same as the tenant", "fail_mode": "The service default", "internal_action": "No finding"}
+NONE_LABELS = {
+    "mode": "Same as the tenant",
+    "fail_mode": "The service default",
+    "internal_action": "No finding",
+}
 FIELD_ORDER = ("enabled", "action", "internal_action")  # then the rule's own settings, then:
 FIELD_ORDER_LAST = ("mode", "message")
 
@@ -120,10 +136,19 @@ class PolicyForm:
     sensitive: Section
     term_categories: list[str]
     special_categories: list[str]
-    summary: list[dict[str, str]] = field(default_factory=list)  # every error: label, message, anchor
+    summary: list[dict[str, str]] = field(
+        default_factory=list
+    )  # every error: label, message, anchor
 
     def sections(self) -> list[Section]:
-        return [self.general, self.domains, *self.rules, self.patterns, self.overrides, self.sensitive]
+        return [
+            self.general,
+            self.domains,
+            *self.rules,
+            self.patterns,
+            self.overrides,
+            self.sensitive,
+        ]
 
 
 def html_id(name: str) -> str:
@@ -154,7 +179,9 @@ def _spec(keys: tuple[str, ...], name: str, info) -> Spec:
     if annotation is int:
         return Spec(keys, label, "number", hint, optional=optional, minimum=minimum)
     if typing.get_origin(annotation) is Literal:
-        choices = tuple((str(v), OPTION_LABELS.get(str(v), str(v))) for v in typing.get_args(annotation))
+        choices = tuple(
+            (str(v), OPTION_LABELS.get(str(v), str(v))) for v in typing.get_args(annotation)
+        )
         if optional:
             choices = (("", NONE_LABELS.get(name, "None")),) + choices
         return Spec(keys, label, "select", hint, options=choices, optional=optional)
@@ -191,11 +218,21 @@ def rule_specs(module) -> list[Spec]:
 
 
 def pattern_specs(row: int) -> list[Spec]:
-    specs = model_specs(CustomPattern, ("custom_patterns", str(row)), only=("name", "pattern", "description", "min_count"))
+    specs = model_specs(
+        CustomPattern,
+        ("custom_patterns", str(row)),
+        only=("name", "pattern", "description", "min_count"),
+    )
     return [
-        Spec(s.keys, s.label if s.keys[-1] != "min_count" else "Fires at (occurrences)", s.kind,
-             s.hint if s.keys[-1] != "pattern" else "RE2 syntax, e.g. ILS/[A-Z]{3}/\\d{5}",
-             s.options, s.optional, s.minimum)
+        Spec(
+            s.keys,
+            s.label if s.keys[-1] != "min_count" else "Fires at (occurrences)",
+            s.kind,
+            s.hint if s.keys[-1] != "pattern" else "RE2 syntax, e.g. ILS/[A-Z]{3}/\\d{5}",
+            s.options,
+            s.optional,
+            s.minimum,
+        )
         for s in specs
     ]
 
@@ -210,29 +247,60 @@ def policy_form(document: dict[str, Any], errors: list[dict[str, str]] = ()) -> 
     terms = document.get("sensitive_terms") or {}
     special = list(document.get("special_categories") or [])
     form = PolicyForm(
-        general=Section("general", "Tenant", "How SendGuard treats your organisation's e-mail.",
-                        [Field(s, _get(document, s.keys)) for s in general_specs()]),
-        domains=Section("domains", "Domains", "Who counts as inside.",
-                        [Field(Spec((key,), label, "textarea", hint), "\n".join(document.get(key) or []))
-                         for key, label, hint in DOMAIN_LISTS]),
+        general=Section(
+            "general",
+            "Tenant",
+            "How SendGuard treats your organisation's e-mail.",
+            [Field(s, _get(document, s.keys)) for s in general_specs()],
+        ),
+        domains=Section(
+            "domains",
+            "Domains",
+            "Who counts as inside.",
+            [
+                Field(Spec((key,), label, "textarea", hint), "\n".join(document.get(key) or []))
+                for key, label, hint in DOMAIN_LISTS
+            ],
+        ),
         rules=[
-            Section(f"rules.{m.RULE}", *_rule_title(m),
-                    [Field(s, _get(document, s.keys)) for s in rule_specs(m)], owns=(f"rules.{m.RULE}",))
+            Section(
+                f"rules.{m.RULE}",
+                *_rule_title(m),
+                [Field(s, _get(document, s.keys)) for s in rule_specs(m)],
+                owns=(f"rules.{m.RULE}",),
+            )
             for m in RULES
         ],
         patterns=Section(
-            "custom_patterns", "Custom identifiers", "Your own reference formats (policy.custom_pattern).",
-            [Field(s, _get(patterns[row] if row < len(patterns) else {}, s.keys[2:])) for row in range(rows)
-             for s in pattern_specs(row)],
+            "custom_patterns",
+            "Custom identifiers",
+            "Your own reference formats (policy.custom_pattern).",
+            [
+                Field(s, _get(patterns[row] if row < len(patterns) else {}, s.keys[2:]))
+                for row in range(rows)
+                for s in pattern_specs(row)
+            ],
             owns=("custom_patterns",),
         ),
         pattern_rows=rows,
-        overrides=Section("overrides", "Overrides", "When a sender may send despite a finding.",
-                          [Field(s, _get(document, s.keys)) for s in override_specs()], owns=("overrides",)),
+        overrides=Section(
+            "overrides",
+            "Overrides",
+            "When a sender may send despite a finding.",
+            [Field(s, _get(document, s.keys)) for s in override_specs()],
+            owns=("overrides",),
+        ),
         sensitive=Section(
-            "sensitive", "Sensitive topics", "Terms that make a message or file sensitive, one per line.",
-            [Field(Spec(("sensitive_terms", c), c.replace("_", " ").capitalize(), "textarea"), "\n".join(words))
-             for c, words in sorted(terms.items())],
+            "sensitive",
+            "Sensitive topics",
+            "Terms that make a message or file sensitive, one per line.",
+            [
+                Field(
+                    Spec(("sensitive_terms", c), c.replace("_", " ").capitalize(), "textarea"),
+                    "\n".join(words),
+                )
+                for c, words in sorted(terms.items())
+            ],
             owns=("sensitive_terms", "special_categories"),
         ),
         term_categories=sorted(terms),
@@ -255,13 +323,17 @@ def place_errors(form: PolicyForm, errors) -> None:
     fields = [(f, s) for s in form.sections() for f in s.fields]
     for error in errors:
         path, message = error["field"], error["message"]
-        holder = _longest_prefix(path, fields, lambda f: f.name) or _named_in_message(path, message, form)
+        holder = _longest_prefix(path, fields, lambda f: f.name) or _named_in_message(
+            path, message, form
+        )
         if holder is not None:
             target, section = holder
             target.errors.append(message)
             label, anchor = f"{section.title}: {target.spec.label}", target.id
         else:
-            section = next((s for s in form.sections() if any(_within(path, p) for p in s.owns)), None)
+            section = next(
+                (s for s in form.sections() if any(_within(path, p) for p in s.owns)), None
+            )
             if section is not None:
                 section.errors.append(message)
                 label, anchor = section.title, section.id
@@ -335,7 +407,9 @@ def split_list(raw: str) -> list[str]:
     return [item.strip() for item in re.split(r"[\r\n,;]+", raw) if item.strip()]
 
 
-_PATTERN_KEY = re.compile(r"^custom_patterns\.(\d{1,3})\.(name|pattern|description|min_count|remove)$")
+_PATTERN_KEY = re.compile(
+    r"^custom_patterns\.(\d{1,3})\.(name|pattern|description|min_count|remove)$"
+)
 
 
 def _patterns(form: MultiDict, current: list) -> list[dict[str, Any]]:
@@ -348,10 +422,15 @@ def _patterns(form: MultiDict, current: list) -> list[dict[str, Any]]:
         return current
     patterns = []
     for _, row in sorted(rows.items()):
-        if "remove" in row or not any(row.get(k, "").strip() for k in ("name", "pattern", "description")):
+        if "remove" in row or not any(
+            row.get(k, "").strip() for k in ("name", "pattern", "description")
+        ):
             continue
-        entry = {"name": row.get("name", "").strip(), "pattern": row.get("pattern", ""),
-                 "description": row.get("description", "").strip()}
+        entry = {
+            "name": row.get("name", "").strip(),
+            "pattern": row.get("pattern", ""),
+            "description": row.get("description", "").strip(),
+        }
         if row.get("min_count", "").strip():
             entry["min_count"] = row["min_count"].strip()
         patterns.append(entry)
@@ -365,9 +444,13 @@ def _sensitive(form: MultiDict, document: dict) -> None:
         for category in categories:
             name = f"sensitive_terms.{category}"
             if name in form:
-                terms[category] = [t.strip() for t in re.split(r"[\n,]+", form.get(name, "")) if t.strip()]
+                terms[category] = [
+                    t.strip() for t in re.split(r"[\n,]+", form.get(name, "")) if t.strip()
+                ]
         document["sensitive_terms"] = terms
     if SPECIAL_CATEGORIES_MARKER in form:
         ticked = form.getlist("special_categories")
-        kept = [c for c in document.get("special_categories") or [] if c in ticked]  # no reordering: no false diff
+        kept = [
+            c for c in document.get("special_categories") or [] if c in ticked
+        ]  # no reordering: no false diff
         document["special_categories"] = kept + [c for c in ticked if c not in kept]

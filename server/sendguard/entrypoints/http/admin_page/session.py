@@ -29,12 +29,15 @@ class CsrfError(Exception):
 
 def configure(app: Flask, settings) -> None:
     if not app.secret_key:
-        app.secret_key = settings.session_secret or read_or_create_secret(Path(settings.data_dir) / "session.key")
+        app.secret_key = settings.session_secret or read_or_create_secret(
+            Path(settings.data_dir) / "session.key"
+        )
     app.config.update(
         SESSION_COOKIE_NAME="sendguard_session",
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
-        SESSION_COOKIE_SECURE=settings.identity != "dev",  # the dev identity serves on loopback over http
+        SESSION_COOKIE_SECURE=settings.identity
+        != "dev",  # the dev identity serves on loopback over http
         PERMANENT_SESSION_LIFETIME=timedelta(hours=SESSION_HOURS),
     )
 
@@ -80,7 +83,9 @@ def csrf_token() -> str:
 def check_csrf(sent: str | None) -> None:
     expected = session.get(CSRF_FIELD)
     if not expected or not sent or not hmac.compare_digest(str(expected), str(sent)):
-        raise CsrfError("the form has expired or did not come from this page; reload it and try again")
+        raise CsrfError(
+            "the form has expired or did not come from this page; reload it and try again"
+        )
 
 
 def remember_flow(flow: dict) -> None:

@@ -60,9 +60,13 @@ def _dev_sign_in():
     tenant = request.form.get("tenant", "").strip() or DEV_TENANT
     user = request.form.get("user", "").strip() or DEV_USER
     if not _TENANT.match(tenant):
-        return _sign_in_page(error="The tenant is letters, digits, '.', '_' or '-' (at most 64).", status=422)
+        return _sign_in_page(
+            error="The tenant is letters, digits, '.', '_' or '-' (at most 64).", status=422
+        )
     if len(user) > MAX_USER_LENGTH:
-        return _sign_in_page(error=f"The user name is at most {MAX_USER_LENGTH} characters.", status=422)
+        return _sign_in_page(
+            error=f"The user name is at most {MAX_USER_LENGTH} characters.", status=422
+        )
     token = container().dev_identity.issue(tenant, user, admin="admin" in request.form)
     return _signed_in(token, request.form.get("next"))
 

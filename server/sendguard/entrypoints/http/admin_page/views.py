@@ -59,14 +59,28 @@ def dashboard():
 def dashboard_charts(stats: dict, days: int) -> dict[str, charts.Chart]:
     overrides = stats["overrides"]
     shown = {
-        "per_day": charts.stacked_columns("per-day", f"Decisions per day by action, last {days} days", stats["per_day"]),
-        "rules": charts.horizontal_bars("top-rules", "Top rules", [(r["rule"], r["findings"]) for r in stats["top_rules"]], "findings"),
+        "per_day": charts.stacked_columns(
+            "per-day", f"Decisions per day by action, last {days} days", stats["per_day"]
+        ),
+        "rules": charts.horizontal_bars(
+            "top-rules",
+            "Top rules",
+            [(r["rule"], r["findings"]) for r in stats["top_rules"]],
+            "findings",
+        ),
         "types": charts.horizontal_bars(
-            "top-types", "Top attachment types", [(t["type"], t["attachments"]) for t in stats["top_attachment_types"]], "attachments"
+            "top-types",
+            "Top attachment types",
+            [(t["type"], t["attachments"]) for t in stats["top_attachment_types"]],
+            "attachments",
         ),
         "overrides": charts.proportion(
-            "override-rate", "Override rate", overrides["overridden"], overrides["interrupted"],
-            "of interrupted senders overrode", "did not override",
+            "override-rate",
+            "Override rate",
+            overrides["overridden"],
+            overrides["interrupted"],
+            "of interrupted senders overrode",
+            "did not override",
         ),
     }
     if stats["monitor"]["would_interrupt"] or stats["would_per_day"] != stats["per_day"]:
@@ -74,9 +88,11 @@ def dashboard_charts(stats: dict, days: int) -> dict[str, charts.Chart]:
             "would-per-day", "What enforcement would have done, per day", stats["would_per_day"]
         )
         shown["shadow"] = charts.horizontal_bars(
-            "shadow", "Most interruptions one user would have had in one week, by rule",
+            "shadow",
+            "Most interruptions one user would have had in one week, by rule",
             [(r["rule"], r["max_per_user_week"]) for r in stats["monitor"]["would_interrupt"]],
-            "interruptions", colour="warn",
+            "interruptions",
+            colour="warn",
         )
     return shown
 
@@ -98,21 +114,39 @@ def save_policy():
     try:
         policy = Policy.model_validate(document)
     except ValidationError as error:
-        return _policy_page(policy_form(document, field_errors(error)), shown=shown, base=base, status=422)
+        return _policy_page(
+            policy_form(document, field_errors(error)), shown=shown, base=base, status=422
+        )
     publish = request.form.get("action") != "draft"
     comment = request.form.get("comment", "").strip()[:500]
     try:
         record = container().policies.replace(
-            tenant(), policy.to_json(), author=g.caller.name, comment=comment, expected_version=base, publish=publish
+            tenant(),
+            policy.to_json(),
+            author=g.caller.name,
+            comment=comment,
+            expected_version=base,
+            publish=publish,
         )
     except VersionConflict as conflict:
         # Keep what they typed; the next save goes on top of the newer version (they have been told).
-        return _policy_page(policy_form(document), shown=shown, base=conflict.latest, conflict=conflict.latest,
-                            comment=comment, status=409)
+        return _policy_page(
+            policy_form(document),
+            shown=shown,
+            base=conflict.latest,
+            conflict=conflict.latest,
+            comment=comment,
+            status=409,
+        )
     if publish:
-        flash(f"Saved and published version {record.version}. Senders get it from now on.", "success")
+        flash(
+            f"Saved and published version {record.version}. Senders get it from now on.", "success"
+        )
     else:
-        flash(f"Saved version {record.version} as a draft: it is not enforced until you publish it.", "success")
+        flash(
+            f"Saved version {record.version} as a draft: it is not enforced until you publish it.",
+            "success",
+        )
     return redirect(url_for("admin_page.policy_page"))
 
 
@@ -136,12 +170,21 @@ def test_pattern():
     body = request.get_json(silent=True) or {}
     pattern, text = body.get("pattern"), body.get("text", "")
     if not isinstance(pattern, str) or not isinstance(text, str):
-        return jsonify({"error": "bad_request", "message": "give 'pattern' and 'text' as strings"}), 400
+        return jsonify(
+            {"error": "bad_request", "message": "give 'pattern' and 'text' as strings"}
+        ), 400
     return jsonify(try_pattern(pattern, text[:MAX_PATTERN_TEXT]))
 
 
-def _policy_page(form, *, shown: int | None, base: int | None, conflict: int | None = None,
-                 comment: str = "", status: int = 200):
+def _policy_page(
+    form,
+    *,
+    shown: int | None,
+    base: int | None,
+    conflict: int | None = None,
+    comment: str = "",
+    status: int = 200,
+):
     policy, published = container().policies.current(tenant())
     return render_template(
         "admin/policy.html",
@@ -185,22 +228,31 @@ def run_simulation():
             candidate = Policy.model_validate(document)
         except ValidationError as error:
             errors = policy_form(document, field_errors(error)).summary
-            return _simulator_page(error="The settings in the form have errors; fix them and try again.",
-                                   policy_errors=errors, status=422)
+            return _simulator_page(
+                error="The settings in the form have errors; fix them and try again.",
+                policy_errors=errors,
+                status=422,
+            )
     else:
         version = _source_version(request.form.get("source", "published"))
     try:
         draft = read_draft_bytes(upload.read())
     except UnreadableDraft as error:
-        return _simulator_page(error=f"SendGuard cannot read {upload.filename}: {error}.", status=422)
+        return _simulator_page(
+            error=f"SendGuard cannot read {upload.filename}: {error}.", status=422
+        )
     c = container()
     try:
-        result = simulate(c.scorer, c.policies, tenant(), draft, candidate=candidate, version=version)
+        result = simulate(
+            c.scorer, c.policies, tenant(), draft, candidate=candidate, version=version
+        )
     except UnknownVersion:
         abort(404)
     except ValidationError:
         return _simulator_page(error=f"Version {version} is no longer a valid policy.", status=422)
-    return _simulator_page(result=result, file_name=upload.filename, source=request.form.get("source", "published"))
+    return _simulator_page(
+        result=result, file_name=upload.filename, source=request.form.get("source", "published")
+    )
 
 
 def _source_version(source: str) -> int | None:
@@ -211,7 +263,9 @@ def _source_version(source: str) -> int | None:
     abort(400)
 
 
-def _simulator_page(*, result=None, error=None, policy_errors=(), file_name="", source="published", status=200):
+def _simulator_page(
+    *, result=None, error=None, policy_errors=(), file_name="", source="published", status=200
+):
     history = container().policies.history(tenant())
     return render_template(
         "admin/simulate.html",
@@ -231,7 +285,9 @@ def _simulator_page(*, result=None, error=None, policy_errors=(), file_name="", 
 @bp.get("/versions")
 def history():
     versions = container().policies.history(tenant())
-    return render_template("admin/versions.html", versions=versions, latest=versions[0].version if versions else 0)
+    return render_template(
+        "admin/versions.html", versions=versions, latest=versions[0].version if versions else 0
+    )
 
 
 @bp.get("/versions/<int:version>")
@@ -250,7 +306,9 @@ def show_version(version: int):
 def export_version(version: int):
     record = _version_or_404(version)
     response = jsonify(export_json(record))
-    response.headers["Content-Disposition"] = f'attachment; filename="sendguard-policy-v{record.version}.json"'
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="sendguard-policy-v{record.version}.json"'
+    )
     return response
 
 
@@ -272,7 +330,10 @@ def publish_version(version: int):
     except UnknownVersion:
         abort(404)
     except VersionConflict as conflict:
-        flash(f"Someone saved version {conflict.latest} meanwhile. Review the history, then try again.", "error")
+        flash(
+            f"Someone saved version {conflict.latest} meanwhile. Review the history, then try again.",
+            "error",
+        )
     except ValidationError as error:
         flash(f"Version {version} is no longer a valid policy: {_first_error(error)}", "error")
     return redirect(url_for("admin_page.history"))
@@ -283,13 +344,23 @@ def rollback_version(version: int):
     comment = request.form.get("comment", "").strip()[:500]
     try:
         record = container().policies.rollback(
-            tenant(), version, author=g.caller.name, comment=comment, expected_version=_form_int("base_version")
+            tenant(),
+            version,
+            author=g.caller.name,
+            comment=comment,
+            expected_version=_form_int("base_version"),
         )
-        flash(f"Rolled back: version {record.version} is a copy of version {version} and is now published.", "success")
+        flash(
+            f"Rolled back: version {record.version} is a copy of version {version} and is now published.",
+            "success",
+        )
     except UnknownVersion:
         abort(404)
     except VersionConflict as conflict:
-        flash(f"Someone saved version {conflict.latest} meanwhile. Review the history, then try again.", "error")
+        flash(
+            f"Someone saved version {conflict.latest} meanwhile. Review the history, then try again.",
+            "error",
+        )
     except ValidationError as error:
         flash(f"Version {version} is no longer a valid policy: {_first_error(error)}", "error")
     return redirect(url_for("admin_page.history"))
@@ -315,10 +386,18 @@ def import_version():
         return redirect(url_for("admin_page.history"))
     publish = "publish" in request.form
     record = container().policies.replace(
-        tenant(), policy.to_json(), author=g.caller.name, publish=publish,
-        comment=request.form.get("comment", "").strip()[:500] or f"Imported from {upload.filename[:200]}",
+        tenant(),
+        policy.to_json(),
+        author=g.caller.name,
+        publish=publish,
+        comment=request.form.get("comment", "").strip()[:500]
+        or f"Imported from {upload.filename[:200]}",
     )
-    flash(f"Imported as version {record.version}" + (" and published." if publish else " (not published)."), "success")
+    flash(
+        f"Imported as version {record.version}"
+        + (" and published." if publish else " (not published)."),
+        "success",
+    )
     return redirect(url_for("admin_page.history"))
 
 
@@ -343,11 +422,18 @@ def decisions():
     page = max(1, request.args.get("page", default=1, type=int) or 1)
     try:
         where = decision_filter(request.args)
-        result = audit_log.decisions_page(container().storage, tenant(), where, page=page, per_page=PER_PAGE)
+        result = audit_log.decisions_page(
+            container().storage, tenant(), where, page=page, per_page=PER_PAGE
+        )
     except ApiError as problem:
-        error, result = problem.message, {"decisions": [], "page": 1, "pages": 1, "total": 0, "per_page": PER_PAGE}
+        error, result = (
+            problem.message,
+            {"decisions": [], "page": 1, "pages": 1, "total": 0, "per_page": PER_PAGE},
+        )
     filters = {k: request.args.get(k, "") for k in ("since", "until", "action", "rule", "user")}
-    return render_template("admin/decisions.html", result=result, filters=filters, error=error, rules=RULE_IDS)
+    return render_template(
+        "admin/decisions.html", result=result, filters=filters, error=error, rules=RULE_IDS
+    )
 
 
 def _form_int(name: str) -> int | None:
