@@ -10,9 +10,15 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
+import socket
+
 import pytest
 
-from tests.http.test_real_server import free_port
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 @pytest.fixture

@@ -147,3 +147,16 @@ def test_pages_send_strict_headers(client, sign_in):
 
 def test_the_entra_callback_does_not_exist_with_the_dev_identity(client):
     assert client.get("/admin/auth/callback?code=x&state=y").status_code == 404
+
+
+def test_a_configured_session_secret_is_used_instead_of_a_generated_one(container, data_dir):
+    from dataclasses import replace
+
+    from sendguard.config import Settings
+    from sendguard.entrypoints.http.app import create_app
+
+    assert Settings.from_env({"SENDGUARD_SESSION_SECRET": "s3cret"}).session_secret == "s3cret"
+    settings = container.settings.with_changes(session_secret="shared-by-every-instance")
+    app = create_app(container=replace(container, settings=settings))
+    assert app.secret_key == "shared-by-every-instance"
+    assert not (data_dir / "session.key").exists()

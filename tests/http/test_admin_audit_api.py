@@ -85,6 +85,8 @@ def test_filters_and_pages(client, admin, container):
         "per_page=0",
         "per_page=x",
         "user=../../etc",
+        "until=9999-12-31",
+        "since=9999-12-31T23:00:00-14:00",
     ],
 )
 def test_bad_filters_are_400(client, admin, query):
@@ -135,3 +137,18 @@ def test_monitor_mode_lets_mail_go_and_records_what_would_have_happened(client, 
     assert body["would_per_day"][-1]["block"] == 1
     [row] = [r for r in body["monitor"]["would_interrupt"] if r["rule"] == "recipients.exposed"]
     assert (row["users"], row["interruptions"]) == (1, 1)
+
+
+def test_one_rule_in_monitor_mode_while_the_rest_enforce(client, admin, auth):
+    client.put(
+        "/api/v1/admin/policy", json={"rules": {"recipients.exposed": {"mode": "monitor"}}}, headers=admin
+    )
+    verdict = client.post(
+        "/api/v1/score", json=score_request(draft(to=people(60))), headers=auth()
+    ).get_json()
+    actions = {f["rule"]: (f["action"], f.get("would_action")) for f in verdict["findings"]}
+    assert actions["recipients.exposed"] == ("info", "block")
+    assert actions["recipients.external_domains"] == ("warn", None)
+    assert verdict["action"] == "warn"
+    monitor = client.get("/api/v1/admin/stats?days=1", headers=admin).get_json()["monitor"]
+    assert [r["rule"] for r in monitor["would_interrupt"]] == ["recipients.exposed"]

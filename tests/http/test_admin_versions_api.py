@@ -146,10 +146,12 @@ def test_rollback_makes_a_new_published_copy(client, admin):
     "method, path, body",
     [
         ("get", "/api/v1/admin/versions/7", None),
+        ("get", "/api/v1/admin/versions/99999999999999999999", None),
         ("get", "/api/v1/admin/versions/1/diff/7", None),
         ("post", "/api/v1/admin/versions/7/publish", None),
         ("post", "/api/v1/admin/versions/0/publish", None),
         ("post", "/api/v1/admin/rollback", {"version": 7}),
+        ("post", "/api/v1/admin/rollback", {"version": 2**63}),
     ],
 )
 def test_unknown_versions_are_404(client, admin, method, path, body):

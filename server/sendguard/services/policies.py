@@ -12,6 +12,7 @@ from sendguard.domain.policy_diff import Change, diff_documents
 
 DEFAULT_VERSION = 0  # the built-in defaults, before any version is saved
 DEFAULTS_AUTHOR = "SendGuard"
+MAX_VERSION = 2**31 - 1  # the column is a 32-bit integer: a larger number cannot exist
 
 
 def version_json(record: PolicyRecord) -> dict[str, Any]:
@@ -81,7 +82,7 @@ class PolicyService:
         """One version of this tenant's policy; version 0 is the built-in defaults. Raises UnknownVersion."""
         if version == DEFAULT_VERSION:
             return self._defaults_record(tenant_id)
-        if version < 0:
+        if not 0 < version <= MAX_VERSION:
             raise UnknownVersion(version)
         return self.storage.policy_version(tenant_id, version)
 

@@ -345,17 +345,18 @@ def _moment(raw: str | None, name: str, *, end_of_day: bool) -> datetime | None:
     try:
         if len(raw) == 10:
             day = date.fromisoformat(raw)
-            return datetime.combine(
-                day + timedelta(days=1) if end_of_day else day, time(), tzinfo=timezone.utc
-            )
+            if end_of_day:
+                day += timedelta(days=1)
+            return datetime.combine(day, time(), tzinfo=timezone.utc)
         moment = datetime.fromisoformat(raw)
-    except ValueError:
+        moment = moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment
+        return moment.astimezone(timezone.utc)
+    except (ValueError, OverflowError):  # OverflowError: a day past year 9999 in UTC
         raise ApiError(
             400,
             f"{name} must be a date like 2026-11-25 or an ISO date and time",
             code="invalid_query",
         ) from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
 def _query_int(name: str, default: int) -> int:

@@ -185,7 +185,7 @@ def _policy_page(
     comment: str = "",
     status: int = 200,
 ):
-    policy, published = container().policies.current(tenant())
+    published = container().policies.current(tenant())[1]
     return render_template(
         "admin/policy.html",
         form=form,
@@ -221,16 +221,15 @@ def run_simulation():
     upload = request.files.get("draft")
     if upload is None or not upload.filename:
         return _simulator_page(error="Choose an .eml or .msg file to simulate.", status=400)
-    candidate, version, errors = None, None, []
+    candidate, version = None, None
     if "from_policy_form" in request.form:
         document = document_from_form(request.form, _base_document(_form_int("shown_version")))
         try:
             candidate = Policy.model_validate(document)
         except ValidationError as error:
-            errors = policy_form(document, field_errors(error)).summary
             return _simulator_page(
                 error="The settings in the form have errors; fix them and try again.",
-                policy_errors=errors,
+                policy_errors=policy_form(document, field_errors(error)).summary,
                 status=422,
             )
     else:
