@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import os
 import re
+import secrets
 from collections import Counter
 from pathlib import Path
 
-from sendguard.adapters.local_secrets import read_or_create_secret
 from sendguard.adapters.storage.repository import DecisionRecord, utcnow
 from sendguard.domain.verdict import Verdict, recipients_json
 
@@ -31,7 +32,20 @@ def load_user_hash_key(configured: str | None, data_dir: Path) -> bytes:
     """The configured key (shared by every instance), else one kept in the data directory."""
     if configured:
         return configured.encode()
-    return read_or_create_secret(Path(data_dir) / "user-hash.key").encode()
+    path = Path(data_dir) / "user-hash.key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_suffix(f".{os.getpid()}.tmp")
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32))
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            pass
+        finally:
+            temporary.unlink()
+    return path.read_text().strip().encode()
 
 
 def decision_record(
