@@ -35,7 +35,8 @@ test: install
 	@if [ -f addin/package.json ]; then cd addin && npm test --silent; fi
 
 soak: install
-	$(BIN)/python -m pytest -q -m slow
+	HYPOTHESIS_PROFILE=soak $(BIN)/python -m pytest -q -m "slow" tests
+	HYPOTHESIS_PROFILE=soak $(BIN)/python -m pytest -q tests/fuzz
 
 bench: install
 	$(BIN)/python bench/run.py

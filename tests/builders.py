@@ -44,7 +44,10 @@ def attachment(name: str, content: bytes, content_type: str = "application/octet
 
 
 def _addresses(values):
-    return [Address(v) if isinstance(v, str) else v for v in values]
+    """Strings may be "Name <address>"."""
+    from email.utils import parseaddr
+
+    return [Address(parseaddr(v)[1] or v, parseaddr(v)[0]) if isinstance(v, str) else v for v in values]
 
 
 def score_request(d: Draft) -> dict:
@@ -95,3 +98,8 @@ def finding(verdict, rule):
     found = [f for f in verdict.findings if f.rule == rule]
     assert len(found) <= 1, f"{rule} fired {len(found)} times"
     return found[0] if found else None
+
+
+def hidden_places(signals) -> set[str]:
+    """The kinds of hiding among an attachment's locations."""
+    return {loc.hidden for loc in signals.content.locations if loc.hidden}

@@ -9,6 +9,12 @@ os.environ.setdefault("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", "")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 import pytest
+from hypothesis import settings as hypothesis_settings
+
+# `make test` runs short property runs; `make soak` sets HYPOTHESIS_PROFILE=soak for long ones.
+hypothesis_settings.register_profile("default", max_examples=25)
+hypothesis_settings.register_profile("soak", max_examples=2000)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 from sendguard.bootstrap import bootstrap
 from sendguard.config import Settings
@@ -19,6 +25,39 @@ from sendguard.entrypoints.http.app import create_app
 @pytest.fixture(scope="session")
 def scanner() -> Scanner:
     return Scanner()
+
+
+@pytest.fixture
+def scan(scanner):
+    """scan(name, data, policy=None, seconds=30, to=()) -> AttachmentSignals."""
+    from sendguard.detection.limits import Deadline
+    from sendguard.detection.scanner import ScanRequest
+    from sendguard.domain.policy import Policy
+    from tests.builders import attachment, draft
+
+    def run(name, data, policy=None, seconds=30.0, to=(), content_type="application/octet-stream"):
+        d = draft(to=to or ["someone@example.org"])
+        request = ScanRequest.for_draft(d, policy or Policy(), Deadline(seconds))
+        return scanner.scan_attachment(attachment(name, data, content_type), request)
+
+    return run
+
+
+@pytest.fixture
+def scan_body(scanner):
+    """scan_body(text, body_type="text", policy=None, to=()) -> ContentSignals."""
+    from sendguard.detection.limits import Deadline
+    from sendguard.detection.scanner import ScanRequest
+    from sendguard.domain.draft import Body
+    from sendguard.domain.policy import Policy
+    from tests.builders import draft
+
+    def run(text, body_type="text", policy=None, to=()):
+        d = draft(to=to or ["someone@example.org"])
+        request = ScanRequest.for_draft(d, policy or Policy(), Deadline(30))
+        return scanner.scan_body(Body(content=text, type=body_type), request)
+
+    return run
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sendguard.adapters.cache.memory import MemoryScanCache
 from sendguard.adapters.identity.dev import DevIdentity
 from sendguard.adapters.identity.tokens import TokenValidator
 from sendguard.adapters.storage import schema
@@ -44,6 +45,7 @@ def bootstrap(settings: Settings, *, migrate: bool = True, scanner: Scanner | No
         scanner=scanner or Scanner(model_path=settings.spacy_model),
         default_fail_mode=settings.fail_mode,
         time_budget_ms=settings.time_budget_ms,
+        scan_cache=MemoryScanCache(),
     )
     decisions = DecisionService(
         scorer=scorer,

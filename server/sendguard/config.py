@@ -41,6 +41,8 @@ class Settings:
     user_hash_key: str | None = None  # default: a key generated in data_dir
     session_secret: str | None = None  # signs admin page sessions; default: a key generated in data_dir
     log_level: str = "INFO"
+    addin_dir: Path | None = None  # the add-in's files (default: addin/ beside server/ in a checkout)
+    addin_origins: tuple[str, ...] = ()  # origins besides the service's own that may call the API (CORS)
 
     @property
     def sqlalchemy_url(self) -> str:
@@ -83,8 +85,12 @@ _INTS = {"time_budget_ms", "max_request_bytes", "max_attachment_bytes"}
 def _convert(name: str, raw: str):
     if name == "data_dir":
         return Path(raw).expanduser()
+    if name == "addin_dir":
+        return Path(raw).expanduser()
     if name == "allowed_tenants":
         return tuple(t.strip().lower() for t in raw.split(",") if t.strip())
+    if name == "addin_origins":
+        return tuple(o.strip().rstrip("/") for o in raw.split(",") if o.strip())
     if name in _INTS:
         try:
             return int(raw)

@@ -2,7 +2,6 @@
 
 import pytest
 
-from sendguard.config import Settings
 from sendguard.entrypoints.http.app import create_app
 
 

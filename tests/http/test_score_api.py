@@ -58,3 +58,28 @@ def test_an_attachment_without_content_or_graph_is_reported_not_allowed_silently
     finding = next(f for f in verdict["findings"] if f["rule"] == "attachment.unscannable")
     assert finding["evidence"]["reason"] == "not_fetched"
     assert verdict["attachments"][0]["scanned"] is False
+
+
+def test_a_precheck_is_answered_but_not_recorded(client, auth, container):
+    body = score_request(draft(to=people(12)))
+    before = _decisions(container)
+    precheck = client.post("/api/v1/score", json={**body, "purpose": "precheck"}, headers=auth())
+    assert precheck.status_code == 200 and precheck.get_json()["action"] == "warn"
+    assert _decisions(container) == before
+    client.post("/api/v1/score", json={**body, "purpose": "send"}, headers=auth())
+    assert _decisions(container) == before + 1
+
+
+def test_an_unknown_purpose_is_a_clear_400(client, auth):
+    body = {**score_request(draft(to=["a@gmail.com"])), "purpose": "later"}
+    response = client.post("/api/v1/score", json=body, headers=auth())
+    assert response.status_code == 400
+    assert response.get_json()["error"] == "invalid_draft"
+    assert "purpose" in response.get_json()["message"]
+
+
+def _decisions(container) -> int:
+    from sqlalchemy import text
+
+    with container.storage.engine.connect() as connection:
+        return connection.execute(text("select count(*) from decisions")).scalar_one()

@@ -138,3 +138,14 @@ def test_roles_must_be_strings(identity, validator):
 @pytest.mark.parametrize("garbage", ["", "abc", "a.b.c", "x" * 20000, "eyJhbGciOiJSUzI1NiJ9.e30."])
 def test_garbage(validator, garbage):
     rejected(validator, garbage)
+
+
+def test_first_use_from_many_threads_creates_one_key(tmp_path):
+    from concurrent.futures import ThreadPoolExecutor
+
+    identities = [DevIdentity(tmp_path) for _ in range(8)]
+    with ThreadPoolExecutor(8) as pool:
+        tokens = list(pool.map(lambda identity: identity.issue("tenant-a"), identities * 3))
+    validator = DevIdentity(tmp_path).validator()
+    assert {validator.validate(t).tenant_id for t in tokens} == {"tenant-a"}
+    assert list((tmp_path / "dev-identity").iterdir()) == [tmp_path / "dev-identity" / "signing-key.pem"]

@@ -59,3 +59,11 @@ class Failed:
     name: str
     code: str
     reason: str
+
+
+def is_data_table(rows) -> bool:
+    """A grid of short values (a list of people), not a page laid out with a table."""
+    cells = [str(c) for row in rows for c in row if c not in (None, "")]
+    if len(rows) < 2 or max((len(r) for r in rows), default=0) < 2 or not cells:
+        return False
+    return sum(len(c) for c in cells) / len(cells) <= 120

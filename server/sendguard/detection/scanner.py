@@ -18,7 +18,7 @@ from sendguard.detection.extractors.html import html_parts
 from sendguard.detection.extractors.state import ScanState
 from sendguard.detection.limits import Deadline, DeadlineExceeded, Limits, Unscannable
 from sendguard.detection.model import Embedded, Failed, Table, Text
-from sendguard.detection.people import PeopleCounter, person_key
+from sendguard.detection.people import PeopleCounter, identifier, name_key
 from sendguard.detection.recognizers import load_recognizers
 from sendguard.detection.sniff import sniff
 from sendguard.detection.special import TermMatcher
@@ -61,9 +61,9 @@ def recipient_keys(draft: Draft) -> frozenset[int]:
     keys = set()
     for recipient in draft.recipients:
         if recipient.address.address:
-            keys.add(hash(recipient.address.address.strip().lower()))
+            keys.add(identifier("EMAIL_ADDRESS", recipient.address.address))
         if recipient.address.name:
-            keys.add(hash(person_key(recipient.address.name)))
+            keys.add(name_key(recipient.address.name))
     return frozenset(keys)
 
 
@@ -75,6 +75,7 @@ class _Scan:
     analyzer: object
     recognizers: tuple
     entities: list[str]
+    names: object  # the person-name recognizer, for chunks no pattern can match
     state: ScanState
     errors: list[tuple[str, str]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -98,6 +99,7 @@ class Scanner:
         self.analyzer = build_analyzer(model_path)
         self.recognizers = load_recognizers()
         self.entities = sorted({r.ENTITY for r in self.recognizers} | {"PERSON", "LOCATION"})
+        self.names = next(r for r in self.recognizers if r.ENTITY == "PERSON")
 
     def scan_attachment(self, attachment: Attachment, request: ScanRequest) -> AttachmentSignals:
         base = dict(name=attachment.name, content_type=attachment.content_type, size=attachment.size)
@@ -157,6 +159,7 @@ class Scanner:
             analyzer=self.analyzer,
             recognizers=self.recognizers,
             entities=self.entities,
+            names=self.names,
             state=ScanState(limits=self.limits, deadline=request.deadline),
         )
 

@@ -19,8 +19,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sendguard.detection.model import HIDDEN_COLUMNS, HIDDEN_ROWS, Table
-from sendguard.detection.people import PeopleCounter, person_key
+from sendguard.detection.people import PeopleCounter, identifier
 from sendguard.detection.recognizers.base import IDENTIFYING
+from sendguard.detection.recognizers.person_name import ORGANISATION_WORDS
 from sendguard.detection.special import header_categories
 
 SAMPLE_SIZE = 60
@@ -38,6 +39,13 @@ NEGATIVE_HEADERS = re.compile(
     re.IGNORECASE,
 )
 _SPECIAL_VALUE_SAMPLE = 30
+ORGANISATION_HEADERS = re.compile(
+    r"company|organi[sz]ation|supplier|vendor|business|employer|\bfirm\b|agency|practice|school|charity",
+    re.IGNORECASE,
+)
+# In a list of organisations, their phone numbers, e-mail and postal addresses are
+# business contact details, not personal data (unless a person's name is beside them).
+BUSINESS_CONTACT = frozenset({"PHONE_NUMBER", "EMAIL_ADDRESS", "LOCATION", "UK_POSTCODE"})
 
 
 @dataclass
@@ -48,6 +56,7 @@ class Column:
     special: frozenset[str] = frozenset()
     custom: str | None = None
     terms: bool = False  # free text in which special-category terms appear
+    organisation: bool = False  # names organisations (a company list)
 
 
 def cell_text(value) -> str:
@@ -136,6 +145,7 @@ def classify_column(index: int, header: str, sample: list, scan) -> Column:
             return column
     if not texts:
         return column
+    column.organisation = _names_organisations(header, texts)
     vetoed = bool(header) and bool(NEGATIVE_HEADERS.search(header))
     best, best_ratio = None, 0.0
     for recognizer in scan.recognizers:
@@ -157,6 +167,13 @@ def classify_column(index: int, header: str, sample: list, scan) -> Column:
     return column
 
 
+def _names_organisations(header: str, texts: list[str]) -> bool:
+    if header and ORGANISATION_HEADERS.search(header):
+        return True
+    with_words = sum(1 for t in texts if any(w.strip(".,&").lower() in ORGANISATION_WORDS for w in t.split()))
+    return with_words >= MIN_RATIO * len(texts)
+
+
 def _mentions_terms(texts, scan) -> bool:
     free_text = [t for t in texts[:_SPECIAL_VALUE_SAMPLE] if len(t) > 3 and not t.replace(".", "").isdigit()]
     return any(scan.special.categories_in(t) for t in free_text)
@@ -164,6 +181,8 @@ def _mentions_terms(texts, scan) -> bool:
 
 def _count_rows(table: Table, rows, first: int, columns, categories, scan, counter: PeopleCounter) -> None:
     pd_columns = [c for c in columns if c.entity or c.custom]
+    if any(c.organisation for c in columns) and not any(c.entity == "PERSON" for c in pd_columns):
+        pd_columns = [c for c in pd_columns if c.entity not in BUSINESS_CONTACT]
     if not pd_columns:
         return
     data = rows[first:]
@@ -171,6 +190,7 @@ def _count_rows(table: Table, rows, first: int, columns, categories, scan, count
     valid = {c.index: _valid_cells(c, data, texts[c.index], scan) for c in pd_columns}
     scan.deadline.check()
     name_columns = [c.index for c in pd_columns if c.entity == "PERSON"]
+    shared = {c.index: _shared_values(texts[c.index]) for c in pd_columns if c.entity != "PERSON"}
     special_columns = [c for c in columns if c.special]
     term_columns = [c.index for c in columns if c.terms]
     counts: dict[tuple[int, str | None], int] = {}
@@ -188,12 +208,18 @@ def _count_rows(table: Table, rows, first: int, columns, categories, scan, count
         row_categories.update(cat for c in special_columns if texts[c.index][offset] for cat in c.special)
         for j in term_columns:
             row_categories |= scan.special.categories_in(texts[j][offset])
-        counter.add_person(_row_key(table, texts, offset, i, name_columns, identifying), hidden=hidden, categories=row_categories)
+        name = " ".join(texts[j][offset] for j in name_columns if texts[j][offset])
+        identifiers = [
+            identifier("CUSTOM" if c.custom else c.entity, texts[c.index][offset])
+            for c in identifying
+            if c.entity != "PERSON" and texts[c.index][offset] not in shared[c.index]
+        ]
+        if not identifiers and not name:
+            identifiers = [hash(f"{table.name}#{i}")]  # quasi-identifiers only: this row is one person
+        counter.add_person(identifiers, name or None, hidden=hidden, categories=row_categories)
         for column in found:
             key = (column.index, _hidden_kind(table, column.index, row_hidden))
             counts[key] = counts.get(key, 0) + 1
-            if column.entity == "EMAIL_ADDRESS":
-                counter.add_email(texts[column.index][offset])
         if offset % 2000 == 0:
             scan.deadline.check()
     by_index = {c.index: c for c in pd_columns}
@@ -218,18 +244,13 @@ def _valid_cells(column: Column, data, texts: list[str], scan) -> list[bool]:
     return [bool(t) and matches(t) for t in texts]
 
 
-def _row_key(table: Table, texts, offset: int, i: int, name_columns, identifying) -> str:
-    """A person's name plus one other identifier: two John Smiths with different
-    e-mail addresses are two people; the same row on a second sheet is one."""
-    names = [texts[j][offset] for j in name_columns if texts[j][offset]]
-    others = [c for c in identifying if c.entity != "PERSON"]
-    other = ""
-    if others:
-        first = others[0]
-        other = f"{first.custom or first.entity}:{texts[first.index][offset].lower().replace(' ', '')}"
-    if names:
-        return person_key(" ".join(names)) + ("|" + other if other else "")
-    return other or f"{table.name}#{i}"
+def _shared_values(texts: list[str]) -> set[str]:
+    """Values on more than two rows (a switchboard number, a team mailbox) identify nobody."""
+    counts: dict[str, int] = {}
+    for text in texts:
+        if text:
+            counts[text] = counts.get(text, 0) + 1
+    return {text for text, count in counts.items() if count > 2}
 
 
 def _hidden_kind(table: Table, column: int, row_hidden: bool) -> str | None:

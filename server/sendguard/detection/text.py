@@ -1,43 +1,46 @@
-"""Running text: split into paragraphs, skip those that cannot hold personal data, run Presidio on the rest.
+"""Running text: split into lines, skip the chunks that cannot hold personal data, run Presidio on the rest.
 
-A paragraph is analysed only when it has a digit run, an '@', a title or a known
-given name: most prose has none, and Presidio costs milliseconds per paragraph.
-Special-category terms count only for people found in the same paragraph, so
-a policy document that mentions "mental health" and ends with a contact name
-is not a health record.
+Lines travel in chunks of a few hundred characters. Presidio's engine costs
+milliseconds per chunk (mostly spaCy's tokens), so it runs only on chunks where
+a pattern recognizer could match (a digit run, an '@', a postcode shape); other
+chunks meet only the name recognizer, which needs no tokens. Special-category terms count
+only for people found on the same line or the lines either side, so a policy
+paper that mentions "mental health" and ends with a contact name is not a
+health record, while "Sarah Jones ... diagnosed with HIV" is.
 """
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 from collections import defaultdict
 
 from sendguard.detection.model import Text
-from sendguard.detection.people import PeopleCounter, person_key
+from sendguard.detection.people import PeopleCounter, identifier, normalise
 from sendguard.detection.recognizers.base import IDENTIFYING
-from sendguard.detection.recognizers.person_name import given_names
 
 MIN_SCORE = 0.4
-_PARAGRAPH_BREAK = re.compile(r"\n\s*\n|\n(?=[^\n]{0,3}\n)")
 _MAX_CHUNK = 4000
 _MIN_CHUNK = 400
-_CANDIDATE = re.compile(r"\d{2}|@|\b(?:Mr|Mrs|Ms|Miss|Mx|Dr)\b\.?|[A-Z]{2}\s?\d")
-_CAPITALISED = re.compile(r"\b[A-Z][a-z]+|\b[A-Z]{2,}\b")
+# What pattern recognizers need: a digit run, an '@', a postcode-like shape.
+_PATTERN_CANDIDATE = re.compile(r"\d{2}|@|\b[A-Z]{1,2}\d")
 
 
-def paragraphs(text: str):
-    """Chunks of about a paragraph: small ones merged, long ones split at line ends."""
-    buffer = ""
-    for piece in _PARAGRAPH_BREAK.split(text):
-        for chunk in _split_long(piece):
-            if len(buffer) + len(chunk) < _MIN_CHUNK:
-                buffer = f"{buffer}\n{chunk}" if buffer else chunk
-                continue
-            if buffer:
-                yield buffer
-            buffer = chunk
-    if buffer:
-        yield buffer
+def chunks(text: str):
+    """Lists of lines of a few hundred characters (fewer Presidio calls); each line
+    keeps its own place for special-category terms."""
+    batch: list[str] = []
+    size = 0
+    for piece in text.split("\n"):
+        for line in _split_long(piece):
+            if batch and size + len(line) >= _MIN_CHUNK:
+                yield batch
+                batch, size = [], 0
+            batch.append(line)
+            size += len(line) + 1
+    if batch:
+        yield batch
 
 
 def _split_long(piece: str):
@@ -52,39 +55,81 @@ def _split_long(piece: str):
     yield piece
 
 
-def may_hold_personal_data(chunk: str) -> bool:
-    if _CANDIDATE.search(chunk):
-        return True
-    given = given_names()
-    return any(word.lower() in given for word in _CAPITALISED.findall(chunk))
-
-
 def analyze_text(part: Text, scan, counter: PeopleCounter) -> None:
     values: dict[str, set[str]] = defaultdict(set)
-    categorised: dict[str, set[str]] = defaultdict(set)  # person value -> special categories nearby
-    for chunk in paragraphs(part.text):
+    categorised: dict[str, set[str]] = defaultdict(set)  # "ENTITY:value" -> special categories nearby
+    for lines in chunks(part.text):
         scan.deadline.check()
-        found = _analyze_chunk(chunk, scan) if may_hold_personal_data(chunk) else {}
+        found = _analyze_lines(lines, scan)
+        chunk = "\n".join(lines)
         for name, hits in scan.custom.find(chunk).items():
             counter.custom[name] += len(hits)
-            found.setdefault("CUSTOM", set()).update(hits)
-        if not found:
-            continue
-        categories = scan.special.categories_in(chunk)
-        for entity, entity_values in found.items():
-            values[entity].update(entity_values)
-            if categories:
-                for value in entity_values:
-                    categorised[f"{entity}:{value}"].update(categories)
-    _count(part, values, categorised, scan, counter)
+            line = _line_of(lines, chunk.find(hits[0]))
+            found.extend(("CUSTOM", normalise("CUSTOM", hit), line) for hit in hits)
+        categories = _LineCategories(lines, scan.special)
+        for entity, value, line in found:
+            values[entity].add(value)
+            nearby = categories.near(line)
+            if nearby:
+                categorised[f"{entity}:{value}"].update(nearby)
+    _count(part, values, categorised, counter)
 
 
-def _analyze_chunk(chunk: str, scan) -> dict[str, set[str]]:
-    results = scan.analyzer.analyze(chunk, language="en", entities=scan.entities, score_threshold=MIN_SCORE)
-    found: dict[str, set[str]] = defaultdict(set)
-    for result in _without_overlaps(results):
-        found[result.entity_type].add(normalise(result.entity_type, chunk[result.start : result.end]))
+def _analyze_lines(lines: list[str], scan) -> list[tuple[str, str, int]]:
+    """(entity, normalised value, line index) for each non-overlapping result.
+
+    Presidio's engine (spaCy tokens, every recognizer, context words) sees only the
+    lines where a pattern can match, each with the line before it for context; the
+    name recognizer, which needs no tokens, reads the whole chunk. Most prose meets
+    only the name recognizer, and most of that meets nothing."""
+    candidates = {i for i, line in enumerate(lines) if _PATTERN_CANDIDATE.search(line)}
+    found = []
+    if candidates:
+        window = sorted({j for i in candidates for j in (i - 1, i) if j >= 0})
+        text = "\n".join(lines[j] for j in window)
+        starts = _starts([lines[j] for j in window])
+        results = scan.analyzer.analyze(text, language="en", entities=scan.entities, score_threshold=MIN_SCORE)
+        for result in _without_overlaps(results):
+            found.append(_finding(result, text, window[bisect.bisect_right(starts, result.start) - 1]))
+    chunk = "\n".join(lines)
+    starts = _starts(lines)
+    for result in scan.names.analyze(chunk, ["PERSON"]):
+        line = bisect.bisect_right(starts, result.start) - 1
+        if line not in candidates:  # candidate lines met the name recognizer inside Presidio
+            found.append(_finding(result, chunk, line))
     return found
+
+
+def _finding(result, text: str, line: int) -> tuple[str, str, int]:
+    value = text[result.start : result.end]
+    if result.entity_type == "PERSON":
+        value = _without_title(value)
+    return result.entity_type, normalise(result.entity_type, value), line
+
+
+def _starts(lines: list[str]) -> list[int]:
+    return list(itertools.accumulate((len(line) + 1 for line in lines[:-1]), initial=0))
+
+
+def _line_of(lines: list[str], position: int) -> int:
+    return max(0, bisect.bisect_right(_starts(lines), position) - 1)
+
+
+class _LineCategories:
+    """Special categories named on a line or the lines either side, computed when asked."""
+
+    def __init__(self, lines: list[str], special):
+        self.lines = lines
+        self.special = special
+        self._cache: dict[int, set[str]] = {}
+
+    def near(self, line: int) -> set[str]:
+        nearby: set[str] = set()
+        for j in range(max(0, line - 1), min(len(self.lines), line + 2)):
+            if j not in self._cache:
+                self._cache[j] = self.special.categories_in(self.lines[j])
+            nearby |= self._cache[j]
+        return nearby
 
 
 def _without_overlaps(results):
@@ -95,14 +140,6 @@ def _without_overlaps(results):
     return kept
 
 
-def normalise(entity: str, value: str) -> str:
-    if entity == "PERSON":
-        return person_key(_without_title(value))
-    if entity == "EMAIL_ADDRESS":
-        return value.strip().lower()
-    return re.sub(r"[\s().-]", "", value).upper()
-
-
 _TITLE = re.compile(r"^(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Dame|Rev|Cllr)\.?\s+", re.IGNORECASE)
 
 
@@ -110,30 +147,27 @@ def _without_title(value: str) -> str:
     return _TITLE.sub("", value.strip())
 
 
-def _count(part: Text, values, categorised, scan, counter: PeopleCounter) -> None:
+def _count(part: Text, values, categorised, counter: PeopleCounter) -> None:
     hidden = part.hidden is not None
     for entity, entity_values in values.items():
         if entity != "CUSTOM":
             counter.add_entity(entity, len(entity_values), part.name, part.hidden)
-        if entity == "EMAIL_ADDRESS":
-            for address in entity_values:
-                counter.add_email(address)
     identifying = {e: v for e, v in values.items() if e in IDENTIFYING}
     if not identifying:
         return
-    # The kind with the most distinct values stands for the people: a list of 40
-    # clients has 40 names, 40 phone numbers; a letter to one has one of each.
-    entity, people = max(identifying.items(), key=lambda item: (len(item[1]), item[0] == "PERSON"))
+    if all(len(v) == 1 for v in identifying.values()):
+        # One of each: a text about one person (a letter, a referral).
+        name = next(iter(identifying.get("PERSON", {None})))
+        ids = [identifier(e, next(iter(v))) for e, v in identifying.items() if e != "PERSON"]
+        categories = {c for cats in categorised.values() for c in cats}
+        counter.add_person(ids, name, hidden=hidden, categories=categories)
+        return
+    # Otherwise the kind with the most distinct values stands for the people (a list
+    # of 40 clients has 40 e-mail addresses); on a tie, a strong identifier beats a name.
+    entity, people = max(identifying.items(), key=lambda item: (len(item[1]), item[0] != "PERSON"))
     for value in people:
-        counter.add_person(_key(entity, value), hidden=hidden)
-    for category in {c for cats in categorised.values() for c in cats}:
-        linked = (
-            (e, [v for v in vs if category in categorised.get(f"{e}:{v}", ())]) for e, vs in identifying.items()
-        )
-        best_entity, best_values = max(linked, key=lambda item: len(item[1]))
-        for value in best_values:
-            counter.add_category(_key(best_entity, value), category)
-
-
-def _key(entity: str, value: str) -> str:
-    return value if entity == "PERSON" else f"{entity}:{value}"
+        categories = categorised.get(f"{entity}:{value}", ())
+        if entity == "PERSON":
+            counter.add_person((), value, hidden=hidden, categories=categories)
+        else:
+            counter.add_person([identifier(entity, value)], hidden=hidden, categories=categories)

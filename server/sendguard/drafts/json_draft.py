@@ -86,6 +86,14 @@ class ScoreRequest(BaseModel):
     attachments: list[AttachmentIn] = Field(default_factory=list, max_length=MAX_ATTACHMENTS)
     override: OverrideIn | None = None
     client: ClientIn | None = None
+    purpose: Literal["send", "precheck"] = Field(
+        default="send",
+        description="'precheck': a background check while the draft is written; not recorded as a decision",
+    )
+
+    @property
+    def recorded(self) -> bool:
+        return self.purpose == "send"
 
     def to_draft(self) -> Draft:
         return Draft(

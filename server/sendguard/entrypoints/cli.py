@@ -52,6 +52,14 @@ def build_parser() -> argparse.ArgumentParser:
     token.add_argument("--user", default=None)
     token.add_argument("--admin", action="store_true")
 
+    manifest = commands.add_parser("manifest", help="write the Outlook add-in's manifests for a deployment")
+    manifest.add_argument("--base-url", help="the https origin serving SendGuard (with --dev: https://localhost:3000)")
+    manifest.add_argument("--client-id", required=True, help="the Entra ID application (client) id")
+    manifest.add_argument("--out", required=True, metavar="DIR")
+    manifest.add_argument("--dev", action="store_true", help="the localhost development variant, with its own add-in id")
+    manifest.add_argument("--send-mode", default="SoftBlock", choices=["SoftBlock", "Block", "PromptUser"])
+    manifest.add_argument("--app-id", help="an add-in id (GUID) of your own, e.g. for a second deployment in one tenant")
+
     db = commands.add_parser("db", help="database migrations")
     db.add_argument("action", choices=["upgrade", "downgrade", "current"])
     db.add_argument("revision", nargs="?", default=None)
@@ -67,6 +75,7 @@ def main(argv=None) -> int:
             "check": run_check,
             "serve": run_serve,
             "dev-token": run_dev_token,
+            "manifest": run_manifest,
             "db": run_db,
             "policy": cli_admin.run_policy,
             "purge": cli_admin.run_purge,
@@ -208,6 +217,37 @@ def run_dev_token(args) -> int:
     if not _TENANT.match(tenant):
         raise UsageError("--tenant must be letters, digits, '.', '_' or '-' (at most 64)")
     print(DevIdentity(settings.data_dir).issue(tenant, args.user or DEV_USER, admin=args.admin))
+    return 0
+
+
+# -- manifest -------------------------------------------------------------------
+
+
+def run_manifest(args) -> int:
+    from sendguard.config import ConfigError, Settings
+    from sendguard.entrypoints import manifests
+    from sendguard.entrypoints.addin_files import AddinFilesMissing, addin_dir, manifest_dir
+
+    try:
+        configured = Settings.from_env().addin_dir
+        base_url = args.base_url or (manifests.DEV_BASE_URL if args.dev else None)
+        if not base_url:
+            raise UsageError("--base-url is required (or --dev for https://localhost:3000)")
+        d = manifests.deployment(
+            base_url, args.client_id, dev=args.dev, app_id=args.app_id, send_mode=args.send_mode
+        )
+        written = manifests.write_manifests(
+            d, Path(args.out), manifest_dir(configured), addin_dir(configured) / "assets"
+        )
+    except (manifests.ManifestError, ConfigError) as error:
+        raise UsageError(str(error)) from None
+    except AddinFilesMissing as error:
+        print(f"sendguard: {error}", file=sys.stderr)
+        return EXIT_UNREADABLE
+    except OSError as error:
+        raise UsageError(f"--out {args.out}: {error.strerror or error}") from None
+    for path in written:
+        print(path)
     return 0
 
 

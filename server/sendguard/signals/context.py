@@ -28,10 +28,11 @@ def _compile(terms: tuple[tuple[str, tuple[str, ...]], ...]):
 
 
 def term_alternation(words) -> str:
-    """Whole-word alternation; a trailing '*' matches any word ending; spaces match any space."""
+    """Whole-word alternation; a trailing '*' matches any word ending; a space matches any
+    run of spaces, hyphens or underscores (file names: mental-health-referrals.xlsx)."""
     parts = []
     for word in sorted(words, key=len, reverse=True):
         stem = word.rstrip("*")
-        pattern = r"\s+".join(re.escape(piece) for piece in stem.split())
+        pattern = r"[\s_-]+".join(re.escape(piece) for piece in stem.split())
         parts.append(pattern + (r"\w*" if word.endswith("*") else ""))
-    return r"(?<!\w)(?:" + "|".join(parts) + r")(?!\w)"
+    return r"(?<![^\W_])(?:" + "|".join(parts) + r")(?![^\W_])"

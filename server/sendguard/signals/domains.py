@@ -34,6 +34,12 @@ def split_domain(domain: str) -> tuple[str, str]:
     return (head.rpartition(".")[2] or domain), tail
 
 
+def has_public_suffix(domain: str) -> bool:
+    """True when the domain ends in a suffix of the public suffix list (not .invalid, .local...)."""
+    parts = _EXTRACT(domain)
+    return bool(parts.domain and parts.suffix)
+
+
 def registrable_domain(domain: str) -> str:
     name, suffix = split_domain(domain)
     return f"{name}.{suffix}" if suffix else name

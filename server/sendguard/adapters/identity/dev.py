@@ -8,6 +8,8 @@ must never face a network: `sendguard serve` refuses a non-loopback address.
 from __future__ import annotations
 
 import os
+import secrets
+import threading
 import time
 import uuid
 from pathlib import Path
@@ -33,12 +35,14 @@ class DevIdentity:
     def __init__(self, data_dir: Path):
         self.key_path = Path(data_dir) / "dev-identity" / "signing-key.pem"
         self._private_key = None
+        self._lock = threading.Lock()
 
     @property
     def private_key(self):
-        if self._private_key is None:
-            self._private_key = self._load_or_create()
-        return self._private_key
+        with self._lock:
+            if self._private_key is None:
+                self._private_key = self._load_or_create()
+            return self._private_key
 
     @property
     def kid(self) -> str:
@@ -89,7 +93,7 @@ class DevIdentity:
             serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
         )
         self.key_path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = self.key_path.with_suffix(f".{os.getpid()}.tmp")
+        temporary = self.key_path.with_suffix(f".{os.getpid()}.{secrets.token_hex(8)}.tmp")
         fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "wb") as handle:
             handle.write(pem)

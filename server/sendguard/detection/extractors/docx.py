@@ -10,7 +10,7 @@ from sendguard.detection.extractors import xml
 from sendguard.detection.extractors.safezip import SafeZip
 from sendguard.detection.extractors.state import ScanState
 from sendguard.detection.limits import Unscannable
-from sendguard.detection.model import COMMENTS, HIDDEN_TEXT, TRACKED_CHANGES, Embedded, Table, Text
+from sendguard.detection.model import COMMENTS, HIDDEN_TEXT, TRACKED_CHANGES, Embedded, Table, Text, is_data_table
 
 _VISIBLE_PARTS = re.compile(r"word/(header\d*|footer\d*|footnotes|endnotes)\.xml")
 
@@ -40,6 +40,7 @@ def wordprocessing_parts(content: bytes, label: str, state: ScanState):
     deleted: list[str] = []
     tables: list[list[list[str]]] = []
     open_tables: list[list[list[str]]] = []
+    table_text: list[str] = []  # paragraphs of the current top-level table
     cell: list[str] | None = None
     chars = 0
     for event, element in xml.iterate(content, f"{label}.xml", events=("start", "end")):
@@ -57,9 +58,12 @@ def wordprocessing_parts(content: bytes, label: str, state: ScanState):
             chars += len(shown) + len(vanished) + len(removed)
             if chars > state.limits.max_text_chars:
                 raise Unscannable("too_large", f"more than {state.limits.max_text_chars:,} characters")
-            if cell is not None:
-                cell.append(shown)
-            visible.append(shown)
+            if open_tables:
+                table_text.append(shown)
+                if cell is not None:
+                    cell.append(shown)
+            else:
+                visible.append(shown)
             if vanished:
                 hidden.append(vanished)
             if removed:
@@ -71,12 +75,15 @@ def wordprocessing_parts(content: bytes, label: str, state: ScanState):
         elif tag == "tbl" and open_tables:
             finished = open_tables.pop()
             if not open_tables:
-                tables.append(finished)
+                if is_data_table(finished):
+                    tables.append(finished)
+                else:
+                    visible.extend(table_text)  # a page laid out with a table is running text
+                table_text = []
             state.deadline.check()
     yield Text(name=label if label != "document" else "document body", text="\n".join(visible))
     for index, rows in enumerate(tables, start=1):
-        if len(rows) > 1:
-            yield Table(name=f"{label} table {index}", rows=rows)
+        yield Table(name=f"{label} table {index}", rows=rows)
     if hidden:
         yield Text(name=f"{label} hidden text", text="\n".join(hidden), hidden=HIDDEN_TEXT)
     if deleted:

@@ -33,6 +33,8 @@ _ROW_NUMBER = re.compile(rb'\br="(\d+)"')
 _HIDDEN_COL = re.compile(rb'<(?:\w+:)?col\b[^>]*?\b(?:hidden="(?:1|true)"|width="0(?:\.0*)?")[^>]*>')
 _COL_RANGE = re.compile(rb'\bmin="(\d+)"[^>]*?\bmax="(\d+)"|\bmax="(\d+)"[^>]*?\bmin="(\d+)"')
 _STATES = {"hidden": HIDDEN_SHEET, "veryHidden": VERY_HIDDEN_SHEET}
+# Excel names them xl/comments1.xml; other writers xl/comments/comment1.xml.
+_COMMENT_PART = re.compile(r"xl/(?:comments\d*|comments/comment\d*|threadedComments/threadedComment\d*)\.xml")
 
 
 def extract(data: bytes, state: ScanState):
@@ -144,7 +146,7 @@ def _hidden_columns(raw: bytes) -> list[int]:
 def _comments(package: SafeZip):
     texts = []
     for name in package.names():
-        if re.fullmatch(r"xl/(comments\d*|threadedComments/threadedComment\d*)\.xml", name):
+        if _COMMENT_PART.fullmatch(name):
             root = xml.parse(package.read(name), name)
             for element in root.iter():
                 if xml.local(element.tag) in ("comment", "threadedComment"):

@@ -5,7 +5,7 @@ import re
 from presidio_analyzer.predefined_recognizers import EmailRecognizer
 
 from sendguard.detection.recognizers.base import CellPatternRecognizer
-from sendguard.signals.domains import split_domain
+from sendguard.signals.domains import has_public_suffix
 
 _CELL = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@(?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,63}")
 
@@ -19,9 +19,7 @@ class EmailAddressRecognizer(CellPatternRecognizer, EmailRecognizer):
 
     def validate_result(self, pattern_text: str) -> bool:
         # Presidio's own check calls tldextract, which may fetch the suffix list over the network.
-        domain = pattern_text.rpartition("@")[2].lower().rstrip(".")
-        name, suffix = split_domain(domain)
-        return bool(name and suffix)
+        return has_public_suffix(pattern_text.rpartition("@")[2].lower().rstrip("."))
 
     def matches_value(self, value: str, strict: bool = False) -> bool:
         text = value.strip()

@@ -23,9 +23,10 @@ from sendguard.detection.recognizers.base import CellRecognizerMixin
 
 _WORD = r"[A-Z][a-z'’]+(?:-[A-Z][a-z'’]+)?"
 _TITLED = re.compile(rf"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Dame|Rev|Cllr)\.?\s+(?:{_WORD}\s+){{0,2}}{_WORD}\b")
-_CAPITALISED = re.compile(r"\b(?:[A-Z][a-z'’]+(?:-[A-Z][a-z'’]+)?|[A-Z]{2,}(?:-[A-Z]{2,})?)\b")
-_GAP = re.compile(r"\s+(?:[A-Z]\.?\s+)?")  # "Sarah Jones", "Sarah J. Jones"
-_REVERSED_GAP = re.compile(r",\s*")  # "Jones, Sarah"
+_CAP = r"(?:[A-Z][a-z'’]+(?:-[A-Z][a-z'’]+)?|[A-Z]{2,}(?:-[A-Z]{2,})?)"
+# Every pair of capitalised words, overlapping ("Dear Sarah Jones" gives "Dear Sarah" and
+# "Sarah Jones"), found in one pass: group 2 is the gap, "Sarah J. Jones" or "Jones, Sarah".
+_PAIRS = re.compile(rf"(?=\b({_CAP})(\s+(?:[A-Z]\.?\s+)?|,\s*)({_CAP})\b)")
 _CELL = re.compile(r"[^\W\d_]+(?:['’.-]?[^\W\d_]+)*\.?(?:,?\s+[^\W\d_]+(?:['’.-]?[^\W\d_]+)*\.?){0,4}")
 
 ORGANISATION_WORDS = frozenset(
@@ -82,20 +83,16 @@ class PersonNameRecognizer(CellRecognizerMixin, LocalRecognizer):
             return []
         results = [self._result(m.start(), m.end(), 0.85, "title + name") for m in _TITLED.finditer(text)]
         given, family = given_names(), surnames()
-        words = list(_CAPITALISED.finditer(text))
-        for left, right in zip(words, words[1:]):
-            if left.group().isupper() != right.group().isupper():
-                continue
-            gap = text[left.end() : right.start()]
-            first, last = left.group().lower(), right.group().lower()
-            if _GAP.fullmatch(gap) and first in given and last in family:
-                pass
-            elif _REVERSED_GAP.fullmatch(gap) and first in family and last in given:
-                pass
+        for match in _PAIRS.finditer(text):
+            left, gap, right = match.groups()
+            first, last = left.lower(), right.lower()
+            if gap.startswith(","):
+                is_name = first in family and last in given  # "Jones, Sarah" and "JONES, Sarah"
             else:
-                continue
-            if not _is_organisation(text[right.end() : right.end() + 30]):
-                results.append(self._result(left.start(), right.end(), 0.7, "given name + surname"))
+                is_name = left.isupper() == right.isupper() and first in given and last in family
+            end = match.start() + len(left) + len(gap) + len(right)
+            if is_name and not _is_organisation(text[end : end + 30]):
+                results.append(self._result(match.start(), end, 0.7, "given name + surname"))
         return results
 
     def matches_value(self, value: str, strict: bool = False) -> bool:

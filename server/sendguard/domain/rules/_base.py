@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from sendguard.domain.signals import RecipientSignals
 from sendguard.domain.verdict import Finding
@@ -36,6 +36,18 @@ class ContentRuleConfig(RuleConfig):
     internal_action: Action | None = Field(
         default=None, description="Action when every recipient is internal; empty: no finding"
     )
+
+
+def block_at_not_below(threshold: str):
+    """A validator for rules with a threshold and an optional ``block_at`` above it."""
+
+    @model_validator(mode="after")
+    def check(self):
+        if self.block_at is not None and self.block_at < getattr(self, threshold):
+            raise ValueError(f"block_at must not be below {threshold}")
+        return self
+
+    return check
 
 
 def action_for_audience(config: ContentRuleConfig, recipients: RecipientSignals) -> str | None:

@@ -9,10 +9,10 @@ the policy says otherwise.
 
 from __future__ import annotations
 
-from pydantic import Field, model_validator
+from pydantic import Field
 
 from sendguard.domain.entities import describe_entities
-from sendguard.domain.rules._base import Action, ContentRuleConfig, finding, plural
+from sendguard.domain.rules._base import Action, ContentRuleConfig, block_at_not_below, finding, plural
 
 RULE = "attachment.personal_data"
 
@@ -32,11 +32,7 @@ class Config(ContentRuleConfig):
         default=500, ge=1, description="People at which internal sharing fires (internal_action)"
     )
 
-    @model_validator(mode="after")
-    def _block_at_above_threshold(self):
-        if self.block_at is not None and self.block_at < self.min_data_subjects:
-            raise ValueError("block_at must not be below min_data_subjects")
-        return self
+    _block_at_above_threshold = block_at_not_below("min_data_subjects")
 
 
 def evaluate(signals, config: Config, policy):

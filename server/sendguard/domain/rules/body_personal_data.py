@@ -5,10 +5,17 @@ A list of clients pasted into the body leaks just like an attached spreadsheet.
 
 from __future__ import annotations
 
-from pydantic import Field, model_validator
+from pydantic import Field
 
 from sendguard.domain.entities import describe_entities
-from sendguard.domain.rules._base import Action, ContentRuleConfig, action_for_audience, finding, plural
+from sendguard.domain.rules._base import (
+    Action,
+    ContentRuleConfig,
+    action_for_audience,
+    block_at_not_below,
+    finding,
+    plural,
+)
 
 RULE = "body.personal_data"
 
@@ -22,11 +29,7 @@ class Config(ContentRuleConfig):
         default=50, ge=1, description="At or above this many people, block whatever the action"
     )
 
-    @model_validator(mode="after")
-    def _block_at_above_threshold(self):
-        if self.block_at is not None and self.block_at < self.min_data_subjects:
-            raise ValueError("block_at must not be below min_data_subjects")
-        return self
+    _block_at_above_threshold = block_at_not_below("min_data_subjects")
 
 
 def evaluate(signals, config: Config, policy):

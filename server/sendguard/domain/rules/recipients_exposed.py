@@ -8,9 +8,9 @@ people from one outside organisation, are normal and do not fire.
 
 from __future__ import annotations
 
-from pydantic import Field, model_validator
+from pydantic import Field
 
-from sendguard.domain.rules._base import Action, RuleConfig, finding, plural
+from sendguard.domain.rules._base import Action, RuleConfig, block_at_not_below, finding, plural
 
 RULE = "recipients.exposed"
 
@@ -31,11 +31,7 @@ class Config(RuleConfig):
         default=True, description="Several people from one outside organisation do not fire"
     )
 
-    @model_validator(mode="after")
-    def _block_at_above_threshold(self):
-        if self.block_at is not None and self.block_at < self.min_visible_external:
-            raise ValueError("block_at must not be below min_visible_external")
-        return self
+    _block_at_above_threshold = block_at_not_below("min_visible_external")
 
 
 def evaluate(signals, config: Config, policy):

@@ -17,5 +17,7 @@ def score():
     request_model = validated(ScoreRequest, json_body(), status=400, code="invalid_draft")
     draft = request_model.to_draft()
     platform = request_model.client.platform if request_model.client else ""
-    verdict = container().decisions.decide(g.caller, draft, client_platform=platform)
+    verdict = container().decisions.decide(
+        g.caller, draft, client_platform=platform, record=request_model.recorded
+    )
     return jsonify(verdict.to_json())

@@ -1,0 +1,188 @@
+/*
+ * One-click fixes the details pane applies to the draft. They change only the draft in front of
+ * the sender; whether the result is acceptable is decided by the service when it checks again.
+ * Needs SendGuard (launchevent.js) loaded first.
+ */
+var SendGuardFixes = (function () {
+  "use strict";
+
+  var SPLIT_LIMIT = 25; // opening more compose windows than this helps nobody
+
+  function domainOf(address) {
+    return String(address || "").split("@").pop().trim().toLowerCase().replace(/\.$/, "");
+  }
+
+  /** Same domain as the sender, or a subdomain of it. Only a UI guess for the fix: the service decides. */
+  function isSenderSide(address, senderDomain) {
+    var domain = domainOf(address);
+    if (!senderDomain) {
+      return false;
+    }
+    return domain === senderDomain || domain.slice(-(senderDomain.length + 1)) === "." + senderDomain;
+  }
+
+  function senderAddress(draft) {
+    if (draft.from && draft.from.address) {
+      return draft.from.address;
+    }
+    try {
+      return Office.context.mailbox.userProfile.emailAddress || "";
+    } catch (error) {
+      return "";
+    }
+  }
+
+  function asRecipients(list) {
+    return list.map(function (r) {
+      return { emailAddress: r.address, displayName: r.name || r.address };
+    });
+  }
+
+  /** setAsync/addAsync take at most 100 recipients per call: set the first 100, add the rest. */
+  function setRecipients(field, list) {
+    var chunks = [];
+    for (var i = 0; i < list.length; i += SendGuard.RECIPIENTS_PER_CALL) {
+      chunks.push(asRecipients(list.slice(i, i + SendGuard.RECIPIENTS_PER_CALL)));
+    }
+    var first = SendGuard.officeCall(field, "setAsync", [chunks.shift() || []]);
+    return chunks.reduce(function (done, chunk) {
+      return done.then(function () {
+        return SendGuard.officeCall(field, "addAsync", [chunk]);
+      });
+    }, first);
+  }
+
+  function unique(list) {
+    var seen = {};
+    return list.filter(function (r) {
+      var key = r.address.toLowerCase();
+      if (seen[key]) {
+        return false;
+      }
+      seen[key] = true;
+      return true;
+    });
+  }
+
+  function outsideVisible(draft) {
+    var senderDomain = domainOf(senderAddress(draft));
+    return draft.to.concat(draft.cc).filter(function (r) {
+      return r.address && !isSenderSide(r.address, senderDomain);
+    });
+  }
+
+  /** Moves every visible recipient outside the sender's domain to BCC. Resolves to how many moved. */
+  function moveOutsideToBcc(item, draft) {
+    var senderDomain = domainOf(senderAddress(draft));
+    function inside(r) {
+      return !r.address || isSenderSide(r.address, senderDomain);
+    }
+    var moving = outsideVisible(draft);
+    if (moving.length === 0) {
+      return Promise.resolve(0);
+    }
+    var to = draft.to.filter(inside);
+    var cc = draft.cc.filter(inside);
+    var bcc = unique(draft.bcc.concat(moving));
+    if (to.length === 0 && senderAddress(draft)) {
+      to = [{ address: senderAddress(draft), name: (draft.from && draft.from.name) || "" }];
+    }
+    // BCC first: if a later step fails, nobody has been dropped from the message.
+    return setRecipients(item.bcc, bcc)
+      .then(function () {
+        return setRecipients(item.to, to);
+      })
+      .then(function () {
+        return setRecipients(item.cc, cc);
+      })
+      .then(function () {
+        return moving.length;
+      });
+  }
+
+  function openNewMessage(parameters) {
+    var mailbox = Office.context.mailbox;
+    if (typeof mailbox.displayNewMessageFormAsync === "function") {
+      return SendGuard.officeCall(mailbox, "displayNewMessageFormAsync", [parameters]);
+    }
+    mailbox.displayNewMessageForm(parameters);
+    return Promise.resolve();
+  }
+
+  /**
+   * One e-mail per outside recipient: this draft keeps the first, a new draft opens for each of
+   * the others with the same subject and text. Attachments are not copied (Office.js can only
+   * attach files by URL to a new message).
+   */
+  function splitPerRecipient(item, draft) {
+    var outside = outsideVisible(draft);
+    if (outside.length < 2) {
+      return Promise.resolve({ opened: 0 });
+    }
+    if (outside.length > SPLIT_LIMIT) {
+      return Promise.reject(new Error("too many recipients to split (" + outside.length + ")"));
+    }
+    var others = outside.slice(1);
+    var leaving = {};
+    others.forEach(function (r) {
+      leaving[r.address.toLowerCase()] = true;
+    });
+    function staying(r) {
+      return !leaving[r.address.toLowerCase()];
+    }
+    var opened = others.reduce(function (done, r) {
+      return done.then(function () {
+        return openNewMessage({ toRecipients: [r.address], subject: draft.subject, htmlBody: draft.body.content });
+      });
+    }, Promise.resolve());
+    return opened
+      .then(function () {
+        return setRecipients(item.to, draft.to.filter(staying));
+      })
+      .then(function () {
+        return setRecipients(item.cc, draft.cc.filter(staying));
+      })
+      .then(function () {
+        return { opened: others.length, attachmentsNotCopied: draft.attachments.length > 0 };
+      });
+  }
+
+  function removeAttachment(item, attachmentId) {
+    return SendGuard.officeCall(item, "removeAttachmentAsync", [attachmentId]);
+  }
+
+  /** Removes every recipient at a domain (a look-alike of the organisation's). Resolves to how many. */
+  function removeRecipientsAt(item, draft, domain) {
+    var target = String(domain || "").toLowerCase();
+    function keep(r) {
+      return domainOf(r.address) !== target;
+    }
+    var removed = draft.to.concat(draft.cc, draft.bcc).filter(function (r) {
+      return !keep(r);
+    }).length;
+    return setRecipients(item.to, draft.to.filter(keep))
+      .then(function () {
+        return setRecipients(item.cc, draft.cc.filter(keep));
+      })
+      .then(function () {
+        return setRecipients(item.bcc, draft.bcc.filter(keep));
+      })
+      .then(function () {
+        return removed;
+      });
+  }
+
+  return {
+    SPLIT_LIMIT: SPLIT_LIMIT,
+    domainOf: domainOf,
+    outsideVisible: outsideVisible,
+    moveOutsideToBcc: moveOutsideToBcc,
+    splitPerRecipient: splitPerRecipient,
+    removeAttachment: removeAttachment,
+    removeRecipientsAt: removeRecipientsAt
+  };
+})();
+
+if (typeof module === "object" && module && module.exports) {
+  module.exports = SendGuardFixes;
+}

@@ -1,0 +1,248 @@
+/*
+ * The details pane: what SendGuard found, in plain words, with fixes that act on the draft and
+ * an override with a written justification. Runs in the browser runtime (task pane), so modern
+ * JavaScript is fine here; it reuses SendGuard (launchevent.js) and SendGuardFixes (fixes.js).
+ */
+(function () {
+  "use strict";
+
+  const KEYS = SendGuard.KEYS;
+  const CHECK_BUDGET_MS = 60000;
+  const HEADINGS = {
+    "recipients.exposed": "Recipients can see each other",
+    "recipients.large_audience": "A very large audience",
+    "recipients.external_domains": "Many outside organisations",
+    "recipients.lookalike_domain": "A look-alike address",
+    "attachment.personal_data": "Personal data in an attachment",
+    "attachment.special_category": "Sensitive personal data in an attachment",
+    "attachment.hidden_content": "Hidden personal data in an attachment",
+    "attachment.unscannable": "An attachment SendGuard could not read",
+    "body.personal_data": "Personal data in the message",
+    "policy.custom_pattern": "Your organisation's identifiers"
+  };
+  const SEVERITY = { block: "Stops sending", warn: "Warning", info: "Note" };
+  const HEADLINES = {
+    block: "SendGuard stopped this e-mail",
+    warn: "SendGuard found a problem",
+    allow: "Nothing to fix: this e-mail can go"
+  };
+
+  const $ = (id) => document.getElementById(id);
+  const view = { verdict: null, draft: null, lastSend: null, offered: new Set() };
+
+  function item() {
+    return Office.context.mailbox.item;
+  }
+
+  function show(id, text) {
+    const element = $(id);
+    element.textContent = text;
+    element.hidden = !text;
+  }
+
+  function element(tag, attributes = {}, text = "") {
+    const node = document.createElement(tag);
+    for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, value);
+    if (text) node.textContent = text;
+    return node;
+  }
+
+  function keep(result) {
+    const kept = SendGuard.slim(result.verdict);
+    kept.fingerprint = result.fingerprint;
+    kept.attachments_sent = result.attachmentIds;
+    return kept;
+  }
+
+  /** Shows the verdict already known for this exact draft, or checks it now. */
+  async function load() {
+    const draft = await SendGuard.readDraft(item());
+    const fingerprint = SendGuard.fingerprint(draft);
+    view.lastSend = await SendGuard.sessionGet(item(), KEYS.last);
+    const precheck = await SendGuard.sessionGet(item(), KEYS.precheck);
+    const known = [view.lastSend, precheck].find((v) => v && v.fingerprint === fingerprint);
+    if (known) {
+      render(known, draft);
+    } else {
+      await check();
+    }
+  }
+
+  async function check() {
+    show("status", "Checking this e-mail\u2026");
+    try {
+      const result = await SendGuard.score(item(), {
+        purpose: "precheck",
+        deadline: Date.now() + CHECK_BUDGET_MS,
+        interactive: true
+      });
+      const kept = keep(result);
+      await SendGuard.sessionSet(item(), KEYS.precheck, kept);
+      render(kept, result.draft);
+    } catch (error) {
+      $("summary").hidden = true;
+      $("findings").replaceChildren();
+      show("status", `SendGuard could not check this e-mail (${error.message}). Try again in a minute.`);
+    }
+  }
+
+  function render(verdict, draft) {
+    view.verdict = verdict;
+    view.draft = draft;
+    show("status", "");
+    const summary = $("summary");
+    summary.hidden = false;
+    summary.className = verdict.action;
+    $("headline").textContent = HEADLINES[verdict.action] || HEADLINES.allow;
+    $("subline").textContent = subline(verdict);
+    view.offered = new Set(); // one button per fix, under the first finding that needs it
+    $("findings").replaceChildren(...verdict.findings.map(findingItem));
+    renderOverride(verdict);
+  }
+
+  function subline(verdict) {
+    if (verdict.override && verdict.override.accepted) {
+      return "Your reason was accepted; it is recorded when you press Send.";
+    }
+    if (verdict.mode === "monitor") {
+      return "Your organisation is trying SendGuard out: nothing is stopped yet.";
+    }
+    if (verdict.action === "allow") {
+      return "You can press Send.";
+    }
+    return "Fix what is listed below, then press Send again.";
+  }
+
+  function findingItem(finding) {
+    const li = element("li", { class: `finding ${finding.action}`, "data-rule": finding.rule });
+    li.append(
+      element("span", { class: "severity" }, SEVERITY[finding.action] || finding.action),
+      element("h3", {}, HEADINGS[finding.rule] || finding.rule),
+      element("p", {}, finding.message)
+    );
+    const fixes = element("div", { class: "fixes" });
+    for (const button of fixButtons(finding)) {
+      const key = `${button.dataset.fix}:${button.dataset.target}`;
+      if (view.offered.has(key)) continue;
+      view.offered.add(key);
+      fixes.append(button);
+    }
+    if (fixes.childElementCount) li.append(fixes);
+    return li;
+  }
+
+  function fixButton(label, fix, target, action, secondary = false) {
+    const button = element("button", { type: "button", "data-fix": fix, "data-target": target }, label);
+    if (secondary) button.className = "secondary";
+    button.addEventListener("click", () => applyFix(button, action));
+    return button;
+  }
+
+  function fixButtons(finding) {
+    const draft = view.draft;
+    const evidence = finding.evidence || {};
+    if (finding.fix === "move_to_bcc") {
+      const outside = SendGuardFixes.outsideVisible(draft).length;
+      const buttons = [];
+      if (outside > 0) {
+        buttons.push(
+          fixButton(`Move ${outside} outside recipients to BCC`, "move_to_bcc", "", async () => {
+            const moved = await SendGuardFixes.moveOutsideToBcc(item(), draft);
+            return `Moved ${moved} recipients to BCC: they no longer see each other.`;
+          })
+        );
+      }
+      if (outside > 1 && outside <= SendGuardFixes.SPLIT_LIMIT) {
+        buttons.push(
+          fixButton(`Send ${outside} separate e-mails`, "split_message", "", async () => {
+            const result = await SendGuardFixes.splitPerRecipient(item(), draft);
+            const note = result.attachmentsNotCopied ? " Attach the files to each of them again." : "";
+            return `Opened ${result.opened} new e-mails, one per recipient; this one keeps the first.${note}`;
+          }, true)
+        );
+      }
+      return buttons;
+    }
+    if (finding.fix === "remove_attachment" && Number.isInteger(evidence.attachment)) {
+      const sent = (view.verdict.attachments_sent || [])[evidence.attachment];
+      if (!sent || !sent.id) return [];
+      return [
+        fixButton(`Remove ${sent.name}`, "remove_attachment", sent.id, async () => {
+          await SendGuardFixes.removeAttachment(item(), sent.id);
+          return `Removed ${sent.name}.`;
+        })
+      ];
+    }
+    if (finding.fix === "remove_recipient" && evidence.domain) {
+      return [
+        fixButton(`Remove recipients at ${evidence.domain}`, "remove_recipient", evidence.domain, async () => {
+          const removed = await SendGuardFixes.removeRecipientsAt(item(), draft, evidence.domain);
+          return `Removed ${removed} recipient${removed === 1 ? "" : "s"} at ${evidence.domain}.`;
+        })
+      ];
+    }
+    return [];
+  }
+
+  async function applyFix(button, action) {
+    for (const other of document.querySelectorAll("button[data-fix]")) other.disabled = true;
+    try {
+      show("fix-result", await action());
+    } catch (error) {
+      show("fix-result", `That did not work: ${error.message}`);
+    }
+    await check();
+  }
+
+  function renderOverride(verdict) {
+    const section = $("override");
+    const last = view.lastSend;
+    const interrupted = verdict.action === "warn" || verdict.action === "block";
+    // An override refers to a decision the service recorded: the one made when Send was pressed.
+    section.hidden = !(interrupted && last && last.decision_id && last.action !== "allow");
+  }
+
+  async function requestOverride() {
+    const justification = $("justification").value.trim();
+    const decisionId = view.lastSend && view.lastSend.decision_id;
+    if (!justification) {
+      show("override-result", "Write why this e-mail must go as it is.");
+      return;
+    }
+    $("override-submit").disabled = true;
+    try {
+      const override = { decision_id: decisionId, justification };
+      const result = await SendGuard.score(item(), {
+        purpose: "precheck",
+        deadline: Date.now() + CHECK_BUDGET_MS,
+        interactive: true,
+        override
+      });
+      const answer = result.verdict.override || { accepted: false, reason: "no answer about the override" };
+      if (answer.accepted) {
+        await SendGuard.sessionSet(item(), KEYS.override, override);
+        show("override-result", "Accepted. Press Send again: your reason is recorded with the decision.");
+      } else {
+        show("override-result", `Not accepted: ${answer.reason}.`);
+      }
+    } catch (error) {
+      show("override-result", `SendGuard could not check your reason (${error.message}).`);
+    } finally {
+      $("override-submit").disabled = false;
+    }
+  }
+
+  function start() {
+    $("recheck").addEventListener("click", check);
+    $("override-submit").addEventListener("click", requestOverride);
+    load().catch((error) => show("status", `SendGuard could not read this e-mail (${error.message}).`));
+  }
+
+  Office.onReady(() => {
+    if (document.readyState === "loading") {
+      document.addEventListener("DOMContentLoaded", start);
+    } else {
+      start();
+    }
+  });
+})();

@@ -1,0 +1,71 @@
+"use strict";
+
+const test = require("node:test");
+const assert = require("node:assert/strict");
+const { makeOffice, fakeFetch, answer, load, people } = require("./support");
+
+function setup(draft) {
+  const office = makeOffice(draft);
+  const { SendGuard, Fixes } = load({ office, fetch: fakeFetch(() => answer(500, {})) });
+  const item = global.Office.context.mailbox.item;
+  return { office, SendGuard, Fixes, item, read: () => SendGuard.readDraft(item) };
+}
+
+test("move to BCC: 157 outside recipients leave To in chunks of 100, colleagues stay", async () => {
+  const colleague = { address: "ann@northshire.gov.uk", name: "Ann" };
+  const { office, Fixes, item, read } = setup({ to: people(157).concat([colleague]), cc: [{ address: "bob@social.northshire.gov.uk" }] });
+
+  const moved = await Fixes.moveOutsideToBcc(item, await read());
+
+  assert.equal(moved, 157);
+  assert.deepEqual(office.state.to.map((r) => r.address), ["ann@northshire.gov.uk"]);
+  assert.deepEqual(office.state.cc.map((r) => r.address), ["bob@social.northshire.gov.uk"]);
+  assert.equal(office.state.bcc.length, 157);
+  assert.deepEqual(office.state.calls.slice(0, 2), ["bcc.setAsync:100", "bcc.addAsync:57"]);
+});
+
+test("move to BCC with nobody left in To puts the sender there", async () => {
+  const { office, Fixes, item, read } = setup({ to: people(3), bcc: [{ address: "person.0@gmail.com" }] });
+
+  await Fixes.moveOutsideToBcc(item, await read());
+
+  assert.deepEqual(office.state.to.map((r) => r.address), ["ils@northshire.gov.uk"]);
+  assert.equal(office.state.bcc.length, 3, "an address already in BCC is not added twice");
+});
+
+test("split: this draft keeps the first outside recipient, a new draft opens for each other", async () => {
+  const { office, Fixes, item, read } = setup({ to: people(3), subject: "Your appointment", attachments: [{ name: "a.pdf", content: "AA==" }] });
+
+  const result = await Fixes.splitPerRecipient(item, await read());
+
+  assert.deepEqual(result, { opened: 2, attachmentsNotCopied: true });
+  assert.deepEqual(office.state.to.map((r) => r.address), ["person.0@gmail.com"]);
+  assert.deepEqual(office.state.opened.map((p) => p.toRecipients[0]), ["person.1@hotmail.co.uk", "person.2@yahoo.co.uk"]);
+  assert.equal(office.state.opened[0].subject, "Your appointment");
+});
+
+test("split refuses more recipients than it can sensibly open", async () => {
+  const { Fixes, item, read } = setup({ to: people(26) });
+  assert.equal(Fixes.SPLIT_LIMIT, 25);
+  await assert.rejects(Fixes.splitPerRecipient(item, await read()), /too many recipients/);
+});
+
+test("remove an attachment by the id the request used", async () => {
+  const { office, Fixes, item } = setup({ attachments: [{ id: "x1", name: "clients.xlsx", content: "AA==" }] });
+  await Fixes.removeAttachment(item, "x1");
+  assert.deepEqual(office.state.removed, ["x1"]);
+  assert.equal(office.state.attachments.length, 0);
+});
+
+test("remove a look-alike recipient from every field", async () => {
+  const { office, Fixes, item, read } = setup({
+    to: [{ address: "referrals@northshlre.gov.uk" }, { address: "ann@northshire.gov.uk" }],
+    bcc: [{ address: "x@NORTHSHLRE.gov.uk" }],
+  });
+
+  const removed = await Fixes.removeRecipientsAt(item, await read(), "northshlre.gov.uk");
+
+  assert.equal(removed, 2);
+  assert.deepEqual(office.state.to.map((r) => r.address), ["ann@northshire.gov.uk"]);
+  assert.deepEqual(office.state.bcc, []);
+});

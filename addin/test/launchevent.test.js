@@ -1,0 +1,337 @@
+"use strict";
+
+const test = require("node:test");
+const assert = require("node:assert/strict");
+const { makeOffice, fakeFetch, hangingFetch, answer, load, run, people } = require("./support");
+
+const SEED = {
+  to: people(157),
+  subject: "Your appointments",
+  attachments: [{ id: "att-0", name: "clients.xlsx", content: "UEsDBBQ=", size: 5 }],
+};
+
+const BLOCK = {
+  action: "block",
+  decision_id: "d-block",
+  fail_mode: "open",
+  mode: "enforce",
+  findings: [
+    {
+      rule: "recipients.exposed",
+      action: "block",
+      message: "157 people outside your organisation are in To/CC and will see each other's e-mail addresses. Move them to BCC.",
+      evidence: { visible_external: 157 },
+      fix: "move_to_bcc",
+    },
+    {
+      rule: "attachment.personal_data",
+      action: "block",
+      message: "clients.xlsx holds personal data about 163 people (163 names, 163 phone numbers), and it is going outside your organisation.",
+      evidence: { attachment: 0, data_subjects: 163 },
+      fix: "remove_attachment",
+    },
+  ],
+  recipients: { total: 157, visible: 157, external: 157, visible_external: 157, external_domains: 157 },
+  attachments: [{ name: "clients.xlsx", scanned: true, data_subjects: 163 }],
+};
+
+const WARN = {
+  ...BLOCK,
+  action: "warn",
+  decision_id: "d-warn",
+  findings: [{ rule: "recipients.exposed", action: "warn", message: "12 people outside your organisation are in To/CC.", evidence: {}, fix: "move_to_bcc" }],
+};
+
+const ALLOW = { ...BLOCK, action: "allow", decision_id: "d-allow", findings: [], fail_mode: "closed" };
+
+test("allow: the message is sent and the request carries the draft, a token and the saved draft's id", async () => {
+  const office = makeOffice({ ...SEED, cc: people(1, "northshire.gov.uk"), bcc: people(2, "nhs.net") });
+  const fetch = fakeFetch(() => answer(200, ALLOW));
+  const { SendGuard } = load({ office, fetch });
+
+  const completed = await run(SendGuard.onMessageSendHandler);
+
+  assert.deepEqual(completed, { allowEvent: true });
+  assert.equal(fetch.requests.length, 1);
+  const [request] = fetch.requests;
+  assert.equal(request.url, "https://sendguard.example/api/v1/score");
+  assert.equal(request.headers.Authorization, "Bearer token-123");
+  assert.equal(request.body.purpose, "send");
+  assert.equal(request.body.to.length, 157);
+  assert.deepEqual(request.body.cc, [{ address: "person.0@northshire.gov.uk", name: "Person 0" }]);
+  assert.equal(request.body.bcc.length, 2);
+  assert.equal(request.body.from.address, "ils@northshire.gov.uk");
+  assert.equal(request.body.item_id, "REST(EWS-ITEM-ID,v2.0)");
+  assert.equal(request.body.attachments[0].id, "att-0");
+  assert.equal(request.body.attachments[0].content_base64, undefined, "reference mode sends no bytes");
+  assert.equal(request.body.client.platform, "PC");
+  assert.deepEqual(office.state.roaming, { "sendguard.failMode": "closed" }, "the tenant's fail mode is remembered");
+});
+
+test("inline mode sends the attachment bytes and saves nothing", async () => {
+  const office = makeOffice(SEED);
+  const fetch = fakeFetch(() => answer(200, ALLOW));
+  const { SendGuard } = load({ office, fetch, config: { attachments: "inline" } });
+
+  await run(SendGuard.onMessageSendHandler);
+
+  assert.equal(office.state.saves, 0);
+  assert.equal(fetch.requests[0].body.attachments[0].content_base64, "UEsDBBQ=");
+  assert.equal(fetch.requests[0].body.item_id, undefined);
+});
+
+test("warn: a dialog with the reasons, Fix it opening the pane, and Send Anyway", async () => {
+  const office = makeOffice({ to: people(12) });
+  const { SendGuard } = load({ office, fetch: fakeFetch(() => answer(200, WARN)) });
+
+  const completed = await run(SendGuard.onMessageSendHandler);
+
+  assert.equal(completed.allowEvent, false);
+  assert.equal(completed.sendModeOverride, "promptUser");
+  assert.equal(completed.cancelLabel, "Fix it");
+  assert.equal(completed.commandId, "SendGuardPaneButton");
+  assert.match(completed.errorMessage, /12 people outside your organisation/);
+  assert.match(completed.errorMessageMarkdown, /^\*\*SendGuard found a problem/);
+  const last = JSON.parse(office.state.session["sendguard.last"]);
+  assert.equal(last.decision_id, "d-warn", "the pane can find the decision it must override");
+});
+
+test("block: no Send Anyway, and the dialog names the spreadsheet and the 157 recipients", async () => {
+  const office = makeOffice(SEED);
+  const { SendGuard } = load({ office, fetch: fakeFetch(() => answer(200, BLOCK)) });
+
+  const completed = await run(SendGuard.onMessageSendHandler);
+
+  assert.equal(completed.allowEvent, false);
+  assert.equal(completed.sendModeOverride, undefined);
+  assert.match(completed.errorMessage, /157 people/);
+  assert.match(completed.errorMessage, /clients\.xlsx/);
+  assert.ok(completed.errorMessage.length <= 500);
+  assert.ok(completed.errorMessageMarkdown.length <= 500);
+  assert.match(completed.errorMessageMarkdown, /- 157 people.*\r/);
+});
+
+test("older Outlook (Mailbox 1.12): plain message only; a warning goes when Send is pressed again", async () => {
+  const office = makeOffice({ to: people(12) }, { mailbox: "1.12" });
+  const { SendGuard } = load({ office, fetch: fakeFetch(() => answer(200, WARN)) });
+
+  const first = await run(SendGuard.onMessageSendHandler);
+  assert.deepEqual(Object.keys(first).sort(), ["allowEvent", "errorMessage"]);
+  assert.match(first.errorMessage, /press Send again/);
+  assert.deepEqual(await run(SendGuard.onMessageSendHandler), { allowEvent: true });
+
+  office.state.to = people(13);
+  assert.equal((await run(SendGuard.onMessageSendHandler)).allowEvent, false, "a changed draft is warned about again");
+});
+
+test("older Outlook: a block stays a block however often Send is pressed", async () => {
+  const office = makeOffice(SEED, { mailbox: "1.12" });
+  const { SendGuard } = load({ office, fetch: fakeFetch(() => answer(200, BLOCK)) });
+
+  await run(SendGuard.onMessageSendHandler);
+  const second = await run(SendGuard.onMessageSendHandler);
+  assert.equal(second.allowEvent, false);
+  assert.match(second.errorMessage, /send it again/);
+});
+
+test("timeout: the service does not answer within the budget; unknown fail mode lets mail go, honestly", async () => {
+  const office = makeOffice(SEED);
+  const fetch = hangingFetch();
+  const { SendGuard } = load({ office, fetch, config: { budgetMs: 150 } });
+
+  const started = Date.now();
+  const completed = await run(SendGuard.onMessageSendHandler);
+
+  assert.ok(Date.now() - started < 1500, "answered within the budget, not after the service");
+  assert.equal(completed.allowEvent, false);
+  assert.equal(completed.sendModeOverride, "promptUser");
+  assert.match(completed.errorMessage, /did not answer in time/);
+  assert.match(completed.errorMessage, /Nothing was checked/);
+  assert.ok(fetch.requests[0].signal.aborted, "the request was aborted");
+});
+
+test("timeout with a closed fail mode remembered: blocked, without Send Anyway", async () => {
+  const office = makeOffice(SEED, { roaming: { "sendguard.failMode": "closed" } });
+  const { SendGuard } = load({ office, fetch: hangingFetch(), config: { budgetMs: 100 } });
+
+  const completed = await run(SendGuard.onMessageSendHandler);
+
+  assert.equal(completed.allowEvent, false);
+  assert.equal(completed.sendModeOverride, undefined);
+  assert.match(completed.errorMessage, /requires a check/);
+});
+
+test("unreachable service on an old client with no Send Anyway: mail goes (fail open)", async () => {
+  const office = makeOffice(SEED, { mailbox: "1.12" });
+  const fetch = fakeFetch(() => Promise.reject(new TypeError("Failed to fetch")));
+  const { SendGuard } = load({ office, fetch });
+
+  assert.deepEqual(await run(SendGuard.onMessageSendHandler), { allowEvent: true });
+});
+
+test("token failure: nothing is sent to the service and the sender is told why", async () => {
+  const office = makeOffice(SEED);
+  const fetch = fakeFetch(() => answer(200, ALLOW));
+  const { SendGuard } = load({ office, fetch, tokenError: { code: 13001, message: "not signed in" } });
+
+  const completed = await run(SendGuard.onMessageSendHandler);
+
+  assert.equal(fetch.requests.length, 0);
+  assert.equal(completed.allowEvent, false);
+  assert.match(completed.errorMessage, /could not sign you in/);
+  assert.deepEqual(global.OfficeRuntime.auth.calls[0], { allowSignInPrompt: false, allowConsentPrompt: false });
+});
+
+test("a 401 from the service counts as a sign-in failure", async () => {
+  const office = makeOffice(SEED);
+  const { SendGuard } = load({ office, fetch: fakeFetch(() => answer(401, { error: "invalid_token", message: "expired" })) });
+
+  const completed = await run(SendGuard.onMessageSendHandler);
+
+  assert.match(completed.errorMessage, /could not sign you in/);
+});
+
+test("nested app authentication is tried first when MSAL and the NestedAppAuth set are there", async () => {
+  const office = makeOffice({ to: people(1) });
+  const fetch = fakeFetch(() => answer(200, ALLOW));
+  const { SendGuard } = load({ office, fetch, config: { clientId: "c1", apiScope: "api://h/c1/access_as_user" } });
+  const isSet = global.Office.context.requirements.isSetSupported;
+  global.Office.context.requirements.isSetSupported = (name, version) => name === "NestedAppAuth" || isSet(name, version);
+  const seen = [];
+  global.msal = {
+    createNestablePublicClientApplication: (configuration) => {
+      seen.push(configuration.auth.clientId);
+      return Promise.resolve({
+        acquireTokenSilent: (request) => {
+          seen.push(request.scopes[0]);
+          return Promise.resolve({ accessToken: "naa-token" });
+        },
+      });
+    },
+  };
+
+  await run(SendGuard.onMessageSendHandler);
+
+  assert.deepEqual(seen, ["c1", "api://h/c1/access_as_user"]);
+  assert.equal(fetch.requests[0].headers.Authorization, "Bearer naa-token");
+  assert.equal(global.OfficeRuntime.auth.calls.length, 0, "Office SSO was not needed");
+});
+
+test("save failure: the attachment bytes go inline instead of the draft's id", async () => {
+  const office = makeOffice(SEED, { saveFails: true });
+  const fetch = fakeFetch(() => answer(200, BLOCK));
+  const { SendGuard } = load({ office, fetch });
+
+  const completed = await run(SendGuard.onMessageSendHandler);
+
+  assert.equal(office.state.saves, 1);
+  assert.equal(fetch.requests[0].body.item_id, undefined);
+  assert.equal(fetch.requests[0].body.attachments[0].content_base64, "UEsDBBQ=");
+  assert.equal(completed.allowEvent, false);
+});
+
+test("the service refusing the draft (4xx) applies the fail mode, naming the reason", async () => {
+  const office = makeOffice(SEED);
+  const { SendGuard } = load({ office, fetch: fakeFetch(() => answer(413, { error: "too_large", message: "too big" })) });
+
+  const completed = await run(SendGuard.onMessageSendHandler);
+
+  assert.match(completed.errorMessage, /could not read this e-mail/);
+});
+
+test("precheck: a recipients change scores in the background, unrecorded, once per draft", async () => {
+  const office = makeOffice(SEED);
+  const fetch = fakeFetch(() => answer(200, BLOCK));
+  const { SendGuard } = load({ office, fetch });
+
+  assert.equal(await run(SendGuard.onMessageRecipientsChangedHandler), undefined);
+  await run(SendGuard.onMessageAttachmentsChangedHandler);
+
+  assert.equal(fetch.requests.length, 1, "the same draft is not checked twice");
+  assert.equal(fetch.requests[0].body.purpose, "precheck");
+  const kept = JSON.parse(office.state.session["sendguard.precheck"]);
+  assert.equal(kept.action, "block");
+  assert.deepEqual(kept.attachments_sent, [{ id: "att-0", name: "clients.xlsx" }]);
+
+  office.state.bcc = people(1, "gmail.com");
+  await run(SendGuard.onMessageRecipientsChangedHandler);
+  assert.equal(fetch.requests.length, 2, "a changed draft is checked again");
+});
+
+test("a slow service on Send falls back to the background verdict for the same draft", async () => {
+  const office = makeOffice(SEED);
+  const { SendGuard } = load({ office, fetch: fakeFetch(() => answer(200, BLOCK)) });
+  await run(SendGuard.onMessageRecipientsChangedHandler);
+
+  const reloaded = load({ office, fetch: hangingFetch(), config: { budgetMs: 100 } });
+  const completed = await run(reloaded.SendGuard.onMessageSendHandler);
+
+  assert.equal(completed.allowEvent, false);
+  assert.match(completed.errorMessage, /earlier check/);
+  assert.match(completed.errorMessage, /clients\.xlsx/);
+});
+
+test("a background verdict for a different draft is not used", async () => {
+  const office = makeOffice(SEED);
+  const { SendGuard } = load({ office, fetch: fakeFetch(() => answer(200, BLOCK)) });
+  await run(SendGuard.onMessageRecipientsChangedHandler);
+  office.state.to = people(3);
+
+  const reloaded = load({ office, fetch: hangingFetch(), config: { budgetMs: 100 } });
+  const completed = await run(reloaded.SendGuard.onMessageSendHandler);
+
+  assert.match(completed.errorMessage, /Nothing was checked/);
+});
+
+test("an override kept for the draft is sent with the next request and cleared once accepted", async () => {
+  const office = makeOffice(SEED);
+  office.state.session["sendguard.override"] = JSON.stringify({ decision_id: "d-block", justification: "Agreed with the DPO" });
+  const accepted = { ...ALLOW, override: { accepted: true, reason: null } };
+  const fetch = fakeFetch(() => answer(200, accepted));
+  const { SendGuard } = load({ office, fetch });
+
+  assert.deepEqual(await run(SendGuard.onMessageSendHandler), { allowEvent: true });
+  assert.deepEqual(fetch.requests[0].body.override, { decision_id: "d-block", justification: "Agreed with the DPO" });
+  assert.equal(office.state.session["sendguard.override"], undefined);
+});
+
+test("without sessionData the handler still works and keeps state in memory", async () => {
+  const office = makeOffice(SEED, { noSessionData: true });
+  const { SendGuard } = load({ office, fetch: fakeFetch(() => answer(200, BLOCK)) });
+
+  const completed = await run(SendGuard.onMessageSendHandler);
+
+  assert.equal(completed.allowEvent, false);
+});
+
+test("the handlers are registered with Office.actions.associate", () => {
+  const office = makeOffice();
+  load({ office, fetch: fakeFetch(() => answer(200, ALLOW)) });
+  assert.deepEqual(Object.keys(office.handlers).sort(), [
+    "onMessageAttachmentsChangedHandler",
+    "onMessageRecipientsChangedHandler",
+    "onMessageSendHandler",
+  ]);
+});
+
+test("monitor mode: an allow verdict with would_action never interrupts", () => {
+  const office = makeOffice();
+  const { SendGuard } = load({ office, fetch: fakeFetch(() => answer(200, ALLOW)) });
+  assert.deepEqual(SendGuard.completionFor({ ...BLOCK, action: "allow", would_action: "block", mode: "monitor" }, ""), {
+    allowEvent: true,
+  });
+});
+
+test("precheck: an attachment read that never calls back does not hang the event", async () => {
+  const office = makeOffice(SEED);
+  const fetch = fakeFetch(() => answer(200, BLOCK));
+  const { SendGuard } = load({ office, fetch, config: { attachments: "inline", precheckBudgetMs: 150 } });
+  global.Office.context.mailbox.item.getAttachmentContentAsync = () => {}; // office-js issue #5845
+
+  const started = Date.now();
+  await run(SendGuard.onMessageRecipientsChangedHandler);
+
+  assert.ok(Date.now() - started < 1500);
+  assert.equal(fetch.requests.length, 0);
+  assert.equal(office.state.session["sendguard.precheck"], undefined);
+});

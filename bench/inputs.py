@@ -1,0 +1,90 @@
+"""Benchmark inputs, generated deterministically (invented people, drama-range or random valid numbers)."""
+
+from __future__ import annotations
+
+import io
+import random
+
+import phonenumbers
+
+GIVEN = ["Amelia", "Oliver", "Priya", "Mohammed", "Grace", "Liam", "Fatima", "Chen", "Siobhan", "Kwame", "Isla",
+         "Rhys", "Zainab", "Tomasz", "Eilidh", "Arjun", "Chidi", "Ruby", "Harvey", "Aoife", "Noah", "Maya", "Ethan",
+         "Leah", "Yusuf", "Hannah", "Callum", "Sofia", "Dylan", "Imogen"]
+FAMILY = ["Okafor", "Patel", "Jones", "Nguyen", "Campbell", "Khan", "Evans", "Kowalski", "Murphy", "Shah", "Taylor",
+          "Mensah", "Hughes", "Begum", "Fraser", "Wilson", "Adeyemi", "Walsh", "Singh", "Hall", "Brown", "Davies",
+          "Robinson", "Wright", "Thompson", "Walker", "White", "Edwards", "Green", "Lewis"]
+
+
+def uk_mobile(rng: random.Random) -> str:
+    while True:
+        number = "07" + "".join(str(rng.randint(0, 9)) for _ in range(9))
+        if phonenumbers.is_valid_number(phonenumbers.parse(number, "GB")):
+            return f"{number[:5]} {number[5:]}"
+
+
+def people(count: int, seed: int = 2013):
+    """``count`` distinct people: the truth for the data-subject count is ``count``."""
+    rng = random.Random(seed)
+    for i in range(count):
+        given, family = rng.choice(GIVEN), rng.choice(FAMILY)
+        yield {
+            "name": f"{given} {family}",
+            "phone": uk_mobile(rng),
+            "email": f"{given.lower()}.{family.lower()}.{i}@example.org",
+            "ref": f"ILS/{rng.choice(['NTH', 'STH', 'EST', 'WST'])}/{i:05d}",
+        }
+
+
+def sheet_10k(rows: int = 10_000) -> tuple[bytes, list[list[str]]]:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Clients"
+    table = [["Name", "Phone", "Email", "Case reference"]]
+    table += [[p["name"], p["phone"], p["email"], p["ref"]] for p in people(rows)]
+    for row in table:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue(), table
+
+
+SYLLABLES = ["ta", "ren", "mo", "li", "ser", "van", "to", "ri", "an", "el", "por", "cu", "de", "ma", "ni", "ost", "ul", "ba"]
+
+
+def prose(rng: random.Random, words: int) -> str:
+    """Sentences of invented lower-case words: reads like text, compresses like text, names nobody."""
+    out = []
+    for i in range(words):
+        word = "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(1, 3)))
+        out.append(word.capitalize() if i % 12 == 0 else word)
+        if i % 12 == 11:
+            out[-1] += "."
+    return " ".join(out) + "."
+
+
+def docx_1mb(target_bytes: int = 1_000_000) -> tuple[bytes, int]:
+    """A long report (about 1 MB as a file) with a contact line every twenty paragraphs."""
+    small, _ = _report(200)
+    large, _ = _report(1200)
+    per_paragraph = (len(large) - len(small)) / 1000  # beyond a fixed overhead the file grows linearly
+    paragraphs = round(200 + (target_bytes - len(small)) / per_paragraph)
+    return _report(paragraphs)
+
+
+def _report(paragraphs: int) -> tuple[bytes, int]:
+    from docx import Document
+
+    rng = random.Random(7)
+    crowd = list(people(max(1, paragraphs // 20), seed=11))
+    document = Document()
+    for number in range(1, paragraphs + 1):
+        if number % 20 == 0:
+            person = crowd[number // 20 - 1]
+            document.add_paragraph(f"For details contact {person['name']} on {person['phone']} or {person['email']}.")
+        else:
+            document.add_paragraph(prose(rng, rng.randint(30, 90)))
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue(), paragraphs // 20

@@ -1,0 +1,69 @@
+"""`make bench`: run every case in its own process and print one table.
+
+The last line is the headline of the attachments issue:
+`10k-row sheet: <median> ms, <N>x faster than per-cell Presidio`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).parent
+
+# (case, repeats, quick repeats, baseline case or None, what it measures)
+PLAN = [
+    ("sheet_10k", 9, 3, "sheet_10k_naive", "10k-row x 4-column xlsx, in process"),
+    ("sheet_10k_naive", 1, 1, None, "baseline: Presidio analyze() on every cell"),
+    ("docx_1mb", 5, 2, None, "1 MB docx report, in process"),
+]
+
+
+def run_case(name: str, repeats: int) -> dict:
+    completed = subprocess.run(
+        [sys.executable, str(HERE / "cases.py"), name, str(repeats)], capture_output=True, text=True, timeout=3600
+    )
+    if completed.returncode != 0:
+        raise SystemExit(f"bench case {name} failed:\n{completed.stderr[-3000:]}")
+    return json.loads(completed.stdout.strip().splitlines()[-1])
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="fewer repetitions")
+    parser.add_argument("--only", help="run one case (and its baseline)")
+    args = parser.parse_args(argv)
+    plan = [p for p in PLAN if not args.only or args.only in (p[0], p[3])]
+    results = {}
+    for name, repeats, quick, _, _ in plan:
+        results[name] = run_case(name, quick if args.quick else repeats)
+    print(table(plan, results))
+    if "sheet_10k" in results and "sheet_10k_naive" in results:
+        ours, naive = results["sheet_10k"]["median_ms"], results["sheet_10k_naive"]["median_ms"]
+        print(f"10k-row sheet: {ours:.0f} ms, {naive / ours:.0f}x faster than per-cell Presidio")
+    return 0
+
+
+def table(plan, results) -> str:
+    header = f"{'case':<18} {'median ms':>10} {'p95 ms':>9} {'runs':>5} {'peak RSS MB':>12} {'vs baseline':>12}  notes"
+    lines = [header, "-" * len(header)]
+    for name, _, _, baseline, what in plan:
+        r = results[name]
+        ratio = ""
+        if baseline and baseline in results:
+            ratio = f"{results[baseline]['median_ms'] / r['median_ms']:.0f}x faster"
+        notes = what
+        if "truth" in r:
+            error = abs(r["data_subjects"] - r["truth"]) / max(r["truth"], 1) * 100
+            notes += f"; {r['data_subjects']:,} people found of {r['truth']:,} ({error:.1f}% off)"
+        lines.append(
+            f"{name:<18} {r['median_ms']:>10.0f} {r['p95_ms']:>9.0f} {r['runs']:>5} {r['rss_mb']:>12.0f} {ratio:>12}  {notes}"
+        )
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Scan-result caches (services.ports.ScanCache)."""

@@ -1,0 +1,68 @@
+"""Each recognizer: values it must find, and near-misses it must not."""
+
+import pytest
+
+from sendguard.detection.recognizers import load_recognizers
+
+
+def recognizer(entity):
+    return next(r for r in load_recognizers() if r.ENTITY == entity)
+
+
+CASES = {
+    "UK_NHS": (["943 476 5919", "9434765919", "943-476-5919"], ["943 476 5918", "000 000 0000", "07700 900123", "12345"]),
+    "UK_NINO": (["AB 12 34 56 C", "AB123456C", "JG103759A"], ["BG123456C", "AB123456E", "DA123456C", "ab123456c", "AB12345C"]),
+    "UK_POSTCODE": (["SW1A 1AA", "M1 1AE", "B33 8TH", "CR2 6XH", "DN55 1PT", "EC1A1BB"], ["QQ1 1AA", "12345", "SW1A 1AAA", "sw1a 1aa"]),
+    "EMAIL_ADDRESS": (["jo.bloggs@example.org", "a+b@nhs.net", "X_Y@sub.domain.co.uk"], ["jo@localhost", "a@b", "not an email", "jo@example.invalidtld"]),
+    "UK_DRIVING_LICENCE": (["MORGA657054SM9IJ", "JONES710238HA3DX"], ["MORGA657054SM9I", "12345678901234567"]),
+    "CREDIT_CARD": (["4111 1111 1111 1111", "5500-0000-0000-0004"], ["4111 1111 1111 1112", "1234 5678 9012 3456"]),
+    "IBAN_CODE": (["GB82 WEST 1234 5698 7654 32", "GB82WEST12345698765432"], ["GB82 WEST 1234 5698 7654 33", "FATIMA.TAYLOR0@EXAMPLE.COM"]),
+    "PHONE_NUMBER": (["07912 345678", "+44 7912 345678", "020 7946 0958", "0113 496 0123", "+33 1 23 45 67 89"], ["5012345678900", "123456", "ORD-2024-000123", "£1,234.56"]),
+}
+
+
+@pytest.mark.parametrize("entity", sorted(CASES))
+def test_whole_cell_values(entity):
+    positives, negatives = CASES[entity]
+    found = recognizer(entity)
+    for value in positives:
+        assert found.matches_value(value, strict=True), value
+    for value in negatives:
+        assert not found.matches_value(value, strict=True), value
+
+
+TEXT_CASES = [
+    ("UK_NHS", "Her NHS number is 943 476 5919.", True),
+    ("UK_NHS", "Order 943 476 5918 shipped.", False),
+    ("UK_NINO", "National insurance: QQ 12 34 56 C", False),
+    ("UK_NINO", "NI number AB 12 34 56 C on file", True),
+    ("PHONE_NUMBER", "Call me on 020 7946 0958 tomorrow", True),
+    ("PHONE_NUMBER", "Barcode 5012345678900 in stock", False),
+    ("EMAIL_ADDRESS", "Write to jo.bloggs@example.org please", True),
+    ("DATE_OF_BIRTH", "DOB: 12/03/1985", True),
+    ("DATE_OF_BIRTH", "Date of birth 4 July 1979", True),
+    ("DATE_OF_BIRTH", "The meeting is on 12/03/1985.", False),
+    ("UK_PASSPORT", "Passport number 123456789 expires soon", True),
+    ("UK_PASSPORT", "Reference 123456789 for the invoice", False),
+    ("UK_BANK_ACCOUNT", "Sort code and account: 20-00-00 12345678", True),
+    ("UK_BANK_ACCOUNT", "Invoice 12345678 is due", False),
+    ("PERSON", "Dear Sarah Jones, thank you", True),
+    ("PERSON", "Mr Okafor called", True),
+    ("PERSON", "JONES, Sarah (client)", True),
+    ("PERSON", "Jackson Plumbing Ltd will quote", False),
+    ("PERSON", "Northern Trains are late again", False),
+    ("LOCATION", "She lives at 14 Acacia Avenue, Leeds", True),
+    ("LOCATION", "We ordered 14 apples", False),
+]
+
+
+@pytest.mark.parametrize("entity, text, expected", TEXT_CASES)
+def test_running_text(scanner, entity, text, expected):
+    results = scanner.analyzer.analyze(text, language="en", entities=[entity], score_threshold=0.4)
+    assert bool(results) is expected, (text, results)
+
+
+def test_registry_loads_one_recognizer_per_entity():
+    entities = [r.ENTITY for r in load_recognizers()]
+    assert len(entities) == len(set(entities))
+    assert {"PERSON", "PHONE_NUMBER", "UK_NHS", "UK_NINO", "UK_POSTCODE", "EMAIL_ADDRESS"} <= set(entities)
