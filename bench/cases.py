@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import resource
@@ -49,21 +50,22 @@ def scanner_and_request():
 
 
 def case_sheet_10k(repeats: int) -> dict:
-    from sendguard.domain.draft import Attachment
-
     data, _ = inputs.sheet_10k()
-    scanner, request = scanner_and_request()
-    result = {}
-
-    def run():
-        result["signals"] = scanner.scan_attachment(Attachment(name="clients.xlsx", content=data, size=len(data)), request())
-
-    samples = timings(run, repeats)
-    return summary(samples, data_subjects=result["signals"].content.data_subjects, truth=10_000)
+    return _scan_case("clients.xlsx", data, repeats, 10_000)
 
 
 def case_sheet_10k_naive(repeats: int) -> dict:
     """The baseline: Presidio's AnalyzerEngine.analyze on every cell (blank spaCy, default recognizers)."""
+    _, table = inputs.sheet_10k()
+    return _naive_text_case([cell for row in table for cell in row], repeats)
+
+
+def case_docx_1mb(repeats: int) -> dict:
+    data, contacts = inputs.docx_1mb()
+    return _scan_case("report.docx", data, repeats, contacts)
+
+
+def _naive_analyzer():
     import spacy
     from presidio_analyzer import AnalyzerEngine
     from presidio_analyzer.nlp_engine import SpacyNlpEngine
@@ -74,29 +76,96 @@ def case_sheet_10k_naive(repeats: int) -> dict:
 
     engine = BlankEngine(models=[{"lang_code": "en", "model_name": "blank"}])
     engine.load()
-    analyzer = AnalyzerEngine(nlp_engine=engine, supported_languages=["en"])
-    _, table = inputs.sheet_10k()
-    cells = [cell for row in table for cell in row]
-
-    def run():
-        for cell in cells:
-            analyzer.analyze(cell, language="en")
-
-    return summary(timings(run, repeats))
+    return AnalyzerEngine(nlp_engine=engine, supported_languages=["en"])
 
 
-def case_docx_1mb(repeats: int) -> dict:
+def _scan_case(name: str, data: bytes, repeats: int, truth: int) -> dict:
     from sendguard.domain.draft import Attachment
 
-    data, contacts = inputs.docx_1mb()
     scanner, request = scanner_and_request()
     result = {}
 
     def run():
-        result["signals"] = scanner.scan_attachment(Attachment(name="report.docx", content=data, size=len(data)), request())
+        result["signals"] = scanner.scan_attachment(Attachment(name=name, content=data, size=len(data)), request())
 
     samples = timings(run, repeats)
-    return summary(samples, bytes=len(data), data_subjects=result["signals"].content.data_subjects, truth=contacts)
+    return summary(samples, bytes=len(data), data_subjects=result["signals"].content.data_subjects, truth=truth)
+
+
+def _naive_text_case(texts: list[str], repeats: int) -> dict:
+    analyzer = _naive_analyzer()
+
+    def run():
+        for text in texts:
+            analyzer.analyze(text, language="en")
+
+    return summary(timings(run, repeats))
+
+
+def case_pdf_20_pages(repeats: int) -> dict:
+    data, truth = inputs.pdf_pages(20)
+    return _scan_case("report.pdf", data, repeats, truth)
+
+
+def case_pdf_20_pages_naive(repeats: int) -> dict:
+    """Presidio analyze() on each page's extracted text."""
+    from pypdf import PdfReader
+
+    data, _ = inputs.pdf_pages(20)
+    pages = [page.extract_text() for page in PdfReader(io.BytesIO(data)).pages]
+    return _naive_text_case(pages, repeats)
+
+
+def case_docx_1mb_naive(repeats: int) -> dict:
+    """Presidio analyze() on each paragraph of the document."""
+    from docx import Document
+
+    data, _ = inputs.docx_1mb()
+    paragraphs = [p.text for p in Document(io.BytesIO(data)).paragraphs]
+    return _naive_text_case(paragraphs, repeats)
+
+
+def case_nested_zip(repeats: int) -> dict:
+    data, truth = inputs.nested_zip()
+    return _scan_case("bundle.zip", data, repeats, truth)
+
+
+def _recipients_case(count: int, repeats: int) -> dict:
+    from sendguard.detection.scanner import Scanner
+    from sendguard.domain.policy import Policy
+    from sendguard.services.scoring import Scorer
+
+    scorer = Scorer(scanner=Scanner())
+    draft = inputs.recipients_draft(count)
+    policy = Policy()
+    return summary(timings(lambda: scorer.score(draft, policy, 1), repeats))
+
+
+def case_recipients_5(repeats: int) -> dict:
+    return _recipients_case(5, repeats)
+
+
+def case_recipients_200(repeats: int) -> dict:
+    return _recipients_case(200, repeats)
+
+
+def case_recipients_2000(repeats: int) -> dict:
+    return _recipients_case(2000, repeats)
+
+
+def case_fresh_process(repeats: int) -> dict:
+    """The start-up baseline: one `sendguard check` process per draft (imports, models, policy)."""
+    import subprocess
+    import tempfile
+
+    from sendguard.drafts import read_draft_bytes  # noqa: F401  (warm the file cache, as a server would)
+
+    draft = inputs.recipients_draft(200)
+    lines = [f"From: {draft.sender.address}", "To: " + ", ".join(a.address for a in draft.to), "Subject: update", "", "Hello"]
+    with tempfile.NamedTemporaryFile("w", suffix=".eml", delete=False) as handle:
+        handle.write("\n".join(lines))
+    command = [sys.executable, "-m", "sendguard.entrypoints.cli", "check", handle.name]
+    return summary(timings(lambda: subprocess.run(command, capture_output=True, check=False), repeats))
 
 
 CASES = {name[5:]: function for name, function in globals().items() if name.startswith("case_")}

@@ -88,3 +88,71 @@ def _report(paragraphs: int) -> tuple[bytes, int]:
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue(), paragraphs // 20
+
+
+def recipients_draft(count: int):
+    """A draft to ``count`` people: a third colleagues, a third partners, a third private webmail."""
+    from sendguard.domain.draft import Address, Body, Draft
+
+    rng = random.Random(count)
+    webmail = ["gmail.com", "hotmail.co.uk", "yahoo.co.uk", "outlook.com", "btinternet.com"]
+    to = []
+    for i in range(count):
+        domain = ("northshire.gov.uk", f"partner{i % 40}.org.uk", rng.choice(webmail))[i % 3]
+        to.append(Address(f"person.{i}@{domain}", f"Person {i}"))
+    return Draft(
+        sender=Address("ils@northshire.gov.uk", "ILS"),
+        to=tuple(to[: count // 2]),
+        bcc=tuple(to[count // 2 :]),
+        subject="Quarterly update",
+        body=Body(content="Dear all,\n\nPlease find the quarterly update below.\n\nKind regards,\nILS"),
+    )
+
+
+def pdf_pages(pages: int = 20) -> tuple[bytes, int]:
+    """A report of ``pages`` pages of text, each with a table of eight contacts."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    rng = random.Random(20)
+    crowd = list(people(pages * 8, seed=23))
+    buffer = io.BytesIO()
+    document = canvas.Canvas(buffer, pagesize=A4)
+    for page in range(pages):
+        y = 800
+        for line in range(30):
+            document.drawString(40, y, prose(rng, 12)[:95])
+            y -= 14
+        for person in crowd[page * 8 : page * 8 + 8]:
+            document.drawString(40, y, f"{person['name']}   {person['phone']}   {person['email']}")
+            y -= 14
+        document.showPage()
+    document.save()
+    return buffer.getvalue(), len(crowd)
+
+
+def nested_zip() -> tuple[bytes, int]:
+    """A zip holding a sheet, a zip holding a document and a CSV, and an e-mail with a sheet."""
+    import csv
+    import zipfile
+    from email.message import EmailMessage
+
+    sheet, table = sheet_10k(1000)
+    report, contacts = _report(300)
+    rows = io.StringIO()
+    csv.writer(rows).writerows(table[:501])
+
+    def zipped(entries: dict) -> bytes:
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+            for name, data in entries.items():
+                archive.writestr(name, data)
+        return out.getvalue()
+
+    message = EmailMessage()
+    message["From"], message["To"], message["Subject"] = "a@northshire.gov.uk", "b@northshire.gov.uk", "list"
+    message.set_content("attached")
+    message.add_attachment(sheet, maintype="application", subtype="octet-stream", filename="copy.xlsx")
+    inner = zipped({"report.docx": report, "clients.csv": rows.getvalue().encode()})
+    archive = zipped({"clients.xlsx": sheet, "inner.zip": inner, "forwarded.eml": message.as_bytes()})
+    return archive, 1000 + contacts  # the sheet's people (also in the CSV and the e-mail) and the report's

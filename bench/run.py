@@ -16,9 +16,17 @@ HERE = Path(__file__).parent
 
 # (case, repeats, quick repeats, baseline case or None, what it measures)
 PLAN = [
+    ("recipients_5", 200, 20, "fresh_process", "recipients-only draft, 5 recipients, in process"),
+    ("recipients_200", 100, 10, "fresh_process", "recipients-only draft, 200 recipients, in process"),
+    ("recipients_2000", 30, 5, "fresh_process", "recipients-only draft, 2,000 recipients, in process"),
+    ("fresh_process", 5, 2, None, "baseline: a new `sendguard check` process per draft (200 recipients)"),
     ("sheet_10k", 9, 3, "sheet_10k_naive", "10k-row x 4-column xlsx, in process"),
     ("sheet_10k_naive", 1, 1, None, "baseline: Presidio analyze() on every cell"),
-    ("docx_1mb", 5, 2, None, "1 MB docx report, in process"),
+    ("docx_1mb", 5, 2, "docx_1mb_naive", "1 MB docx report, in process"),
+    ("docx_1mb_naive", 1, 1, None, "baseline: Presidio analyze() on every paragraph"),
+    ("pdf_20_pages", 5, 2, "pdf_20_pages_naive", "20-page pdf with 160 contacts, in process"),
+    ("pdf_20_pages_naive", 3, 1, None, "baseline: Presidio analyze() on every page"),
+    ("nested_zip", 5, 2, None, "zip in zip, a sheet, a docx, a csv and an attached e-mail"),
 ]
 
 

@@ -11,9 +11,14 @@ Python hashes, in memory, for one scan only.
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 
 from sendguard.domain.signals import ContentSignals, Location
+
+
+_NOT_DIGIT = re.compile(r"\D")
+_NOT_ALNUM = re.compile(r"[\W_]")
 
 
 def person_key(value: str) -> str:
@@ -29,7 +34,7 @@ def normalise(entity: str, value: str) -> str:
     if entity == "EMAIL_ADDRESS":
         return text.lower()
     if entity == "PHONE_NUMBER":
-        digits = "".join(c for c in text if c.isdigit())
+        digits = _NOT_DIGIT.sub("", text)
         if digits.startswith("0044"):
             digits = digits[2:]
         if digits.startswith("44") and len(digits) == 12:
@@ -37,7 +42,7 @@ def normalise(entity: str, value: str) -> str:
         if len(digits) == 10 and digits[0] != "0":
             return "0" + digits  # a number whose leading zero a spreadsheet dropped
         return digits
-    return "".join(c for c in text if c.isalnum()).upper()
+    return _NOT_ALNUM.sub("", text).upper()
 
 
 def identifier(entity: str, value: str) -> int:
@@ -53,7 +58,7 @@ class PeopleCounter:
     def __init__(self):
         self._parent: list[int] = []
         self._hidden: list[bool] = []
-        self._categories: list[set[str]] = []
+        self._categories: list = []  # each record's special categories (any iterable)
         self._keys: list[list[int]] = []
         self._by_identifier: dict[int, int] = {}
         self._named: dict[int, int] = {}  # name -> first record that has it beside identifiers
@@ -69,7 +74,7 @@ class PeopleCounter:
         record = len(self._parent)
         self._parent.append(record)
         self._hidden.append(hidden)
-        self._categories.append(set(categories))
+        self._categories.append(categories)
         keys = list(identifiers)
         for key in keys:
             earlier = self._by_identifier.setdefault(key, record)

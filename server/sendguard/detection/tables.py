@@ -84,7 +84,7 @@ def analyze_table(table: Table, scan, counter: PeopleCounter, context_categories
         classify_column(j, headers[j], _sample(rows, first_data, j), scan) for j in range(width)
     ]
     scan.deadline.check()
-    categories = set(context_categories) | scan.special.categories_in(table.name)
+    categories = frozenset(context_categories) | scan.special.categories_in(table.name)
     _count_rows(table, rows, first_data, columns, categories, scan, counter)
 
 
@@ -204,10 +204,9 @@ def _count_rows(table: Table, rows, first: int, columns, categories, scan, count
         i = first + offset
         row_hidden = table.hidden is not None or i in table.hidden_rows
         hidden = row_hidden or any(c.index in table.hidden_columns for c in found)
-        row_categories = set(categories)
-        row_categories.update(cat for c in special_columns if texts[c.index][offset] for cat in c.special)
-        for j in term_columns:
-            row_categories |= scan.special.categories_in(texts[j][offset])
+        row_categories = categories
+        if special_columns or term_columns:
+            row_categories = _row_categories(categories, special_columns, term_columns, texts, offset, scan)
         name = " ".join(texts[j][offset] for j in name_columns if texts[j][offset])
         identifiers = [
             identifier("CUSTOM" if c.custom else c.entity, texts[c.index][offset])
@@ -242,6 +241,17 @@ def _valid_cells(column: Column, data, texts: list[str], scan) -> list[bool]:
         j = column.index
         return [bool(t) and matches(data[k][j]) for k, t in enumerate(texts)]
     return [bool(t) and matches(t) for t in texts]
+
+
+def _row_categories(categories, special_columns, term_columns, texts, offset: int, scan) -> frozenset[str]:
+    """The table's categories plus those of this row's special-category cells and free text."""
+    found = set(categories)
+    for column in special_columns:
+        if texts[column.index][offset]:
+            found |= column.special
+    for j in term_columns:
+        found |= scan.special.categories_in(texts[j][offset])
+    return frozenset(found)
 
 
 def _shared_values(texts: list[str]) -> set[str]:

@@ -34,6 +34,7 @@ def split_domain(domain: str) -> tuple[str, str]:
     return (head.rpartition(".")[2] or domain), tail
 
 
+@functools.lru_cache(maxsize=65536)
 def has_public_suffix(domain: str) -> bool:
     """True when the domain ends in a suffix of the public suffix list (not .invalid, .local...)."""
     parts = _EXTRACT(domain)

@@ -123,6 +123,8 @@ def _relationships(package: SafeZip, rels_path: str, base: str) -> dict[str, str
 
 
 def _hidden_rows(raw: bytes) -> list[int]:
+    if b'hidden="' not in raw and b'ht="0' not in raw:
+        return []
     rows = []
     for match in _HIDDEN_ROW.finditer(raw):
         number = _ROW_NUMBER.search(match.group(0))
@@ -132,6 +134,8 @@ def _hidden_rows(raw: bytes) -> list[int]:
 
 
 def _hidden_columns(raw: bytes) -> list[int]:
+    if b"<col" not in raw and b":col" not in raw:
+        return []
     columns = []
     for match in _HIDDEN_COL.finditer(raw):
         bounds = _COL_RANGE.search(match.group(0))

@@ -14,6 +14,7 @@ from presidio_analyzer.predefined_recognizers import PhoneRecognizer
 from sendguard.detection.recognizers.base import CellRecognizerMixin
 
 _CELL = re.compile(r"\+?[\d\s().-]{9,22}")
+_DIGITS = re.compile(r"\d")
 # Excel drops the leading 0 of a number typed as a number: 7700900123 was 07700 900123.
 _LOST_ZERO = re.compile(r"[1-9]\d{9}")
 
@@ -30,7 +31,7 @@ class UkPhoneRecognizer(CellRecognizerMixin, PhoneRecognizer):
         text = value.strip()
         if not _CELL.fullmatch(text):
             return False
-        digits = sum(c.isdigit() for c in text)
+        digits = len(_DIGITS.findall(text))
         if not 10 <= digits <= 15:
             return False
         if not strict:
