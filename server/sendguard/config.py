@@ -39,6 +39,7 @@ class Settings:
     max_attachment_bytes: int = 35 * 1024 * 1024
     spacy_model: str | None = None  # path of an optional spaCy NER model
     user_hash_key: str | None = None  # default: a key generated in data_dir
+    session_secret: str | None = None  # signs admin page sessions; default: a key generated in data_dir
     log_level: str = "INFO"
     addin_dir: Path | None = None  # the add-in's files (default: addin/ beside server/ in a checkout)
     addin_origins: tuple[str, ...] = ()  # origins besides the service's own that may call the API (CORS)

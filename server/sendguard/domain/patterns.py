@@ -24,3 +24,15 @@ def check_pattern(pattern: str) -> None:
     compiled = compile_pattern(pattern)
     if compiled.search("") is not None:
         raise ValueError("pattern matches empty text, so it would match everywhere")
+
+
+def try_pattern(pattern: str, text: str, limit: int = 100) -> dict:
+    """Where ``pattern`` matches in ``text``, for the admin's live tester: the first ``limit`` matches."""
+    try:
+        if len(pattern) > 500:
+            raise ValueError("a pattern is at most 500 characters")
+        check_pattern(pattern)
+    except ValueError as error:
+        return {"valid": False, "error": str(error), "matches": [], "count": 0}
+    matches = [{"start": m.start(), "end": m.end(), "text": m.group(0)} for m in compile_pattern(pattern).finditer(text)]
+    return {"valid": True, "error": None, "matches": matches[:limit], "count": len(matches)}

@@ -11,6 +11,8 @@ import json
 import sys
 from pathlib import Path
 
+from sendguard.entrypoints import cli_admin
+
 EXIT_ALLOW, EXIT_WARN, EXIT_BLOCK = 0, 1, 2
 EXIT_USAGE, EXIT_UNREADABLE = 64, 65
 EXIT_FOR_ACTION = {"allow": EXIT_ALLOW, "warn": EXIT_WARN, "block": EXIT_BLOCK}
@@ -61,6 +63,8 @@ def build_parser() -> argparse.ArgumentParser:
     db = commands.add_parser("db", help="database migrations")
     db.add_argument("action", choices=["upgrade", "downgrade", "current"])
     db.add_argument("revision", nargs="?", default=None)
+
+    cli_admin.add_commands(commands)  # policy export|import|validate, purge
     return parser
 
 
@@ -73,6 +77,8 @@ def main(argv=None) -> int:
             "dev-token": run_dev_token,
             "manifest": run_manifest,
             "db": run_db,
+            "policy": cli_admin.run_policy,
+            "purge": cli_admin.run_purge,
         }[args.command]
         return handler(args)
     except UsageError as error:

@@ -15,6 +15,13 @@ from sendguard.domain.verdict import Verdict, recipients_json
 
 _EXTENSION = re.compile(r"^[a-z0-9]{1,10}$")
 
+# What a sender may paste into a justification that identifies someone; names cannot be caught this way.
+_REDACTIONS = (
+    (re.compile(r"[^\s@<>(),;:\"']+@[^\s@<>(),;:\"']+"), "[email]"),
+    (re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{1,2}\d[A-Za-z\d]?\s*\d[A-Za-z]{2}(?![A-Za-z0-9])"), "[postcode]"),
+    (re.compile(r"\+?\d(?:[\s().\-/]*\d){5,}"), "[number]"),
+)
+
 
 def user_hash(key: bytes, tenant_id: str, user_id: str) -> str:
     """A stable pseudonym for a user: per-deployment secret key, so it cannot be reversed by guessing."""
@@ -80,10 +87,17 @@ def decision_record(
             (file_type(a.name), a.scanned, a.content.data_subjects) for a in verdict.attachments
         ),
         override_of=override_of,
-        justification=justification,
+        justification=redact_justification(justification) if justification is not None else None,
         client_platform=re.sub(r"[^A-Za-z0-9 ._-]", "", client_platform)[:64],
         elapsed_ms=verdict.elapsed_ms,
     )
+
+
+def redact_justification(text: str) -> str:
+    """The sender's reason, without e-mail addresses, postcodes and long numbers (phone, NHS, account)."""
+    for pattern, replacement in _REDACTIONS:
+        text = pattern.sub(replacement, text)
+    return text
 
 
 def file_type(name: str) -> str:

@@ -3,12 +3,33 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from typing import Any
 
-from sendguard.adapters.storage.repository import PolicyRecord, Storage
+from sendguard.adapters.storage.repository import PolicyRecord, Storage, UnknownVersion
 from sendguard.domain.policy import Policy
+from sendguard.domain.policy_diff import Change, diff_documents
 
 DEFAULT_VERSION = 0  # the built-in defaults, before any version is saved
+DEFAULTS_AUTHOR = "SendGuard"
+MAX_VERSION = 2**31 - 1  # the column is a 32-bit integer: a larger number cannot exist
+
+
+def version_json(record: PolicyRecord) -> dict[str, Any]:
+    """A version's history entry: who saved it, when, why, and whether it is enforced."""
+    return {
+        "version": record.version,
+        "author": record.author,
+        "comment": record.comment,
+        "created_at": record.created_at.isoformat(),
+        "published": record.published,
+        "copied_from": record.copied_from,
+    }
+
+
+def export_json(record: PolicyRecord) -> dict[str, Any]:
+    """A version as the API and `sendguard policy export` give it; `sendguard policy import` reads it back."""
+    return {**version_json(record), "tenant": record.tenant_id, "policy": record.document}
 
 
 @dataclass
@@ -50,3 +71,83 @@ class PolicyService:
         if publish and self.cache is not None:
             self.cache.invalidate(tenant_id)
         return record
+
+    # -- versions -------------------------------------------------------------
+
+    def history(self, tenant_id: str) -> list[PolicyRecord]:
+        """Every saved version, newest first (the built-in defaults are version 0, not listed)."""
+        return self.storage.policy_versions(tenant_id)
+
+    def version(self, tenant_id: str, version: int) -> PolicyRecord:
+        """One version of this tenant's policy; version 0 is the built-in defaults. Raises UnknownVersion."""
+        if version == DEFAULT_VERSION:
+            return self._defaults_record(tenant_id)
+        if not 0 < version <= MAX_VERSION:
+            raise UnknownVersion(version)
+        return self.storage.policy_version(tenant_id, version)
+
+    def latest_version(self, tenant_id: str) -> int:
+        return self.storage.latest_version(tenant_id)
+
+    def save_draft(
+        self, tenant_id: str, document: dict, *, author: str, comment: str = "", expected_version: int | None = None
+    ) -> PolicyRecord:
+        """Store a new version without enforcing it (it can be simulated, compared and published later)."""
+        return self.replace(
+            tenant_id, document, author=author, comment=comment, expected_version=expected_version, publish=False
+        )
+
+    def publish(self, tenant_id: str, version: int, *, expected_version: int | None = None) -> PolicyRecord:
+        """Enforce an existing version. Raises UnknownVersion, VersionConflict or pydantic.ValidationError."""
+        if version == DEFAULT_VERSION:
+            raise UnknownVersion(version)  # the defaults are restored by a rollback to 0, which saves a copy
+        record = self.version(tenant_id, version)
+        Policy.model_validate(record.document)  # a version saved by an older release may no longer be valid
+        self.storage.publish(tenant_id, version, expected_version=expected_version)
+        self._invalidate(tenant_id)
+        return self.storage.policy_version(tenant_id, version)
+
+    def rollback(
+        self,
+        tenant_id: str,
+        version: int,
+        *,
+        author: str,
+        comment: str = "",
+        expected_version: int | None = None,
+    ) -> PolicyRecord:
+        """Save a copy of ``version`` as the newest version and publish it: history stays linear."""
+        source = self.version(tenant_id, version)
+        policy = Policy.model_validate(source.document)
+        record = self.storage.save_policy(
+            tenant_id,
+            policy.to_json(),
+            author=author,
+            comment=comment or f"Rolled back to version {version}",
+            publish=True,
+            expected_version=expected_version,
+            copied_from=version,
+        )
+        self._invalidate(tenant_id)
+        return record
+
+    def diff(self, tenant_id: str, before: int, after: int) -> list[Change]:
+        older = self.version(tenant_id, before)
+        newer = self.version(tenant_id, after)
+        return diff_documents(older.document, newer.document)
+
+    def _defaults_record(self, tenant_id: str) -> PolicyRecord:
+        published = self.storage.published_policy(tenant_id)
+        return PolicyRecord(
+            tenant_id=tenant_id,
+            version=DEFAULT_VERSION,
+            document=Policy().to_json(),
+            author=DEFAULTS_AUTHOR,
+            comment="The built-in defaults",
+            created_at=datetime(1970, 1, 1, tzinfo=timezone.utc),
+            published=published is None,
+        )
+
+    def _invalidate(self, tenant_id: str) -> None:
+        if self.cache is not None:
+            self.cache.invalidate(tenant_id)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
@@ -17,6 +17,10 @@ from sendguard.adapters.storage.tables import (
     policy_versions,
     tenants,
 )
+
+
+if TYPE_CHECKING:
+    from sendguard.adapters.storage.audit_queries import AuditQueries
 
 
 class VersionConflict(Exception):
@@ -40,6 +44,7 @@ class PolicyRecord:
     comment: str
     created_at: datetime
     published: bool = False
+    copied_from: int | None = None  # set when a rollback restored that version
 
 
 @dataclass(frozen=True)
@@ -64,6 +69,11 @@ class DecisionRecord:
 
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
+
+
+def as_utc(moment: datetime) -> datetime:
+    """Every time is stored in UTC (SQLite would silently drop another offset); naive means UTC."""
+    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
 
 
 @dataclass
@@ -118,6 +128,7 @@ class Storage:
         comment: str = "",
         publish: bool,
         expected_version: int | None = None,
+        copied_from: int | None = None,
     ) -> PolicyRecord:
         """Store ``document`` as the next version; raise VersionConflict if ``expected_version`` is stale."""
         now = self.clock()
@@ -137,6 +148,7 @@ class Storage:
                         author=author[:320],
                         comment=comment[:500],
                         created_at=now,
+                        copied_from=copied_from,
                     )
                 )
                 if publish:
@@ -145,11 +157,18 @@ class Storage:
                     )
         except IntegrityError:
             raise VersionConflict(self.latest_version(tenant_id)) from None
-        return PolicyRecord(tenant_id, version, document, author, comment, now, published=publish)
+        return PolicyRecord(
+            tenant_id, version, document, author, comment, now, published=publish, copied_from=copied_from
+        )
 
-    def publish(self, tenant_id: str, version: int) -> None:
+    def publish(self, tenant_id: str, version: int, *, expected_version: int | None = None) -> None:
+        """Make ``version`` the one enforced; raise VersionConflict if ``expected_version`` is stale."""
         with self.engine.begin() as connection:
             self._lock_tenant(connection, tenant_id)
+            if expected_version is not None:
+                latest = self._latest_version(connection, tenant_id)
+                if expected_version != latest:
+                    raise VersionConflict(latest)
             exists = connection.execute(
                 sa.select(policy_versions.c.id).where(
                     policy_versions.c.tenant_id == tenant_id, policy_versions.c.version == version
@@ -191,13 +210,14 @@ class Storage:
     # -- decisions ----------------------------------------------------------
 
     def record_decision(self, record: DecisionRecord) -> None:
+        created_at = as_utc(record.created_at)
         with self.engine.begin() as connection:
             connection.execute(
                 decisions.insert().values(
                     id=record.id,
                     tenant_id=record.tenant_id,
                     user_hash=record.user_hash,
-                    created_at=record.created_at,
+                    created_at=created_at,
                     action=record.action,
                     would_action=record.would_action,
                     mode=record.mode,
@@ -217,7 +237,7 @@ class Storage:
                         dict(
                             decision_id=record.id,
                             tenant_id=record.tenant_id,
-                            created_at=record.created_at,
+                            created_at=created_at,
                             rule=rule,
                             action=action,
                             would_action=would,
@@ -232,7 +252,7 @@ class Storage:
                         dict(
                             decision_id=record.id,
                             tenant_id=record.tenant_id,
-                            created_at=record.created_at,
+                            created_at=created_at,
                             file_type=file_type,
                             scanned=scanned,
                             data_subjects=subjects,
@@ -248,7 +268,48 @@ class Storage:
             if row is None:
                 return None
             rules = self._rules_of(connection, [decision_id])
-        return _decision_dict(row, rules.get(decision_id, []))
+            files = self._attachments_of(connection, [decision_id])
+        return _decision_dict(row, rules.get(decision_id, []), files.get(decision_id, []))
+
+    def decisions_page(self, tenant_id: str, where, *, offset: int, limit: int) -> tuple[list[dict[str, Any]], int]:
+        """Decisions matching ``where`` (a DecisionFilter), newest first, and how many match in all."""
+        condition = where.condition(tenant_id)
+        query = (
+            sa.select(decisions)
+            .where(condition)
+            .order_by(decisions.c.created_at.desc(), decisions.c.id)
+            .offset(offset)
+            .limit(limit)
+        )
+        with self.engine.connect() as connection:
+            total = connection.execute(sa.select(sa.func.count()).select_from(decisions).where(condition)).scalar()
+            rows = connection.execute(query).mappings().all()
+            ids = [row["id"] for row in rows]
+            rules = self._rules_of(connection, ids)
+            files = self._attachments_of(connection, ids)
+        return [_decision_dict(row, rules[row["id"]], files[row["id"]]) for row in rows], total
+
+    @property
+    def audit(self) -> "AuditQueries":
+        """Aggregates for the dashboard, and the retention purge."""
+        from sendguard.adapters.storage.audit_queries import AuditQueries
+
+        return AuditQueries(self.engine)
+
+    def _attachments_of(self, connection, ids: list[str]) -> dict[str, list[dict[str, Any]]]:
+        found: dict[str, list[dict[str, Any]]] = {i: [] for i in ids}
+        if not ids:
+            return found
+        query = (
+            sa.select(decision_attachments)
+            .where(decision_attachments.c.decision_id.in_(ids))
+            .order_by(decision_attachments.c.id)
+        )
+        for row in connection.execute(query).mappings():
+            found[row["decision_id"]].append(
+                {"file_type": row["file_type"], "scanned": row["scanned"], "data_subjects": row["data_subjects"]}
+            )
+        return found
 
     def _rules_of(self, connection, ids: list[str]) -> dict[str, list[dict[str, Any]]]:
         found: dict[str, list[dict[str, Any]]] = {i: [] for i in ids}
@@ -275,10 +336,11 @@ def _policy_record(row, *, published: bool) -> PolicyRecord:
         comment=row["comment"],
         created_at=_aware(row["created_at"]),
         published=published,
+        copied_from=row["copied_from"],
     )
 
 
-def _decision_dict(row, findings: list[dict[str, Any]]) -> dict[str, Any]:
+def _decision_dict(row, findings: list[dict[str, Any]], attachments: list[dict[str, Any]]) -> dict[str, Any]:
     return {
         "decision_id": row["id"],
         "created_at": _aware(row["created_at"]).isoformat(),
@@ -289,6 +351,7 @@ def _decision_dict(row, findings: list[dict[str, Any]]) -> dict[str, Any]:
         "score": row["score"],
         "policy_version": row["policy_version"],
         "findings": findings,
+        "attachments": attachments,
         "counts": row["counts"],
         "override_of": row["override_of"],
         "justification": row["justification"],

@@ -31,6 +31,7 @@ policy_versions = Table(
     Column("author", String(320), nullable=False),
     Column("comment", String(500), nullable=False, default=""),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("copied_from", Integer, nullable=True),  # the version a rollback restored
     UniqueConstraint("tenant_id", "version", name="uq_policy_versions_tenant_version"),
 )
 

@@ -8,7 +8,7 @@ from flask import Flask
 
 from sendguard.bootstrap import Container, bootstrap
 from sendguard.config import Settings
-from sendguard.entrypoints.http import addin, admin_api, api, demo, health
+from sendguard.entrypoints.http import addin, admin_api, admin_page, api, demo, health
 from sendguard.entrypoints.http.errors import register_error_handlers
 
 
@@ -21,7 +21,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     app.json.sort_keys = False
     logging.basicConfig(level=container.settings.log_level)
     register_error_handlers(app)
-    for blueprint in (health.bp, api.bp, admin_api.bp, addin.bp):
+    for blueprint in (health.bp, api.bp, admin_api.bp, admin_page.bp, addin.bp):
         app.register_blueprint(blueprint)
     if container.settings.identity == "dev":
         app.register_blueprint(demo.bp)  # the demo's token endpoint exists only with the dev identity

@@ -1,0 +1,196 @@
+"""The dashboard's figures from recorded decisions: days, rules, file types, overrides, shadow load."""
+
+from datetime import date, datetime, timedelta, timezone
+
+import pytest
+
+from sendguard.adapters.storage.repository import DecisionRecord
+from sendguard.services.dashboard import iso_week, stats
+
+NOW = datetime(2026, 11, 25, 12, 0, tzinfo=timezone.utc)  # a Wednesday
+
+
+def record(
+    storage,
+    id,
+    at,
+    *,
+    action="allow",
+    would=None,
+    findings=(),
+    files=(),
+    user="u1",
+    override_of=None,
+    tenant="tenant-a",
+):
+    storage.record_decision(
+        DecisionRecord(
+            id=id,
+            tenant_id=tenant,
+            user_hash=user,
+            created_at=at,
+            action=action,
+            would_action=would,
+            mode="monitor" if would and not override_of else "enforce",
+            score=0,
+            policy_version=1,
+            counts={},
+            findings=tuple(findings),
+            attachments=tuple(files),
+            override_of=override_of,
+        )
+    )
+
+
+def test_every_day_of_the_window_is_listed_with_zero_filled(container):
+    record(container.storage, "a", NOW - timedelta(days=1), action="warn")
+    record(container.storage, "b", NOW, action="block")
+    record(
+        container.storage, "c", NOW - timedelta(days=9), action="block"
+    )  # outside a 7-day window
+    figures = stats(container.storage, "tenant-a", days=7, now=NOW)
+    assert [d["day"] for d in figures["per_day"]] == [f"2026-11-{d}" for d in range(19, 26)]
+    assert figures["per_day"][-2] == {"day": "2026-11-24", "allow": 0, "warn": 1, "block": 0}
+    assert figures["per_day"][-1] == {"day": "2026-11-25", "allow": 0, "warn": 0, "block": 1}
+    assert figures["decisions"] == 2
+    assert (figures["since"], figures["until"]) == ("2026-11-19", "2026-11-25")
+
+
+def test_top_rules_file_types_and_override_rate(container):
+    s = container.storage
+    record(
+        s,
+        "w1",
+        NOW,
+        action="warn",
+        findings=[("recipients.exposed", "warn", None)],
+        files=[("xlsx", True, 12)],
+    )
+    record(
+        s,
+        "w2",
+        NOW,
+        action="warn",
+        findings=[("recipients.exposed", "warn", None), ("body.personal_data", "warn", None)],
+        files=[("xlsx", True, 0), ("zip", False, 0)],
+    )
+    record(
+        s,
+        "b1",
+        NOW,
+        action="block",
+        findings=[("attachment.personal_data", "block", None)],
+        files=[("csv", True, 40)],
+    )
+    record(
+        s,
+        "o1",
+        NOW,
+        action="allow",
+        would="warn",
+        override_of="w1",
+        findings=[("recipients.exposed", "info", "warn")],
+    )
+    figures = stats(s, "tenant-a", days=1, now=NOW)
+    assert figures["top_rules"][0] == {
+        "rule": "recipients.exposed",
+        "findings": 2,
+        "block": 0,
+        "warn": 2,
+        "info": 0,
+        "would_interrupt": 0,
+    }
+    assert {r["rule"] for r in figures["top_rules"]} == {
+        "recipients.exposed",
+        "body.personal_data",
+        "attachment.personal_data",
+    }
+    assert figures["top_attachment_types"][0] == {
+        "type": "xlsx",
+        "attachments": 2,
+        "with_personal_data": 1,
+        "unscanned": 0,
+    }
+    assert {"type": "zip", "attachments": 1, "with_personal_data": 0, "unscanned": 1} in figures[
+        "top_attachment_types"
+    ]
+    assert figures["overrides"] == {
+        "interrupted": 3,
+        "overridden": 1,
+        "rate": pytest.approx(1 / 3, abs=1e-4),
+    }
+    # the override is one decision to allow; enforcement's view leaves it out
+    assert figures["per_day"][0] == {"day": "2026-11-25", "allow": 1, "warn": 2, "block": 1}
+    assert figures["would_per_day"][0] == {"day": "2026-11-25", "allow": 0, "warn": 2, "block": 1}
+
+
+def test_no_interruptions_means_no_override_rate(container):
+    record(container.storage, "a", NOW)
+    assert stats(container.storage, "tenant-a", days=1, now=NOW)["overrides"]["rate"] is None
+
+
+def test_shadow_mode_counts_interruptions_per_user_per_week(container):
+    s = container.storage
+    monday = datetime(2026, 11, 23, 9, tzinfo=timezone.utc)
+    for i in range(3):  # alice: three times this week, once last week
+        record(
+            s,
+            f"a{i}",
+            monday + timedelta(hours=i),
+            would="warn",
+            user="alice",
+            findings=[("recipients.exposed", "info", "warn")],
+        )
+    record(
+        s,
+        "a-last",
+        monday - timedelta(days=2),
+        would="block",
+        user="alice",
+        findings=[
+            ("recipients.exposed", "info", "block"),
+            ("attachment.personal_data", "info", "block"),
+        ],
+    )
+    record(
+        s, "b0", monday, would="warn", user="bob", findings=[("recipients.exposed", "info", "warn")]
+    )
+    record(
+        s, "quiet", monday, user="bob", findings=[("recipients.exposed", "info", None)]
+    )  # info only: no interruption
+    figures = stats(s, "tenant-a", days=14, now=NOW)
+    monitor = figures["monitor"]
+    exposed = next(r for r in monitor["would_interrupt"] if r["rule"] == "recipients.exposed")
+    assert exposed == {
+        "rule": "recipients.exposed",
+        "users": 2,
+        "user_weeks": 3,
+        "interruptions": 5,
+        "mean_per_user_week": pytest.approx(5 / 3, abs=0.01),
+        "max_per_user_week": 3,
+    }
+    assert monitor["per_user_week"][0] == {
+        "rule": "recipients.exposed",
+        "user": "alice",
+        "week": "2026-W48",
+        "count": 3,
+    }
+    assert {
+        "rule": "attachment.personal_data",
+        "user": "alice",
+        "week": "2026-W47",
+        "count": 1,
+    } in monitor["per_user_week"]
+    assert figures["top_rules"][0]["would_interrupt"] == 5
+
+
+def test_days_out_of_range_are_refused(container):
+    with pytest.raises(ValueError):
+        stats(container.storage, "tenant-a", days=0)
+    with pytest.raises(ValueError):
+        stats(container.storage, "tenant-a", days=367)
+
+
+def test_iso_weeks_cross_the_year():
+    assert iso_week(date(2026, 12, 31)) == "2026-W53"
+    assert iso_week(date(2027, 1, 4)) == "2027-W01"

@@ -1,0 +1,102 @@
+"""Saving, publishing, comparing and rolling back policy versions (PolicyService)."""
+
+import pytest
+from pydantic import ValidationError
+
+from sendguard.adapters.storage.repository import UnknownVersion, VersionConflict
+from sendguard.domain.policy import Policy
+
+
+@pytest.fixture
+def policies(container):
+    return container.policies
+
+
+def with_threshold(value: int) -> dict:
+    document = Policy().to_json()
+    document["rules"]["recipients.exposed"]["min_visible_external"] = value
+    return document
+
+
+def exposed_threshold(policies, tenant="tenant-a") -> int:
+    policy, _ = policies.current(tenant)
+    return policy.rule("recipients.exposed").min_visible_external
+
+
+def test_a_draft_is_saved_but_not_enforced(policies):
+    policies.replace("tenant-a", with_threshold(5), author="a@x")
+    draft = policies.save_draft("tenant-a", with_threshold(3), author="b@x", comment="try 3")
+    assert draft.version == 2 and not draft.published
+    assert exposed_threshold(policies) == 5
+    assert [(r.version, r.published) for r in policies.history("tenant-a")] == [
+        (2, False),
+        (1, True),
+    ]
+
+
+def test_publishing_a_version_enforces_it(policies):
+    policies.replace("tenant-a", with_threshold(5), author="a@x")
+    policies.save_draft("tenant-a", with_threshold(3), author="b@x")
+    published = policies.publish("tenant-a", 2)
+    assert published.published
+    assert exposed_threshold(policies) == 3
+
+
+def test_rollback_copies_an_old_version_into_a_new_published_one(policies):
+    policies.replace("tenant-a", with_threshold(5), author="a@x")
+    policies.replace("tenant-a", with_threshold(3), author="a@x")
+    copy = policies.rollback("tenant-a", 1, author="c@x")
+    assert (copy.version, copy.copied_from, copy.published) == (3, 1, True)
+    assert copy.comment == "Rolled back to version 1"
+    assert exposed_threshold(policies) == 5
+    assert [r.version for r in policies.history("tenant-a")] == [3, 2, 1]
+
+
+def test_rollback_to_zero_restores_the_defaults(policies):
+    policies.replace("tenant-a", with_threshold(5), author="a@x")
+    policies.rollback("tenant-a", 0, author="a@x")
+    assert exposed_threshold(policies) == Policy().rule("recipients.exposed").min_visible_external
+
+
+def test_diff_between_versions(policies):
+    policies.replace("tenant-a", with_threshold(5), author="a@x")
+    policies.save_draft("tenant-a", with_threshold(3), author="a@x")
+    [change] = policies.diff("tenant-a", 1, 2)
+    assert (change.field, change.before, change.after) == (
+        "rules.recipients.exposed.min_visible_external",
+        5,
+        3,
+    )
+    assert [c.field for c in policies.diff("tenant-a", 0, 1)] == [
+        "rules.recipients.exposed.min_visible_external"
+    ]
+
+
+def test_versions_of_another_tenant_are_unknown(policies):
+    policies.replace("tenant-a", with_threshold(5), author="a@x")
+    with pytest.raises(UnknownVersion):
+        policies.version("tenant-b", 1)
+    with pytest.raises(UnknownVersion):
+        policies.publish("tenant-b", 1)
+    with pytest.raises(UnknownVersion):
+        policies.rollback("tenant-b", 1, author="x")
+
+
+def test_stale_writers_get_a_conflict(policies):
+    policies.replace("tenant-a", with_threshold(5), author="a@x")
+    with pytest.raises(VersionConflict):
+        policies.save_draft("tenant-a", with_threshold(3), author="b@x", expected_version=0)
+    with pytest.raises(VersionConflict):
+        policies.rollback("tenant-a", 1, author="b@x", expected_version=0)
+    with pytest.raises(VersionConflict):
+        policies.publish("tenant-a", 1, expected_version=0)
+
+
+def test_a_stored_version_that_no_longer_validates_is_not_published(policies, container):
+    container.storage.save_policy(
+        "tenant-a", {"rules": {"no.such_rule": {}}}, author="old release", publish=False
+    )
+    with pytest.raises(ValidationError):
+        policies.publish("tenant-a", 1)
+    with pytest.raises(ValidationError):
+        policies.rollback("tenant-a", 1, author="a@x")
