@@ -150,7 +150,7 @@ def test_errors_are_shown_next_to_their_fields_and_nothing_is_saved(client, page
     block_at_error = re.search(
         r'id="f-rules-recipients-exposed-block_at-error"[^>]*>([^<]*)<', html
     ).group(1)
-    assert block_at_error == "block_at must not be below min_visible_external"
+    assert block_at_error == "block_at (5) must not be below min_visible_external (10)"
     assert 'aria-invalid="true"' in html
     assert "is not a valid domain name" in re.search(
         r'id="f-trusted_domains-error"[^>]*>([^<]*)<', html

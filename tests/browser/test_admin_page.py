@@ -48,7 +48,7 @@ def test_seeing_a_validation_error(admin_page, container):
     block_at.dispatch_event("change")
     inline = page.locator("#f-rules-recipients-exposed-block_at-error")
     inline.wait_for(state="visible")  # shown while typing, before any save
-    assert inline.inner_text() == "block_at must not be below min_visible_external"
+    assert inline.inner_text() == "block_at (5) must not be below min_visible_external (10)"
     assert block_at.get_attribute("aria-invalid") == "true"
 
     page.get_by_role("button", name="Save and publish").click()

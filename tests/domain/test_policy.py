@@ -74,7 +74,7 @@ def test_thresholds_must_be_positive_and_consistent():
     found = errors({"rules": {"recipients.exposed": {"min_visible_external": 0}}})
     assert "rules.recipients.exposed.min_visible_external" in found
     found = errors({"rules": {"recipients.exposed": {"min_visible_external": 20, "block_at": 5}}})
-    assert found["rules.recipients.exposed"] == "block_at must not be below min_visible_external"
+    assert found["rules.recipients.exposed"] == "block_at (5) must not be below min_visible_external (20)"
 
 
 def test_custom_patterns_must_compile_under_re2():

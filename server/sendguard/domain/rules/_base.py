@@ -44,7 +44,8 @@ def block_at_not_below(threshold: str):
     @model_validator(mode="after")
     def check(self):
         if self.block_at is not None and self.block_at < getattr(self, threshold):
-            raise ValueError(f"block_at must not be below {threshold}")
+            limit = getattr(self, threshold)
+            raise ValueError(f"block_at ({self.block_at}) must not be below {threshold} ({limit})")
         return self
 
     return check
