@@ -27,7 +27,10 @@ _CAP = r"(?:[A-Z][a-z'’]+(?:-[A-Z][a-z'’]+)?|[A-Z]{2,}(?:-[A-Z]{2,})?)"
 # Every pair of capitalised words, overlapping ("Dear Sarah Jones" gives "Dear Sarah" and
 # "Sarah Jones"), found in one pass: group 2 is the gap, "Sarah J. Jones" or "Jones, Sarah".
 _PAIRS = re.compile(rf"(?=\b({_CAP})(\s+(?:[A-Z]\.?\s+)?|,\s*)({_CAP})\b)")
-_CELL = re.compile(r"[^\W\d_]+(?:['’.-]?[^\W\d_]+)*\.?(?:,?\s+[^\W\d_]+(?:['’.-]?[^\W\d_]+)*\.?){0,4}")
+# Words of letters joined by one apostrophe, hyphen or dot ("O'Neil", "Smith-Jones", "J.");
+# every repetition needs its separator, so the pattern cannot backtrack exponentially.
+_NAME_WORD = r"[^\W\d_]+(?:['’.-][^\W\d_]+)*\.?"
+_CELL = re.compile(rf"{_NAME_WORD}(?:,?\s+{_NAME_WORD}){{0,4}}")
 
 ORGANISATION_WORDS = frozenset(
     """ltd limited plc llp llc inc corp corporation co company group holdings services solutions
