@@ -20,7 +20,8 @@ class SendGuardApplication(BaseApplication):
 
     def load_config(self):
         for key, value in self.options.items():
-            self.cfg.set(key, value)
+            if key in self.cfg.settings:  # settings newer than the installed gunicorn are skipped
+                self.cfg.set(key, value)
 
     def load(self):
         from sendguard.entrypoints.http.app import create_app
@@ -52,6 +53,9 @@ def options(host: str, port: int, workers: int | None) -> dict:
         "loglevel": "info",
         "proc_name": "sendguard",
         "limit_request_line": 8190,
+        # gunicorn 25+ opens a control socket in $HOME by default: one path for every
+        # instance on the machine, and an interface we do not use.
+        "control_socket_disable": True,
     }
 
 
