@@ -5,11 +5,14 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from sendguard.adapters.storage.repository import Storage
 from sendguard.domain.draft import Draft
 from sendguard.domain.overrides import review_override
 from sendguard.domain.verdict import Verdict
 from sendguard.services.audit import decision_record, user_hash
+from sendguard.services.outbox import AuditOutbox
 from sendguard.services.policies import PolicyService
 from sendguard.services.scoring import Scorer
 
@@ -22,6 +25,11 @@ class DecisionService:
     policies: PolicyService
     storage: Storage
     user_hash_key: bytes
+    outbox: AuditOutbox | None = None
+
+    def __post_init__(self):
+        if self.outbox is None:
+            self.outbox = AuditOutbox(self.storage)
 
     def decide(self, caller, draft: Draft, *, client_platform: str = "", record: bool = True) -> Verdict:
         policy, version = self.policies.current(caller.tenant_id)
@@ -29,8 +37,7 @@ class DecisionService:
         user = user_hash(self.user_hash_key, caller.tenant_id, caller.user_id)
         override = draft.override
         if override is not None:
-            earlier = self.storage.decision(caller.tenant_id, override.decision_id)
-            known = earlier is not None and earlier["user"] == user
+            known = self._decided_for(caller.tenant_id, override.decision_id, user)
             verdict = review_override(verdict, policy, override.justification, decision_known=known)
         if record:
             self._record(verdict, caller.tenant_id, user, draft, client_platform)
@@ -46,7 +53,13 @@ class DecisionService:
             justification=draft.override.justification.strip() if accepted else None,
             client_platform=client_platform,
         )
+        self.outbox.record(record)  # the sender gets the verdict even while the database is away
+
+    def _decided_for(self, tenant_id: str, decision_id: str, user: str) -> bool:
+        """Was ``decision_id`` this user's? Unknown while the database is away: the override waits."""
         try:
-            self.storage.record_decision(record)
-        except Exception as error:  # the sender still gets the verdict; the gap is logged
-            log.error("audit write failed: %s", type(error).__name__)
+            earlier = self.storage.decision(tenant_id, decision_id)
+        except SQLAlchemyError as error:
+            log.warning("override check unavailable: %s", type(error).__name__)
+            return False
+        return earlier is not None and earlier["user"] == user

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import logging
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
+
+from sqlalchemy.exc import SQLAlchemyError
 
 from sendguard.adapters.storage.repository import PolicyRecord, Storage, UnknownVersion
 from sendguard.domain.policy import Policy
 from sendguard.domain.policy_diff import Change, diff_documents
+
+log = logging.getLogger(__name__)
 
 DEFAULT_VERSION = 0  # the built-in defaults, before any version is saved
 DEFAULTS_AUTHOR = "SendGuard"
@@ -32,21 +37,38 @@ def export_json(record: PolicyRecord) -> dict[str, Any]:
     return {**version_json(record), "tenant": record.tenant_id, "policy": record.document}
 
 
+class PolicyUnavailable(Exception):
+    """The policy store cannot be read and this process has never seen the tenant's policy."""
+
+
 @dataclass
 class PolicyService:
     storage: Storage
     cache: Any = None  # an optional cache with get(tenant) / put(tenant, value) / invalidate(tenant)
+    _last_known: dict[str, tuple[Policy, int]] = field(default_factory=dict, repr=False)
 
     def current(self, tenant_id: str) -> tuple[Policy, int]:
         if self.cache is not None:
             cached = self.cache.get(tenant_id)
             if cached is not None:
                 return cached
-        record = self.storage.published_policy(tenant_id)
+        try:
+            record = self.storage.published_policy(tenant_id)
+        except SQLAlchemyError as error:
+            return self._last_known_or_fail(tenant_id, error)
         current = (Policy.model_validate(record.document), record.version) if record else (Policy(), DEFAULT_VERSION)
+        self._last_known[tenant_id] = current
         if self.cache is not None:
             self.cache.put(tenant_id, current)
         return current
+
+    def _last_known_or_fail(self, tenant_id: str, error: Exception) -> tuple[Policy, int]:
+        """While the database is away, keep enforcing the policy last read; never fall back to defaults."""
+        known = self._last_known.get(tenant_id)
+        if known is None:
+            raise PolicyUnavailable() from error
+        log.warning("policy store unavailable (%s): using version %d", type(error).__name__, known[1])
+        return known
 
     def replace(
         self,

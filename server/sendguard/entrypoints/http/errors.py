@@ -5,7 +5,10 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, jsonify
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
+
+from sendguard.services.policies import PolicyUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +58,15 @@ def register_error_handlers(app: Flask) -> None:
         else:
             message = error.description or error.name
         return error_response(status, _CODES.get(status, "error"), message)
+
+    @app.errorhandler(SQLAlchemyError)
+    def _database_unavailable(error: SQLAlchemyError):
+        log.error("database error: %s", type(error).__name__)
+        return error_response(503, "unavailable", "the database is unavailable; try again shortly")
+
+    @app.errorhandler(PolicyUnavailable)
+    def _policy_unavailable(error: PolicyUnavailable):
+        return error_response(503, "unavailable", "the tenant's policy cannot be read right now; try again shortly")
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception):
