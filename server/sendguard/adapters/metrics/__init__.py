@@ -1,0 +1,1 @@
+"""Metrics adapters: the services' Telemetry as Prometheus metrics."""
