@@ -29,6 +29,9 @@ PLAN = [
     ("nested_zip", 5, 2, None, "zip in zip, a sheet, a docx, a csv and an attached e-mail"),
 ]
 
+# Over HTTP: the same drafts against `sendguard serve` (gunicorn, 2 workers), driven by wrk.
+HTTP_CASES = ["recipients_5", "recipients_200", "recipients_2000", "sheet_10k", "docx_1mb", "pdf_20_pages", "nested_zip"]
+
 
 def run_case(name: str, repeats: int) -> dict:
     completed = subprocess.run(
@@ -43,12 +46,20 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="fewer repetitions")
     parser.add_argument("--only", help="run one case (and its baseline)")
+    parser.add_argument("--no-http", action="store_true", help="skip the HTTP measurements")
     args = parser.parse_args(argv)
     plan = [p for p in PLAN if not args.only or args.only in (p[0], p[3])]
     results = {}
     for name, repeats, quick, _, _ in plan:
         results[name] = run_case(name, quick if args.quick else repeats)
     print(table(plan, results))
+    if not args.no_http:
+        import over_http
+
+        cases = [c for c in HTTP_CASES if not args.only or args.only == c]
+        http_results, rss = over_http.measure(cases, seconds=2 if args.quick else 5)
+        print()
+        print(over_http.table(http_results, rss, results.get("fresh_process")))
     if "sheet_10k" in results and "sheet_10k_naive" in results:
         ours, naive = results["sheet_10k"]["median_ms"], results["sheet_10k_naive"]["median_ms"]
         print(f"10k-row sheet: {ours:.0f} ms, {naive / ours:.0f}x faster than per-cell Presidio")
@@ -68,7 +79,7 @@ def table(plan, results) -> str:
             error = abs(r["data_subjects"] - r["truth"]) / max(r["truth"], 1) * 100
             notes += f"; {r['data_subjects']:,} people found of {r['truth']:,} ({error:.1f}% off)"
         lines.append(
-            f"{name:<18} {r['median_ms']:>10.0f} {r['p95_ms']:>9.0f} {r['runs']:>5} {r['rss_mb']:>12.0f} {ratio:>12}  {notes}"
+            f"{name:<18} {r['median_ms']:>10.1f} {r['p95_ms']:>9.1f} {r['runs']:>5} {r['rss_mb']:>12.0f} {ratio:>12}  {notes}"
         )
     return "\n".join(lines)
 
