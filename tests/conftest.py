@@ -115,3 +115,25 @@ def clients_xlsx() -> bytes:
     from tests.files import client_list_xlsx
 
     return client_list_xlsx(163)
+
+
+@pytest.fixture(scope="session")
+def test_ca(tmp_path_factory):
+    """A throw-away CA (tests/fakes/tls.py) for the loopback HTTPS fakes; ``.bundle`` is the PEM to trust."""
+    from tests.fakes.tls import make_test_ca
+
+    return make_test_ca(tmp_path_factory.mktemp("test-ca"))
+
+
+@pytest.fixture
+def identity_provider(test_ca):
+    """A local Entra ID on https://127.0.0.1 (tests/fakes/identity_provider.py documents it).
+
+    ``identity_provider.settings(settings)`` configures SendGuard for it (SENDGUARD_IDENTITY=entra,
+    client id and secret, authority host, CA bundle); ``issue_user_token(...)`` makes the add-in's
+    token; ``hits`` counts requests per endpoint; ``fail(endpoint, how)`` breaks one.
+    """
+    from tests.fakes.identity_provider import FakeIdentityProvider
+
+    with FakeIdentityProvider(test_ca) as provider:
+        yield provider

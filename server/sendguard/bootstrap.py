@@ -3,18 +3,27 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
+from sendguard.adapters.cache.key_value import MemoryKeyValueCache
 from sendguard.adapters.cache.memory import MemoryScanCache
+from sendguard.adapters.graph.tokens import MsalGraphTokens
 from sendguard.adapters.identity.dev import DevIdentity
+from sendguard.adapters.identity.entra import entra_validator
 from sendguard.adapters.identity.tokens import TokenValidator
+from sendguard.adapters.metrics.prometheus import PrometheusMetrics
 from sendguard.adapters.storage import schema
 from sendguard.adapters.storage.repository import Storage
-from sendguard.config import ConfigError, Settings
+from sendguard.config import Settings
 from sendguard.detection.scanner import Scanner
 from sendguard.services.audit import load_user_hash_key
 from sendguard.services.decide import DecisionService
 from sendguard.services.policies import PolicyService
+from sendguard.services.ports import GraphTokens
 from sendguard.services.scoring import Scorer
+
+if TYPE_CHECKING:
+    from sendguard.adapters.graph.factory import GraphAdapters
 
 
 @dataclass
@@ -26,32 +35,46 @@ class Container:
     scorer: Scorer
     decisions: DecisionService
     dev_identity: DevIdentity | None = None
+    graph_tokens: GraphTokens | None = None  # with Entra ID: Graph tokens for the caller (or the app)
+    graph: GraphAdapters | None = None
+    metrics: PrometheusMetrics | None = None  # also the services' Telemetry
 
 
-def bootstrap(settings: Settings, *, migrate: bool = True, scanner: Scanner | None = None) -> Container:
+def bootstrap(
+    settings: Settings, *, migrate: bool = True, scanner: Scanner | None = None, graph_tokens=None
+) -> Container:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     engine = schema.make_engine(settings.sqlalchemy_url)
     if migrate:
         schema.upgrade(engine)
     storage = Storage(engine)
+    shared_cache = MemoryKeyValueCache()  # Graph token caches, mail tips, verified domains
     dev_identity = None
     if settings.identity == "dev":
         dev_identity = DevIdentity(settings.data_dir)
         validator = dev_identity.validator()
     else:
-        raise ConfigError("SENDGUARD_IDENTITY=entra is not available in this build")
+        validator = entra_validator(settings)  # nothing is fetched until the first token arrives
+        graph_tokens = graph_tokens or MsalGraphTokens.from_settings(settings, shared_cache)
     policies = PolicyService(storage)
+    metrics = PrometheusMetrics(tenant_label=settings.metrics_tenant_label)
+    graph = _graph_adapters(settings, graph_tokens, shared_cache, metrics)
     scorer = Scorer(
         scanner=scanner or Scanner(model_path=settings.spacy_model),
         default_fail_mode=settings.fail_mode,
         time_budget_ms=settings.time_budget_ms,
         scan_cache=MemoryScanCache(),
+        attachment_source=graph.attachments if graph else None,
+        group_sizes=graph.group_sizes if graph else None,
+        tenant_domains=graph.tenant_domains if graph else None,
+        telemetry=metrics,
     )
     decisions = DecisionService(
         scorer=scorer,
         policies=policies,
         storage=storage,
         user_hash_key=load_user_hash_key(settings.user_hash_key, settings.data_dir),
+        telemetry=metrics,
     )
     return Container(
         settings=settings,
@@ -61,4 +84,18 @@ def bootstrap(settings: Settings, *, migrate: bool = True, scanner: Scanner | No
         scorer=scorer,
         decisions=decisions,
         dev_identity=dev_identity,
+        graph_tokens=graph_tokens,
+        graph=graph,
+        metrics=metrics,
     )
+
+
+def _graph_adapters(settings: Settings, graph_tokens, shared_cache, metrics) -> GraphAdapters | None:
+    """Graph is read only with a GraphTokens (services.ports): Entra's MsalGraphTokens, or a test's fake."""
+    if graph_tokens is None:
+        return None
+    from sendguard.adapters.graph.factory import (
+        build_graph_adapters,  # msgraph takes ~1 s to import
+    )
+
+    return build_graph_adapters(settings, graph_tokens, shared_cache, metrics)

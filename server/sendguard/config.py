@@ -41,6 +41,9 @@ class Settings:
     user_hash_key: str | None = None  # default: a key generated in data_dir
     session_secret: str | None = None  # signs admin page sessions; default: a key generated in data_dir
     log_level: str = "INFO"
+    log_format: str | None = None  # "json" or "text"; default json under `sendguard serve`, else text
+    metrics_token: str | None = None  # when set, GET /metrics needs it as a bearer token
+    metrics_tenant_label: bool = False  # count decisions per tenant id too (one series per tenant)
     addin_dir: Path | None = None  # the add-in's files (default: addin/ beside server/ in a checkout)
     addin_origins: tuple[str, ...] = ()  # origins besides the service's own that may call the API (CORS)
 
@@ -75,11 +78,18 @@ class Settings:
             raise ConfigError("SENDGUARD_GRAPH_MODE must be 'delegated' or 'application'")
         if not 100 <= self.time_budget_ms <= 300_000:
             raise ConfigError("SENDGUARD_TIME_BUDGET_MS must be between 100 and 300000")
+        if not self.graph_base_url.lower().startswith("https://"):
+            raise ConfigError("SENDGUARD_GRAPH_BASE_URL must be an https:// URL")
+        if self.max_attachment_bytes < 1:
+            raise ConfigError("SENDGUARD_MAX_ATTACHMENT_BYTES must be positive")
+        if self.log_format not in (None, "json", "text"):
+            raise ConfigError("SENDGUARD_LOG_FORMAT must be 'json' or 'text'")
         if self.identity == "entra" and not self.client_id:
             raise ConfigError("SENDGUARD_IDENTITY=entra needs SENDGUARD_CLIENT_ID")
 
 
 _INTS = {"time_budget_ms", "max_request_bytes", "max_attachment_bytes"}
+_BOOLS = {"metrics_tenant_label"}
 
 
 def _convert(name: str, raw: str):
@@ -91,6 +101,12 @@ def _convert(name: str, raw: str):
         return tuple(t.strip().lower() for t in raw.split(",") if t.strip())
     if name == "addin_origins":
         return tuple(o.strip().rstrip("/") for o in raw.split(",") if o.strip())
+    if name in _BOOLS:
+        if raw.strip().lower() not in ("1", "true", "yes", "on", "0", "false", "no", "off"):
+            raise ConfigError(f"SENDGUARD_{name.upper()} must be true or false, not '{raw}'")
+        return raw.strip().lower() in ("1", "true", "yes", "on")
+    if name == "log_format":
+        return raw.strip().lower()
     if name in _INTS:
         try:
             return int(raw)

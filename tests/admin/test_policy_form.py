@@ -47,6 +47,7 @@ def test_every_setting_of_every_rule_is_on_the_form(client, sign_in):
         "mode",
         "fail_mode",
         "retention_days",
+        "scan_linked_files",
         "internal_domains",
         "trusted_domains",
         "webmail_domains",

@@ -118,7 +118,10 @@ def _attack_tokens(identity):
     public = identity.private_key.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
     signing_input = b".".join(_segments({"alg": "HS256", "kid": identity.kid}, _claims()))
     mac = base64.urlsafe_b64encode(hmac.new(public, signing_input, hashlib.sha256).digest()).rstrip(b"=")
-    sign = lambda claims, **headers: jwt.encode(claims, identity.private_key, algorithm="RS256", headers={"kid": identity.kid, **headers})
+
+    def sign(claims, **headers):
+        return jwt.encode(claims, identity.private_key, algorithm="RS256", headers={"kid": identity.kid, **headers})
+
     return {
         "alg none": none_token,
         "HS256 with the public key": (signing_input + b"." + mac).decode(),

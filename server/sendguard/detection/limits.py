@@ -39,6 +39,10 @@ class Deadline:
     def unlimited(cls) -> "Deadline":
         return cls(365 * 24 * 3600.0)
 
+    def within(self, seconds: float) -> "Deadline":
+        """A deadline at most ``seconds`` away that never outlives this one."""
+        return Deadline(min(seconds, self.remaining()), clock=self._clock)
+
     def remaining(self) -> float:
         return max(0.0, self.expires_at - self._clock())
 

@@ -26,6 +26,7 @@ from sendguard.detection.tables import analyze_table
 from sendguard.detection.text import analyze_text
 from sendguard.domain.draft import Attachment, Body, Draft
 from sendguard.domain.signals import AttachmentSignals, ContentSignals
+from sendguard.services.telemetry import NO_STAGE_TIMES, StageTimes
 
 log = logging.getLogger(__name__)
 
@@ -46,14 +47,16 @@ class ScanRequest:
     custom: CustomMatcher
     special: TermMatcher
     recipient_keys: frozenset[int] = frozenset()
+    stages: StageTimes = NO_STAGE_TIMES  # time in "extraction" (reading files) and "detection"
 
     @classmethod
-    def for_draft(cls, draft: Draft, policy, deadline: Deadline) -> "ScanRequest":
+    def for_draft(cls, draft: Draft, policy, deadline: Deadline, stages: StageTimes = NO_STAGE_TIMES) -> ScanRequest:
         return cls(
             deadline=deadline,
             custom=CustomMatcher.from_policy(policy),
             special=TermMatcher(policy.sensitive_terms, policy.special_categories),
             recipient_keys=recipient_keys(draft),
+            stages=stages,
         )
 
 
@@ -92,6 +95,10 @@ class _Scan:
     def special(self) -> TermMatcher:
         return self.request.special
 
+    @property
+    def stages(self) -> StageTimes:
+        return self.request.stages
+
 
 class Scanner:
     def __init__(self, limits: Limits | None = None, model_path: str | None = None):
@@ -105,10 +112,7 @@ class Scanner:
         base = dict(name=attachment.name, content_type=attachment.content_type, size=attachment.size)
         content = attachment.content
         if content is None:
-            return AttachmentSignals(
-                **base, scanned=False, error="its content could not be fetched",
-                error_code="not_fetched", infrastructure_failure=True,
-            )
+            return _unfetched(attachment, base)
         if len(content) > self.limits.max_file_bytes:
             return AttachmentSignals(
                 **base, scanned=False, content_hash=content_hash(content), error_code="too_large",
@@ -144,11 +148,13 @@ class Scanner:
         counter = PeopleCounter()
         try:
             if body.type == "html":
-                for part in html_parts(body.content, self.limits.max_text_chars):
+                for part in _timed_parts(html_parts(body.content, self.limits.max_text_chars), scan.stages):
                     part.name = "message body" if part.name == "text" else f"message body {part.name}"
                     self._analyze_part(part, scan, counter, frozenset())
             else:
-                analyze_text(Text(name="message body", text=body.content[: self.limits.max_text_chars]), scan, counter)
+                text = Text(name="message body", text=body.content[: self.limits.max_text_chars])
+                with scan.stages.timing("detection"):
+                    analyze_text(text, scan, counter)
         except (DeadlineExceeded, Unscannable):
             pass  # what was read so far still counts; the body has no "unscannable" rule
         return counter.signals(request.recipient_keys)
@@ -176,7 +182,7 @@ class Scanner:
                 return
             raise Unscannable(*_UNREADABLE_KINDS[kind])
         file_categories = frozenset(scan.special.categories_in(name))
-        for part in EXTRACTORS[kind](content, scan.state):
+        for part in _timed_parts(EXTRACTORS[kind](content, scan.state), scan.stages):
             scan.deadline.check()
             if isinstance(part, Embedded):
                 self._scan_embedded(part, scan, counter)
@@ -186,10 +192,11 @@ class Scanner:
                 self._analyze_part(part, scan, counter, file_categories)
 
     def _analyze_part(self, part, scan: _Scan, counter: PeopleCounter, file_categories) -> None:
-        if isinstance(part, Table):
-            analyze_table(part, scan, counter, file_categories)
-        elif isinstance(part, Text) and part.text.strip():
-            analyze_text(part, scan, counter)
+        with scan.stages.timing("detection"):
+            if isinstance(part, Table):
+                analyze_table(part, scan, counter, file_categories)
+            elif isinstance(part, Text) and part.text.strip():
+                analyze_text(part, scan, counter)
 
     def _scan_embedded(self, part: Embedded, scan: _Scan, counter: PeopleCounter) -> None:
         if scan.state.depth >= self.limits.max_depth:
@@ -203,6 +210,34 @@ class Scanner:
             scan.errors.append((error.code, f"'{part.name}' inside it: {error}"))
         finally:
             scan.state.depth -= 1
+
+
+def _unfetched(attachment: Attachment, base: dict) -> AttachmentSignals:
+    """No bytes: deliberately left alone (a note), or a fetch that failed (an error)."""
+    if attachment.note is not None and attachment.fetch_error is None:
+        return AttachmentSignals(**base, scanned=False, note=attachment.note)
+    failure = attachment.fetch_error
+    return AttachmentSignals(
+        **base,
+        scanned=False,
+        error=failure.reason if failure else "its content could not be fetched",
+        error_code=failure.code if failure else "not_fetched",
+        infrastructure_failure=failure.infrastructure if failure else True,
+    )
+
+
+_END = object()
+
+
+def _timed_parts(parts, stages: StageTimes):
+    """The parts an extractor yields, the time spent producing each counted as extraction."""
+    iterator = iter(parts)
+    while True:
+        with stages.timing("extraction"):
+            part = next(iterator, _END)
+        if part is _END:
+            return
+        yield part
 
 
 def content_hash(content: bytes) -> str:

@@ -39,6 +39,23 @@ class Body:
     type: str = "text"  # "text" or "html"
 
 
+LINK_NOT_READ = "a link to a file in OneDrive or SharePoint; linked files are not read (scan_linked_files is off)"
+
+
+@dataclass(frozen=True)
+class FetchError:
+    """Why an attachment's bytes could not be had.
+
+    ``infrastructure`` is True when the failure is ours (Graph down, the time
+    budget spent), so the tenant's fail mode decides; False when it is the
+    file's (too large to fetch).
+    """
+
+    code: str  # "unavailable", "time_budget", "not_found", "too_large", ...
+    reason: str  # a human sentence without personal data
+    infrastructure: bool = True
+
+
 @dataclass(frozen=True)
 class Attachment:
     """One attachment. ``content`` is None when the bytes live elsewhere (Graph)."""
@@ -49,6 +66,9 @@ class Attachment:
     content: bytes | None = None
     id: str | None = None
     kind: str = "file"  # "file", "item" (an attached e-mail) or "reference" (a link)
+    url: str | None = None  # a reference attachment's link (OneDrive, SharePoint)
+    fetch_error: FetchError | None = None  # set when content could not be fetched
+    note: str | None = None  # set when content was deliberately not fetched (policy)
 
 
 @dataclass(frozen=True)

@@ -116,6 +116,10 @@ class Policy(BaseModel):
     custom_patterns: list[CustomPattern] = Field(default_factory=list, max_length=50)
     overrides: Overrides = Field(default_factory=Overrides)
     retention_days: int = Field(default=365, ge=1, le=3650, description="Days decisions are kept")
+    scan_linked_files: bool = Field(
+        default=False,
+        description="Read files linked from OneDrive or SharePoint (needs a Files permission for Graph)",
+    )
     rules: Rules = Field(default_factory=Rules)
 
     @field_validator("sensitive_terms")

@@ -56,6 +56,8 @@ class Verdict:
     would_action: str | None = None  # in monitor mode: the action enforcement would take
     fail_mode: str = "open"
     override: dict[str, Any] | None = None  # {"accepted": bool, "reason": str | None}
+    # Checks that could not be made (e.g. "distribution_lists", "verified_domains"): the verdict stands without them
+    not_checked: tuple[str, ...] = ()
 
     @property
     def rules(self) -> tuple[str, ...]:
@@ -78,6 +80,8 @@ class Verdict:
             data["would_action"] = self.would_action
         if self.override is not None:
             data["override"] = self.override
+        if self.not_checked:
+            data["not_checked"] = list(self.not_checked)
         return data
 
 

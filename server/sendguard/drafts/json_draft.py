@@ -44,6 +44,9 @@ class AttachmentIn(BaseModel):
     )
     is_inline: bool = Field(default=False, description="An inline image in the body")
     kind: Literal["file", "item", "reference"] = "file"
+    url: str | None = Field(
+        default=None, max_length=4096, description="A cloud attachment's link (Office.js AttachmentDetailsCompose.url)"
+    )
 
     @field_validator("content_base64")
     @classmethod
@@ -54,6 +57,13 @@ class AttachmentIn(BaseModel):
             base64.b64decode(value, validate=True)
         except (binascii.Error, ValueError):
             raise ValueError("not valid base64") from None
+        return value
+
+    @field_validator("url")
+    @classmethod
+    def _https_link(cls, value: str | None) -> str | None:
+        if value is not None and not value.lower().startswith("https://"):
+            raise ValueError("must be an https:// link")
         return value
 
 
@@ -134,4 +144,5 @@ def _attachment(a: AttachmentIn) -> Attachment:
         content=content,
         id=a.id,
         kind=a.kind,
+        url=a.url,
     )

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import logging
 import os
 
 from gunicorn.app.base import BaseApplication
 
 from sendguard.config import Settings
+from sendguard.entrypoints.gunicorn_observe import (
+    child_exit,
+    gunicorn_logger_class,
+    multiprocess_metrics,
+)
+from sendguard.entrypoints.logs import configure_logging
 
 DEFAULT_WORKERS = 2
 THREADS_PER_WORKER = 4
@@ -36,7 +43,7 @@ def _post_fork(server, worker):
         app.extensions["sendguard"].storage.engine.dispose(close=False)
 
 
-def options(host: str, port: int, workers: int | None) -> dict:
+def options(host: str, port: int, workers: int | None, log_format: str = "json") -> dict:
     bind = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
     return {
         "bind": bind,
@@ -48,7 +55,9 @@ def options(host: str, port: int, workers: int | None) -> dict:
         "keepalive": 5,
         "preload_app": True,  # Presidio and the models load once, shared copy-on-write
         "post_fork": _post_fork,
-        "accesslog": None,
+        "child_exit": child_exit,
+        "logger_class": gunicorn_logger_class(log_format),
+        "accesslog": None,  # the service writes access lines itself (sendguard.access)
         "errorlog": "-",
         "loglevel": "info",
         "proc_name": "sendguard",
@@ -60,5 +69,12 @@ def options(host: str, port: int, workers: int | None) -> dict:
 
 
 def serve(settings: Settings, *, host: str, port: int, workers: int | None) -> int:
-    SendGuardApplication(settings, options(host, port, workers)).run()
+    log_format = settings.log_format or "json"
+    configure_logging(log_format, settings.log_level)
+    if settings.identity != "dev" and not settings.metrics_token:
+        logging.getLogger(__name__).warning(
+            "GET /metrics is served without a token: set SENDGUARD_METRICS_TOKEN or keep it off the internet"
+        )
+    with multiprocess_metrics():
+        SendGuardApplication(settings, options(host, port, workers, log_format)).run()
     return 0

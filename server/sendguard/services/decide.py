@@ -15,6 +15,7 @@ from sendguard.services.audit import decision_record, user_hash
 from sendguard.services.outbox import AuditOutbox
 from sendguard.services.policies import PolicyService
 from sendguard.services.scoring import Scorer
+from sendguard.services.telemetry import NO_TELEMETRY, StageTimes, Telemetry
 
 log = logging.getLogger(__name__)
 
@@ -26,22 +27,38 @@ class DecisionService:
     storage: Storage
     user_hash_key: bytes
     outbox: AuditOutbox | None = None
+    telemetry: Telemetry = NO_TELEMETRY
 
     def __post_init__(self):
         if self.outbox is None:
             self.outbox = AuditOutbox(self.storage)
 
     def decide(self, caller, draft: Draft, *, client_platform: str = "", record: bool = True) -> Verdict:
-        policy, version = self.policies.current(caller.tenant_id)
-        verdict = self.scorer.score(draft, policy, version, caller=caller, tenant_id=caller.tenant_id)
+        stages = StageTimes()
+        with stages.timing("policy"):
+            policy, version = self.policies.current(caller.tenant_id)
+        verdict = self.scorer.score(
+            draft, policy, version, caller=caller, tenant_id=caller.tenant_id, stages=stages
+        )
         user = user_hash(self.user_hash_key, caller.tenant_id, caller.user_id)
         override = draft.override
         if override is not None:
-            known = self._decided_for(caller.tenant_id, override.decision_id, user)
-            verdict = review_override(verdict, policy, override.justification, decision_known=known)
+            with stages.timing("policy"):
+                known = self._decided_for(caller.tenant_id, override.decision_id, user)
+                verdict = review_override(verdict, policy, override.justification, decision_known=known)
         if record:
             self._record(verdict, caller.tenant_id, user, draft, client_platform)
+        self._report(verdict, stages, purpose="send" if record else "precheck", tenant_id=caller.tenant_id)
         return verdict
+
+    def _report(self, verdict: Verdict, stages: StageTimes, *, purpose: str, tenant_id: str) -> None:
+        self.telemetry.stages_finished(stages.seconds())
+        self.telemetry.decided(
+            verdict.action,
+            [(f.rule, f.action) for f in verdict.findings],
+            purpose=purpose,
+            tenant_id=tenant_id,
+        )
 
     def _record(self, verdict: Verdict, tenant_id: str, user: str, draft: Draft, client_platform: str) -> None:
         accepted = bool(verdict.override and verdict.override.get("accepted"))

@@ -12,8 +12,14 @@ from sendguard.signals.recipients import GroupSize
 class AttachmentSource(Protocol):
     """Fetches attachment bytes the draft only names (Graph, for a saved draft)."""
 
-    def fetch(self, draft: Draft, caller, deadline: Deadline) -> Sequence[Attachment]:
-        """The draft's attachments with content filled in; one that could not be fetched keeps content None."""
+    def fetch(
+        self, draft: Draft, caller, deadline: Deadline, *, scan_links: bool = False
+    ) -> Sequence[Attachment]:
+        """The draft's attachments with content filled in.
+
+        One that could not be fetched keeps content None and says why in ``fetch_error``;
+        a link (reference attachment) is fetched only with ``scan_links``, else it carries a ``note``.
+        """
 
 
 class GroupSizes(Protocol):
@@ -29,3 +35,28 @@ class ScanCache(Protocol):
     def get(self, key: str): ...
 
     def put(self, key: str, value) -> None: ...
+
+
+class GraphTokens(Protocol):
+    """Access tokens for Microsoft Graph (msal: on-behalf-of the caller, or as the app)."""
+
+    def graph_token(self, caller) -> str:
+        """A bearer token for Graph acting for ``caller``; raise GraphAuthError when none can be had."""
+
+
+class TenantDomains(Protocol):
+    """The organisation's verified domains (Graph /organization), used as internal domains."""
+
+    def verified_domains(self, caller, deadline: Deadline) -> Sequence[str]:
+        """Lower-case domain names; raise GraphError when Graph cannot say."""
+
+
+class KeyValueCache(Protocol):
+    """Small shared values with a time to live (Graph token caches, mail tips, verified domains).
+
+    In-process by default, Redis when configured. A cache that cannot answer behaves as a miss.
+    """
+
+    def get(self, key: str) -> bytes | None: ...
+
+    def set(self, key: str, value: bytes, ttl_seconds: int) -> None: ...

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import time
 import uuid
 from dataclasses import dataclass, replace
@@ -11,16 +12,18 @@ from dataclasses import dataclass, replace
 from sendguard.detection.extractors.html import html_to_text
 from sendguard.detection.limits import Deadline
 from sendguard.detection.scanner import Scanner, ScanRequest
-from sendguard.domain.draft import Attachment, Draft
+from sendguard.domain.draft import LINK_NOT_READ, Attachment, Draft, FetchError
 from sendguard.domain.evaluate import evaluate
 from sendguard.domain.policy import Policy
 from sendguard.domain.signals import AttachmentSignals, Signals
 from sendguard.domain.verdict import Verdict
-from sendguard.services.ports import AttachmentSource, GroupSizes, ScanCache
+from sendguard.services.ports import AttachmentSource, GroupSizes, ScanCache, TenantDomains
+from sendguard.services.telemetry import NO_STAGE_TIMES, NO_TELEMETRY, StageTimes, Telemetry
 from sendguard.signals.context import context_signals
 from sendguard.signals.recipients import recipient_signals
 
 SCANNER_VERSION = "1"
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -31,42 +34,106 @@ class Scorer:
     attachment_source: AttachmentSource | None = None
     group_sizes: GroupSizes | None = None
     scan_cache: ScanCache | None = None
+    tenant_domains: TenantDomains | None = None
+    # Lookups that only refine the verdict (mail tips, verified domains) may each spend this share of
+    # the budget; fetching attachments stops early enough to leave ``scan_reserve`` of it for reading them.
+    lookup_share: float = 0.25
+    scan_reserve: float = 0.2
     clock: object = time.monotonic
+    telemetry: Telemetry = NO_TELEMETRY
 
-    def score(self, draft: Draft, policy: Policy, policy_version: int, *, caller=None, tenant_id: str = "") -> Verdict:
+    def score(
+        self,
+        draft: Draft,
+        policy: Policy,
+        policy_version: int,
+        *,
+        caller=None,
+        tenant_id: str = "",
+        stages: StageTimes = NO_STAGE_TIMES,
+    ) -> Verdict:
         started = self.clock()
         deadline = Deadline(self.time_budget_ms / 1000, clock=self.clock)
         if policy.fail_mode is None:
             policy = policy.model_copy(update={"fail_mode": self.default_fail_mode})
-        groups = self._group_sizes(draft, caller, deadline)
-        attachments = self._attachments(draft, caller, deadline)
-        request = ScanRequest.for_draft(draft, policy, deadline)
-        signals = Signals(
-            recipients=recipient_signals(draft, policy, groups),
-            context=context_signals(
+        not_checked: list[str] = []
+        verified = self._verified_domains(policy, caller, deadline, not_checked, stages)
+        groups = self._group_sizes(draft, caller, deadline, not_checked, stages)
+        attachments = self._attachments(draft, policy, caller, deadline, stages)
+        request = ScanRequest.for_draft(draft, policy, deadline, stages=stages)
+        with stages.timing("detection"):
+            recipients = recipient_signals(draft, policy, groups, verified)
+            context = context_signals(
                 [draft.subject, _body_text(draft), *(a.name for a in draft.attachments)], policy.sensitive_terms
-            ),
+            )
+        signals = Signals(
+            recipients=recipients,
+            context=context,
             attachments=tuple(self._scan(a, request, policy, tenant_id) for a in attachments),
             body=self.scanner.scan_body(draft.body, request),
         )
-        return evaluate(
-            signals,
-            policy,
-            decision_id=str(uuid.uuid4()),
-            policy_version=policy_version,
-            elapsed_ms=round((self.clock() - started) * 1000),
+        with stages.timing("policy"):
+            verdict = evaluate(
+                signals,
+                policy,
+                decision_id=str(uuid.uuid4()),
+                policy_version=policy_version,
+                elapsed_ms=round((self.clock() - started) * 1000),
+            )
+        return replace(verdict, not_checked=tuple(not_checked)) if not_checked else verdict
+
+    def _verified_domains(
+        self, policy: Policy, caller, deadline: Deadline, not_checked: list[str], stages: StageTimes
+    ):
+        if self.tenant_domains is None or caller is None or policy.internal_domains:
+            return ()
+        found = self._lookup(
+            "verified_domains", lambda d: self.tenant_domains.verified_domains(caller, d), deadline, not_checked, stages
         )
+        return tuple(found or ())
 
-    def _group_sizes(self, draft: Draft, caller, deadline: Deadline):
-        if self.group_sizes is None or caller is None:
+    def _group_sizes(
+        self, draft: Draft, caller, deadline: Deadline, not_checked: list[str], stages: StageTimes
+    ):
+        if self.group_sizes is None or caller is None or not draft.recipients:
             return {}
-        return self.group_sizes.sizes(draft, caller, deadline)
+        found = self._lookup(
+            "distribution_lists", lambda d: self.group_sizes.sizes(draft, caller, d), deadline, not_checked, stages
+        )
+        return found or {}
 
-    def _attachments(self, draft: Draft, caller, deadline: Deadline) -> tuple[Attachment, ...]:
-        needs_fetch = any(a.content is None for a in draft.attachments)
-        if needs_fetch and self.attachment_source is not None and caller is not None and draft.item_id:
-            return tuple(self.attachment_source.fetch(draft, caller, deadline))
-        return draft.attachments
+    def _lookup(self, check: str, call, deadline: Deadline, not_checked: list[str], stages: StageTimes):
+        """An optional lookup: when it fails the verdict is made without it, and says so."""
+        try:
+            with stages.timing("graph"):
+                return call(deadline.within(self.time_budget_ms / 1000 * self.lookup_share))
+        except Exception as error:  # never blocks sending on its own, never a 500
+            log.warning("%s not checked: %s", check, type(error).__name__)
+            not_checked.append(check)
+            return None
+
+    def _attachments(
+        self, draft: Draft, policy: Policy, caller, deadline: Deadline, stages: StageTimes
+    ) -> tuple[Attachment, ...]:
+        attachments = tuple(_unless_unread_link(a, policy) for a in draft.attachments)
+        needs_fetch = any(a.content is None and a.note is None for a in attachments)
+        if not (needs_fetch and self.attachment_source is not None and caller is not None and draft.item_id):
+            return attachments
+        reserve = self.time_budget_ms / 1000 * self.scan_reserve
+        fetch_deadline = deadline.within(max(0.0, deadline.remaining() - reserve))
+        try:
+            with stages.timing("graph"):
+                return tuple(
+                    self.attachment_source.fetch(
+                        replace(draft, attachments=attachments),
+                        caller,
+                        fetch_deadline,
+                        scan_links=policy.scan_linked_files,
+                    )
+                )
+        except Exception as error:  # the fail mode decides, through attachment.unscannable
+            log.warning("attachments not fetched: %s", type(error).__name__)
+            return tuple(_not_fetched(a) for a in attachments)
 
     def _scan(self, attachment: Attachment, request: ScanRequest, policy: Policy, tenant_id: str) -> AttachmentSignals:
         if attachment.content is None:
@@ -75,6 +142,7 @@ class Scorer:
         if self.scan_cache is not None:
             key = cache_key(tenant_id, attachment.content, policy)
             cached = self.scan_cache.get(key)
+            self.telemetry.scan_cache(hit=cached is not None)
             if cached is not None:
                 return replace(cached, name=attachment.name, content_type=attachment.content_type)
         signals = self.scanner.scan_attachment(attachment, request)
@@ -97,6 +165,22 @@ def cache_key(tenant_id: str, content: bytes, policy: Policy) -> str:
     digest = hashlib.sha256(content).hexdigest()
     settings = hashlib.sha256(detection.encode()).hexdigest()[:16]
     return f"scan:{tenant_id}:{digest}:{settings}"
+
+
+def _unless_unread_link(attachment: Attachment, policy: Policy) -> Attachment:
+    """A link the policy does not read is reported with a note, not fetched."""
+    if attachment.kind == "reference" and attachment.content is None and not policy.scan_linked_files:
+        return replace(attachment, note=LINK_NOT_READ)
+    return attachment
+
+
+def _not_fetched(attachment: Attachment) -> Attachment:
+    if attachment.content is not None or attachment.note is not None:
+        return attachment
+    return replace(
+        attachment,
+        fetch_error=FetchError("unavailable", "Microsoft 365 could not be reached to fetch it"),
+    )
 
 
 def _body_text(draft: Draft) -> str:

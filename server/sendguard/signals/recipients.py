@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from typing import Mapping
+from typing import Mapping, Sequence
 
 from sendguard.domain.draft import Draft
 from sendguard.domain.policy import Policy
@@ -21,20 +21,25 @@ class GroupSize:
     external: int
 
 
-def internal_domains(draft: Draft, policy: Policy) -> list[str]:
-    """The policy's internal domains, else the sender's own domain."""
+def internal_domains(draft: Draft, policy: Policy, verified_domains: Sequence[str] = ()) -> list[str]:
+    """The policy's internal domains, else the tenant's verified domains, else the sender's own domain."""
     if policy.internal_domains:
         return list(policy.internal_domains)
+    if verified_domains:
+        return [d.strip().lower().rstrip(".") for d in verified_domains if d.strip()]
     if draft.sender and "@" in draft.sender.address:
         return [draft.sender.domain]
     return []
 
 
 def recipient_signals(
-    draft: Draft, policy: Policy, group_sizes: Mapping[str, GroupSize] | None = None
+    draft: Draft,
+    policy: Policy,
+    group_sizes: Mapping[str, GroupSize] | None = None,
+    verified_domains: Sequence[str] = (),
 ) -> RecipientSignals:
     group_sizes = group_sizes or {}
-    internal = internal_domains(draft, policy)
+    internal = internal_domains(draft, policy, verified_domains)
     trusted = list(policy.trusted_domains)
     webmail_extra = frozenset(policy.webmail_domains)
 

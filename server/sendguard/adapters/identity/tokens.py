@@ -7,7 +7,7 @@ source and the expected issuers differ.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable, Iterable, Protocol
 
 import jwt
@@ -29,6 +29,8 @@ class Caller:
     name: str  # preferred_username: shown as the author of a policy version
     scopes: frozenset[str]
     roles: frozenset[str]
+    # The bearer token itself: Graph's on-behalf-of flow exchanges it. Kept out of repr and logs.
+    assertion: str = field(default="", repr=False, compare=False)
 
     @property
     def is_admin(self) -> bool:
@@ -71,6 +73,7 @@ class TokenValidator:
             name=str(claims.get("preferred_username") or claims.get("upn") or claims.get("name") or user_id),
             scopes=scopes,
             roles=roles,
+            assertion=token,
         )
 
     @staticmethod

@@ -8,7 +8,17 @@ from flask import Flask
 
 from sendguard.bootstrap import Container, bootstrap
 from sendguard.config import Settings
-from sendguard.entrypoints.http import addin, admin_api, admin_page, api, demo, health
+from sendguard.entrypoints.http import (
+    addin,
+    admin_api,
+    admin_page,
+    api,
+    demo,
+    health,
+    metrics,
+    observe,
+    openapi,
+)
 from sendguard.entrypoints.http.errors import register_error_handlers
 
 
@@ -20,8 +30,11 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     app.config["MAX_CONTENT_LENGTH"] = container.settings.max_request_bytes
     app.json.sort_keys = False
     logging.basicConfig(level=container.settings.log_level)
+    observe.install(app)  # first: request ids and timing before any other hook
     register_error_handlers(app)
     for blueprint in (health.bp, api.bp, admin_api.bp, admin_page.bp, addin.bp):
+        app.register_blueprint(blueprint)
+    for blueprint in (metrics.bp, openapi.bp):
         app.register_blueprint(blueprint)
     if container.settings.identity == "dev":
         app.register_blueprint(demo.bp)  # the demo's token endpoint exists only with the dev identity

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import functools
+import time
 
 from flask import current_app, g, request
 
+from sendguard.adapters.identity.entra import KeysUnavailable
 from sendguard.adapters.identity.tokens import InvalidToken
 from sendguard.entrypoints.http.errors import ApiError
 
@@ -23,10 +25,18 @@ def bearer_token() -> str:
 
 
 def authenticate():
+    started = time.perf_counter()
     try:
         return container().validator.validate(bearer_token())
+    except KeysUnavailable:  # not a verdict on the token: the add-in applies its fail mode
+        raise ApiError(
+            503, "Entra ID cannot be reached to check the token; try again shortly", code="identity_unavailable"
+        ) from None
     except InvalidToken as error:
         raise ApiError(401, f"the token was rejected: {error}", code="invalid_token") from None
+    finally:
+        if container().metrics is not None:
+            container().metrics.stages_finished({"auth": time.perf_counter() - started})
 
 
 def require_caller(view):

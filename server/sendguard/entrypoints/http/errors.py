@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify
+from flask import Flask, has_request_context, jsonify
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
+from sendguard.entrypoints.http.observe import request_id
 from sendguard.services.policies import PolicyUnavailable
 
 log = logging.getLogger(__name__)
@@ -38,7 +39,10 @@ class ApiError(Exception):
 
 
 def error_response(status: int, code: str, message: str, **extra):
-    response = jsonify({"error": code, "message": message, **extra})
+    body = {"error": code, "message": message, **extra}
+    if has_request_context():
+        body["request_id"] = request_id()
+    response = jsonify(body)
     response.status_code = status
     if status == 401:
         response.headers["WWW-Authenticate"] = 'Bearer error="invalid_token"'

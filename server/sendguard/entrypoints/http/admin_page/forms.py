@@ -59,6 +59,7 @@ LABELS = {
     "internal_min_data_subjects": "People, when every recipient is inside",
     "fail_mode": "When SendGuard itself fails",
     "retention_days": "Keep decisions for (days)",
+    "scan_linked_files": "Read files linked from OneDrive or SharePoint",
     "allow_warn_override": "Warnings offer Send Anyway",
     "allow_block_override": "Blocks can be overridden with a justification",
     "justification_min_length": "Shortest justification (characters)",
@@ -206,7 +207,7 @@ def _rule_title(module) -> tuple[str, str]:
 def general_specs() -> list[Spec]:
     from sendguard.domain.policy import Policy
 
-    return model_specs(Policy, (), only=("mode", "fail_mode", "retention_days"))
+    return model_specs(Policy, (), only=("mode", "fail_mode", "retention_days", "scan_linked_files"))
 
 
 def override_specs() -> list[Spec]:

@@ -10,6 +10,7 @@ import jwt
 from flask import abort, current_app, redirect, render_template, request, url_for
 
 from sendguard.adapters.identity.dev import DEV_TENANT, DEV_USER
+from sendguard.adapters.identity.entra import KeysUnavailable
 from sendguard.adapters.identity.entra_sign_in import EntraSignIn, SignInFailed
 from sendguard.adapters.identity.tokens import _TENANT, InvalidToken
 from sendguard.entrypoints.http.admin_page import session as admin_session
@@ -74,6 +75,8 @@ def _dev_sign_in():
 def _signed_in(token: str, target: str | None):
     try:
         caller = container().validator.validate(token)
+    except KeysUnavailable as error:
+        return _sign_in_page(error=f"The sign-in token could not be checked: {error}.", status=503)
     except InvalidToken as error:
         return _sign_in_page(error=f"The sign-in token was refused: {error}.", status=401)
     expires = jwt.decode(token, options={"verify_signature": False})["exp"]  # verified just above

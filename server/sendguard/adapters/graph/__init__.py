@@ -1,0 +1,1 @@
+"""Microsoft Graph and the identity platform, at the edge: msal tokens, msgraph-sdk calls."""

@@ -1,0 +1,62 @@
+"""The msgraph-sdk names the Graph adapters use, imported in one place.
+
+The generated request builders define deprecated configuration classes as
+their modules load, which warns on every first import; the warnings are about
+the SDK's generated code, not ours, so they are silenced here and only here.
+"""
+
+import warnings
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore", DeprecationWarning)
+    from kiota_abstractions.authentication import AnonymousAuthenticationProvider
+    from kiota_abstractions.base_request_configuration import RequestConfiguration
+    from msgraph import GraphRequestAdapter, GraphServiceClient
+    from msgraph.generated.models.entity import Entity
+    from msgraph.generated.models.item_attachment import ItemAttachment
+    from msgraph.generated.models.reference_attachment import ReferenceAttachment
+    from msgraph.generated.organization.organization_request_builder import (
+        OrganizationRequestBuilder,
+    )
+    from msgraph.generated.shares.item.drive_item.drive_item_request_builder import (
+        DriveItemRequestBuilder,
+    )
+    from msgraph.generated.users.item.get_mail_tips.get_mail_tips_post_request_body import (
+        GetMailTipsPostRequestBody,
+    )
+    from msgraph.generated.users.item.messages.item.attachments.attachments_request_builder import (
+        AttachmentsRequestBuilder,
+    )
+
+
+def load_sdk_models() -> None:
+    """Import the SDK's models and request builders now, not inside the first request's time budget.
+
+    Reading any entity makes kiota import the whole model hierarchy (about 1,200
+    modules, ~2 s on a small machine), and request builders are imported on first
+    use. Done while the app is built, so with gunicorn's --preload it is paid
+    once, before the workers fork. No request is sent.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        Entity().get_field_deserializers()
+        sdk = GraphServiceClient(request_adapter=GraphRequestAdapter(AnonymousAuthenticationProvider()))
+        for mailbox in (sdk.me, sdk.users.by_user_id("warm-up")):
+            mailbox.get_mail_tips.to_post_request_information(GetMailTipsPostRequestBody())
+            mailbox.messages.by_message_id("warm-up").attachments.by_attachment_id("warm-up")
+        sdk.shares.by_shared_drive_item_id("warm-up").drive_item.content.to_get_request_information()
+        sdk.organization.to_get_request_information()
+
+
+__all__ = [
+    "AttachmentsRequestBuilder",
+    "DriveItemRequestBuilder",
+    "GetMailTipsPostRequestBody",
+    "GraphRequestAdapter",
+    "GraphServiceClient",
+    "ItemAttachment",
+    "OrganizationRequestBuilder",
+    "ReferenceAttachment",
+    "RequestConfiguration",
+    "load_sdk_models",
+]

@@ -1,0 +1,425 @@
+"""A local Microsoft Graph over HTTPS on loopback: the real msgraph-sdk talks to it as it would to Graph.
+
+Usage::
+
+    ca = make_test_ca(tmp_path)
+    with FakeGraph(ca, token="graph-token") as graph:
+        graph.add_message("draft-1", [
+            FakeAttachment("att-1", "clients.xlsx", content=xlsx_bytes),
+            FakeAttachment("att-2", "Fwd: the list", kind="item", content=eml_bytes),
+            FakeAttachment("att-3", "plan.docx", kind="reference", source_url=LINK),
+        ])
+        graph.add_shared_file(LINK, "plan.docx", docx_bytes)
+        graph.add_group("all-staff@northshire.gov.uk", total=400, external=3)
+        graph.verified_domains = ["northshire.gov.uk", "northshire.org.uk"]
+        settings = Settings(graph_base_url=graph.url, ca_bundle=str(ca.bundle))
+
+``graph.url`` is the base URL (``https://127.0.0.1:PORT/v1.0``). Routes, by the
+names faults and counters use:
+
+==================  =====================================================================
+``list_attachments``  GET  /v1.0/me/messages/{id}/attachments (or /users/{upn}/...)
+``attachment_value``  GET  .../attachments/{id}/$value: a file's bytes, an item's MIME; 405 for a link
+``mail_tips``         POST /v1.0/me/getMailTips (or /users/{upn}/getMailTips)
+``organization``      GET  /v1.0/organization: ``verified_domains``
+``drive_item``        GET  /v1.0/shares/{u!token}/driveItem
+``drive_content``     GET  /v1.0/shares/{u!token}/driveItem/content: a 302 to ``download``
+``download``          GET  https://localhost:PORT/download/{n}: another origin, pre-authenticated
+==================  =====================================================================
+
+Every route but ``download`` answers 401 unless ``Authorization: Bearer <token>`` (``token`` may
+also be a callable that checks the presented token, e.g. against the fake Entra ID).
+Messages live in a mailbox: ``"me"`` (delegated calls) or a user's address
+(application calls to /users/{upn}); an unknown message or attachment is a 404.
+
+Faults, each for the next ``times`` requests of a route, in the order added:
+``throttle(route, times, retry_after)`` answers 429 with Retry-After;
+``fail(route, times, status=503)`` answers an error status;
+``reset(route, times)`` drops the connection without an answer (TCP RST).
+``slow(route, seconds)`` delays every request of the route until ``slow(route, 0)``.
+
+Observations: ``count(route)``; ``requests`` (a list of ``Seen``: route, mailbox,
+authorised); ``mail_tips_requests`` (the JSON bodies of getMailTips calls).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import socket
+import struct
+import threading
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler
+from urllib.parse import unquote, urlsplit
+
+from tests.fakes.tls import LoopbackServer, TestCA
+
+ODATA_TYPES = {
+    "file": "#microsoft.graph.fileAttachment",
+    "item": "#microsoft.graph.itemAttachment",
+    "reference": "#microsoft.graph.referenceAttachment",
+}
+
+
+@dataclass
+class FakeAttachment:
+    id: str
+    name: str
+    kind: str = "file"  # "file", "item" (its content is MIME) or "reference" (a link)
+    content: bytes = b""
+    content_type: str = "application/octet-stream"
+    source_url: str | None = None  # a reference's link; listed as sourceUrl only when list_source_url
+    listed_size: int | None = None  # the size the listing reports (default: len(content))
+    chunked: bool = False  # $value without Content-Length (chunked transfer)
+    is_inline: bool = False
+
+
+@dataclass
+class SharedFile:
+    name: str
+    content: bytes
+    mime_type: str = "application/octet-stream"
+    folder: bool = False
+
+
+@dataclass(frozen=True)
+class Seen:
+    route: str
+    mailbox: str | None
+    authorised: bool
+
+
+@dataclass
+class _Fault:
+    route: str
+    kind: str  # "throttle", "fail", "reset"
+    left: int
+    status: int = 503
+    retry_after: str | None = None
+
+
+@dataclass
+class _State:
+    token: str | Callable[[str], bool]  # the one accepted token, or a check of the presented one
+    messages: dict = field(default_factory=dict)  # (mailbox, message id) -> [FakeAttachment]
+    groups: dict = field(default_factory=dict)  # address -> (total, external)
+    shared: dict = field(default_factory=dict)  # url -> SharedFile
+    downloads: dict = field(default_factory=dict)  # n -> SharedFile
+    verified_domains: list = field(default_factory=list)
+    list_source_url: bool = False
+    faults: list = field(default_factory=list)
+    slow: dict = field(default_factory=dict)
+    counts: Counter = field(default_factory=Counter)
+    requests: list = field(default_factory=list)
+    mail_tips_requests: list = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    stopping: threading.Event = field(default_factory=threading.Event)
+
+
+class FakeGraph:
+    def __init__(self, ca: TestCA, token: str | Callable[[str], bool] = "graph-token"):
+        self._state = _State(token=token)
+        self._server = LoopbackServer(_handler(self._state), ca)
+        self._server.httpd.handle_error = lambda request, address: None  # resets and hang-ups are on purpose
+        # Poll for shutdown every 50 ms (the default 0.5 s would add that much to every test).
+        self._server.thread = threading.Thread(
+            target=self._server.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
+
+    # -- setup ------------------------------------------------------------------
+
+    @property
+    def url(self) -> str:
+        return f"{self._server.url}/v1.0"
+
+    @property
+    def verified_domains(self) -> list[str]:
+        return self._state.verified_domains
+
+    @verified_domains.setter
+    def verified_domains(self, domains: list[str]) -> None:
+        self._state.verified_domains = list(domains)
+
+    @property
+    def list_source_url(self) -> bool:
+        return self._state.list_source_url
+
+    @list_source_url.setter
+    def list_source_url(self, value: bool) -> None:
+        """List references' ``sourceUrl`` (Graph beta does; v1.0 does not)."""
+        self._state.list_source_url = value
+
+    def add_message(self, message_id: str, attachments: list[FakeAttachment], mailbox: str = "me") -> None:
+        self._state.messages[(mailbox.lower(), message_id)] = list(attachments)
+
+    def add_group(self, address: str, total: int, external: int = 0) -> None:
+        self._state.groups[address.lower()] = (total, external)
+
+    def add_shared_file(self, url: str, name: str, content: bytes = b"", mime_type: str = "application/octet-stream",
+                        folder: bool = False) -> None:
+        self._state.shared[url] = SharedFile(name, content, mime_type, folder)
+
+    # -- faults -----------------------------------------------------------------
+
+    def throttle(self, route: str, times: int = 1, retry_after: float | str = 1) -> None:
+        self._add_fault(_Fault(route, "throttle", times, 429, str(retry_after)))
+
+    def fail(self, route: str, times: int = 1, status: int = 503, retry_after: float | str | None = None) -> None:
+        self._add_fault(_Fault(route, "fail", times, status, None if retry_after is None else str(retry_after)))
+
+    def reset(self, route: str, times: int = 1) -> None:
+        self._add_fault(_Fault(route, "reset", times))
+
+    def slow(self, route: str, seconds: float) -> None:
+        with self._state.lock:
+            self._state.slow[route] = seconds
+
+    def _add_fault(self, fault: _Fault) -> None:
+        with self._state.lock:
+            self._state.faults.append(fault)
+
+    # -- observations -----------------------------------------------------------
+
+    def count(self, route: str) -> int:
+        with self._state.lock:
+            return self._state.counts[route]
+
+    @property
+    def requests(self) -> list[Seen]:
+        with self._state.lock:
+            return list(self._state.requests)
+
+    @property
+    def mail_tips_requests(self) -> list[dict]:
+        with self._state.lock:
+            return list(self._state.mail_tips_requests)
+
+    def __enter__(self):
+        self._server.__enter__()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._state.stopping.set()  # wake slow handlers
+        self._server.__exit__(*exc)
+
+
+def _handler(state: _State):
+    class Handler(_GraphHandler):
+        pass
+
+    Handler.state = state
+    return Handler
+
+
+class _GraphHandler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    state: _State
+
+    def log_message(self, *args) -> None:
+        pass
+
+    def do_GET(self) -> None:
+        self._serve("GET")
+
+    def do_POST(self) -> None:
+        self._serve("POST")
+
+    # -- dispatch -----------------------------------------------------------------
+
+    def _serve(self, method: str) -> None:
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        route, mailbox, parts = _route(method, urlsplit(self.path).path)
+        authorised = _authorised(self.headers.get("Authorization", ""), self.state.token)
+        with self.state.lock:
+            self.state.counts[route] += 1
+            self.state.requests.append(Seen(route, mailbox, authorised))
+            delay = self.state.slow.get(route, 0)
+        if route == "unknown":
+            return self._error(404, "UnknownRoute", "no such fake route")
+        if route != "download" and not authorised:
+            return self._error(401, "InvalidAuthenticationToken", "Access token is empty or invalid.")
+        if delay and self.state.stopping.wait(delay):
+            return self._reset()
+        if self._faulted(route):
+            return
+        getattr(self, f"_{route}")(mailbox, parts, body)
+
+    def _faulted(self, route: str) -> bool:
+        with self.state.lock:
+            fault = next((f for f in self.state.faults if f.route == route and f.left > 0), None)
+            if fault is not None:
+                fault.left -= 1
+        if fault is None:
+            return False
+        if fault.kind == "reset":
+            self._reset()
+        else:
+            headers = {"Retry-After": fault.retry_after} if fault.retry_after is not None else {}
+            code = "TooManyRequests" if fault.status == 429 else "ServiceUnavailable"
+            self._error(fault.status, code, "fault injected", headers)
+        return True
+
+    # -- routes ---------------------------------------------------------------------
+
+    def _list_attachments(self, mailbox, parts, body) -> None:
+        attachments = self._message(mailbox, parts["message"])
+        if attachments is None:
+            return self._error(404, "ErrorItemNotFound", "The specified object was not found in the store.")
+        self._json(200, {"value": [self._listing(a) for a in attachments]})
+
+    def _attachment_value(self, mailbox, parts, body) -> None:
+        attachment = next(
+            (a for a in self._message(mailbox, parts["message"]) or [] if a.id == parts["attachment"]), None
+        )
+        if attachment is None:
+            return self._error(404, "ErrorItemNotFound", "The specified object was not found in the store.")
+        if attachment.kind == "reference":
+            return self._error(405, "ErrorInvalidRequest", "Reference attachments have no raw content.")
+        content_type = "message/rfc822" if attachment.kind == "item" else attachment.content_type
+        self._bytes(attachment.content, content_type, chunked=attachment.chunked)
+
+    def _mail_tips(self, mailbox, parts, body) -> None:
+        request = json.loads(body or b"{}")
+        with self.state.lock:
+            self.state.mail_tips_requests.append(request)
+        tips = []
+        for address in request.get("EmailAddresses", []):
+            total, external = self.state.groups.get(address.lower(), (1, 0))
+            tips.append({"emailAddress": {"address": address, "name": ""},
+                         "totalMemberCount": total, "externalMemberCount": external})
+        self._json(200, {"value": tips})
+
+    def _organization(self, mailbox, parts, body) -> None:
+        domains = [{"name": d, "isDefault": i == 0, "isInitial": False, "capabilities": "Email", "type": "Managed"}
+                   for i, d in enumerate(self.state.verified_domains)]
+        self._json(200, {"value": [{"id": "org-1", "displayName": "Test organisation", "verifiedDomains": domains}]})
+
+    def _drive_item(self, mailbox, parts, body) -> None:
+        shared = self._shared(parts["share"])
+        if shared is None:
+            return self._error(404, "itemNotFound", "The sharing link no longer exists, or you do not have access.")
+        item = {"id": "item-1", "name": shared.name, "size": len(shared.content)}
+        item.update({"folder": {"childCount": 3}} if shared.folder else {"file": {"mimeType": shared.mime_type}})
+        self._json(200, item)
+
+    def _drive_content(self, mailbox, parts, body) -> None:
+        shared = self._shared(parts["share"])
+        if shared is None:
+            return self._error(404, "itemNotFound", "The sharing link no longer exists, or you do not have access.")
+        with self.state.lock:
+            number = len(self.state.downloads) + 1
+            self.state.downloads[number] = shared
+        # Another origin, as SharePoint's download URLs are: the Graph token must not follow the redirect.
+        port = self.server.server_address[1]
+        self._send(302, b"", {"Location": f"https://localhost:{port}/download/{number}"})
+
+    def _download(self, mailbox, parts, body) -> None:
+        shared = self.state.downloads.get(int(parts["number"]))
+        if shared is None:
+            return self._error(404, "itemNotFound", "gone")
+        self._bytes(shared.content, shared.mime_type)
+
+    # -- helpers ----------------------------------------------------------------------
+
+    def _message(self, mailbox: str, message_id: str):
+        return self.state.messages.get((mailbox, message_id))
+
+    def _shared(self, token: str) -> SharedFile | None:
+        if not token.startswith("u!"):
+            return None
+        encoded = token[2:]
+        try:
+            url = base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4)).decode()
+        except ValueError:
+            return None
+        return self.state.shared.get(url)
+
+    def _listing(self, a: FakeAttachment) -> dict:
+        listed = {"@odata.type": ODATA_TYPES[a.kind], "id": a.id, "name": a.name,
+                  "contentType": a.content_type if a.kind == "file" else None,
+                  "size": len(a.content) if a.listed_size is None else a.listed_size, "isInline": a.is_inline}
+        if a.kind == "reference" and self.state.list_source_url and a.source_url:
+            listed["sourceUrl"] = a.source_url
+        return listed
+
+    def _json(self, status: int, document, headers=None) -> None:
+        self._send(status, json.dumps(document).encode(), {"Content-Type": "application/json", **(headers or {})})
+
+    def _error(self, status: int, code: str, message: str, headers=None) -> None:
+        self._json(status, {"error": {"code": code, "message": message}}, headers)
+
+    def _bytes(self, content: bytes, content_type: str, chunked: bool = False) -> None:
+        if not chunked:
+            return self._send(200, content, {"Content-Type": content_type})
+        self.send_response(200)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Transfer-Encoding", "chunked")
+        self.end_headers()
+        for start in range(0, len(content), 64 * 1024):
+            piece = content[start : start + 64 * 1024]
+            self.wfile.write(f"{len(piece):x}\r\n".encode() + piece + b"\r\n")
+        self.wfile.write(b"0\r\n\r\n")
+
+    def _send(self, status: int, payload: bytes, headers: dict) -> None:
+        self.send_response(status)
+        for name, value in headers.items():
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+    def _reset(self) -> None:
+        self.close_connection = True
+        self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        self.connection.close()
+
+
+def _route(method: str, path: str) -> tuple[str, str | None, dict]:
+    """(route name, mailbox, path parts) for a request path."""
+    segments = [unquote(s) for s in path.strip("/").split("/")]
+    if segments[:1] == ["download"] and len(segments) == 2 and segments[1].isdigit():
+        return "download", None, {"number": segments[1]}
+    if segments[:1] != ["v1.0"]:
+        return "unknown", None, {}
+    rest = segments[1:]
+    if rest == ["organization"] and method == "GET":
+        return "organization", None, {}
+    if rest[:1] == ["shares"] and len(rest) >= 3 and rest[2] == "driveItem" and method == "GET":
+        route = {3: "drive_item", 4: "drive_content"}.get(len(rest), "unknown")
+        if route == "drive_content" and rest[3] != "content":
+            route = "unknown"
+        return route, None, {"share": rest[1]}
+    mailbox, rest = _mailbox(rest)
+    if mailbox is None:
+        return "unknown", None, {}
+    if rest == ["getMailTips"] and method == "POST":
+        return "mail_tips", mailbox, {}
+    if len(rest) >= 3 and rest[0] == "messages" and rest[2] == "attachments" and method == "GET":
+        if len(rest) == 3:
+            return "list_attachments", mailbox, {"message": rest[1]}
+        if len(rest) == 5 and rest[4] == "$value":
+            return "attachment_value", mailbox, {"message": rest[1], "attachment": rest[3]}
+    return "unknown", mailbox, {}
+
+
+def _mailbox(rest: list[str]) -> tuple[str | None, list[str]]:
+    if rest[:1] == ["me"]:
+        return "me", rest[1:]
+    if rest[:1] == ["users"] and len(rest) >= 2:
+        return rest[1].lower(), rest[2:]
+    return None, rest
+
+
+def _authorised(header: str, expected: str | Callable[[str], bool]) -> bool:
+    scheme, _, presented = header.partition(" ")
+    if scheme != "Bearer" or not presented:
+        return False
+    if callable(expected):
+        try:
+            return bool(expected(presented))
+        except Exception:  # a token the check cannot read is simply not authorised
+            return False
+    return presented == expected

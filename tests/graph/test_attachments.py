@@ -1,0 +1,208 @@
+"""GraphAttachmentSource against the fake Graph: every attachment kind, matching, the size cap, concurrency."""
+
+from __future__ import annotations
+
+import time
+
+from sendguard.detection.limits import Deadline
+from sendguard.domain.draft import LINK_NOT_READ, Address, Attachment, Draft
+from tests.fakes.graph import FakeAttachment
+from tests.files import client_list_xlsx, csv_text, eml
+from tests.graph.conftest import SENDER
+
+LINK = "https://northshire.sharepoint.com/:x:/s/ils/EaBcD123?e=xyz"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def draft_with(*attachments: Attachment, item_id: str = "draft-1") -> Draft:
+    return Draft(
+        sender=Address(SENDER), to=(Address("someone@gmail.com"),), attachments=attachments, item_id=item_id
+    )
+
+
+def fetch(adapters, caller, d: Draft, *, scan_links=False, seconds=10.0):
+    return adapters.attachments.fetch(d, caller, Deadline(seconds), scan_links=scan_links)
+
+
+def test_a_file_attachment_is_fetched_as_the_caller(graph, adapters, caller, graph_tokens):
+    graph.add_message("draft-1", [FakeAttachment("att-1", "notes.txt", content=b"hello", content_type="text/plain")])
+    (fetched,) = fetch(adapters, caller, draft_with(Attachment("notes.txt", id="att-1")))
+    assert fetched.content == b"hello"
+    assert (fetched.kind, fetched.size, fetched.content_type, fetched.fetch_error) == ("file", 5, "text/plain", None)
+    assert graph_tokens.asked_for == ["tenant-a"]
+    assert graph.requests and all(seen.authorised and seen.mailbox == "me" for seen in graph.requests)
+
+
+def test_an_attached_email_comes_as_mime_for_the_email_extractor(graph, adapters, caller):
+    mime = eml(attachments=[("clients.csv", csv_text([["Name", "Phone"], ["Amelia Okafor", "07700 900123"]]))])
+    graph.add_message("draft-1", [FakeAttachment("att-1", "Fwd: the list", kind="item", content=mime)])
+    (fetched,) = fetch(adapters, caller, draft_with(Attachment("Fwd: the list", id="att-1")))
+    assert fetched.content == mime
+    assert (fetched.kind, fetched.content_type) == ("item", "message/rfc822")
+
+
+def test_an_attached_contact_is_passed_on_as_text(graph, adapters, caller):
+    vcard = b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Amelia Okafor\r\nTEL:07700 900123\r\nEND:VCARD\r\n"
+    graph.add_message("draft-1", [FakeAttachment("att-1", "Amelia", kind="item", content=vcard)])
+    (fetched,) = fetch(adapters, caller, draft_with(Attachment("Amelia", id="att-1")))
+    assert (fetched.content, fetched.content_type) == (vcard, "text/plain")
+
+
+def test_a_link_is_read_through_shares_when_the_policy_asks(graph, adapters, caller):
+    data = client_list_xlsx(20)
+    graph.add_message("draft-1", [FakeAttachment("att-1", "clients.xlsx", kind="reference", source_url=LINK)])
+    graph.add_shared_file(LINK, "clients.xlsx", data, XLSX)
+    (fetched,) = fetch(
+        adapters, caller, draft_with(Attachment("clients.xlsx", id="att-1", kind="reference", url=LINK)),
+        scan_links=True,
+    )
+    assert (fetched.content, fetched.content_type, fetched.kind) == (data, XLSX, "reference")
+    assert [graph.count(r) for r in ("drive_item", "drive_content", "download", "attachment_value")] == [1, 1, 1, 0]
+    download = next(seen for seen in graph.requests if seen.route == "download")
+    assert not download.authorised  # the Graph token stays with Graph's host
+
+
+def test_a_link_is_reported_with_a_note_and_not_read_by_default(graph, adapters, caller):
+    graph.add_message("draft-1", [FakeAttachment("att-1", "clients.xlsx", kind="reference", source_url=LINK)])
+    graph.add_shared_file(LINK, "clients.xlsx", b"data", XLSX)
+    # The add-in called it a file: Graph's listing says it is a link.
+    (fetched,) = fetch(adapters, caller, draft_with(Attachment("clients.xlsx", id="att-1", url=LINK)))
+    assert (fetched.content, fetched.note, fetched.fetch_error, fetched.kind) == (None, LINK_NOT_READ, None, "reference")
+    assert graph.count("drive_item") == 0
+
+
+def test_the_link_graph_lists_is_used_when_the_addin_sends_none(graph, adapters, caller):
+    graph.list_source_url = True
+    graph.add_message("draft-1", [FakeAttachment("att-1", "plan.txt", kind="reference", source_url=LINK)])
+    graph.add_shared_file(LINK, "plan.txt", b"the plan", "text/plain")
+    (fetched,) = fetch(adapters, caller, draft_with(Attachment("plan.txt", id="att-1")), scan_links=True)
+    assert fetched.content == b"the plan"
+
+
+def test_a_link_whose_address_is_unknown_is_our_failure(graph, adapters, caller):
+    graph.add_message("draft-1", [FakeAttachment("att-1", "plan.txt", kind="reference", source_url=LINK)])
+    (fetched,) = fetch(adapters, caller, draft_with(Attachment("plan.txt", id="att-1")), scan_links=True)
+    assert fetched.content is None
+    assert (fetched.fetch_error.code, fetched.fetch_error.infrastructure) == ("no_link", True)
+
+
+def test_a_link_to_a_folder_is_unscannable_because_of_the_file_not_us(graph, adapters, caller):
+    graph.add_message("draft-1", [FakeAttachment("att-1", "Cases", kind="reference", source_url=LINK)])
+    graph.add_shared_file(LINK, "Cases", folder=True)
+    (fetched,) = fetch(adapters, caller, draft_with(Attachment("Cases", id="att-1", url=LINK)), scan_links=True)
+    assert (fetched.fetch_error.code, fetched.fetch_error.infrastructure) == ("folder", False)
+    assert graph.count("drive_content") == 0
+
+
+def test_outlook_on_the_web_ids_match_graph_rest_ids(graph, adapters, caller):
+    graph.add_message("draft-1", [FakeAttachment("AAMk-Ab_c1=", "a.txt", content=b"A")])
+    (fetched,) = fetch(adapters, caller, draft_with(Attachment("a.txt", id="AAMk/Ab+c1=")))
+    assert fetched.content == b"A"
+
+
+def test_a_classic_outlook_index_is_matched_by_a_unique_name(graph, adapters, caller):
+    graph.add_message("draft-1", [
+        FakeAttachment("AAMk-1", "a.txt", content=b"A"),
+        FakeAttachment("AAMk-2", "b.txt", content=b"B"),
+        FakeAttachment("AAMk-3", "b.txt", content=b"BB"),
+    ])
+    fetched = fetch(adapters, caller, draft_with(
+        Attachment("a.txt", id="0"), Attachment("b.txt", id="2", size=2), Attachment("b.txt", id="1"),
+    ))
+    assert [a.content for a in fetched] == [b"A", b"BB", b"B"]
+
+
+def test_an_attachment_missing_from_the_saved_draft_is_not_guessed(graph, adapters, caller):
+    graph.add_message("draft-1", [FakeAttachment("AAMk-1", "a.txt", content=b"A")])
+    missing, present = fetch(adapters, caller, draft_with(Attachment("b.txt", id="AAMk-9"), Attachment("a.txt")))
+    assert (missing.content, missing.fetch_error.code, missing.fetch_error.infrastructure) == (None, "not_found", True)
+    assert present.content == b"A"
+
+
+def test_an_unknown_draft_fails_each_attachment_as_not_found(graph, adapters, caller):
+    fetched = fetch(adapters, caller, draft_with(Attachment("a.txt", id="1"), Attachment("b.txt", id="2")))
+    assert [(a.content, a.fetch_error.code) for a in fetched] == [(None, "not_found"), (None, "not_found")]
+    assert graph.count("list_attachments") == 1  # a 404 is not retried
+
+
+def test_inline_content_is_kept_and_nothing_is_asked_when_nothing_needs_fetching(graph, adapters, caller):
+    d = draft_with(Attachment("a.txt", content=b"inline", size=6))
+    assert fetch(adapters, caller, d) == d.attachments
+    assert graph.requests == []
+
+
+def test_inline_and_graph_attachments_keep_their_order(graph, adapters, caller):
+    graph.add_message("draft-1", [FakeAttachment("att-2", "b.txt", content=b"from graph")])
+    d = draft_with(Attachment("a.txt", content=b"inline", size=6), Attachment("b.txt", id="att-2"))
+    assert [a.content for a in fetch(adapters, caller, d)] == [b"inline", b"from graph"]
+
+
+def test_application_mode_reads_the_senders_mailbox(graph, make_adapters, graph_settings, caller):
+    adapters = make_adapters(graph_settings.with_changes(graph_mode="application"))
+    graph.add_message("draft-1", [FakeAttachment("att-1", "a.txt", content=b"A")], mailbox=SENDER)
+    (fetched,) = fetch(adapters, caller, draft_with(Attachment("a.txt", id="att-1")))
+    assert fetched.content == b"A"
+    assert {seen.mailbox for seen in graph.requests} == {SENDER}
+
+
+def test_application_mode_without_a_sender_cannot_fetch(graph, make_adapters, graph_settings, caller):
+    adapters = make_adapters(graph_settings.with_changes(graph_mode="application"))
+    d = Draft(to=(Address("a@gmail.com"),), attachments=(Attachment("a.txt", id="1"),), item_id="draft-1")
+    (fetched,) = fetch(adapters, caller, d)
+    assert (fetched.fetch_error.code, fetched.fetch_error.infrastructure) == ("no_sender", True)
+    assert graph.requests == []
+
+
+# -- the size cap --------------------------------------------------------------------------------
+
+
+def test_a_file_graph_lists_as_too_large_is_not_fetched(graph, make_adapters, graph_settings, caller):
+    adapters = make_adapters(graph_settings.with_changes(max_attachment_bytes=1000))
+    graph.add_message("draft-1", [FakeAttachment("att-1", "big.bin", content=b"x" * 5000)])
+    (fetched,) = fetch(adapters, caller, draft_with(Attachment("big.bin", id="att-1")))
+    assert fetched.content is None
+    assert (fetched.fetch_error.code, fetched.fetch_error.infrastructure) == ("too_large", False)
+    assert "larger than" in fetched.fetch_error.reason
+    assert graph.count("attachment_value") == 0
+
+
+def test_a_declared_length_over_the_cap_stops_the_download(graph, make_adapters, graph_settings, caller):
+    adapters = make_adapters(graph_settings.with_changes(max_attachment_bytes=1000))
+    graph.add_message("draft-1", [FakeAttachment("att-1", "big.bin", content=b"x" * 5000, listed_size=10)])
+    (fetched,) = fetch(adapters, caller, draft_with(Attachment("big.bin", id="att-1")))
+    assert (fetched.content, fetched.fetch_error.code) == (None, "too_large")
+    assert graph.count("attachment_value") == 1  # not retried
+
+
+def test_a_stream_without_a_length_is_cut_off_at_the_cap(graph, make_adapters, graph_settings, caller):
+    adapters = make_adapters(graph_settings.with_changes(max_attachment_bytes=100_000))
+    graph.add_message("draft-1", [
+        FakeAttachment("att-1", "big.mime", kind="item", content=b"x" * 300_000, listed_size=10, chunked=True),
+        FakeAttachment("att-2", "fits.bin", content=b"y" * 100_000, chunked=True),
+    ])
+    big, fits = fetch(adapters, caller, draft_with(Attachment("big.mime", id="att-1"), Attachment("fits.bin", id="att-2")))
+    assert (big.content, big.fetch_error.code, big.fetch_error.infrastructure) == (None, "too_large", False)
+    assert fits.content == b"y" * 100_000
+
+
+def test_a_linked_file_over_the_cap_is_not_downloaded(graph, make_adapters, graph_settings, caller):
+    adapters = make_adapters(graph_settings.with_changes(max_attachment_bytes=1000))
+    graph.add_message("draft-1", [FakeAttachment("att-1", "big.xlsx", kind="reference", source_url=LINK)])
+    graph.add_shared_file(LINK, "big.xlsx", b"x" * 5000, XLSX)
+    (fetched,) = fetch(adapters, caller, draft_with(Attachment("big.xlsx", id="att-1", url=LINK)), scan_links=True)
+    assert fetched.fetch_error.code == "too_large"
+    assert graph.count("drive_content") == 0
+
+
+# -- concurrency -----------------------------------------------------------------------------------
+
+
+def test_several_slow_attachments_take_about_the_time_of_one(graph, adapters, caller):
+    graph.add_message("draft-1", [FakeAttachment(f"att-{i}", f"f{i}.txt", content=b"x") for i in range(4)])
+    fetch(adapters, caller, draft_with(Attachment("warm-up", id="none")))  # the first TLS handshakes
+    graph.slow("attachment_value", 0.6)
+    started = time.monotonic()
+    fetched = fetch(adapters, caller, draft_with(*(Attachment(f"f{i}.txt", id=f"att-{i}") for i in range(4))))
+    elapsed = time.monotonic() - started
+    assert [a.content for a in fetched] == [b"x"] * 4
+    assert 0.6 <= elapsed < 1.5, f"four 0.6 s downloads took {elapsed:.2f} s: not concurrent"

@@ -1,0 +1,72 @@
+"""The whole Microsoft 365 path on loopback: an Entra ID token from the add-in, msal's on-behalf-of
+exchange at the fake Entra ID, msgraph-sdk reading the draft's attachments from the fake Graph
+with the exchanged token, and the verdict the inline path gives for the same files."""
+
+from __future__ import annotations
+
+import pytest
+
+from sendguard.bootstrap import bootstrap
+from sendguard.config import Settings
+from sendguard.entrypoints.http.app import create_app
+from tests.fakes.graph import FakeAttachment, FakeGraph
+from tests.graph.test_score_api_with_graph import DOCX, XLSX, files, request_body, summary
+
+
+@pytest.fixture
+def graph_checking_entra_tokens(test_ca, identity_provider):
+    def issued_by_entra_for_graph(token: str) -> bool:
+        claims = identity_provider.decode_graph_token(token, resource=graph.url)
+        return claims.get("tid") is not None
+
+    with FakeGraph(test_ca, token=issued_by_entra_for_graph) as graph:
+        graph.verified_domains = ["northshire.gov.uk"]
+        graph.add_message("AAMkADraft=", [
+            FakeAttachment(attachment_id, name, kind=kind, content=data,
+                           content_type=XLSX if name.endswith("xlsx") else DOCX)
+            for attachment_id, name, kind, data in files()
+        ])
+        yield graph
+
+
+@pytest.fixture
+def entra_client(identity_provider, graph_checking_entra_tokens, tmp_path, scanner):
+    settings = identity_provider.settings(
+        Settings(data_dir=tmp_path / "data", time_budget_ms=60_000),
+        graph_base_url=graph_checking_entra_tokens.url + "/v1.0",
+    )
+    container = bootstrap(settings, scanner=scanner)
+    app = create_app(container=container)
+    app.config["TESTING"] = True
+    yield app.test_client()
+    container.graph.close()
+
+
+def test_an_item_id_with_an_entra_token_gives_the_inline_verdict(
+    identity_provider, graph_checking_entra_tokens, entra_client
+):
+    graph = graph_checking_entra_tokens
+    headers = {"Authorization": f"Bearer {identity_provider.issue_user_token(user='ils@northshire.gov.uk')}"}
+
+    inline = entra_client.post("/api/v1/score", json=request_body(with_graph=False), headers=headers)
+    through_graph = entra_client.post("/api/v1/score", json=request_body(with_graph=True), headers=headers)
+
+    assert inline.status_code == through_graph.status_code == 200, through_graph.text
+    assert summary(through_graph.get_json()) == summary(inline.get_json())
+    assert through_graph.get_json()["action"] == "block"
+    assert "not_checked" not in through_graph.get_json()
+    assert graph.count("attachment_value") == 3
+    assert graph.requests and all(seen.authorised for seen in graph.requests)
+    assert identity_provider.token_requests  # the Graph token came from on-behalf-of at Entra ID
+
+
+def test_consent_missing_at_entra_follows_the_fail_mode(identity_provider, graph_checking_entra_tokens, entra_client):
+    identity_provider.consent_missing = True
+    headers = {"Authorization": f"Bearer {identity_provider.issue_user_token(user='ils@northshire.gov.uk')}"}
+    response = entra_client.post("/api/v1/score", json=request_body(with_graph=True), headers=headers)
+    verdict = response.get_json()
+    assert response.status_code == 200
+    unscannable = [f for f in verdict["findings"] if f["rule"] == "attachment.unscannable"]
+    assert unscannable and all(f["evidence"]["infrastructure_failure"] for f in unscannable)
+    assert verdict["action"] == "block"  # 157 people in To still block on their own
+    assert graph_checking_entra_tokens.count("attachment_value") == 0

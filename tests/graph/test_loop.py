@@ -1,0 +1,84 @@
+"""One long-lived event loop per worker process: reused across requests, re-created after fork."""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+import threading
+
+import pytest
+
+from sendguard.adapters.graph.loop import BackgroundLoop
+from sendguard.detection.limits import Deadline
+
+
+async def where() -> tuple[int, int]:
+    return id(asyncio.get_running_loop()), threading.get_ident()
+
+
+def test_every_call_runs_on_the_same_loop_and_thread_and_never_on_the_callers():
+    background = BackgroundLoop()
+    try:
+        seen = set()
+        threads = [threading.Thread(target=lambda: seen.add(background.run(where, timeout=5))) for _ in range(5)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert len(seen) == 1
+        ((_, loop_thread),) = seen
+        assert loop_thread != threading.get_ident()
+        assert background.generation == 1
+    finally:
+        background.close()
+
+
+def test_a_call_that_outlives_its_timeout_is_cancelled():
+    background = BackgroundLoop()
+    cancelled = threading.Event()
+
+    async def hang():
+        try:
+            await asyncio.sleep(30)
+        except asyncio.CancelledError:
+            cancelled.set()
+            raise
+
+    try:
+        with pytest.raises(TimeoutError):
+            background.run(hang, timeout=0.2)
+        assert cancelled.wait(2)
+        assert background.run(where, timeout=5)  # the loop still serves
+    finally:
+        background.close()
+
+
+def test_the_connection_pool_is_kept_between_calls(graph, adapters, caller):
+    from sendguard.domain.draft import Address, Draft
+
+    adapters.tenant_domains.verified_domains(caller, Deadline(4))
+    pool = adapters.client._http
+    adapters.group_sizes.sizes(Draft(to=(Address("team@northshire.gov.uk"),)), caller, Deadline(4))
+    assert adapters.client._http is pool
+    assert [seen.route for seen in graph.requests] == ["organization", "mail_tips"]
+
+
+def _in_child(adapters, caller, results) -> None:
+    try:
+        results.put(list(adapters.tenant_domains.verified_domains(caller, Deadline(4))))
+    except Exception as error:  # reported to the parent, which fails the test
+        results.put(repr(error))
+
+
+def test_a_forked_worker_starts_its_own_loop(graph, adapters, caller):
+    """gunicorn --preload: the app (and the loop) exist in the parent; each forked worker must get a live loop."""
+    adapters.tenant_domains.verified_domains(caller, Deadline(4))  # the parent's loop is running
+    adapters.tenant_domains.cache = type(adapters.tenant_domains.cache)()
+    context = multiprocessing.get_context("fork")
+    results = context.Queue()
+    child = context.Process(target=_in_child, args=(adapters, caller, results))
+    child.start()
+    child.join(20)
+    assert child.exitcode == 0
+    assert results.get(timeout=5) == ["northshire.gov.uk"]
+    assert graph.count("organization") == 2

@@ -1,0 +1,137 @@
+"""POST /api/v1/score with an item id: attachments read through Graph give the verdict inline bytes give."""
+
+from __future__ import annotations
+
+import base64
+import time
+
+import pytest
+
+from sendguard.bootstrap import bootstrap
+from sendguard.entrypoints.http.app import create_app
+from tests.builders import people
+from tests.fakes.graph import FakeAttachment
+from tests.files import client_list_xlsx, csv_text, docx, eml
+from tests.graph.conftest import SENDER
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+@pytest.fixture
+def make_client(scanner, graph_tokens):
+    """make_client(settings) -> a Flask test client on an app wired with the Graph adapters."""
+    containers = []
+
+    def make(settings):
+        container = bootstrap(settings, scanner=scanner, graph_tokens=graph_tokens)
+        containers.append(container)
+        app = create_app(container=container)
+        app.config["TESTING"] = True
+        return app.test_client(), container
+
+    yield make
+    for container in containers:
+        container.graph.close()
+
+
+def files() -> list[tuple[str, str, str, bytes]]:
+    """(id, name, kind, bytes): a client list, a letter, and a forwarded e-mail carrying a CSV."""
+    rows = [["Name", "Phone"]] + [[f"Grace Campbell {i}", f"07700 900{i:03d}"] for i in range(25)]
+    return [
+        ("AAMk-att-1", "clients.xlsx", "file", client_list_xlsx(163)),
+        ("AAMk-att-2", "letter.docx", "file", docx(["Dear Ms Okafor, your case ILS/ABC/00042 is closed."])),
+        ("AAMk-att-3", "Fwd: referrals", "item", eml(attachments=[("referrals.csv", csv_text(rows))])),
+    ]
+
+
+def request_body(with_graph: bool) -> dict:
+    attachments = []
+    for attachment_id, name, kind, data in files():
+        if with_graph:
+            attachments.append({"id": attachment_id, "name": name, "kind": kind, "size": len(data)})
+        else:
+            content_type = "message/rfc822" if kind == "item" else XLSX if name.endswith("xlsx") else DOCX
+            attachments.append({"name": name, "content_type": content_type,
+                                "content_base64": base64.b64encode(data).decode()})
+    body = {
+        "from": {"address": SENDER, "name": "ILS team"},
+        "to": [{"address": a.address, "name": a.name} for a in people(157)],
+        "subject": "Client list", "body": {"type": "text", "content": "Please see attached."},
+        "attachments": attachments,
+    }
+    if with_graph:
+        body["item_id"] = "AAMkADraft="
+    return body
+
+
+def summary(verdict: dict) -> dict:
+    return {
+        "action": verdict["action"],
+        "rules": sorted((f["rule"], f["action"]) for f in verdict["findings"]),
+        "recipients": verdict["recipients"],
+        "attachments": [
+            (a["name"], a["scanned"], a["data_subjects"], a["entities"], a["hidden_content"], a["error"])
+            for a in verdict["attachments"]
+        ],
+    }
+
+
+def test_the_graph_path_gives_the_verdict_of_the_inline_path(graph, graph_settings, make_client, graph_tokens):
+    graph.add_message("AAMkADraft=", [
+        FakeAttachment(attachment_id, name, kind=kind, content=data,
+                       content_type=XLSX if name.endswith("xlsx") else DOCX)
+        for attachment_id, name, kind, data in files()
+    ])
+    client, container = make_client(graph_settings.with_changes(time_budget_ms=60_000))
+    headers = {"Authorization": f"Bearer {container.dev_identity.issue('tenant-a', 'alice@northshire.gov.uk')}"}
+
+    inline = client.post("/api/v1/score", json=request_body(with_graph=False), headers=headers)
+    assert graph.requests == [] or {s.route for s in graph.requests} <= {"mail_tips", "organization"}
+    through_graph = client.post("/api/v1/score", json=request_body(with_graph=True), headers=headers)
+
+    assert inline.status_code == through_graph.status_code == 200
+    assert summary(through_graph.get_json()) == summary(inline.get_json())
+    assert through_graph.get_json()["action"] == "block"
+    assert graph.count("attachment_value") == 3
+    assert all(seen.authorised for seen in graph.requests)
+    assert set(graph_tokens.asked_for) == {"tenant-a"}
+
+
+def test_the_request_answers_within_the_budget_when_graph_hangs(graph, graph_settings, make_client):
+    for route in ("list_attachments", "mail_tips", "organization"):
+        graph.slow(route, 30)
+    client, container = make_client(graph_settings.with_changes(fail_mode="closed"))  # default 4 s budget
+    headers = {"Authorization": f"Bearer {container.dev_identity.issue('tenant-a', 'alice@northshire.gov.uk')}"}
+    started = time.monotonic()
+    response = client.post("/api/v1/score", json=request_body(with_graph=True), headers=headers)
+    elapsed = time.monotonic() - started
+    verdict = response.get_json()
+    assert response.status_code == 200
+    assert elapsed < 4.0, f"answered after {elapsed:.2f} s"
+    assert verdict["action"] == "block"
+    assert verdict["not_checked"] == ["verified_domains", "distribution_lists"]
+    reasons = {f["evidence"]["reason"] for f in verdict["findings"] if f["rule"] == "attachment.unscannable"}
+    assert reasons == {"time_budget"}
+    assert [a["scanned"] for a in verdict["attachments"]] == [False, False, False]
+
+
+def test_a_link_url_that_is_not_https_is_a_clear_400(graph_settings, make_client):
+    client, container = make_client(graph_settings)
+    headers = {"Authorization": f"Bearer {container.dev_identity.issue('tenant-a', 'alice@northshire.gov.uk')}"}
+    body = {"to": [{"address": "a@gmail.com"}], "item_id": "x",
+            "attachments": [{"name": "plan", "kind": "reference", "url": "javascript:alert(1)"}]}
+    response = client.post("/api/v1/score", json=body, headers=headers)
+    assert response.status_code == 400
+    assert "url" in response.get_json()["message"]
+
+
+def test_scan_linked_files_is_validated_in_the_policy(graph_settings, make_client):
+    client, container = make_client(graph_settings)
+    admin = {"Authorization": f"Bearer {container.dev_identity.issue('tenant-a', 'admin@x.gov.uk', admin=True)}"}
+    policy = client.get("/api/v1/admin/policy", headers=admin).get_json()
+    policy = policy.get("policy", policy)
+    assert policy["scan_linked_files"] is False
+    response = client.put("/api/v1/admin/policy", json={**policy, "scan_linked_files": "sometimes"}, headers=admin)
+    assert response.status_code == 422
+    assert {f["field"] for f in response.get_json()["fields"]} == {"scan_linked_files"}
