@@ -4,6 +4,8 @@ with the exchanged token, and the verdict the inline path gives for the same fil
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 import pytest
 
 from sendguard.bootstrap import bootstrap
@@ -16,7 +18,8 @@ from tests.graph.test_score_api_with_graph import DOCX, XLSX, files, request_bod
 @pytest.fixture
 def graph_checking_entra_tokens(test_ca, identity_provider):
     def issued_by_entra_for_graph(token: str) -> bool:
-        claims = identity_provider.decode_graph_token(token, resource=graph.url)
+        graph_origin = "https://" + urlsplit(graph.url).netloc  # the audience msal asked for: {origin}/.default
+        claims = identity_provider.decode_graph_token(token, resource=graph_origin)
         return claims.get("tid") is not None
 
     with FakeGraph(test_ca, token=issued_by_entra_for_graph) as graph:
@@ -33,7 +36,7 @@ def graph_checking_entra_tokens(test_ca, identity_provider):
 def entra_client(identity_provider, graph_checking_entra_tokens, tmp_path, scanner):
     settings = identity_provider.settings(
         Settings(data_dir=tmp_path / "data", time_budget_ms=60_000),
-        graph_base_url=graph_checking_entra_tokens.url + "/v1.0",
+        graph_base_url=graph_checking_entra_tokens.url,
     )
     container = bootstrap(settings, scanner=scanner)
     app = create_app(container=container)
