@@ -178,13 +178,17 @@ var SendGuard = (function () {
           return !a.isInline;
         })
         .map(function (a) {
-          return {
+          var details = {
             id: a.id,
             name: a.name,
             content_type: a.contentType || "application/octet-stream",
             size: a.size || 0,
             kind: attachmentKind(a.attachmentType)
           };
+          if (details.kind === "reference" && /^https:\/\//i.test(a.url || "")) {
+            details.url = a.url; // a OneDrive/SharePoint link: the server reads it if the policy asks
+          }
+          return details;
         });
     });
   }

@@ -68,6 +68,26 @@ test("allow: the message is sent and the request carries the draft, a token and 
   assert.deepEqual(office.state.roaming, { "sendguard.failMode": "closed" }, "the tenant's fail mode is remembered");
 });
 
+test("a cloud attachment is sent as a reference with its https link; other links are dropped", async () => {
+  const office = makeOffice({
+    ...SEED,
+    attachments: [
+      { id: "att-0", name: "clients.xlsx", attachmentType: "cloud", url: "https://northshire.sharepoint.com/clients.xlsx" },
+      { id: "att-1", name: "notes.docx", attachmentType: "cloud", url: "http://intranet/notes.docx" },
+    ],
+  });
+  const fetch = fakeFetch(() => answer(200, ALLOW));
+  const { SendGuard } = load({ office, fetch });
+
+  await run(SendGuard.onMessageSendHandler);
+
+  const [linked, plain] = fetch.requests[0].body.attachments;
+  assert.equal(linked.kind, "reference");
+  assert.equal(linked.url, "https://northshire.sharepoint.com/clients.xlsx");
+  assert.equal(plain.kind, "reference");
+  assert.equal(plain.url, undefined, "only https links are sent (the server refuses others)");
+});
+
 test("inline mode sends the attachment bytes and saves nothing", async () => {
   const office = makeOffice(SEED);
   const fetch = fakeFetch(() => answer(200, ALLOW));

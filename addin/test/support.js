@@ -45,6 +45,7 @@ function makeOffice(draft = {}, options = {}) {
       contentType: a.contentType || "application/octet-stream",
       size: a.size || (a.content || "").length,
       attachmentType: a.attachmentType || "file",
+      ...(a.url ? { url: a.url } : {}),
       isInline: Boolean(a.isInline),
       content: a.content || "",
     })),
