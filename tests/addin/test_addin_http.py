@@ -73,6 +73,7 @@ def test_cors_answers_the_service_own_origin_and_configured_ones(container, auth
     assert "Authorization" in preflight.headers["Access-Control-Allow-Headers"]
     scored = client.post("/api/v1/score", json={"to": []}, headers={**auth(), "Origin": ORIGIN})
     assert scored.headers["Access-Control-Allow-Origin"] == ORIGIN
+    assert "X-Request-Id" in scored.headers["Access-Control-Expose-Headers"]
 
 
 def test_cors_ignores_other_origins(client, auth):

@@ -120,6 +120,8 @@ def _cors(response) -> None:
     if not requester or requester not in allowed_origins():
         return
     response.headers["Access-Control-Allow-Origin"] = requester
+    # so the add-in can quote the request id when it reports a failure, and read the stage timings
+    response.headers["Access-Control-Expose-Headers"] = "X-Request-Id, Server-Timing"
     if request.method == "OPTIONS":
         response.headers["Access-Control-Allow-Methods"] = "POST"
         response.headers["Access-Control-Allow-Headers"] = "Authorization, Content-Type"
