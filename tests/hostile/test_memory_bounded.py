@@ -131,12 +131,12 @@ def test_a_hostile_request_is_answered_with_bounded_memory(measured, case):
     assert result["ms"] < most_ms, result
 
 
-def test_an_attachment_expanding_to_the_limit_costs_at_most_about_twice_the_limit(measured):
+def test_an_attachment_expanding_to_the_limit_costs_about_the_limit_once(measured):
     """A 7 MB zip compressing 40:1 is no bomb by ratio, so it is read up to the expansion limit (300 MB).
 
-    Reading keeps the chunks and their joined copy at once, so the peak is about twice what was
-    expanded (measured ~600 MB for 290 MB). This pins that bound; docs/security.md lists it as a limit.
+    The member is read into one buffer handed out without a copy: the peak is about what was
+    expanded (~325 MB for 290 MB), not twice that (~600 MB when chunks were joined).
     """
     result = measured["at_the_expansion_limit"]
     assert result["status"] == 200, result
-    assert result["growth_mb"] < 2.5 * Limits().max_expanded_bytes / MB, result
+    assert result["growth_mb"] < 1.5 * Limits().max_expanded_bytes / MB, result
