@@ -137,3 +137,13 @@ def identity_provider(test_ca):
 
     with FakeIdentityProvider(test_ca) as provider:
         yield provider
+
+
+@pytest.fixture(autouse=True)
+def no_event_loop_left_running(request):
+    """A test must not start while an earlier one left an asyncio loop running in this thread
+    (Playwright's sync API does, while open): asyncio.run() would fail there for no reason of its own."""
+    import asyncio
+
+    if "browser" not in request.fixturenames and asyncio._get_running_loop() is not None:
+        pytest.fail("an asyncio loop is left running in the main thread by an earlier test (an open Playwright?)")

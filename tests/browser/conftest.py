@@ -21,7 +21,9 @@ CHROMIUM_ARGS = [
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture(scope="session")
+# Package scope: while Playwright's sync API is open it marks an asyncio loop as running in the
+# main thread, which would break every later test that calls asyncio.run().
+@pytest.fixture(scope="package")
 def browser():
     if not shutil.which("chromium"):
         pytest.skip("Chromium is not installed (make install installs Debian's chromium)")
