@@ -106,7 +106,10 @@ class Server:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = open(self.data_dir / "server.log", "wb")
-        environment = {**os.environ, "SENDGUARD_DATA_DIR": str(self.data_dir), **(env or {})}
+        # Load measures capacity: a handful of tokens sends far more than a person's rate limit allows.
+        environment = {
+            **os.environ, "SENDGUARD_DATA_DIR": str(self.data_dir), "SENDGUARD_RATE_LIMIT_PER_USER": "0", **(env or {})
+        }
         command = [sys.executable, "-m", "sendguard.entrypoints.cli", "serve", "--port", str(self.port)]
         command += ["--workers", str(workers)]
         self.process = subprocess.Popen(command, env=environment, stdout=self.log, stderr=subprocess.STDOUT)

@@ -147,3 +147,23 @@ def no_event_loop_left_running(request):
 
     if "browser" not in request.fixturenames and asyncio._get_running_loop() is not None:
         pytest.fail("an asyncio loop is left running in the main thread by an earlier test (an open Playwright?)")
+
+
+REDIS_URL = os.environ.get("SENDGUARD_TEST_REDIS", "redis://127.0.0.1:6379/0")
+
+
+@pytest.fixture
+def redis_url():
+    """The machine's Redis, with a key prefix of this test's own (its keys are removed afterwards)."""
+    import uuid
+
+    redis = pytest.importorskip("redis", reason="redis-py is not installed")
+    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1)
+    try:
+        client.ping()
+    except redis.RedisError:
+        pytest.skip(f"Redis is not reachable at {REDIS_URL}")
+    prefix = f"sgtest-{uuid.uuid4().hex[:10]}:"
+    yield REDIS_URL, prefix
+    for key in client.scan_iter(match=prefix + "*"):
+        client.delete(key)

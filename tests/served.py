@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -90,10 +91,10 @@ def _wait_until_up(base: str, process, stderr_path: Path) -> None:
     raise RuntimeError("server did not start within 90 s")
 
 
-def request(url: str, body=None, token: str | None = None, headers: dict | None = None):
-    """(status, headers, body bytes) of one request; JSON bodies are sent as JSON."""
+def request(url: str, body=None, token: str | None = None, headers: dict | None = None, method: str | None = None):
+    """(status, headers, body bytes) of one request; JSON bodies are sent as JSON (POST unless ``method``)."""
     data = json.dumps(body).encode() if body is not None else None
-    req = urllib.request.Request(url, data=data, method="POST" if data is not None else "GET")
+    req = urllib.request.Request(url, data=data, method=method or ("POST" if data is not None else "GET"))
     if data is not None:
         req.add_header("Content-Type", "application/json")
     if token:
@@ -105,3 +106,10 @@ def request(url: str, body=None, token: str | None = None, headers: dict | None 
             return response.status, response.headers, response.read()
     except urllib.error.HTTPError as error:
         return error.code, error.headers, error.read()
+
+
+def scan_cache_hits(server) -> float:
+    """The scan cache hits a running server's /metrics reports (all its workers together)."""
+    _, _, raw = request(server.base + "/metrics")
+    found = re.search(r'^sendguard_scan_cache_lookups_total\{result="hit"\} (\S+)$', raw.decode(), re.M)
+    return float(found.group(1)) if found else 0.0

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 
 from sendguard.adapters.cache.key_value import MemoryKeyValueCache
 from sendguard.adapters.cache.memory import MemoryScanCache
+from sendguard.adapters.cache.policies import KeyValuePolicyCache
+from sendguard.adapters.cache.scan_results import KeyValueScanCache
 from sendguard.adapters.graph.tokens import MsalGraphTokens
 from sendguard.adapters.identity.dev import DevIdentity
 from sendguard.adapters.identity.entra import entra_validator
@@ -20,9 +22,11 @@ from sendguard.services.audit import load_user_hash_key
 from sendguard.services.decide import DecisionService
 from sendguard.services.policies import PolicyService
 from sendguard.services.ports import GraphTokens
+from sendguard.services.rate_limits import RateLimits
 from sendguard.services.scoring import Scorer
 
 if TYPE_CHECKING:
+    from sendguard.adapters.cache.redis import RedisStore
     from sendguard.adapters.graph.factory import GraphAdapters
 
 
@@ -38,6 +42,8 @@ class Container:
     graph_tokens: GraphTokens | None = None  # with Entra ID: Graph tokens for the caller (or the app)
     graph: GraphAdapters | None = None
     metrics: PrometheusMetrics | None = None  # also the services' Telemetry
+    rate_limits: RateLimits | None = None
+    redis: RedisStore | None = None
 
 
 def bootstrap(
@@ -48,7 +54,9 @@ def bootstrap(
     if migrate:
         schema.upgrade(engine)
     storage = Storage(engine)
-    shared_cache = MemoryKeyValueCache()  # Graph token caches, mail tips, verified domains
+    user_hash_key = load_user_hash_key(settings.user_hash_key, settings.data_dir)
+    redis = redis_store(settings, user_hash_key)
+    shared_cache = redis or MemoryKeyValueCache()  # Graph token caches, mail tips, verified domains
     dev_identity = None
     if settings.identity == "dev":
         dev_identity = DevIdentity(settings.data_dir)
@@ -56,14 +64,14 @@ def bootstrap(
     else:
         validator = entra_validator(settings)  # nothing is fetched until the first token arrives
         graph_tokens = graph_tokens or MsalGraphTokens.from_settings(settings, shared_cache)
-    policies = PolicyService(storage)
+    policies = PolicyService(storage, cache=KeyValuePolicyCache(redis) if redis else None)
     metrics = PrometheusMetrics(tenant_label=settings.metrics_tenant_label)
     graph = _graph_adapters(settings, graph_tokens, shared_cache, metrics)
     scorer = Scorer(
         scanner=scanner or Scanner(model_path=settings.spacy_model),
         default_fail_mode=settings.fail_mode,
         time_budget_ms=settings.time_budget_ms,
-        scan_cache=MemoryScanCache(),
+        scan_cache=KeyValueScanCache(redis) if redis else MemoryScanCache(),
         attachment_source=graph.attachments if graph else None,
         group_sizes=graph.group_sizes if graph else None,
         tenant_domains=graph.tenant_domains if graph else None,
@@ -73,8 +81,11 @@ def bootstrap(
         scorer=scorer,
         policies=policies,
         storage=storage,
-        user_hash_key=load_user_hash_key(settings.user_hash_key, settings.data_dir),
+        user_hash_key=user_hash_key,
         telemetry=metrics,
+    )
+    rate_limits = RateLimits(
+        per_user=settings.rate_limit_per_user, per_tenant=settings.rate_limit_per_tenant, shared=redis
     )
     return Container(
         settings=settings,
@@ -87,7 +98,18 @@ def bootstrap(
         graph_tokens=graph_tokens,
         graph=graph,
         metrics=metrics,
+        rate_limits=rate_limits,
+        redis=redis,
     )
+
+
+def redis_store(settings: Settings, user_hash_key: bytes) -> RedisStore | None:
+    """The shared Redis when one is configured (values sealed under a key derived from the user-hash key)."""
+    if not settings.redis_url:
+        return None
+    from sendguard.adapters.cache.redis import RedisStore, cache_key_from
+
+    return RedisStore(settings.redis_url, sealing_key=cache_key_from(user_hash_key), prefix=settings.redis_prefix)
 
 
 def _graph_adapters(settings: Settings, graph_tokens, shared_cache, metrics) -> GraphAdapters | None:

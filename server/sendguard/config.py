@@ -21,7 +21,10 @@ def _default_data_dir() -> Path:
 class Settings:
     data_dir: Path = field(default_factory=_default_data_dir)
     database_url: str | None = None  # default: SQLite in data_dir
-    redis_url: str | None = None
+    redis_url: str | None = None  # caches, Graph tokens and rate-limit counts shared by every instance
+    redis_prefix: str = "sendguard:"  # before every key, so deployments can share one Redis
+    rate_limit_per_user: int = 120  # score requests per user per minute; 0: no limit
+    rate_limit_per_tenant: int = 0  # score requests per tenant per minute; 0: no limit (set it when tenants share)
     identity: str = "dev"  # "dev" or "entra"
     client_id: str | None = None
     client_secret: str | None = None
@@ -84,11 +87,15 @@ class Settings:
             raise ConfigError("SENDGUARD_MAX_ATTACHMENT_BYTES must be positive")
         if self.log_format not in (None, "json", "text"):
             raise ConfigError("SENDGUARD_LOG_FORMAT must be 'json' or 'text'")
+        if self.rate_limit_per_user < 0 or self.rate_limit_per_tenant < 0:
+            raise ConfigError("SENDGUARD_RATE_LIMIT_PER_USER and _PER_TENANT must be 0 (no limit) or more")
+        if self.redis_url and not self.redis_url.startswith(("redis://", "rediss://", "unix://")):
+            raise ConfigError("SENDGUARD_REDIS_URL must be a redis://, rediss:// or unix:// URL")
         if self.identity == "entra" and not self.client_id:
             raise ConfigError("SENDGUARD_IDENTITY=entra needs SENDGUARD_CLIENT_ID")
 
 
-_INTS = {"time_budget_ms", "max_request_bytes", "max_attachment_bytes"}
+_INTS = {"time_budget_ms", "max_request_bytes", "max_attachment_bytes", "rate_limit_per_user", "rate_limit_per_tenant"}
 _BOOLS = {"metrics_tenant_label"}
 
 

@@ -36,3 +36,27 @@ def test_a_zero_ttl_stores_nothing():
     cache = MemoryKeyValueCache()
     cache.set("k", b"v", 0)
     assert cache.get("k") is None
+
+
+def test_add_sets_only_where_nothing_live_is_stored():
+    clock = Clock()
+    cache = MemoryKeyValueCache(clock=clock)
+    cache.add("k", b"first", 10)
+    cache.add("k", b"second", 10)
+    assert cache.get("k") == b"first"
+    clock.now = 10.0
+    cache.add("k", b"third", 10)  # the first has expired
+    assert cache.get("k") == b"third"
+    cache.delete("k")
+    assert cache.get("k") is None
+
+
+def test_a_window_counter_starts_again_in_the_next_window():
+    from sendguard.adapters.cache.key_value import MemoryWindowCounter
+
+    clock = Clock()
+    counter = MemoryWindowCounter(clock=clock)
+    assert [counter.hit("u", 60) for _ in range(3)] == [1, 2, 3]
+    assert counter.hit("other", 60) == 1
+    clock.now = 60.0
+    assert counter.hit("u", 60) == 1

@@ -11,7 +11,8 @@ import os
 
 import pytest
 import schemathesis
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -37,6 +38,12 @@ FIXTURE_HEALTH = [HealthCheck.function_scoped_fixture, HealthCheck.too_slow, Hea
 
 
 @pytest.fixture
+def settings(settings):
+    """No rate limit: hundreds of generated requests from one user must each reach the endpoint."""
+    return settings.with_changes(rate_limit_per_user=0)
+
+
+@pytest.fixture
 def admin_headers(auth):
     return auth(admin=True)
 
@@ -49,13 +56,13 @@ quick.config.phases.coverage.enabled = False  # its boundary cases for every fie
 
 
 @quick.parametrize()
-@settings(max_examples=QUICK_EXAMPLES, deadline=None, suppress_health_check=FIXTURE_HEALTH, database=None)
+@hypothesis_settings(max_examples=QUICK_EXAMPLES, deadline=None, suppress_health_check=FIXTURE_HEALTH, database=None)
 def test_the_api_answers_as_its_document_says(case, app, admin_headers):
     case.call_and_validate(app=app, headers=admin_headers, checks=CHECKS)
 
 
 @pytest.mark.slow
 @schema.parametrize()
-@settings(max_examples=SOAK_EXAMPLES, deadline=None, suppress_health_check=FIXTURE_HEALTH, database=None)
+@hypothesis_settings(max_examples=SOAK_EXAMPLES, deadline=None, suppress_health_check=FIXTURE_HEALTH, database=None)
 def test_the_api_answers_as_its_document_says_at_length(case, app, admin_headers):
     case.call_and_validate(app=app, headers=admin_headers, checks=CHECKS)

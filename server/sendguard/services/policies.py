@@ -12,6 +12,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sendguard.adapters.storage.repository import PolicyRecord, Storage, UnknownVersion
 from sendguard.domain.policy import Policy
 from sendguard.domain.policy_diff import Change, diff_documents
+from sendguard.services.ports import PolicyCache
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +45,7 @@ class PolicyUnavailable(Exception):
 @dataclass
 class PolicyService:
     storage: Storage
-    cache: Any = None  # an optional cache with get(tenant) / put(tenant, value) / invalidate(tenant)
+    cache: PolicyCache | None = None  # shared by instances (Redis); without it, the database per request
     _last_known: dict[str, tuple[Policy, int]] = field(default_factory=dict, repr=False)
 
     def current(self, tenant_id: str) -> tuple[Policy, int]:
@@ -53,14 +54,17 @@ class PolicyService:
             if cached is not None:
                 return cached
         try:
-            record = self.storage.published_policy(tenant_id)
+            current = self._published(tenant_id)
         except SQLAlchemyError as error:
             return self._last_known_or_fail(tenant_id, error)
-        current = (Policy.model_validate(record.document), record.version) if record else (Policy(), DEFAULT_VERSION)
         self._last_known[tenant_id] = current
         if self.cache is not None:
-            self.cache.put(tenant_id, current)
+            self.cache.fill(tenant_id, current)
         return current
+
+    def _published(self, tenant_id: str) -> tuple[Policy, int]:
+        record = self.storage.published_policy(tenant_id)
+        return (Policy.model_validate(record.document), record.version) if record else (Policy(), DEFAULT_VERSION)
 
     def _last_known_or_fail(self, tenant_id: str, error: Exception) -> tuple[Policy, int]:
         """While the database is away, keep enforcing the policy last read; never fall back to defaults."""
@@ -90,8 +94,8 @@ class PolicyService:
             publish=publish,
             expected_version=expected_version,
         )
-        if publish and self.cache is not None:
-            self.cache.invalidate(tenant_id)
+        if publish:
+            self._announce(tenant_id)
         return record
 
     # -- versions -------------------------------------------------------------
@@ -126,7 +130,7 @@ class PolicyService:
         record = self.version(tenant_id, version)
         Policy.model_validate(record.document)  # a version saved by an older release may no longer be valid
         self.storage.publish(tenant_id, version, expected_version=expected_version)
-        self._invalidate(tenant_id)
+        self._announce(tenant_id)
         return self.storage.policy_version(tenant_id, version)
 
     def rollback(
@@ -150,7 +154,7 @@ class PolicyService:
             expected_version=expected_version,
             copied_from=version,
         )
-        self._invalidate(tenant_id)
+        self._announce(tenant_id)
         return record
 
     def diff(self, tenant_id: str, before: int, after: int) -> list[Change]:
@@ -170,6 +174,7 @@ class PolicyService:
             published=published is None,
         )
 
-    def _invalidate(self, tenant_id: str) -> None:
+    def _announce(self, tenant_id: str) -> None:
+        """After a publish: every instance enforces the new version from its next request."""
         if self.cache is not None:
-            self.cache.invalidate(tenant_id)
+            self.cache.replace(tenant_id, self._published(tenant_id))

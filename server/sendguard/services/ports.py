@@ -60,3 +60,27 @@ class KeyValueCache(Protocol):
     def get(self, key: str) -> bytes | None: ...
 
     def set(self, key: str, value: bytes, ttl_seconds: int) -> None: ...
+
+    def add(self, key: str, value: bytes, ttl_seconds: int) -> None:
+        """Set only where the key holds nothing."""
+
+    def delete(self, key: str) -> None: ...
+
+
+class WindowCounter(Protocol):
+    """Counts events per key in fixed windows (rate limits): Redis across instances, else in process."""
+
+    def hit(self, key: str, window_seconds: int) -> int | None:
+        """Count one event; the count so far in this window, or None when the counter cannot say."""
+
+
+class PolicyCache(Protocol):
+    """Tenants' published policies, shared by every instance (Redis)."""
+
+    def get(self, tenant_id: str): ...
+
+    def fill(self, tenant_id: str, current) -> None:
+        """Remember what was read from the database, unless a publisher has written since."""
+
+    def replace(self, tenant_id: str, current) -> None:
+        """A new version was published: every instance enforces it from the next request."""

@@ -33,11 +33,48 @@ class MemoryKeyValueCache:
         if ttl_seconds <= 0:
             return
         with self._lock:
+            self._store(key, value, ttl_seconds)
+
+    def add(self, key: str, value: bytes, ttl_seconds: int) -> None:
+        """Set only where the key holds nothing live."""
+        if ttl_seconds <= 0:
+            return
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is None or self._clock() >= entry[0]:
+                self._store(key, value, ttl_seconds)
+
+    def delete(self, key: str) -> None:
+        with self._lock:
             self._entries.pop(key, None)
-            self._entries[key] = (self._clock() + ttl_seconds, bytes(value))
-            while len(self._entries) > self.max_entries:
-                self._entries.popitem(last=False)
+
+    def _store(self, key: str, value: bytes, ttl_seconds: int) -> None:
+        self._entries.pop(key, None)
+        self._entries[key] = (self._clock() + ttl_seconds, bytes(value))
+        while len(self._entries) > self.max_entries:
+            self._entries.popitem(last=False)
 
     def __len__(self) -> int:
         with self._lock:
             return len(self._entries)
+
+
+class MemoryWindowCounter:
+    """Events per key within a fixed window, in this process (the WindowCounter without Redis)."""
+
+    def __init__(self, *, max_keys: int = 100_000, clock: Callable[[], float] = time.monotonic):
+        self.max_keys = max_keys
+        self._clock = clock
+        self._counts: OrderedDict[str, tuple[float, int]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def hit(self, key: str, window_seconds: int) -> int:
+        now = self._clock()
+        with self._lock:
+            expires, count = self._counts.pop(key, (now + window_seconds, 0))
+            if now >= expires:
+                expires, count = now + window_seconds, 0
+            self._counts[key] = (expires, count + 1)
+            while len(self._counts) > self.max_keys:
+                self._counts.popitem(last=False)
+            return count + 1

@@ -73,6 +73,10 @@ class PrometheusMetrics:
         self.graph_errors = Counter(
             "sendguard_graph_errors", "Failed calls to Microsoft Graph, by kind", ["kind"], registry=r,
         )
+        self.rate_limited_requests = Counter(
+            "sendguard_rate_limited", "Score requests refused with 429, by the limit they met (user or tenant)",
+            ["scope"], registry=r,
+        )
         self.tenant_decisions = None
         if tenant_label:
             self.tenant_decisions = Counter(
@@ -90,6 +94,8 @@ class PrometheusMetrics:
             self.scan_cache_lookups.labels(result)
         for kind in GRAPH_ERROR_KINDS:
             self.graph_errors.labels(kind)
+        for scope in ("user", "tenant"):
+            self.rate_limited_requests.labels(scope)
 
     # -- Telemetry ----------------------------------------------------------------
 
@@ -111,6 +117,9 @@ class PrometheusMetrics:
 
     def graph_error(self, kind: str) -> None:
         self.graph_errors.labels(bounded(kind, GRAPH_ERROR_KINDS)).inc()
+
+    def rate_limited(self, scope: str) -> None:
+        self.rate_limited_requests.labels(bounded(scope, ("user", "tenant"))).inc()
 
     # -- HTTP -----------------------------------------------------------------------
 

@@ -81,6 +81,15 @@ class Storage:
     engine: Engine
     clock: Any = field(default=utcnow)
 
+    def ping(self) -> bool:
+        """Can the database be reached right now?"""
+        try:
+            with self.engine.connect() as connection:
+                connection.execute(sa.text("SELECT 1"))
+            return True
+        except sa.exc.SQLAlchemyError:
+            return False
+
     # -- policies -----------------------------------------------------------
 
     def published_policy(self, tenant_id: str) -> PolicyRecord | None:

@@ -17,7 +17,10 @@ def make_engine(url: str) -> Engine:
         engine = sa.create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
         sa.event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return sa.create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10, pool_recycle=1800)
+    # A database host that does not answer must not hold a request for minutes.
+    return sa.create_engine(
+        url, pool_pre_ping=True, pool_size=5, max_overflow=10, pool_recycle=1800, connect_args={"connect_timeout": 3}
+    )
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

@@ -6,7 +6,9 @@ from flask import Blueprint, g, jsonify
 
 from sendguard.drafts.json_draft import ScoreRequest
 from sendguard.entrypoints.http.auth import container, require_caller
+from sendguard.entrypoints.http.errors import ApiError
 from sendguard.entrypoints.http.requests import json_body, validated
+from sendguard.services.audit import user_hash
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -14,6 +16,7 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 @bp.post("/score")
 @require_caller
 def score():
+    _within_rate_limits(g.caller)
     request_model = validated(ScoreRequest, json_body(), status=400, code="invalid_draft")
     draft = request_model.to_draft()
     platform = request_model.client.platform if request_model.client else ""
@@ -21,3 +24,20 @@ def score():
         g.caller, draft, client_platform=platform, record=request_model.recorded
     )
     return jsonify(verdict.to_json())
+
+
+def _within_rate_limits(caller) -> None:
+    services = container()
+    user = user_hash(services.decisions.user_hash_key, caller.tenant_id, caller.user_id)
+    limited = services.rate_limits.check(caller.tenant_id, user) if services.rate_limits else None
+    if limited is None:
+        return
+    if services.metrics is not None:
+        services.metrics.rate_limited(limited.scope)
+    whose = "your" if limited.scope == "user" else "your organisation's"
+    raise ApiError(
+        429,
+        f"{whose} limit of {limited.limit} checks a minute is used up; try again in {limited.retry_after_seconds} s",
+        code="rate_limited",
+        retry_after_seconds=limited.retry_after_seconds,
+    )

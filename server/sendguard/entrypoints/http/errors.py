@@ -46,6 +46,8 @@ def error_response(status: int, code: str, message: str, **extra):
     response.status_code = status
     if status == 401:
         response.headers["WWW-Authenticate"] = 'Bearer error="invalid_token"'
+    if status == 429 and "retry_after_seconds" in extra:
+        response.headers["Retry-After"] = str(extra["retry_after_seconds"])
     return response
 
 

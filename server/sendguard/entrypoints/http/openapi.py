@@ -79,13 +79,17 @@ DECISION_QUERY = [
 OPERATIONS = (
     Operation("get", "/healthz", "The process is alive", s.Health, errors=(), auth=None, tag="operations"),
     Operation(
+        "get", "/readyz", "Whether this instance can judge drafts now (503 with the same body when not)",
+        s.Readiness, errors=(), auth=None, tag="operations",
+    ),
+    Operation(
         "get", "/metrics", "Prometheus metrics (text format); bearer SENDGUARD_METRICS_TOKEN when set",
         None, errors=(401,), auth="metrics", tag="operations",
     ),
     Operation("get", "/api/v1/openapi.json", "This document", None, errors=(), auth=None, tag="api"),
     Operation(
         "post", "/api/v1/score", "Judge a draft for the caller's tenant: allow, warn or block",
-        s.Verdict, body=ScoreRequest, errors=API_ERRORS, tag="api",
+        s.Verdict, body=ScoreRequest, errors=(*API_ERRORS, 429), tag="api",
     ),
     Operation("get", "/api/v1/admin/policy", "The tenant's published policy", s.PolicyDocument),
     Operation(
@@ -259,5 +263,6 @@ _ERROR_DESCRIPTIONS = {
     413: "The request is larger than this service accepts",
     415: "The body is not of a type this endpoint reads",
     422: "Fields are invalid (see fields)",
+    429: "The caller's or the tenant's rate limit is used up: Retry-After says when to try again",
     503: "The database or the tenant's policy is unavailable right now",
 }

@@ -122,6 +122,21 @@ class Health(_Closed):
     version: str
 
 
+class ReadinessChecks(_Closed):
+    database: Literal["ok", "unavailable"]
+    redis: Literal["ok", "unavailable", "not_configured"]
+    detectors: Literal["ok", "unavailable"]
+
+
+class Readiness(_Closed):
+    status: Literal["ready", "degraded", "unready"] = Field(
+        description="degraded: Redis is away, scoring goes on without shared caches; unready (503): "
+        "the database or the detectors are not working"
+    )
+    checks: ReadinessChecks
+    version: str
+
+
 class PolicyDocument(_Closed):
     version: int = Field(ge=0, description="0: the built-in default, never saved")
     policy: Policy

@@ -1,0 +1,43 @@
+"""Scan results kept in a shared cache come back equal to what was scanned."""
+
+from sendguard.adapters.cache.key_value import MemoryKeyValueCache
+from sendguard.adapters.cache.scan_results import KeyValueScanCache, decode, encode
+from sendguard.domain.signals import AttachmentSignals, ContentSignals, Location
+
+SIGNALS = AttachmentSignals(
+    name="clients.xlsx",
+    content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    size=5120,
+    content=ContentSignals(
+        data_subjects=163,
+        entities={"PERSON": 163, "PHONE_NUMBER": 160},
+        special_categories={"health": 4},
+        custom_patterns={"case reference": 163},
+        hidden_data_subjects=12,
+        locations=(
+            Location("sheet 'Clients', column 'Phone'", "PHONE_NUMBER", 160),
+            Location("sheet 'Old'", "PERSON", 12, hidden="hidden_sheet"),
+        ),
+    ),
+    content_hash="ab" * 32,
+)
+
+
+def test_signals_survive_the_round_trip():
+    assert decode(encode(SIGNALS)) == SIGNALS
+
+
+def test_an_unscanned_result_survives_too():
+    failed = AttachmentSignals(name="x.zip", scanned=False, error="it is encrypted", error_code="encrypted")
+    assert decode(encode(failed)) == failed
+
+
+def test_an_entry_in_another_format_is_a_miss():
+    store = MemoryKeyValueCache()
+    cache = KeyValueScanCache(store)
+    cache.put("scan:k", SIGNALS)
+    assert cache.get("scan:k") == SIGNALS
+    store.set("scan:k", b'{"v": 0, "signals": {}}', 60)
+    assert cache.get("scan:k") is None
+    store.set("scan:k", b"not json", 60)
+    assert cache.get("scan:k") is None
