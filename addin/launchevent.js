@@ -42,6 +42,8 @@ var SendGuard = (function () {
       authority: given.authority || "https://login.microsoftonline.com/common",
       budgetMs: given.budgetMs || 4000,
       precheckBudgetMs: given.precheckBudgetMs || 60000,
+      // The deployment's fail mode, until a verdict tells the tenant's own (a policy may differ).
+      failMode: given.failMode || "",
       // "inline" sends attachment bytes (embedded default, no Graph); "reference" sends the saved
       // draft's REST id and attachment ids, and the server reads them through Graph.
       attachments: given.attachments || "reference",
@@ -387,6 +389,11 @@ var SendGuard = (function () {
     return memory[KEYS.failMode] || null;
   }
 
+  /** The tenant's fail mode as a verdict told it, else the deployment's, else null (acts as open). */
+  function knownFailMode() {
+    return rememberedFailMode() || config().failMode || null;
+  }
+
   function rememberFailMode(mode) {
     if (!mode || rememberedFailMode() === mode) {
       return;
@@ -675,7 +682,7 @@ var SendGuard = (function () {
   /** Service unavailable: the tenant's fail mode decides, and the sender is told the truth. */
   function failModeCompletion(error) {
     var why = reasonText(error);
-    if (rememberedFailMode() === "closed") {
+    if (knownFailMode() === "closed") {
       return {
         allowEvent: false,
         errorMessage:
@@ -818,6 +825,7 @@ var SendGuard = (function () {
     completionFor: completionFor,
     failModeCompletion: failModeCompletion,
     rememberedFailMode: rememberedFailMode,
+    knownFailMode: knownFailMode,
     getToken: getToken,
     onMessageSendHandler: onMessageSendHandler,
     onMessageRecipientsChangedHandler: onMessageRecipientsChangedHandler,

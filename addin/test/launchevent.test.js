@@ -181,6 +181,31 @@ test("timeout with a closed fail mode remembered: blocked, without Send Anyway",
   assert.match(completed.errorMessage, /requires a check/);
 });
 
+test("first-ever send, service down, deployment fail mode closed: blocked without Send Anyway", async () => {
+  const office = makeOffice(SEED);
+  const fetch = fakeFetch(() => Promise.reject(new TypeError("Failed to fetch")));
+  const { SendGuard } = load({ office, fetch, config: { failMode: "closed" } });
+
+  const completed = await run(SendGuard.onMessageSendHandler);
+
+  assert.deepEqual(office.state.roaming, {}, "no verdict has told the tenant's fail mode yet");
+  assert.equal(completed.allowEvent, false);
+  assert.equal(completed.sendModeOverride, undefined);
+  assert.match(completed.errorMessage, /could not be reached/);
+  assert.match(completed.errorMessage, /requires a check/);
+});
+
+test("a tenant's fail mode learnt from a verdict wins over the deployment's", async () => {
+  const office = makeOffice(SEED, { roaming: { "sendguard.failMode": "open" } });
+  const fetch = fakeFetch(() => Promise.reject(new TypeError("Failed to fetch")));
+  const { SendGuard } = load({ office, fetch, config: { failMode: "closed" } });
+
+  const completed = await run(SendGuard.onMessageSendHandler);
+
+  assert.equal(completed.sendModeOverride, "promptUser");
+  assert.match(completed.errorMessage, /Nothing was checked/);
+});
+
 test("unreachable service on an old client with no Send Anyway: mail goes (fail open)", async () => {
   const office = makeOffice(SEED, { mailbox: "1.12" });
   const fetch = fakeFetch(() => Promise.reject(new TypeError("Failed to fetch")));

@@ -59,6 +59,8 @@ def handler_config() -> dict:
     config = {
         "apiBase": origin(),
         "budgetMs": SEND_BUDGET_MS,
+        # Until a verdict tells the tenant's own fail mode, an outage follows the deployment's.
+        "failMode": settings.fail_mode,
         # Without Graph (the embedded default) the add-in sends attachment bytes itself.
         "attachments": "inline" if settings.identity == "dev" else "reference",
     }
