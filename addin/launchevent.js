@@ -24,6 +24,10 @@ var SendGuard = (function () {
   var MAX_DIALOG_CHARS = 500; // Smart Alerts limit for errorMessage and errorMessageMarkdown
   var MAX_LABEL_CHARS = 20; // Smart Alerts limit for cancelLabel
   var FALLBACK_MARGIN_MS = 50;
+  // Taken off the time the handler still waits when telling the service its budget: the answer's
+  // way back, and the service's own work after its deadline (the verdict, the JSON).
+  var NETWORK_MARGIN_MS = 500;
+  var MIN_SERVICE_BUDGET_MS = 100; // the smallest budget_ms the service accepts
   var RECIPIENTS_PER_CALL = 100; // Recipients.setAsync/addAsync accept at most 100 at a time
   var memory = {}; // fallback store where sessionData or roamingSettings are missing
   var pcaPromise = null;
@@ -548,6 +552,14 @@ var SendGuard = (function () {
       });
   }
 
+  /**
+   * What the service may spend: reading the draft, saving it and the token have used part of the
+   * handler's budget, so the service's own budget would end after the handler gave up.
+   */
+  function serviceBudget(msLeft) {
+    return Math.max(MIN_SERVICE_BUDGET_MS, Math.floor(msLeft - NETWORK_MARGIN_MS));
+  }
+
   /** Reads the draft, asks the service and returns {draft, fingerprint, verdict, request}. */
   function score(item, options) {
     var settings = config();
@@ -578,7 +590,9 @@ var SendGuard = (function () {
       .then(function (ready) {
         context.request = ready[0];
         // Abort a little before the handler's own deadline, leaving time to fall back.
-        return postScore(settings, ready[0], ready[1], deadline - now() - FALLBACK_MARGIN_MS);
+        var msLeft = deadline - now() - FALLBACK_MARGIN_MS;
+        ready[0].budget_ms = serviceBudget(msLeft);
+        return postScore(settings, ready[0], ready[1], msLeft);
       })
       .then(function (verdict) {
         rememberFailMode(verdict.fail_mode);

@@ -100,6 +100,33 @@ test("inline mode sends the attachment bytes and saves nothing", async () => {
   assert.equal(fetch.requests[0].body.item_id, undefined);
 });
 
+test("the request tells the service a budget smaller than the time the handler still waits", async () => {
+  const office = makeOffice(SEED);
+  const fetch = fakeFetch(() => answer(200, ALLOW));
+  // Signing in takes a second of the handler's 4: the service must not plan on all 4.
+  const { SendGuard } = load({ office, fetch, tokenDelayMs: 1000, config: { budgetMs: 4000 } });
+
+  const started = Date.now();
+  await run(SendGuard.onMessageSendHandler);
+
+  const [request] = fetch.requests;
+  const stillWaiting = started + 4000 - request.at;
+  assert.ok(stillWaiting <= 3000, "the token took its share");
+  assert.equal(typeof request.body.budget_ms, "number");
+  assert.ok(request.body.budget_ms < stillWaiting - 250, `budget ${request.body.budget_ms} ms, waiting ${stillWaiting} ms`);
+  assert.ok(request.body.budget_ms >= 100, "never below what the service accepts");
+});
+
+test("with almost no time left the request still carries a budget the service accepts", async () => {
+  const office = makeOffice(SEED);
+  const fetch = fakeFetch(() => answer(200, ALLOW));
+  const { SendGuard } = load({ office, fetch, config: { budgetMs: 300 } });
+
+  await run(SendGuard.onMessageSendHandler);
+
+  assert.equal(fetch.requests[0].body.budget_ms, 100);
+});
+
 test("warn: a dialog with the reasons, Fix it opening the pane, and Send Anyway", async () => {
   const office = makeOffice({ to: people(12) });
   const { SendGuard } = load({ office, fetch: fakeFetch(() => answer(200, WARN)) });
