@@ -45,7 +45,9 @@ var SendGuard = (function () {
       apiScope: given.apiScope || "",
       authority: given.authority || "https://login.microsoftonline.com/common",
       budgetMs: given.budgetMs || 4000,
-      precheckBudgetMs: given.precheckBudgetMs || 60000,
+      // A background check has no Outlook clock, and a big attachment takes seconds: it may wait
+      // what the service allows a precheck (SENDGUARD_PRECHECK_BUDGET_MS).
+      precheckBudgetMs: given.precheckBudgetMs || 30000,
       // The deployment's fail mode, until a verdict tells the tenant's own (a policy may differ).
       failMode: given.failMode || "",
       // "inline" sends attachment bytes (embedded default, no Graph); "reference" sends the saved
@@ -429,6 +431,19 @@ var SendGuard = (function () {
     };
   }
 
+  /**
+   * A verdict made without something it needed (Graph down, time budget spent, a lookup that
+   * failed) is the fail mode speaking, not the answer for this draft: it is not kept as one.
+   */
+  function incomplete(verdict) {
+    if (verdict.not_checked && verdict.not_checked.length) {
+      return true;
+    }
+    return (verdict.findings || []).some(function (f) {
+      return Boolean(f.evidence && f.evidence.infrastructure_failure);
+    });
+  }
+
   // -- tokens: nested app authentication first, Office SSO second -----------------------------
 
   function naaToken(settings, interactive) {
@@ -795,6 +810,9 @@ var SendGuard = (function () {
           return null; // already checked exactly this draft
         }
         return score(item, { purpose: "precheck", deadline: deadline }).then(function (result) {
+          if (incomplete(result.verdict)) {
+            return null; // not the answer: the next change, the pane or Send asks again
+          }
           var keep = slim(result.verdict);
           keep.fingerprint = result.fingerprint;
           keep.attachments_sent = result.attachmentIds;
@@ -833,6 +851,7 @@ var SendGuard = (function () {
     fingerprint: fingerprint,
     score: score,
     slim: slim,
+    incomplete: incomplete,
     sessionGet: sessionGet,
     sessionSet: sessionSet,
     sessionRemove: sessionRemove,

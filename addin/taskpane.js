@@ -77,7 +77,7 @@
         interactive: true
       });
       const kept = keep(result);
-      await SendGuard.sessionSet(item(), KEYS.precheck, kept);
+      if (!SendGuard.incomplete(result.verdict)) await SendGuard.sessionSet(item(), KEYS.precheck, kept);
       render(kept, result.draft);
     } catch (error) {
       $("summary").hidden = true;

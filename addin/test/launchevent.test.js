@@ -330,6 +330,66 @@ test("precheck: a recipients change scores in the background, unrecorded, once p
   assert.equal(fetch.requests.length, 2, "a changed draft is checked again");
 });
 
+test("precheck: waits longer than Send and tells the service the longer budget", async () => {
+  const office = makeOffice(SEED);
+  const fetch = fakeFetch(() => answer(200, BLOCK));
+  const { SendGuard } = load({ office, fetch, config: { budgetMs: 4000, precheckBudgetMs: 30000 } });
+
+  const started = Date.now();
+  await run(SendGuard.onMessageRecipientsChangedHandler);
+  await run(SendGuard.onMessageSendHandler);
+
+  const [precheck, send] = fetch.requests;
+  assert.equal(precheck.body.purpose, "precheck");
+  assert.ok(precheck.body.budget_ms > 20000 && precheck.body.budget_ms < started + 30000 - precheck.at);
+  assert.equal(send.body.purpose, "send");
+  assert.ok(send.body.budget_ms < 4000);
+});
+
+test("precheck: without a configured budget it waits 30 s, not Send's 4 s", async () => {
+  const office = makeOffice(SEED);
+  const fetch = fakeFetch(() => answer(200, BLOCK));
+  const { SendGuard } = load({ office, fetch });
+
+  await run(SendGuard.onMessageRecipientsChangedHandler);
+
+  assert.ok(fetch.requests[0].body.budget_ms > 25000 && fetch.requests[0].body.budget_ms < 30000);
+});
+
+test("precheck: a verdict made while Graph failed is not kept as the answer for the draft", async () => {
+  const TIMED_OUT = {
+    ...BLOCK,
+    decision_id: "d-timeout",
+    findings: [{
+      rule: "attachment.unscannable", action: "block", message: "clients.xlsx could not be checked: the time budget ran out.",
+      evidence: { attachment: 0, reason: "time_budget", scanned: false, infrastructure_failure: true }, fix: "none",
+    }],
+  };
+  const office = makeOffice(SEED);
+  const fetch = fakeFetch(() => answer(200, TIMED_OUT));
+  const { SendGuard } = load({ office, fetch });
+
+  await run(SendGuard.onMessageRecipientsChangedHandler);
+  assert.equal(office.state.session["sendguard.precheck"], undefined);
+  await run(SendGuard.onMessageAttachmentsChangedHandler);
+  assert.equal(fetch.requests.length, 2, "the same draft is checked again");
+
+  const reloaded = load({ office, fetch: hangingFetch(), config: { budgetMs: 100 } });
+  const completed = await run(reloaded.SendGuard.onMessageSendHandler);
+  assert.doesNotMatch(completed.errorMessage, /earlier check/);
+  assert.match(completed.errorMessage, /did not answer in time/);
+});
+
+test("precheck: a verdict missing a lookup (not_checked) is not kept either", async () => {
+  const office = makeOffice(SEED);
+  const fetch = fakeFetch(() => answer(200, { ...BLOCK, not_checked: ["verified_domains"] }));
+  const { SendGuard } = load({ office, fetch });
+
+  await run(SendGuard.onMessageRecipientsChangedHandler);
+
+  assert.equal(office.state.session["sendguard.precheck"], undefined);
+});
+
 test("a slow service on Send falls back to the background verdict for the same draft", async () => {
   const office = makeOffice(SEED);
   const { SendGuard } = load({ office, fetch: fakeFetch(() => answer(200, BLOCK)) });

@@ -75,6 +75,7 @@ def bootstrap(
         storage=storage,
         user_hash_key=load_user_hash_key(settings.user_hash_key, settings.data_dir),
         telemetry=metrics,
+        precheck_budget_ms=settings.precheck_budget_ms,
     )
     return Container(
         settings=settings,

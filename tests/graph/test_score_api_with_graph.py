@@ -155,3 +155,22 @@ def test_the_clients_budget_bounds_the_answer_when_graph_hangs(graph, graph_sett
     assert verdict["action"] == "block"
     (unscannable,) = [f for f in verdict["findings"] if f["rule"] == "attachment.unscannable"]
     assert (unscannable["action"], unscannable["evidence"]["reason"]) == ("block", "time_budget")
+
+
+def test_a_precheck_may_wait_for_a_slow_attachment_that_a_send_may_not(graph, graph_settings, make_client):
+    graph.add_message("AAMkADraft=", [FakeAttachment("AAMk-att-1", "clients.xlsx", content=client_list_xlsx(10))])
+    graph.slow("attachment_value", 1.5)
+    client, container = make_client(graph_settings.with_changes(time_budget_ms=1000))  # precheck: 30 s
+    headers = {"Authorization": f"Bearer {container.dev_identity.issue('tenant-a', 'alice@northshire.gov.uk')}"}
+    body = {
+        "from": {"address": SENDER}, "to": [{"address": "a@gmail.com"}], "item_id": "AAMkADraft=",
+        "attachments": [{"id": "AAMk-att-1", "name": "clients.xlsx"}], "budget_ms": 6000,
+    }
+    precheck = client.post("/api/v1/score", json={**body, "purpose": "precheck"}, headers=headers).get_json()
+    assert precheck["attachments"][0]["scanned"] is True
+    assert precheck["attachments"][0]["data_subjects"] == 10
+    started = time.monotonic()
+    send = client.post("/api/v1/score", json={**body, "purpose": "send"}, headers=headers).get_json()
+    assert time.monotonic() - started < 1.5, "a Send keeps to SENDGUARD_TIME_BUDGET_MS"
+    assert send["attachments"][0]["scanned"] is False
+    assert send["attachments"][0]["error"] is not None
