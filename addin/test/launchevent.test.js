@@ -31,7 +31,10 @@ const BLOCK = {
       fix: "remove_attachment",
     },
   ],
-  recipients: { total: 157, visible: 157, external: 157, visible_external: 157, external_domains: 157 },
+  recipients: {
+    total: 157, visible: 157, external: 157, visible_external: 157, external_domains: 157,
+    internal_domains: ["northshire.gov.uk", "nhs.net"],
+  },
   attachments: [{ name: "clients.xlsx", scanned: true, data_subjects: 163 }],
 };
 
@@ -324,6 +327,7 @@ test("precheck: a recipients change scores in the background, unrecorded, once p
   const kept = JSON.parse(office.state.session["sendguard.precheck"]);
   assert.equal(kept.action, "block");
   assert.deepEqual(kept.attachments_sent, [{ id: "att-0", name: "clients.xlsx" }]);
+  assert.deepEqual(kept.recipients.internal_domains, ["northshire.gov.uk", "nhs.net"], "the pane's fixes need them");
 
   office.state.bcc = people(1, "gmail.com");
   await run(SendGuard.onMessageRecipientsChangedHandler);
