@@ -1,7 +1,8 @@
 /*
  * One-click fixes the details pane applies to the draft. They change only the draft in front of
  * the sender; whether the result is acceptable is decided by the service when it checks again.
- * Needs SendGuard (launchevent.js) loaded first.
+ * Needs SendGuard (launchevent.js) loaded first. Who is "outside" comes from the verdict
+ * (recipients.internal_domains), so the fix moves the same people the service counted.
  */
 var SendGuardFixes = (function () {
   "use strict";
@@ -12,13 +13,26 @@ var SendGuardFixes = (function () {
     return String(address || "").split("@").pop().trim().toLowerCase().replace(/\.$/, "");
   }
 
-  /** Same domain as the sender, or a subdomain of it. Only a UI guess for the fix: the service decides. */
-  function isSenderSide(address, senderDomain) {
+  /** One of the inside domains, or a subdomain of one (as the service counts them). */
+  function isInside(address, insideDomains) {
     var domain = domainOf(address);
-    if (!senderDomain) {
-      return false;
+    return insideDomains.some(function (inside) {
+      return domain === inside || domain.slice(-(inside.length + 1)) === "." + inside;
+    });
+  }
+
+  /**
+   * The domains the verdict counted as inside (internal and trusted: recipients.internal_domains),
+   * else the sender's own domain, for a verdict from a service that does not say.
+   */
+  function insideDomainsFor(draft, verdictDomains) {
+    var given = (verdictDomains || []).map(function (d) {
+      return String(d).trim().toLowerCase().replace(/\.$/, "");
+    }).filter(Boolean);
+    if (given.length > 0) {
+      return given;
     }
-    return domain === senderDomain || domain.slice(-(senderDomain.length + 1)) === "." + senderDomain;
+    return [domainOf(senderAddress(draft))].filter(Boolean);
   }
 
   function senderAddress(draft) {
@@ -64,20 +78,21 @@ var SendGuardFixes = (function () {
     });
   }
 
-  function outsideVisible(draft) {
-    var senderDomain = domainOf(senderAddress(draft));
+  /** To/CC recipients outside `verdictDomains` (see insideDomainsFor). */
+  function outsideVisible(draft, verdictDomains) {
+    var insideDomains = insideDomainsFor(draft, verdictDomains);
     return draft.to.concat(draft.cc).filter(function (r) {
-      return r.address && !isSenderSide(r.address, senderDomain);
+      return r.address && !isInside(r.address, insideDomains);
     });
   }
 
-  /** Moves every visible recipient outside the sender's domain to BCC. Resolves to how many moved. */
-  function moveOutsideToBcc(item, draft) {
-    var senderDomain = domainOf(senderAddress(draft));
+  /** Moves every visible recipient outside the inside domains to BCC. Resolves to how many moved. */
+  function moveOutsideToBcc(item, draft, verdictDomains) {
+    var insideDomains = insideDomainsFor(draft, verdictDomains);
     function inside(r) {
-      return !r.address || isSenderSide(r.address, senderDomain);
+      return !r.address || isInside(r.address, insideDomains);
     }
-    var moving = outsideVisible(draft);
+    var moving = outsideVisible(draft, verdictDomains);
     if (moving.length === 0) {
       return Promise.resolve(0);
     }
@@ -114,8 +129,8 @@ var SendGuardFixes = (function () {
    * the others with the same subject and text. Attachments are not copied (Office.js can only
    * attach files by URL to a new message).
    */
-  function splitPerRecipient(item, draft) {
-    var outside = outsideVisible(draft);
+  function splitPerRecipient(item, draft, verdictDomains) {
+    var outside = outsideVisible(draft, verdictDomains);
     if (outside.length < 2) {
       return Promise.resolve({ opened: 0 });
     }

@@ -24,6 +24,10 @@ var SendGuard = (function () {
   var MAX_DIALOG_CHARS = 500; // Smart Alerts limit for errorMessage and errorMessageMarkdown
   var MAX_LABEL_CHARS = 20; // Smart Alerts limit for cancelLabel
   var FALLBACK_MARGIN_MS = 50;
+  // Taken off the time the handler still waits when telling the service its budget: the answer's
+  // way back, and the service's own work after its deadline (the verdict, the JSON).
+  var NETWORK_MARGIN_MS = 500;
+  var MIN_SERVICE_BUDGET_MS = 100; // the smallest budget_ms the service accepts
   var RECIPIENTS_PER_CALL = 100; // Recipients.setAsync/addAsync accept at most 100 at a time
   var memory = {}; // fallback store where sessionData or roamingSettings are missing
   var pcaPromise = null;
@@ -41,7 +45,11 @@ var SendGuard = (function () {
       apiScope: given.apiScope || "",
       authority: given.authority || "https://login.microsoftonline.com/common",
       budgetMs: given.budgetMs || 4000,
-      precheckBudgetMs: given.precheckBudgetMs || 60000,
+      // A background check has no Outlook clock, and a big attachment takes seconds: it may wait
+      // what the service allows a precheck (SENDGUARD_PRECHECK_BUDGET_MS).
+      precheckBudgetMs: given.precheckBudgetMs || 30000,
+      // The deployment's fail mode, until a verdict tells the tenant's own (a policy may differ).
+      failMode: given.failMode || "",
       // "inline" sends attachment bytes (embedded default, no Graph); "reference" sends the saved
       // draft's REST id and attachment ids, and the server reads them through Graph.
       attachments: given.attachments || "reference",
@@ -387,6 +395,11 @@ var SendGuard = (function () {
     return memory[KEYS.failMode] || null;
   }
 
+  /** The tenant's fail mode as a verdict told it, else the deployment's, else null (acts as open). */
+  function knownFailMode() {
+    return rememberedFailMode() || config().failMode || null;
+  }
+
   function rememberFailMode(mode) {
     if (!mode || rememberedFailMode() === mode) {
       return;
@@ -416,6 +429,19 @@ var SendGuard = (function () {
         return { name: a.name, scanned: a.scanned, data_subjects: a.data_subjects, error: a.error, note: a.note };
       })
     };
+  }
+
+  /**
+   * A verdict made without something it needed (Graph down, time budget spent, a lookup that
+   * failed) is the fail mode speaking, not the answer for this draft: it is not kept as one.
+   */
+  function incomplete(verdict) {
+    if (verdict.not_checked && verdict.not_checked.length) {
+      return true;
+    }
+    return (verdict.findings || []).some(function (f) {
+      return Boolean(f.evidence && f.evidence.infrastructure_failure);
+    });
   }
 
   // -- tokens: nested app authentication first, Office SSO second -----------------------------
@@ -541,6 +567,14 @@ var SendGuard = (function () {
       });
   }
 
+  /**
+   * What the service may spend: reading the draft, saving it and the token have used part of the
+   * handler's budget, so the service's own budget would end after the handler gave up.
+   */
+  function serviceBudget(msLeft) {
+    return Math.max(MIN_SERVICE_BUDGET_MS, Math.floor(msLeft - NETWORK_MARGIN_MS));
+  }
+
   /** Reads the draft, asks the service and returns {draft, fingerprint, verdict, request}. */
   function score(item, options) {
     var settings = config();
@@ -571,7 +605,9 @@ var SendGuard = (function () {
       .then(function (ready) {
         context.request = ready[0];
         // Abort a little before the handler's own deadline, leaving time to fall back.
-        return postScore(settings, ready[0], ready[1], deadline - now() - FALLBACK_MARGIN_MS);
+        var msLeft = deadline - now() - FALLBACK_MARGIN_MS;
+        ready[0].budget_ms = serviceBudget(msLeft);
+        return postScore(settings, ready[0], ready[1], msLeft);
       })
       .then(function (verdict) {
         rememberFailMode(verdict.fail_mode);
@@ -675,7 +711,7 @@ var SendGuard = (function () {
   /** Service unavailable: the tenant's fail mode decides, and the sender is told the truth. */
   function failModeCompletion(error) {
     var why = reasonText(error);
-    if (rememberedFailMode() === "closed") {
+    if (knownFailMode() === "closed") {
       return {
         allowEvent: false,
         errorMessage:
@@ -774,6 +810,9 @@ var SendGuard = (function () {
           return null; // already checked exactly this draft
         }
         return score(item, { purpose: "precheck", deadline: deadline }).then(function (result) {
+          if (incomplete(result.verdict)) {
+            return null; // not the answer: the next change, the pane or Send asks again
+          }
           var keep = slim(result.verdict);
           keep.fingerprint = result.fingerprint;
           keep.attachments_sent = result.attachmentIds;
@@ -812,12 +851,14 @@ var SendGuard = (function () {
     fingerprint: fingerprint,
     score: score,
     slim: slim,
+    incomplete: incomplete,
     sessionGet: sessionGet,
     sessionSet: sessionSet,
     sessionRemove: sessionRemove,
     completionFor: completionFor,
     failModeCompletion: failModeCompletion,
     rememberedFailMode: rememberedFailMode,
+    knownFailMode: knownFailMode,
     getToken: getToken,
     onMessageSendHandler: onMessageSendHandler,
     onMessageRecipientsChangedHandler: onMessageRecipientsChangedHandler,

@@ -77,7 +77,7 @@
         interactive: true
       });
       const kept = keep(result);
-      await SendGuard.sessionSet(item(), KEYS.precheck, kept);
+      if (!SendGuard.incomplete(result.verdict)) await SendGuard.sessionSet(item(), KEYS.precheck, kept);
       render(kept, result.draft);
     } catch (error) {
       $("summary").hidden = true;
@@ -141,13 +141,14 @@
   function fixButtons(finding) {
     const draft = view.draft;
     const evidence = finding.evidence || {};
+    const inside = (view.verdict.recipients || {}).internal_domains; // absent from older services
     if (finding.fix === "move_to_bcc") {
-      const outside = SendGuardFixes.outsideVisible(draft).length;
+      const outside = SendGuardFixes.outsideVisible(draft, inside).length;
       const buttons = [];
       if (outside > 0) {
         buttons.push(
           fixButton(`Move ${outside} outside recipients to BCC`, "move_to_bcc", "", async () => {
-            const moved = await SendGuardFixes.moveOutsideToBcc(item(), draft);
+            const moved = await SendGuardFixes.moveOutsideToBcc(item(), draft, inside);
             return `Moved ${moved} recipients to BCC: they no longer see each other.`;
           })
         );
@@ -155,7 +156,7 @@
       if (outside > 1 && outside <= SendGuardFixes.SPLIT_LIMIT) {
         buttons.push(
           fixButton(`Send ${outside} separate e-mails`, "split_message", "", async () => {
-            const result = await SendGuardFixes.splitPerRecipient(item(), draft);
+            const result = await SendGuardFixes.splitPerRecipient(item(), draft, inside);
             const note = result.attachmentsNotCopied ? " Attach the files to each of them again." : "";
             return `Opened ${result.opened} new e-mails, one per recipient; this one keeps the first.${note}`;
           }, true)

@@ -24,6 +24,47 @@ test("move to BCC: 157 outside recipients leave To in chunks of 100, colleagues 
   assert.deepEqual(office.state.calls.slice(0, 2), ["bcc.setAsync:100", "bcc.addAsync:57"]);
 });
 
+test("move to BCC uses the verdict's inside domains: a second internal domain and a trusted partner stay", async () => {
+  const colleague = { address: "carol@northshire-council.org.uk", name: "Carol" };
+  const partner = { address: "dr.jones@nhs.net", name: "Dr Jones" };
+  const subdomain = { address: "dan@social.northshire-council.org.uk", name: "Dan" };
+  const { office, Fixes, item, read } = setup({ to: people(4).concat([colleague, partner]), cc: [subdomain, ...people(2, "lookalike-nhs.net")] });
+  const inside = ["northshire.gov.uk", "Northshire-Council.org.uk", "nhs.net"]; // recipients.internal_domains
+
+  const draft = await read();
+  assert.equal(Fixes.outsideVisible(draft, inside).length, 6);
+  const moved = await Fixes.moveOutsideToBcc(item, draft, inside);
+
+  assert.equal(moved, 6);
+  assert.deepEqual(office.state.to.map((r) => r.address), [colleague.address, partner.address]);
+  assert.deepEqual(office.state.cc.map((r) => r.address), [subdomain.address]);
+  assert.deepEqual(office.state.bcc.map((r) => r.address).sort(), [
+    "person.0@gmail.com", "person.0@lookalike-nhs.net", "person.1@hotmail.co.uk",
+    "person.1@lookalike-nhs.net", "person.2@yahoo.co.uk", "person.3@outlook.com",
+  ]);
+});
+
+test("without inside domains from the verdict (an older service) only the sender's domain stays", async () => {
+  const colleague = { address: "carol@northshire-council.org.uk", name: "Carol" };
+  const { office, Fixes, item, read } = setup({ to: people(2).concat([colleague, { address: "ann@northshire.gov.uk" }]) });
+
+  const moved = await Fixes.moveOutsideToBcc(item, await read(), undefined);
+
+  assert.equal(moved, 3);
+  assert.deepEqual(office.state.to.map((r) => r.address), ["ann@northshire.gov.uk"]);
+});
+
+test("split sends one e-mail to each outside recipient only; a trusted partner stays on this draft", async () => {
+  const partner = { address: "dr.jones@nhs.net", name: "Dr Jones" };
+  const { office, Fixes, item, read } = setup({ to: people(3).concat([partner]) });
+
+  const result = await Fixes.splitPerRecipient(item, await read(), ["northshire.gov.uk", "nhs.net"]);
+
+  assert.equal(result.opened, 2);
+  assert.ok(office.state.to.some((r) => r.address === partner.address));
+  assert.ok(!office.state.opened.some((p) => p.toRecipients[0] === partner.address));
+});
+
 test("move to BCC with nobody left in To puts the sender there", async () => {
   const { office, Fixes, item, read } = setup({ to: people(3), bcc: [{ address: "person.0@gmail.com" }] });
 

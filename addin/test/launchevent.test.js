@@ -31,7 +31,10 @@ const BLOCK = {
       fix: "remove_attachment",
     },
   ],
-  recipients: { total: 157, visible: 157, external: 157, visible_external: 157, external_domains: 157 },
+  recipients: {
+    total: 157, visible: 157, external: 157, visible_external: 157, external_domains: 157,
+    internal_domains: ["northshire.gov.uk", "nhs.net"],
+  },
   attachments: [{ name: "clients.xlsx", scanned: true, data_subjects: 163 }],
 };
 
@@ -98,6 +101,33 @@ test("inline mode sends the attachment bytes and saves nothing", async () => {
   assert.equal(office.state.saves, 0);
   assert.equal(fetch.requests[0].body.attachments[0].content_base64, "UEsDBBQ=");
   assert.equal(fetch.requests[0].body.item_id, undefined);
+});
+
+test("the request tells the service a budget smaller than the time the handler still waits", async () => {
+  const office = makeOffice(SEED);
+  const fetch = fakeFetch(() => answer(200, ALLOW));
+  // Signing in takes a second of the handler's 4: the service must not plan on all 4.
+  const { SendGuard } = load({ office, fetch, tokenDelayMs: 1000, config: { budgetMs: 4000 } });
+
+  const started = Date.now();
+  await run(SendGuard.onMessageSendHandler);
+
+  const [request] = fetch.requests;
+  const stillWaiting = started + 4000 - request.at;
+  assert.ok(stillWaiting <= 3000, "the token took its share");
+  assert.equal(typeof request.body.budget_ms, "number");
+  assert.ok(request.body.budget_ms < stillWaiting - 250, `budget ${request.body.budget_ms} ms, waiting ${stillWaiting} ms`);
+  assert.ok(request.body.budget_ms >= 100, "never below what the service accepts");
+});
+
+test("with almost no time left the request still carries a budget the service accepts", async () => {
+  const office = makeOffice(SEED);
+  const fetch = fakeFetch(() => answer(200, ALLOW));
+  const { SendGuard } = load({ office, fetch, config: { budgetMs: 300 } });
+
+  await run(SendGuard.onMessageSendHandler);
+
+  assert.equal(fetch.requests[0].body.budget_ms, 100);
 });
 
 test("warn: a dialog with the reasons, Fix it opening the pane, and Send Anyway", async () => {
@@ -179,6 +209,31 @@ test("timeout with a closed fail mode remembered: blocked, without Send Anyway",
   assert.equal(completed.allowEvent, false);
   assert.equal(completed.sendModeOverride, undefined);
   assert.match(completed.errorMessage, /requires a check/);
+});
+
+test("first-ever send, service down, deployment fail mode closed: blocked without Send Anyway", async () => {
+  const office = makeOffice(SEED);
+  const fetch = fakeFetch(() => Promise.reject(new TypeError("Failed to fetch")));
+  const { SendGuard } = load({ office, fetch, config: { failMode: "closed" } });
+
+  const completed = await run(SendGuard.onMessageSendHandler);
+
+  assert.deepEqual(office.state.roaming, {}, "no verdict has told the tenant's fail mode yet");
+  assert.equal(completed.allowEvent, false);
+  assert.equal(completed.sendModeOverride, undefined);
+  assert.match(completed.errorMessage, /could not be reached/);
+  assert.match(completed.errorMessage, /requires a check/);
+});
+
+test("a tenant's fail mode learnt from a verdict wins over the deployment's", async () => {
+  const office = makeOffice(SEED, { roaming: { "sendguard.failMode": "open" } });
+  const fetch = fakeFetch(() => Promise.reject(new TypeError("Failed to fetch")));
+  const { SendGuard } = load({ office, fetch, config: { failMode: "closed" } });
+
+  const completed = await run(SendGuard.onMessageSendHandler);
+
+  assert.equal(completed.sendModeOverride, "promptUser");
+  assert.match(completed.errorMessage, /Nothing was checked/);
 });
 
 test("unreachable service on an old client with no Send Anyway: mail goes (fail open)", async () => {
@@ -272,10 +327,71 @@ test("precheck: a recipients change scores in the background, unrecorded, once p
   const kept = JSON.parse(office.state.session["sendguard.precheck"]);
   assert.equal(kept.action, "block");
   assert.deepEqual(kept.attachments_sent, [{ id: "att-0", name: "clients.xlsx" }]);
+  assert.deepEqual(kept.recipients.internal_domains, ["northshire.gov.uk", "nhs.net"], "the pane's fixes need them");
 
   office.state.bcc = people(1, "gmail.com");
   await run(SendGuard.onMessageRecipientsChangedHandler);
   assert.equal(fetch.requests.length, 2, "a changed draft is checked again");
+});
+
+test("precheck: waits longer than Send and tells the service the longer budget", async () => {
+  const office = makeOffice(SEED);
+  const fetch = fakeFetch(() => answer(200, BLOCK));
+  const { SendGuard } = load({ office, fetch, config: { budgetMs: 4000, precheckBudgetMs: 30000 } });
+
+  const started = Date.now();
+  await run(SendGuard.onMessageRecipientsChangedHandler);
+  await run(SendGuard.onMessageSendHandler);
+
+  const [precheck, send] = fetch.requests;
+  assert.equal(precheck.body.purpose, "precheck");
+  assert.ok(precheck.body.budget_ms > 20000 && precheck.body.budget_ms < started + 30000 - precheck.at);
+  assert.equal(send.body.purpose, "send");
+  assert.ok(send.body.budget_ms < 4000);
+});
+
+test("precheck: without a configured budget it waits 30 s, not Send's 4 s", async () => {
+  const office = makeOffice(SEED);
+  const fetch = fakeFetch(() => answer(200, BLOCK));
+  const { SendGuard } = load({ office, fetch });
+
+  await run(SendGuard.onMessageRecipientsChangedHandler);
+
+  assert.ok(fetch.requests[0].body.budget_ms > 25000 && fetch.requests[0].body.budget_ms < 30000);
+});
+
+test("precheck: a verdict made while Graph failed is not kept as the answer for the draft", async () => {
+  const TIMED_OUT = {
+    ...BLOCK,
+    decision_id: "d-timeout",
+    findings: [{
+      rule: "attachment.unscannable", action: "block", message: "clients.xlsx could not be checked: the time budget ran out.",
+      evidence: { attachment: 0, reason: "time_budget", scanned: false, infrastructure_failure: true }, fix: "none",
+    }],
+  };
+  const office = makeOffice(SEED);
+  const fetch = fakeFetch(() => answer(200, TIMED_OUT));
+  const { SendGuard } = load({ office, fetch });
+
+  await run(SendGuard.onMessageRecipientsChangedHandler);
+  assert.equal(office.state.session["sendguard.precheck"], undefined);
+  await run(SendGuard.onMessageAttachmentsChangedHandler);
+  assert.equal(fetch.requests.length, 2, "the same draft is checked again");
+
+  const reloaded = load({ office, fetch: hangingFetch(), config: { budgetMs: 100 } });
+  const completed = await run(reloaded.SendGuard.onMessageSendHandler);
+  assert.doesNotMatch(completed.errorMessage, /earlier check/);
+  assert.match(completed.errorMessage, /did not answer in time/);
+});
+
+test("precheck: a verdict missing a lookup (not_checked) is not kept either", async () => {
+  const office = makeOffice(SEED);
+  const fetch = fakeFetch(() => answer(200, { ...BLOCK, not_checked: ["verified_domains"] }));
+  const { SendGuard } = load({ office, fetch });
+
+  await run(SendGuard.onMessageRecipientsChangedHandler);
+
+  assert.equal(office.state.session["sendguard.precheck"], undefined);
 });
 
 test("a slow service on Send falls back to the background verdict for the same draft", async () => {

@@ -128,7 +128,7 @@ function makeOffice(draft = {}, options = {}) {
 function fakeFetch(respond) {
   const requests = [];
   const fetch = (url, options) => {
-    const request = { url, headers: options.headers, body: JSON.parse(options.body), signal: options.signal };
+    const request = { url, headers: options.headers, body: JSON.parse(options.body), signal: options.signal, at: Date.now() };
     requests.push(request);
     return Promise.resolve(respond(request));
   };
@@ -155,7 +155,7 @@ function hangingFetch() {
 }
 
 /** Loads a fresh copy of launchevent.js (and fixes.js) with these globals. */
-function load({ office, fetch, token = "token-123", tokenError = null, config = {} }) {
+function load({ office, fetch, token = "token-123", tokenError = null, tokenDelayMs = 0, config = {} }) {
   global.Office = office.Office;
   global.fetch = fetch;
   global.SENDGUARD_CONFIG = { apiBase: "https://sendguard.example", attachments: "reference", ...config };
@@ -163,7 +163,9 @@ function load({ office, fetch, token = "token-123", tokenError = null, config = 
     auth: {
       getAccessToken: (options) => {
         global.OfficeRuntime.auth.calls.push(options);
-        return tokenError ? Promise.reject(tokenError) : Promise.resolve(token);
+        const settle = () => (tokenError ? Promise.reject(tokenError) : Promise.resolve(token));
+        if (!tokenDelayMs) return settle();
+        return new Promise((resolve) => setTimeout(resolve, tokenDelayMs)).then(settle);
       },
       calls: [],
     },

@@ -83,6 +83,7 @@ def bootstrap(
         storage=storage,
         user_hash_key=user_hash_key,
         telemetry=metrics,
+        precheck_budget_ms=settings.precheck_budget_ms,
     )
     rate_limits = RateLimits(
         per_user=settings.rate_limit_per_user, per_tenant=settings.rate_limit_per_tenant, shared=redis

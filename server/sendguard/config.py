@@ -38,6 +38,7 @@ class Settings:
     ca_bundle: str | None = None
     fail_mode: str = "open"
     time_budget_ms: int = 4000
+    precheck_budget_ms: int = 30_000  # a background check's ceiling (never below time_budget_ms)
     max_request_bytes: int = 50 * 1024 * 1024
     max_attachment_bytes: int = 35 * 1024 * 1024
     spacy_model: str | None = None  # path of an optional spaCy NER model
@@ -81,6 +82,8 @@ class Settings:
             raise ConfigError("SENDGUARD_GRAPH_MODE must be 'delegated' or 'application'")
         if not 100 <= self.time_budget_ms <= 300_000:
             raise ConfigError("SENDGUARD_TIME_BUDGET_MS must be between 100 and 300000")
+        if not 100 <= self.precheck_budget_ms <= 300_000:
+            raise ConfigError("SENDGUARD_PRECHECK_BUDGET_MS must be between 100 and 300000")
         if not self.graph_base_url.lower().startswith("https://"):
             raise ConfigError("SENDGUARD_GRAPH_BASE_URL must be an https:// URL")
         if self.max_attachment_bytes < 1:
@@ -95,7 +98,10 @@ class Settings:
             raise ConfigError("SENDGUARD_IDENTITY=entra needs SENDGUARD_CLIENT_ID")
 
 
-_INTS = {"time_budget_ms", "max_request_bytes", "max_attachment_bytes", "rate_limit_per_user", "rate_limit_per_tenant"}
+_INTS = {
+    "time_budget_ms", "precheck_budget_ms", "max_request_bytes", "max_attachment_bytes",
+    "rate_limit_per_user", "rate_limit_per_tenant",
+}
 _BOOLS = {"metrics_tenant_label"}
 
 

@@ -21,8 +21,22 @@ def handler_config(response) -> dict:
 def test_the_handler_is_served_with_its_configuration(client):
     response = client.get("/addin/launchevent.js")
     assert response.status_code == 200 and response.mimetype == "text/javascript"
-    assert handler_config(response) == {"apiBase": ORIGIN, "budgetMs": 4000, "attachments": "inline"}
+    assert handler_config(response) == {
+        "apiBase": ORIGIN, "budgetMs": 4000, "precheckBudgetMs": 30_000, "failMode": "open", "attachments": "inline",
+    }
     assert "function onMessageSendHandler" in response.get_data(as_text=True)
+
+
+def test_the_handler_waits_for_a_background_check_as_long_as_the_service_allows_one(container):
+    settings = container.settings.with_changes(precheck_budget_ms=45_000)
+    app = create_app(container=dataclasses.replace(container, settings=settings))
+    assert handler_config(app.test_client().get("/addin/launchevent.js"))["precheckBudgetMs"] == 45_000
+
+
+def test_the_handler_knows_a_closed_deployment_before_any_verdict(container):
+    settings = container.settings.with_changes(fail_mode="closed")
+    app = create_app(container=dataclasses.replace(container, settings=settings))
+    assert handler_config(app.test_client().get("/addin/launchevent.js"))["failMode"] == "closed"
 
 
 def test_with_an_entra_client_id_the_handler_learns_its_scope(container):

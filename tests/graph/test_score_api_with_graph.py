@@ -135,3 +135,42 @@ def test_scan_linked_files_is_validated_in_the_policy(graph_settings, make_clien
     response = client.put("/api/v1/admin/policy", json={**policy, "scan_linked_files": "sometimes"}, headers=admin)
     assert response.status_code == 422
     assert {f["field"] for f in response.get_json()["fields"]} == {"scan_linked_files"}
+
+
+def test_the_clients_budget_bounds_the_answer_when_graph_hangs(graph, graph_settings, make_client):
+    graph.add_message("AAMkADraft=", [FakeAttachment("AAMk-att-1", "clients.xlsx", content=client_list_xlsx(10))])
+    graph.slow("attachment_value", 30)
+    client, container = make_client(graph_settings.with_changes(fail_mode="closed"))  # default 4 s budget
+    headers = {"Authorization": f"Bearer {container.dev_identity.issue('tenant-a', 'alice@northshire.gov.uk')}"}
+    body = {
+        "from": {"address": SENDER}, "to": [{"address": "a@gmail.com"}], "item_id": "AAMkADraft=",
+        "attachments": [{"id": "AAMk-att-1", "name": "clients.xlsx"}], "budget_ms": 1200,
+    }
+    started = time.monotonic()
+    response = client.post("/api/v1/score", json=body, headers=headers)
+    elapsed = time.monotonic() - started
+    assert response.status_code == 200
+    assert elapsed < 1.6, f"answered after {elapsed:.2f} s, the client waits 1.2 s"
+    verdict = response.get_json()
+    assert verdict["action"] == "block"
+    (unscannable,) = [f for f in verdict["findings"] if f["rule"] == "attachment.unscannable"]
+    assert (unscannable["action"], unscannable["evidence"]["reason"]) == ("block", "time_budget")
+
+
+def test_a_precheck_may_wait_for_a_slow_attachment_that_a_send_may_not(graph, graph_settings, make_client):
+    graph.add_message("AAMkADraft=", [FakeAttachment("AAMk-att-1", "clients.xlsx", content=client_list_xlsx(10))])
+    graph.slow("attachment_value", 1.5)
+    client, container = make_client(graph_settings.with_changes(time_budget_ms=1000))  # precheck: 30 s
+    headers = {"Authorization": f"Bearer {container.dev_identity.issue('tenant-a', 'alice@northshire.gov.uk')}"}
+    body = {
+        "from": {"address": SENDER}, "to": [{"address": "a@gmail.com"}], "item_id": "AAMkADraft=",
+        "attachments": [{"id": "AAMk-att-1", "name": "clients.xlsx"}], "budget_ms": 6000,
+    }
+    precheck = client.post("/api/v1/score", json={**body, "purpose": "precheck"}, headers=headers).get_json()
+    assert precheck["attachments"][0]["scanned"] is True
+    assert precheck["attachments"][0]["data_subjects"] == 10
+    started = time.monotonic()
+    send = client.post("/api/v1/score", json={**body, "purpose": "send"}, headers=headers).get_json()
+    assert time.monotonic() - started < 1.5, "a Send keeps to SENDGUARD_TIME_BUDGET_MS"
+    assert send["attachments"][0]["scanned"] is False
+    assert send["attachments"][0]["error"] is not None

@@ -98,7 +98,9 @@ def test_failing_mail_tips_do_not_block_and_the_verdict_says_what_was_not_checke
 def test_verified_domains_are_internal_when_the_policy_names_none(graph, scorer, scanner, caller):
     graph.verified_domains = ["northshire.gov.uk", "northshire-council.org.uk"]
     d = a_draft(to=("carol@northshire-council.org.uk",))
-    assert score(scorer, d, caller).recipients.external == 0
+    verdict = score(scorer, d, caller)
+    assert verdict.recipients.external == 0
+    assert sorted(verdict.to_json()["recipients"]["internal_domains"]) == ["northshire-council.org.uk", "northshire.gov.uk"]
     assert Scorer(scanner=scanner).score(d, Policy(), 1, caller=caller).recipients.external == 1
     assert score(scorer, d, caller).recipients.external == 0
     assert graph.count("organization") == 1  # cached per tenant

@@ -2,6 +2,8 @@
 
 import base64
 
+import pytest
+
 from tests.builders import attachment, draft, people, score_request
 
 
@@ -83,3 +85,18 @@ def _decisions(container) -> int:
 
     with container.storage.engine.connect() as connection:
         return connection.execute(text("select count(*) from decisions")).scalar_one()
+
+
+@pytest.mark.parametrize("budget", [99, 300_001, -1, "soon", 1.5, {}])
+def test_a_bad_budget_is_a_clear_400(client, auth, budget):
+    body = {**score_request(draft(to=["a@gmail.com"])), "budget_ms": budget}
+    response = client.post("/api/v1/score", json=body, headers=auth())
+    assert response.status_code == 400
+    assert response.get_json()["error"] == "invalid_draft"
+    assert "budget_ms" in response.get_json()["message"]
+
+
+@pytest.mark.parametrize("budget", [100, 2600, 300_000])
+def test_a_budget_within_bounds_is_accepted(client, auth, budget):
+    body = {**score_request(draft(to=["a@gmail.com"])), "budget_ms": budget}
+    assert client.post("/api/v1/score", json=body, headers=auth()).status_code == 200

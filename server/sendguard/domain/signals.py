@@ -30,6 +30,9 @@ class RecipientSignals:
     largest_external_organisation: int = 0  # visible outside people sharing one organisation
     groups_expanded: int = 0  # distribution lists whose size is known
     lookalikes: tuple[Lookalike, ...] = ()
+    # The domains counted as inside for this draft (internal, then trusted), lower case. A domain
+    # name is not personal data, but the audit record keeps counts only, so it stays out of it.
+    internal_domains: tuple[str, ...] = ()
 
     @property
     def all_internal(self) -> bool:

@@ -70,7 +70,10 @@ class Verdict:
             "decision_id": self.decision_id,
             "policy_version": self.policy_version,
             "findings": [f.to_json() for f in self.findings],
-            "recipients": recipients_json(self.recipients),
+            "recipients": {
+                **recipients_json(self.recipients),
+                "internal_domains": list(self.recipients.internal_domains),
+            },
             "attachments": [attachment_json(a) for a in self.attachments],
             "elapsed_ms": self.elapsed_ms,
             "mode": self.mode,
@@ -86,6 +89,7 @@ class Verdict:
 
 
 def recipients_json(r: RecipientSignals) -> dict[str, int]:
+    """The contract's recipient counts: what the audit record keeps of them."""
     return {
         "total": r.total,
         "visible": r.visible,

@@ -16,6 +16,8 @@ from sendguard.drafts.errors import UnreadableDraft
 
 MAX_RECIPIENTS_PER_FIELD = 100_000
 MAX_ATTACHMENTS = 250
+MIN_BUDGET_MS = 100
+MAX_BUDGET_MS = 300_000
 
 
 class AddressIn(BaseModel):
@@ -99,6 +101,13 @@ class ScoreRequest(BaseModel):
     purpose: Literal["send", "precheck"] = Field(
         default="send",
         description="'precheck': a background check while the draft is written; not recorded as a decision",
+    )
+    budget_ms: int | None = Field(
+        default=None,
+        ge=MIN_BUDGET_MS,
+        le=MAX_BUDGET_MS,
+        description="How many milliseconds the client still waits for the answer (network margin taken off); "
+        "the service answers within the smaller of this and its own budget",
     )
 
     @property

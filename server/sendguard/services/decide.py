@@ -28,17 +28,23 @@ class DecisionService:
     user_hash_key: bytes
     outbox: AuditOutbox | None = None
     telemetry: Telemetry = NO_TELEMETRY
+    # A background check may take this long when the client waits for it; a Send gets the scorer's budget.
+    precheck_budget_ms: int | None = None
 
     def __post_init__(self):
         if self.outbox is None:
             self.outbox = AuditOutbox(self.storage)
 
-    def decide(self, caller, draft: Draft, *, client_platform: str = "", record: bool = True) -> Verdict:
+    def decide(
+        self, caller, draft: Draft, *, client_platform: str = "", record: bool = True, budget_ms: int | None = None
+    ) -> Verdict:
+        """``budget_ms``: how long the client still waits; the answer must come before it gives up."""
         stages = StageTimes()
         with stages.timing("policy"):
             policy, version = self.policies.current(caller.tenant_id)
         verdict = self.scorer.score(
-            draft, policy, version, caller=caller, tenant_id=caller.tenant_id, stages=stages
+            draft, policy, version, caller=caller, tenant_id=caller.tenant_id, stages=stages,
+            budget_ms=self._budget_ms(budget_ms, precheck=not record),
         )
         user = user_hash(self.user_hash_key, caller.tenant_id, caller.user_id)
         override = draft.override
@@ -50,6 +56,16 @@ class DecisionService:
             self._record(verdict, caller.tenant_id, user, draft, client_platform)
         self._report(verdict, stages, purpose="send" if record else "precheck", tenant_id=caller.tenant_id)
         return verdict
+
+    def _budget_ms(self, requested: int | None, *, precheck: bool) -> int:
+        """The client's budget, up to the ceiling for its purpose; without one, the configured budget."""
+        configured = self.scorer.time_budget_ms
+        if requested is None:
+            return configured
+        ceiling = configured
+        if precheck and self.precheck_budget_ms is not None:
+            ceiling = max(configured, self.precheck_budget_ms)
+        return min(ceiling, requested)
 
     def _report(self, verdict: Verdict, stages: StageTimes, *, purpose: str, tenant_id: str) -> None:
         self.telemetry.stages_finished(stages.seconds())

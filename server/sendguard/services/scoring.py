@@ -51,9 +51,12 @@ class Scorer:
         caller=None,
         tenant_id: str = "",
         stages: StageTimes = NO_STAGE_TIMES,
+        budget_ms: int | None = None,
     ) -> Verdict:
+        """``budget_ms``: this draft's own time budget (the caller bounds it); else the configured one."""
         started = self.clock()
-        deadline = Deadline(self.time_budget_ms / 1000, clock=self.clock)
+        budget_ms = self.time_budget_ms if budget_ms is None else budget_ms
+        deadline = Deadline(budget_ms / 1000, clock=self.clock)
         if policy.fail_mode is None:
             policy = policy.model_copy(update={"fail_mode": self.default_fail_mode})
         not_checked: list[str] = []

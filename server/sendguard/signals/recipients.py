@@ -81,6 +81,7 @@ def recipient_signals(
         largest_external_organisation=max(organisations.values(), default=0),
         groups_expanded=groups,
         lookalikes=tuple(_lookalikes(outside_domains, internal + trusted)),
+        internal_domains=tuple(dict.fromkeys(internal + trusted)),
     )
 
 

@@ -59,6 +59,10 @@ def handler_config() -> dict:
     config = {
         "apiBase": origin(),
         "budgetMs": SEND_BUDGET_MS,
+        # A background check has no Outlook clock: it may take what the service allows one.
+        "precheckBudgetMs": settings.precheck_budget_ms,
+        # Until a verdict tells the tenant's own fail mode, an outage follows the deployment's.
+        "failMode": settings.fail_mode,
         # Without Graph (the embedded default) the add-in sends attachment bytes itself.
         "attachments": "inline" if settings.identity == "dev" else "reference",
     }

@@ -21,7 +21,8 @@ def score():
     draft = request_model.to_draft()
     platform = request_model.client.platform if request_model.client else ""
     verdict = container().decisions.decide(
-        g.caller, draft, client_platform=platform, record=request_model.recorded
+        g.caller, draft, client_platform=platform, record=request_model.recorded,
+        budget_ms=request_model.budget_ms,
     )
     return jsonify(verdict.to_json())
 

@@ -45,6 +45,11 @@ class Recipients(_Closed):
     external: int = Field(ge=0)
     visible_external: int = Field(ge=0)
     external_domains: int = Field(ge=0, description="Distinct outside organisations in To/CC")
+    internal_domains: list[str] = Field(
+        description="Domains counted as inside for this verdict, subdomains included: the policy's internal "
+        "domains (else the tenant's verified domains, else the sender's domain), then its trusted domains; "
+        "lower case"
+    )
 
 
 class Location(_Closed):
