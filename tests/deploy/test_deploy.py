@@ -16,6 +16,7 @@ import zipfile
 from dataclasses import fields
 from pathlib import Path
 
+import gunicorn.config
 import pytest
 import yaml
 
@@ -214,7 +215,7 @@ def test_every_variable_in_the_configmap_and_secret_is_a_real_setting():
     unknown = {n for n in names if n.startswith("SENDGUARD_")} - real_settings()
     assert not unknown, f"not settings of the service: {sorted(unknown)}"
     others = {n for n in names if not n.startswith("SENDGUARD_")}
-    gunicorn_config = Path(inspect.getfile(gunicorn_app.BaseApplication)).parent / "config.py"
+    gunicorn_config = Path(inspect.getfile(gunicorn.config))
     for name in others:  # the one other variable is gunicorn's own
         assert name in gunicorn_config.read_text("utf-8"), f"{name} is read by nothing"
 
