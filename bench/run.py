@@ -48,7 +48,7 @@ def main(argv=None) -> int:
     parser.add_argument("--only", help="run one case (and its baseline)")
     parser.add_argument("--no-http", action="store_true", help="skip the HTTP measurements")
     args = parser.parse_args(argv)
-    plan = [p for p in PLAN if not args.only or args.only in (p[0], p[3])]
+    plan = selected(PLAN, args.only)
     results = {}
     for name, repeats, quick, _, _ in plan:
         results[name] = run_case(name, quick if args.quick else repeats)
@@ -64,6 +64,17 @@ def main(argv=None) -> int:
         ours, naive = results["sheet_10k"]["median_ms"], results["sheet_10k_naive"]["median_ms"]
         print(f"10k-row sheet: {ours:.0f} ms, {naive / ours:.0f}x faster than per-cell Presidio")
     return 0
+
+
+def selected(plan, only: str | None) -> list:
+    """The whole plan, or the case named and the baseline it is compared with."""
+    if not only:
+        return list(plan)
+    by_name = {entry[0]: entry for entry in plan}
+    if only not in by_name:
+        raise SystemExit(f"no bench case {only!r}; the cases are: {', '.join(by_name)}")
+    baseline = by_name[only][3]
+    return [entry for entry in plan if entry[0] in (only, baseline)]
 
 
 def table(plan, results) -> str:

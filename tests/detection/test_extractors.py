@@ -137,6 +137,81 @@ def test_malformed_files_are_reported_not_raised(scan, name):
     assert signals.error
 
 
+CSV = files.csv_text(TABLE)
+CSV_LINES = CSV.splitlines(keepends=True)
+RTF = ("{\\rtf1\\ansi " + "\\par ".join(TEXT_LIST.splitlines()) + "}").encode()
+
+
+def _eml_with_csv(encoded: bytes, boundary: str = "; boundary=XYZ") -> bytes:
+    """A forwarded message whose clients.csv attachment is the given base64 text."""
+    return (
+        f"From: ils@northshire.gov.uk\nTo: b@example.org\nSubject: Fwd\nMIME-Version: 1.0\n"
+        f"Content-Type: multipart/mixed{boundary}\n\n--XYZ\nContent-Type: text/plain\n\nSee attached\n"
+        "--XYZ\nContent-Type: text/csv\nContent-Disposition: attachment; filename=clients.csv\n"
+        "Content-Transfer-Encoding: base64\n\n"
+    ).encode() + encoded + b"\n--XYZ--\n"
+
+
+def _base64(data: bytes) -> bytes:
+    return __import__("base64").b64encode(data)
+
+
+# Damaged text formats are read as far as they go: the people in what is readable are counted.
+DAMAGED_TEXT = {
+    "nul bytes.csv": lambda: CSV.replace(b",", b",\x00"),
+    "utf-16 without a bom.csv": lambda: CSV.decode().encode("utf-16-le"),
+    "invalid utf-8.csv": lambda: b"\xc3\x28" + CSV.replace(b"Name", b"N\xffame") + b"\xe2\x82",
+    "unterminated quote.csv": lambda: CSV + b'"Sarah Jones, 07700 900999',
+    "invalid utf-8.txt": lambda: TEXT_LIST.encode().replace(b"\n", b"\xff\xfe\n"),
+    "unclosed tags.html": lambda: ("<html><body><table>" + "".join(f"<tr><td>{r['name']}<td>{r['email']}" for r in CLIENTS)).encode(),
+    "huge attribute.html": lambda: b"<p title='" + b"A" * 4_000_000 + b"'>" + TEXT_LIST.encode().replace(b"\n", b"<br>") + b"</p>",
+    "unbalanced groups.rtf": lambda: b"{{{{" + RTF + b"}}}}}}}}}}",
+    "invalid base64 characters.eml": lambda: _eml_with_csv(_base64(CSV).replace(b"Y29t", b"!@#$", 2)),
+    "base64 cut mid-quad.eml": lambda: _eml_with_csv(_base64(CSV)[: len(_base64(CSV)) // 4 * 4 - 3]),
+    "base64 running into the boundary.eml": lambda: _eml_with_csv(_base64(CSV) + b"--XYZ"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(DAMAGED_TEXT))
+def test_damaged_text_formats_are_read_as_far_as_they_go(scan, name):
+    signals = scan(name, DAMAGED_TEXT[name]())
+    assert (signals.scanned, signals.error) == (True, None)
+    assert signals.content.data_subjects == 40, signals.content
+
+
+def test_a_csv_with_mixed_delimiters_counts_the_rows_it_can_split(scan):
+    semicolon_rows = [line.replace(b",", b";") for line in CSV_LINES[31:]]
+    signals = scan("mixed.csv", b"".join(CSV_LINES[:31] + semicolon_rows))
+    assert (signals.scanned, signals.error) == (True, None)
+    assert signals.content.data_subjects == 30
+
+
+@pytest.mark.parametrize(
+    "name, data",
+    [
+        ("truncated.rtf", RTF[: len(RTF) // 2]),
+        ("truncated.eml", files.eml(attachments=[("clients.csv", CSV)])[:1800]),
+    ],
+)
+def test_a_truncated_file_counts_the_people_before_the_cut(scan, name, data):
+    signals = scan(name, data)
+    assert (signals.scanned, signals.error) == (True, None)
+    assert 0 < signals.content.data_subjects < 40
+
+
+@pytest.mark.parametrize(
+    "name, data",
+    [
+        ("no boundary.eml", _eml_with_csv(_base64(CSV), boundary="")),
+        ("boundary never used.eml", _eml_with_csv(_base64(CSV)).replace(b"--XYZ", b"--ABC")),
+    ],
+)
+def test_a_message_whose_parts_cannot_be_separated_is_unscannable(scan, name, data):
+    signals = scan(name, data)
+    assert (signals.scanned, signals.error_code) == (False, "corrupt")
+    assert "boundary" in signals.error
+
+
 def test_a_damaged_member_does_not_hide_the_rest_of_the_archive(scan):
     good = files.xlsx(("Clients", TABLE, {}))
     signals = scan("bundle.zip", files.zip_of({"good.xlsx": good, "bad.xlsx": good[:1500]}))

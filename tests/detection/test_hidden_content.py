@@ -111,5 +111,28 @@ def test_pdf_annotations(scan):
     assert "comments" in hidden_places(signals)
 
 
+def _with_defined_names(**names):
+    from openpyxl.workbook.defined_name import DefinedName
+
+    book = files.workbook(("Summary", SUMMARY, {}))
+    for name, formula in names.items():
+        book.defined_names[name] = DefinedName(name, attr_text=formula)
+    return files.save(book)
+
+
+def test_a_constant_defined_name_is_read(scan):
+    contacts = "; ".join(f"{r['name']} {r['email']}" for r in CLIENTS[:6])
+    signals = scan("summary.xlsx", _with_defined_names(Contacts=f'"{contacts}"', Depts="Summary!$A$1:$B$3"))
+    assert signals.content.data_subjects == 6
+    assert signals.content.hidden_data_subjects == 6
+    assert hidden_places(signals) == {"defined_names"}
+    assert {loc.where for loc in signals.content.locations} == {"defined names"}
+
+
+def test_defined_names_that_point_at_cells_are_not_text(scan):
+    signals = scan("summary.xlsx", _with_defined_names(Depts="Summary!$A$1:$B$3", Rate="0.2"))
+    assert (signals.scanned, signals.content.data_subjects, hidden_places(signals)) == (True, 0, set())
+
+
 def test_a_file_with_nothing_hidden(scan):
     assert scan("c.xlsx", files.xlsx(("Clients", TABLE, {}))).content.hidden_data_subjects == 0

@@ -1,5 +1,7 @@
 """Each recognizer: values it must find, and near-misses it must not."""
 
+from datetime import date, datetime
+
 import pytest
 
 from sendguard.detection.recognizers import load_recognizers
@@ -15,8 +17,25 @@ CASES = {
     "UK_POSTCODE": (["SW1A 1AA", "M1 1AE", "B33 8TH", "CR2 6XH", "DN55 1PT", "EC1A1BB"], ["QQ1 1AA", "12345", "SW1A 1AAA", "sw1a 1aa"]),
     "EMAIL_ADDRESS": (["jo.bloggs@example.org", "a+b@nhs.net", "X_Y@sub.domain.co.uk"], ["jo@localhost", "a@b", "not an email", "jo@example.invalidtld"]),
     "UK_DRIVING_LICENCE": (["MORGA657054SM9IJ", "JONES710238HA3DX"], ["MORGA657054SM9I", "12345678901234567"]),
-    "CREDIT_CARD": (["4111 1111 1111 1111", "5500-0000-0000-0004"], ["4111 1111 1111 1112", "1234 5678 9012 3456"]),
-    "IBAN_CODE": (["GB82 WEST 1234 5698 7654 32", "GB82WEST12345698765432"], ["GB82 WEST 1234 5698 7654 33", "FATIMA.TAYLOR0@EXAMPLE.COM"]),
+    "CREDIT_CARD": (
+        ["4111 1111 1111 1111", "4111111111111111", "5500-0000-0000-0004", "378282246310005", "6011 1111 1111 1117"],
+        # Luhn fails by one digit; too short; a 13-digit barcode; all zeros
+        ["4111 1111 1111 1112", "5500 0000 0000 0005", "1234 5678 9012 3456", "4111 1111 1111", "5012345678900",
+         "0000 0000 0000 0000"],
+    ),
+    "IBAN_CODE": (
+        ["GB82 WEST 1234 5698 7654 32", "GB82WEST12345698765432", "gb82west12345698765432",
+         "DE89 3704 0044 0532 0130 00", "FR14 2004 1010 0505 0001 3M02 606"],
+        # mod-97 fails by one digit; truncated; no such country; hyphens; an e-mail address
+        ["GB82 WEST 1234 5698 7654 33", "DE89 3704 0044 0532 0130 01", "GB82 WEST 1234", "XX82WEST12345698765432",
+         "GB82-WEST-1234-5698-7654-32", "FATIMA.TAYLOR0@EXAMPLE.COM"],
+    ),
+    # Strict (no header): two or more words starting with a given name, no organisation word.
+    "PERSON": (
+        ["Sarah Jones", "JAMES SMITH", "Smith, John", "Priya Shah", "Mary Ann Evans"],
+        ["Smith", "Leeds", "sarah", "Sarah Jones 2", "Jackson Plumbing Ltd", "Northern Trains", "Leeds City Council",
+         "Smith, Plumbing", "Widget Blue"],
+    ),
     "PHONE_NUMBER": (["07912 345678", "+44 7912 345678", "020 7946 0958", "0113 496 0123", "+33 1 23 45 67 89"], ["5012345678900", "123456", "ORD-2024-000123", "£1,234.56"]),
 }
 
@@ -29,6 +48,39 @@ def test_whole_cell_values(entity):
         assert found.matches_value(value, strict=True), value
     for value in negatives:
         assert not found.matches_value(value, strict=True), value
+
+
+# Judged only under their own column header (tables.NEEDS_HEADER) or, for PERSON, a name header.
+HEADED_CASES = {
+    "UK_PASSPORT": (
+        ["123456789", "AB1234567", " 123456789 "],
+        ["12345678", "1234567890", "A1234567", "AB123456", "ab1234567", "AB 1234567", "123 456 789"],
+    ),
+    "UK_BANK_ACCOUNT": (
+        ["20-00-00 12345678", "20 00 00 12345678", "20-00-00, 12345678", "20-00-00", "12345678"],
+        ["1234567", "123456789", "20/00/00", "200000", "20-00-00-12345678", "20-00-0 12345678"],
+    ),
+    "DATE_OF_BIRTH": (
+        [date(1985, 3, 12), datetime(1985, 3, 12), "12/03/1985", "4 July 1979", "July 4, 1979", "1979-07-04",
+         "12.03.85", "1985-03-12 00:00:00"],
+        [date(1850, 1, 1), date(date.today().year + 1, 1, 1), "13/1985", "1985", "next Tuesday",
+         "12/03/1985 and 4 July", "2013-07-15 09:30"],
+    ),
+    "PERSON": (
+        ["Smith", "Okafor", "O'Neil", "Smith-Jones", "Nguyen Van An"],
+        ["", "x", "Acme Ltd", "12 Main Street", "Leeds City Council", "Patel Pharmacy"],
+    ),
+}
+
+
+@pytest.mark.parametrize("entity", sorted(HEADED_CASES))
+def test_cell_values_under_a_header(entity):
+    positives, negatives = HEADED_CASES[entity]
+    found = recognizer(entity)
+    for value in positives:
+        assert found.matches_value(value, strict=False), value
+    for value in negatives:
+        assert not found.matches_value(value, strict=False), value
 
 
 TEXT_CASES = [

@@ -106,6 +106,64 @@ def test_a_company_list_holds_no_people(scan):
     assert "PERSON" not in signals.content.entities
 
 
+def test_a_company_list_with_towns_holds_no_people(scan):
+    rng = random.Random(5)
+    rows = [["Company", "Phone", "Town"]] + [
+        [f"{rng.choice(['Northern', 'Apex', 'Riverside'])} {rng.choice(['Plumbing', 'Motors', 'Bakery'])} Ltd",
+         f"0161 496 0{i:03d}", ["Bristol", "Leeds"][i % 2]]
+        for i in range(60)
+    ]
+    signals = scan("suppliers.xlsx", sheet(rows))
+    assert signals.content.data_subjects == 0
+    assert "PERSON" not in signals.content.entities
+
+
+def test_a_list_of_depots_by_county_holds_no_people(scan):
+    rows = [["Depot", "County"]] + [[f"D{i}", ["Kent", "Essex", "Devon", "Surrey", "Norfolk"][i % 5]] for i in range(50)]
+    signals = scan("depots.xlsx", sheet(rows))
+    assert signals.content.data_subjects == 0
+    assert "PERSON" not in signals.content.entities
+
+
+# Towns that start with a given name ("Milton", "Newton") pass the value check a name column needs.
+TOWNS = ["Milton Keynes", "Newton Abbot", "Ashton under Lyne", "Carlton Colville", "Clayton West", "Stanley"]
+
+
+@pytest.mark.parametrize("header", ["Town", "Site name", "Customer county", "Branch", "Country of birth", "Ward"])
+def test_a_header_naming_a_place_rules_out_people(scan, header):
+    rows = [["Ref", header]] + [[f"R{i}", TOWNS[i % len(TOWNS)]] for i in range(48)]
+    assert "PERSON" not in scan("places.xlsx", sheet(rows)).content.entities
+
+
+def test_a_place_header_below_a_title_row_is_found(scan):
+    rows = [["Sites, July 2013"], [], ["Code", "Town"]] + [[f"S{i}", TOWNS[i % len(TOWNS)]] for i in range(48)]
+    assert "PERSON" not in scan("places.xlsx", sheet(rows)).content.entities
+
+
+@pytest.mark.parametrize("header", ["Site contact", "Branch manager", "Area officer"])
+def test_a_person_named_after_a_place_word_is_a_person(scan, header):
+    rows = [["Site", header]] + [[f"Depot {i}", r["name"]] for i, r in enumerate(CLIENTS[:30])]
+    signals = scan("contacts.xlsx", sheet(rows))
+    assert signals.content.entities.get("PERSON") == 30
+
+
+def test_a_column_of_single_words_without_a_header_is_not_people(scan):
+    words = ["Chester", "Lincoln", "Preston", "Bradford", "Douglas", "Kent", "Devon", "Leeds", "Bristol", "Morley"]
+    signals = scan("list.xlsx", sheet([[w] for w in words * 5]))
+    assert "PERSON" not in signals.content.entities
+    assert signals.content.data_subjects == 0
+
+
+@pytest.mark.parametrize("header", ["Surname", "Last name", "Family name"])
+def test_a_column_of_surnames_under_a_name_header_counts(scan, header):
+    rows = [["Ref", header, "Email"]] + [
+        [f"R{i}", r["name"].split()[-1], r["email"]] for i, r in enumerate(CLIENTS[:40])
+    ]
+    signals = scan("staff.xlsx", sheet(rows))
+    assert signals.content.entities.get("PERSON") == 40
+    assert signals.content.data_subjects == 40
+
+
 def test_company_names_without_a_header_are_not_people(scan):
     names = ["Acme Widgets Ltd", "Northern Trains", "Jackson Plumbing Services", "Greggs plc", "Bright Futures Trust"] * 8
     assert "PERSON" not in scan("orgs.xlsx", sheet([[n] for n in names])).content.entities

@@ -117,3 +117,34 @@ def test_body_personal_data_fires_for_a_list_of_people():
     assert [(f.rule, f.action) for f in verdict.findings] == [("body.personal_data", "warn")]
     internal = replace(signals, recipients=RecipientSignals(total=1, visible=1))
     assert evaluate(internal, Policy(fail_mode="open"), decision_id="d", policy_version=1).findings == ()
+
+
+def _outside(**content):
+    recipients = RecipientSignals(total=1, visible=1, external=1, visible_external=1)
+    if "body" in content:
+        return Signals(recipients=recipients, body=content["body"])
+    return Signals(recipients=recipients, attachments=(AttachmentSignals(name="refs.docx", content=content["attachment"]),))
+
+
+def _message(signals, rule):
+    verdict = evaluate(signals, Policy(fail_mode="open"), decision_id="d", policy_version=1)
+    return next(f.message for f in verdict.findings if f.rule == rule)
+
+
+def test_a_file_of_tenant_identifiers_names_them():
+    content = ContentSignals(data_subjects=5, custom_patterns={"ILS case reference": 5})
+    message = _message(_outside(attachment=content), "attachment.personal_data")
+    assert "about 5 people (5 × ILS case reference)," in message
+    assert "()" not in message
+
+
+def test_tenant_identifiers_are_listed_with_the_other_kinds_by_count():
+    content = ContentSignals(data_subjects=40, entities={"PERSON": 40, "PHONE_NUMBER": 12}, custom_patterns={"case ref": 30})
+    message = _message(_outside(attachment=content), "attachment.personal_data")
+    assert "(40 names, 30 × case ref, 12 phone numbers)" in message
+
+
+def test_a_body_of_tenant_identifiers_names_them():
+    body = ContentSignals(data_subjects=8, custom_patterns={"ILS case reference": 8})
+    message = _message(_outside(body=body), "body.personal_data")
+    assert message == "The message body holds personal data about 8 people (8 × ILS case reference)."

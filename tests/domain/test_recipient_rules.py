@@ -187,6 +187,12 @@ class TestLookalikeDomain:
             ("north-shire.gov.uk", "separator"),
             ("northshire-gov.uk", "separator"),
             ("northshire.co.uk", "suffix"),
+            ("northshire.gov.com", "suffix"),  # the public suffix swapped under another owner's domain
+            ("northshire.gov.co.uk", "suffix"),
+            ("northshire.gov.uk.attacker.com", "prefix"),
+            ("mail.northshire.gov.uk.attacker.com", "prefix"),
+            ("n0rthshire.gov.uk.attacker.com", "prefix"),
+            ("northshire.gov.uk.com", "prefix"),
         ],
     )
     def test_lookalikes_of_the_internal_domain_block(self, domain, kind):
@@ -198,10 +204,35 @@ class TestLookalikeDomain:
         assert found.evidence["kind"] == kind
 
     @pytest.mark.parametrize(
-        "domain", ["southshire.gov.uk", "gmail.com", "northshire.gov.uk", "mail.northshire.gov.uk", "westshire.gov.uk"]
+        "domain",
+        [
+            "southshire.gov.uk", "gmail.com", "northshire.gov.uk", "mail.northshire.gov.uk", "westshire.gov.uk",
+            # Named after the organisation, not imitating its domain: a local business, a supplier's
+            # tenant subdomain, a domain that merely ends like ours.
+            "northshire-cars.com", "northshire.zendesk.com", "northshire.onmicrosoft.com", "gov.uk.attacker.com",
+        ],
     )
     def test_other_domains_do_not_fire(self, domain):
         assert finding(evaluate_recipients(draft(to=[f"jo@{domain}"])), LOOKALIKE) is None
+
+    def test_a_real_subdomain_stays_internal(self):
+        verdict = evaluate_recipients(draft(to=["jo@social.northshire.gov.uk"]))
+        assert verdict.recipients.external == 0
+        assert finding(verdict, LOOKALIKE) is None
+
+    def test_a_domain_in_front_of_another_is_named_whole(self):
+        d = draft(to=["a@northshire.gov.uk.attacker.com", "b@northshire.gov.uk.attacker.com", "c@hr.northshire.gov.uk.attacker.com"])
+        findings = [f for f in evaluate_recipients(d).findings if f.rule == LOOKALIKE]
+        assert sorted((f.evidence["domain"], f.evidence["recipients"]) for f in findings) == [
+            ("hr.northshire.gov.uk.attacker.com", 1),
+            ("northshire.gov.uk.attacker.com", 2),
+        ]
+        assert "northshire.gov.uk.attacker.com is someone else's domain made to look like northshire.gov.uk" in findings[1].message
+
+    def test_turning_suffix_swaps_off_keeps_prefixes(self):
+        p = policy(**{LOOKALIKE: {"check_suffix_swap": False}})
+        assert finding(evaluate_recipients(draft(to=["jo@northshire.gov.com"]), p), LOOKALIKE) is None
+        assert finding(evaluate_recipients(draft(to=["jo@northshire.gov.uk.attacker.com"]), p), LOOKALIKE) is not None
 
     def test_trusted_domains_are_protected_too(self):
         p = Policy(internal_domains=["northshire.gov.uk"], trusted_domains=["leedsteachinghospitals.nhs.uk"])

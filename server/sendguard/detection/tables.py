@@ -1,7 +1,8 @@
 """Tables: classify each column once from a sample, then count the rows that carry personal data.
 
 Column classification (``classify_column``):
-- a header that names a product, price, company or order vetoes personal data;
+- a header that names a product, price, company or order vetoes personal data,
+  and a recognizer's ``HEADER_VETOES`` rule its entity out (a "Town" is no PERSON);
 - with a header hint (``HEADER_HINTS`` of a recognizer), most sampled values must
   look like that entity (for free text such as addresses, the header decides);
 - without one, most sampled values must pass the recognizer's strict check
@@ -99,10 +100,14 @@ def find_header_row(rows, recognizers) -> int | None:
             return None  # data before any header
         if len(texts) < min(2, width):
             continue  # a title above the table
-        hinted = any(NEGATIVE_HEADERS.search(t) or any(r.header_matches(t) for r in recognizers) for t in texts)
+        hinted = any(NEGATIVE_HEADERS.search(t) or any(_names_a_column(r, t) for r in recognizers) for t in texts)
         if hinted or (index == 0 and all(_header_like(t) for t in texts)):
             return index
     return None
+
+
+def _names_a_column(recognizer, text: str) -> bool:
+    return recognizer.header_matches(text) or recognizer.header_vetoes(text)
 
 
 def _header_like(text: str) -> bool:
@@ -110,12 +115,7 @@ def _header_like(text: str) -> bool:
 
 
 def _is_personal_value(text: str, recognizers) -> bool:
-    """Header cells are words, so a single word that is also a surname ("Phone"?) is not data."""
-    single_word = len(text.split()) < 2
-    return any(
-        r.ENTITY != "LOCATION" and not (single_word and r.ENTITY == "PERSON") and r.matches_value(text, strict=True)
-        for r in recognizers
-    )
+    return any(r.ENTITY != "LOCATION" and r.matches_value(text, strict=True) for r in recognizers)
 
 
 def _sample(rows, first: int, column: int) -> list:
@@ -149,6 +149,8 @@ def classify_column(index: int, header: str, sample: list, scan) -> Column:
     vetoed = bool(header) and bool(NEGATIVE_HEADERS.search(header))
     best, best_ratio = None, 0.0
     for recognizer in scan.recognizers:
+        if header and recognizer.header_vetoes(header):
+            continue
         hinted = bool(header) and recognizer.header_matches(header)
         if vetoed and not hinted:
             continue

@@ -15,7 +15,7 @@ class Lookalike:
 
     domain: str
     resembles: str
-    kind: str  # "edit", "homoglyph", "separator" or "suffix"
+    kind: str  # "edit", "homoglyph", "separator", "suffix" or "prefix"
     recipients: int
 
 

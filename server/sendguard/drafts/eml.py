@@ -2,21 +2,29 @@
 
 from __future__ import annotations
 
+import base64
 import email
+import email.errors
 import email.policy
 import email.utils
+import re
 from email.message import EmailMessage
 
 from sendguard.domain.draft import Address, Attachment, Body, Draft
 from sendguard.drafts.errors import UnreadableDraft
 
 _HEADERS_OF_A_MESSAGE = ("from", "to", "cc", "bcc", "subject", "date", "message-id")
+# Multipart defects after which the parts cannot be told apart: reading on would scan nothing.
+_PARTS_LOST = (email.errors.NoBoundaryInMultipartDefect, email.errors.StartBoundaryNotFoundDefect)
+_BASE64_RUN = re.compile(rb"[A-Za-z0-9+/]*")
 
 
 def parse_eml(data: bytes) -> Draft:
     message = email.message_from_bytes(data, policy=email.policy.default)
     if not any(message.get(h) is not None for h in _HEADERS_OF_A_MESSAGE):
         raise UnreadableDraft("not an e-mail message: no From, To, Subject or Date header")
+    if any(isinstance(d, _PARTS_LOST) for part in message.walk() for d in part.defects):
+        raise UnreadableDraft("a multipart section has no usable boundary: its parts cannot be separated")
     return draft_from_message(message)
 
 
@@ -60,7 +68,7 @@ def attachments_of(message: EmailMessage) -> list[Attachment]:
             content = inner.as_bytes() if hasattr(inner, "as_bytes") else bytes(str(inner), "utf-8")
             kind = "item"
         else:
-            content = part.get_payload(decode=True) or b""
+            content = _payload(part)
             kind = "file"
         name = part.get_filename() or f"attachment-{index}{_extension_for(content_type)}"
         found.append(
@@ -79,10 +87,33 @@ def _header_text(message: EmailMessage, header: str) -> str:
 
 def _text(part: EmailMessage) -> str:
     try:
-        return part.get_content()
+        text = part.get_content()
     except (LookupError, UnicodeError, AssertionError):
-        payload = part.get_payload(decode=True) or b""
-        return payload.decode("utf-8", errors="replace")
+        return _payload(part).decode("utf-8", errors="replace")
+    if _base64_given_up(part):
+        try:
+            return _payload(part).decode(part.get_content_charset() or "utf-8", errors="replace")
+        except LookupError:
+            return _payload(part).decode("utf-8", errors="replace")
+    return text
+
+
+def _payload(part: EmailMessage) -> bytes:
+    content = part.get_payload(decode=True) or b""
+    if _base64_given_up(part):
+        content = _base64_prefix(content)
+    return content
+
+
+def _base64_given_up(part: EmailMessage) -> bool:
+    """Python's parser returns the base64 text itself when it cannot decode it (truncated, cut mid-way)."""
+    return any(isinstance(d, email.errors.InvalidBase64LengthDefect) for d in part.defects)
+
+
+def _base64_prefix(encoded: bytes) -> bytes:
+    """What decodes of a damaged base64 payload: its leading run of base64 characters, whole quads only."""
+    run = _BASE64_RUN.match(encoded).group()
+    return base64.b64decode(run[: len(run) - len(run) % 4])
 
 
 def _extension_for(content_type: str) -> str:

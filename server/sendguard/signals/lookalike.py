@@ -1,19 +1,25 @@
 """Does an outside domain imitate an internal or trusted one?
 
-Four tricks, checked in this order for each (recipient domain, protected domain):
+Five tricks, checked in this order for each (recipient domain, protected domain).
+On the recipient's registrable domain:
 - homoglyph: the same once look-alike characters are folded (northshlre, n0rthshire, Cyrillic о)
 - separator: the same once dots and hyphens are dropped (north-shire.gov.uk, northshire-gov.uk)
 - edit:      one character inserted, dropped, changed or two swapped (northshre.gov.uk)
 - suffix:    the same name under another public suffix (northshire.co.uk)
-Names shorter than ``MIN_NAME_LENGTH`` only match as homoglyphs or separators:
-one edit away from a three-letter name is usually just another organisation.
+On the recipient's whole domain, whose registrable part belongs to someone else:
+- prefix:    the protected domain in front of another one (northshire.gov.uk.attacker.com)
+- suffix:    the name and the first labels of its suffix, then another ending (northshire.gov.com)
+Names shorter than ``MIN_NAME_LENGTH`` only match as homoglyphs, separators or prefixes:
+one edit away from a three-letter name is usually just another organisation. A domain
+that merely contains the name (northshire-cars.com, northshire.zendesk.com) is not
+a lookalike: local businesses and the organisation's own suppliers are named so.
 """
 
 from __future__ import annotations
 
 import unicodedata
 
-from sendguard.signals.domains import split_domain
+from sendguard.signals.domains import registrable_domain, split_domain, within
 
 MIN_NAME_LENGTH = 5
 
@@ -39,9 +45,24 @@ def skeleton(domain: str) -> str:
 
 
 def lookalike_kind(candidate: str, protected: str) -> str | None:
-    """How ``candidate`` imitates ``protected`` (both registrable domains), or None."""
-    if candidate == protected:
-        return None
+    """How ``candidate`` (a recipient's domain) imitates ``protected`` (a registrable domain), or None."""
+    found = imitation(candidate, protected)
+    return found[0] if found else None
+
+
+def imitation(candidate: str, protected: str) -> tuple[str, str] | None:
+    """(kind, the domain to name): the registrable part when that imitates, else the whole domain."""
+    if within(candidate, [protected]):
+        return None  # the domain itself or one of its real subdomains
+    registrable = registrable_domain(candidate)
+    kind = _registrable_kind(registrable, protected)
+    if kind:
+        return kind, registrable
+    kind = _whole_domain_kind(candidate, protected)
+    return (kind, candidate) if kind else None
+
+
+def _registrable_kind(candidate: str, protected: str) -> str | None:
     if skeleton(candidate) == skeleton(protected):
         return "homoglyph"
     if _strip_separators(candidate) == _strip_separators(protected):
@@ -55,6 +76,22 @@ def lookalike_kind(candidate: str, protected: str) -> str | None:
     if name == protected_name and suffix != protected_suffix:
         return "suffix"
     return None
+
+
+def _whole_domain_kind(candidate: str, protected: str) -> str | None:
+    """The protected domain, or its name and the start of its suffix ("northshire.gov"), as labels of a longer domain."""
+    labels = skeleton(candidate).split(".")
+    protected_labels = skeleton(protected).split(".")
+    if _contains_run(labels, protected_labels):
+        return "prefix"
+    _, protected_suffix = split_domain(protected)
+    if "." in protected_suffix and _contains_run(labels, protected_labels[:-1]):
+        return "suffix"  # northshire.gov.com for northshire.gov.uk; one-label suffixes have nothing to keep
+    return None
+
+
+def _contains_run(labels: list[str], run: list[str]) -> bool:
+    return any(labels[i : i + len(run)] == run for i in range(len(labels) - len(run) + 1))
 
 
 def one_edit_apart(a: str, b: str) -> bool:

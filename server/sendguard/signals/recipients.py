@@ -10,7 +10,7 @@ from sendguard.domain.draft import Draft
 from sendguard.domain.policy import Policy
 from sendguard.domain.signals import Lookalike, RecipientSignals
 from sendguard.signals.domains import is_webmail, registrable_domain, within
-from sendguard.signals.lookalike import lookalike_kind
+from sendguard.signals.lookalike import imitation
 
 
 @dataclass(frozen=True)
@@ -86,15 +86,17 @@ def recipient_signals(
 
 
 def _lookalikes(outside_domains: Counter[str], protected: list[str]) -> list[Lookalike]:
+    """One per imitating domain (a registrable domain, or a whole one such as northshire.gov.uk.evil.com)."""
     protected_registrable = sorted({registrable_domain(d) for d in protected})
-    by_registrable: Counter[str] = Counter()
+    counts: Counter[tuple[str, str, str]] = Counter()
     for domain, count in outside_domains.items():
-        by_registrable[registrable_domain(domain)] += count
-    found = []
-    for candidate, count in sorted(by_registrable.items()):
         for trusted in protected_registrable:
-            kind = lookalike_kind(candidate, trusted)
-            if kind:
-                found.append(Lookalike(domain=candidate, resembles=trusted, kind=kind, recipients=count))
+            found = imitation(domain, trusted)
+            if found:
+                kind, shown = found
+                counts[(shown, trusted, kind)] += count
                 break
-    return found
+    return [
+        Lookalike(domain=shown, resembles=trusted, kind=kind, recipients=count)
+        for (shown, trusted, kind), count in sorted(counts.items())
+    ]

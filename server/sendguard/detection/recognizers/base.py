@@ -2,8 +2,9 @@
 
 Presidio recognizers find entities in running text. In a table we already know
 where each value starts and ends, so a recognizer also answers "is this whole
-cell one of mine?" with the same patterns and checksums (``matches_value``), and
-names the column headers that announce its entity (``HEADER_HINTS``).
+cell one of mine?" with the same patterns and checksums (``matches_value``),
+names the column headers that announce its entity (``HEADER_HINTS``) and those
+that rule it out (``HEADER_VETOES``).
 """
 
 from __future__ import annotations
@@ -22,15 +23,27 @@ IDENTIFYING = frozenset(
 
 
 class CellRecognizerMixin:
-    """Mixed into a recognizer; ``ENTITY`` and ``HEADER_HINTS`` are class data."""
+    """Mixed into a recognizer; ``ENTITY``, ``HEADER_HINTS`` and ``HEADER_VETOES`` are class data."""
 
     ENTITY: ClassVar[str]
     HEADER_HINTS: ClassVar[tuple[str, ...]] = ()
+    # Headers that say the column holds something else ("Town" for PERSON), unless a
+    # hint comes after them: the last word of a header names what it holds ("Site contact").
+    HEADER_VETOES: ClassVar[tuple[str, ...]] = ()
     # True: the column header alone may classify a column (free text such as addresses)
     HEADER_DECIDES: ClassVar[bool] = False
 
     def header_matches(self, header: str) -> bool:
         return bool(self._header_regex().search(header)) if self.HEADER_HINTS else False
+
+    def header_vetoes(self, header: str) -> bool:
+        if not self.HEADER_VETOES:
+            return False
+        vetoes = list(self._veto_regex().finditer(header))
+        if not vetoes:
+            return False
+        after_veto = vetoes[-1].end()
+        return not (self.HEADER_HINTS and self._header_regex().search(header, after_veto))
 
     def matches_value(self, value: str, strict: bool = False) -> bool:
         """Is the whole cell one of this recognizer's entities? ``strict`` for classification samples."""
@@ -40,9 +53,21 @@ class CellRecognizerMixin:
     def _header_regex(cls):
         compiled = cls.__dict__.get("_compiled_hints")
         if compiled is None:
-            compiled = re.compile("|".join(f"(?:{h})" for h in cls.HEADER_HINTS), re.IGNORECASE)
+            compiled = _alternation(cls.HEADER_HINTS)
             cls._compiled_hints = compiled
         return compiled
+
+    @classmethod
+    def _veto_regex(cls):
+        compiled = cls.__dict__.get("_compiled_vetoes")
+        if compiled is None:
+            compiled = _alternation(cls.HEADER_VETOES)
+            cls._compiled_vetoes = compiled
+        return compiled
+
+
+def _alternation(patterns: tuple[str, ...]) -> re.Pattern:
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
 
 
 class CellPatternRecognizer(CellRecognizerMixin, PatternRecognizer):

@@ -7,8 +7,10 @@ domain, plus names common in the UK). A spaCy NER model, when the operator
 installs one, adds Presidio's own PERSON results on top (see analyzer.py).
 
 Table cells: a column is a name column when its header says so or when most
-sampled values start with a known given name; organisation words ("Ltd",
-"Council", "Services") disqualify a value.
+sampled values are two or more words starting with a known given name; a single
+word ("Leeds", "Kent", "Smith") is a name only under a name header ("Surname").
+Organisation words ("Ltd", "Council", "Services") disqualify a value, and a
+header naming a place ("Town", "Site name", "Customer county") rules the column out.
 """
 
 from __future__ import annotations
@@ -73,6 +75,13 @@ class PersonNameRecognizer(CellRecognizerMixin, LocalRecognizer):
         r"\bstaff\b", r"\bpupil\b", r"\bstudent\b", r"\bresident\b", r"\btenant\b", r"\bmember\b",
         r"\bapplicant\b", r"service\s*user", r"\bclaimant\b", r"\bcontact\b", r"\bperson\b", r"\bchild\b",
         r"\bparent\b", r"\bcarer\b", r"next of kin", r"\bvolunteer\b", r"\bdonor\b", r"\bofficer\b",
+        r"\bmanager\b", r"\bsupervisor\b", r"\bco-?ordinator\b",
+    )
+    # "Town", "Branch name", "Country of birth": places. "Site contact", "Ward manager": people.
+    HEADER_VETOES = (
+        r"\b(?:town|city|county|region|location|site|branch|depot|country|area|borough|ward|district|"
+        r"parish|village|locality|suburb|neighbou?rhood|constituency|venue|premises|place|street|road|"
+        r"destination)s?\b(?:\s*name)?",
     )
 
     def __init__(self):
@@ -107,10 +116,11 @@ class PersonNameRecognizer(CellRecognizerMixin, LocalRecognizer):
             return False
         if not strict:
             return True
-        given = given_names()
+        if len(words) < 2:  # a surname, a town or a county: only a name header says which
+            return False
         if "," in text:  # "Smith, John"
-            return len(words) >= 2 and words[1] in given
-        return words[0] in given or (len(words) == 1 and words[0] in surnames())
+            return words[1] in given_names()
+        return words[0] in given_names()
 
     def _result(self, start: int, end: int, score: float, why: str) -> RecognizerResult:
         return RecognizerResult(

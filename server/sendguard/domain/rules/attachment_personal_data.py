@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from sendguard.domain.entities import describe_entities
+from sendguard.domain.entities import describe_content
 from sendguard.domain.rules._base import Action, ContentRuleConfig, block_at_not_below, finding, plural
 
 RULE = "attachment.personal_data"
@@ -47,8 +47,7 @@ def evaluate(signals, config: Config, policy):
         action, threshold = decided
         message = (
             f"{attachment.name} holds personal data about "
-            f"{plural(content.data_subjects, 'person', 'people')} "
-            f"({describe_entities(content.entities)})"
+            f"{plural(content.data_subjects, 'person', 'people')}{describe_content(content)}"
         )
         if content.special_categories:
             message += f", including {', '.join(sorted(content.special_categories))} information"

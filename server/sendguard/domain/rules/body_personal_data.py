@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from sendguard.domain.entities import describe_entities
+from sendguard.domain.entities import describe_content
 from sendguard.domain.rules._base import (
     Action,
     ContentRuleConfig,
@@ -47,7 +47,7 @@ def evaluate(signals, config: Config, policy):
             config,
             action=action,
             message=f"The message body holds personal data about "
-            f"{plural(body.data_subjects, 'person', 'people')} ({describe_entities(body.entities)}).",
+            f"{plural(body.data_subjects, 'person', 'people')}{describe_content(body)}.",
             evidence={"data_subjects": body.data_subjects, "entities": dict(body.entities)},
             value=body.data_subjects,
             threshold=config.min_data_subjects,

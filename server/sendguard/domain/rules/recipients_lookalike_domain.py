@@ -2,7 +2,8 @@
 
 `northshlre.gov.uk` for `northshire.gov.uk`: a typo that hands mail to a domain
 squatter, or a reply to a phishing address. Detection (edit distance, homoglyphs,
-separators, a swapped suffix) happens in ``sendguard.signals.lookalike``.
+separators, a swapped suffix, the domain in front of another) happens in
+``sendguard.signals.lookalike``.
 """
 
 from __future__ import annotations
@@ -17,13 +18,14 @@ KIND_WORDS = {
     "homoglyph": "uses look-alike characters for",
     "separator": "adds or drops a separator in",
     "suffix": "swaps the ending of",
+    "prefix": "is someone else's domain made to look like",
 }
 
 
 class Config(RuleConfig):
     action: Action = "block"
     check_suffix_swap: bool = Field(
-        default=True, description="Same name under another ending (northshire.co.uk)"
+        default=True, description="Same name under another ending (northshire.co.uk, northshire.gov.com)"
     )
 
 

@@ -1,0 +1,33 @@
+"""`bench/run.py --only NAME`: the case and its baseline, so the ratio (and the headline) can be printed."""
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
+
+import run  # noqa: E402
+
+
+def names(only):
+    return [entry[0] for entry in run.selected(run.PLAN, only)]
+
+
+def test_a_case_comes_with_its_baseline():
+    assert names("sheet_10k") == ["sheet_10k", "sheet_10k_naive"]
+    assert names("recipients_200") == ["recipients_200", "fresh_process"]
+
+
+def test_a_baseline_or_a_case_without_one_runs_alone():
+    assert names("sheet_10k_naive") == ["sheet_10k_naive"]
+    assert names("nested_zip") == ["nested_zip"]
+
+
+def test_no_selection_runs_everything():
+    assert names(None) == [entry[0] for entry in run.PLAN]
+
+
+def test_an_unknown_case_is_refused_with_the_list():
+    with pytest.raises(SystemExit, match="sheet_10k"):
+        run.selected(run.PLAN, "sheet10k")
