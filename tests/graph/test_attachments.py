@@ -137,20 +137,21 @@ def test_inline_and_graph_attachments_keep_their_order(graph, adapters, caller):
     assert [a.content for a in fetch(adapters, caller, d)] == [b"inline", b"from graph"]
 
 
-def test_application_mode_reads_the_senders_mailbox(graph, make_adapters, graph_settings, caller):
+def test_application_mode_reads_the_callers_own_mailbox(graph, make_adapters, graph_settings, caller):
     adapters = make_adapters(graph_settings.with_changes(graph_mode="application"))
-    graph.add_message("draft-1", [FakeAttachment("att-1", "a.txt", content=b"A")], mailbox=SENDER)
+    graph.add_message("draft-1", [FakeAttachment("att-1", "a.txt", content=b"A")], mailbox=caller.user_id)
     (fetched,) = fetch(adapters, caller, draft_with(Attachment("a.txt", id="att-1")))
     assert fetched.content == b"A"
-    assert {seen.mailbox for seen in graph.requests} == {SENDER}
+    assert {seen.mailbox for seen in graph.requests} == {caller.user_id}
 
 
-def test_application_mode_without_a_sender_cannot_fetch(graph, make_adapters, graph_settings, caller):
+def test_application_mode_never_reads_the_mailbox_a_draft_names(graph, make_adapters, graph_settings, caller):
+    """The From of a draft is the client's word: naming a colleague must not read the colleague's draft."""
     adapters = make_adapters(graph_settings.with_changes(graph_mode="application"))
-    d = Draft(to=(Address("a@gmail.com"),), attachments=(Attachment("a.txt", id="1"),), item_id="draft-1")
-    (fetched,) = fetch(adapters, caller, d)
-    assert (fetched.fetch_error.code, fetched.fetch_error.infrastructure) == ("no_sender", True)
-    assert graph.requests == []
+    graph.add_message("draft-1", [FakeAttachment("att-1", "a.txt", content=b"theirs")], mailbox=SENDER)
+    (fetched,) = fetch(adapters, caller, draft_with(Attachment("a.txt", id="att-1")))  # From: SENDER
+    assert fetched.content is None and fetched.fetch_error.code == "not_found"
+    assert SENDER not in {seen.mailbox for seen in graph.requests}
 
 
 # -- the size cap --------------------------------------------------------------------------------

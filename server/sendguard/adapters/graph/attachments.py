@@ -1,7 +1,7 @@
 """GraphAttachmentSource: the bytes of a saved draft's attachments, read through Microsoft Graph.
 
 One listing of the draft's attachments (``/me/messages/{id}/attachments``, or
-``/users/{sender}/...`` as the application), matched against the ids the
+``/users/{caller's object id}/...`` as the application), matched against the ids the
 add-in sent, then every fetch at once on the shared loop (at most four at a
 time: Outlook's limit of concurrent requests per mailbox):
 
@@ -68,8 +68,7 @@ class GraphAttachmentSource:
         return tuple(result)
 
     async def _fetch_all(self, session, draft: Draft, targets: list[Attachment], scan_links: bool):
-        sender = draft.sender.address if draft.sender else None
-        message = session.mailbox(self.mode, sender).messages.by_message_id(draft.item_id)
+        message = session.mailbox(self.mode).messages.by_message_id(draft.item_id)
         page = await session.retried(lambda: message.attachments.get(request_configuration=_LIST), "list attachments")
         listed = [_listed(a) for a in (page.value if page else None) or []]
         slots = asyncio.Semaphore(MAILBOX_CONCURRENCY)
@@ -117,7 +116,7 @@ class GraphAttachmentSource:
             "not_found": "it was not found on the saved draft in Microsoft 365",
             "forbidden": "SendGuard is not allowed to read it (a Microsoft Graph permission is missing)",
             "auth": "SendGuard could not sign in to Microsoft 365 to fetch it",
-            "no_sender": "the draft names no sender, so its mailbox is unknown",
+            "no_user": "the caller's token names no user, so its mailbox is unknown",
             "no_link": "its link is not known, so the linked file could not be read",
         }
         code = error.code if error.code in reasons else "unavailable"

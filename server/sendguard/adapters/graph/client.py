@@ -35,22 +35,28 @@ class GraphSession:
     """One caller's view of Graph for one piece of work."""
 
     def __init__(
-        self, sdk: GraphServiceClient, adapter: GraphRequestAdapter, http, deadline, backoff, on_error=None
+        self, sdk: GraphServiceClient, adapter: GraphRequestAdapter, http, deadline, backoff, on_error=None,
+        user_id: str = "",
     ):
         self.sdk = sdk
+        self.user_id = user_id  # the caller's object id, from its validated token
         self._on_error = on_error or (lambda kind: None)
         self.deadline = deadline
         self._adapter = adapter
         self._http = http
         self._backoff = backoff
 
-    def mailbox(self, mode: str, sender_address: str | None):
-        """Delegated: the signed-in user's own mailbox (/me). Application: the sender's (/users/{address})."""
+    def mailbox(self, mode: str):
+        """The caller's own mailbox: /me on their behalf, or /users/{their object id} as the application.
+
+        Never a mailbox the draft names: its From is the client's word, and the application may read
+        every mailbox in the tenant.
+        """
         if mode == "delegated":
             return self.sdk.me
-        if not sender_address:
-            raise GraphError("the draft names no sender, so its mailbox is unknown", code="no_sender")
-        return self.sdk.users.by_user_id(sender_address)
+        if not self.user_id:
+            raise GraphError("the caller's token names no user, so its mailbox is unknown", code="no_user")
+        return self.sdk.users.by_user_id(self.user_id)
 
     async def retried(self, attempt: Callable[[], Awaitable[T]], what: str, deadline: Deadline | None = None) -> T:
         return await with_retries(
@@ -145,7 +151,7 @@ class GraphClient:
         adapter.base_url = self.base_url  # httpx adds a trailing slash to its own; templates add another
         return GraphSession(
             GraphServiceClient(request_adapter=adapter), adapter, http, deadline, self._backoff,
-            on_error=self._telemetry.graph_error,
+            on_error=self._telemetry.graph_error, user_id=caller.user_id,
         )
 
     def _token_for(self, caller) -> str:

@@ -48,16 +48,15 @@ class GraphGroupSizes:
             else:
                 known[address] = _decode(cached)
         if unknown:
-            sender = draft.sender.address if draft.sender else None
-            found = self.client.call(caller, deadline, lambda s: self._look_up(s, sender, unknown))
+            found = self.client.call(caller, deadline, lambda s: self._look_up(s, unknown))
             for address in unknown:
                 if address in found:
                     known[address] = found[address]
                     self.cache.set(self._key(caller.tenant_id, address), _encode(found[address]), self.ttl_seconds)
         return {address: size for address, size in known.items() if size is not None}
 
-    async def _look_up(self, session, sender: str | None, addresses: Sequence[str]) -> dict[str, GroupSize | None]:
-        mailbox = session.mailbox(self.mode, sender)
+    async def _look_up(self, session, addresses: Sequence[str]) -> dict[str, GroupSize | None]:
+        mailbox = session.mailbox(self.mode)
         slots = asyncio.Semaphore(CONCURRENCY)
 
         async def batch(chunk: Sequence[str]):
