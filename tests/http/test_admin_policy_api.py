@@ -60,3 +60,21 @@ def test_if_match_prevents_lost_updates(client, auth):
     assert stale.status_code == 409
     assert stale.get_json()["latest_version"] == 1
     assert client.put("/api/v1/admin/policy", json={}, headers={**admin, "If-Match": "garbage"}).status_code == 400
+
+
+def test_the_etag_of_get_can_be_sent_back_while_a_draft_is_unpublished(client, auth):
+    admin = auth(admin=True)
+    client.put("/api/v1/admin/policy", json={}, headers=admin)
+    client.post("/api/v1/admin/versions", json={"mode": "monitor"}, headers=admin)  # an unpublished draft
+    etag = client.get("/api/v1/admin/policy", headers=admin).headers["ETag"]
+    response = client.put("/api/v1/admin/policy", json={}, headers={**admin, "If-Match": etag})
+    assert response.status_code == 200
+    assert response.get_json()["version"] == 3
+
+
+def test_if_match_star_accepts_any_current_state(client, auth):
+    admin = auth(admin=True)
+    client.put("/api/v1/admin/policy", json={}, headers=admin)
+    response = client.put("/api/v1/admin/policy", json={"mode": "monitor"}, headers={**admin, "If-Match": "*"})
+    assert response.status_code == 200
+    assert client.get("/api/v1/admin/policy", headers=admin).get_json()["policy"]["mode"] == "monitor"

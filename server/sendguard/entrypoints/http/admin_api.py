@@ -38,8 +38,10 @@ MAX_PATTERN_TEST_TEXT = 20_000
 @bp.get("/policy")
 @require_admin
 def get_policy():
-    policy, version = container().policies.current(g.caller.tenant_id)
-    return _policy_response(policy, version)
+    policies = container().policies
+    latest = policies.latest_version(g.caller.tenant_id)  # read first: the ETag is never newer than the body
+    policy, version = policies.current(g.caller.tenant_id)
+    return _policy_response(policy, version, etag_version=latest)
 
 
 @bp.put("/policy")
@@ -55,7 +57,7 @@ def put_policy():
             comment=_comment(),
             expected_version=_if_match(),
         )
-    return _policy_response(policy, record.version)
+    return _policy_response(policy, record.version, etag_version=record.version)
 
 
 @bp.post("/policy/validate")
@@ -405,9 +407,10 @@ def _created(record: PolicyRecord):
     return response
 
 
-def _policy_response(policy: Policy, version: int):
+def _policy_response(policy: Policy, version: int, *, etag_version: int):
+    """The published policy; the ETag names the newest version, which is what If-Match is checked against."""
     response = jsonify({"version": version, "policy": policy.to_json()})
-    response.headers["ETag"] = f'"v{version}"'
+    response.headers["ETag"] = f'"v{etag_version}"'
     return response
 
 
@@ -417,7 +420,7 @@ def _comment() -> str:
 
 def _if_match() -> int | None:
     header = request.headers.get("If-Match")
-    if header is None:
+    if header is None or header.strip() == "*":  # "*": whatever the current state is (RFC 9110)
         return None
     value = header.strip().removeprefix("W/").strip('"')
     if not value.startswith("v") or not value[1:].isdigit():
