@@ -148,29 +148,43 @@ def test_history_publish_rollback_and_diff(client, sign_in, container):
         and "Removed: one.example" in diff
     )
 
-    assert (
-        client.post(
-            "/admin/versions/2/publish", data={"csrf_token": token, "base_version": "2"}
-        ).status_code
-        == 302
-    )
+    publish = form_fields(html, "publish-2")
+    assert publish["csrf_token"] == token
+    assert client.post("/admin/versions/2/publish", data=publish).status_code == 302
     assert container.policies.current("tenant-a")[1] == 2
-    assert "Version 2 is published" in client.get("/admin/versions").text
+    html = client.get("/admin/versions").text
+    assert "Version 2 is published" in html
 
-    client.post("/admin/versions/1/rollback", data={"csrf_token": token, "base_version": "2"})
+    client.post("/admin/versions/1/rollback", data=form_fields(html, "rollback-1"))
     policy, version = container.policies.current("tenant-a")
     assert (version, policy.internal_domains) == (3, ["one.example"])
     assert container.policies.version("tenant-a", 3).copied_from == 1
     assert "(copy of version 1)" in client.get("/admin/versions").text
 
 
-def test_a_stale_history_page_cannot_publish(client, sign_in, container):
-    token = sign_in()
+def test_a_stale_history_page_cannot_roll_back(client, sign_in, container):
+    sign_in()
     container.policies.replace("tenant-a", {}, author="a")
+    container.policies.replace("tenant-a", {"mode": "monitor"}, author="a")
+    stale = client.get("/admin/versions").text
     container.policies.save_draft("tenant-a", {"mode": "monitor"}, author="b")
-    client.post("/admin/versions/1/rollback", data={"csrf_token": token, "base_version": "1"})
-    assert container.policies.latest_version("tenant-a") == 2
-    assert "Someone saved version 2 meanwhile" in client.get("/admin/versions").text
+    client.post("/admin/versions/1/rollback", data=form_fields(stale, "rollback-1"))
+    assert container.policies.latest_version("tenant-a") == 3
+    assert "Someone else changed the policy" in client.get("/admin/versions").text
+
+
+def test_two_admins_publishing_from_the_same_history_page_cannot_both_win(client, sign_in, container):
+    sign_in()
+    container.policies.replace("tenant-a", {}, author="a")
+    for days in (20, 30):
+        container.policies.save_draft("tenant-a", {"retention_days": days}, author="a")
+    page = client.get("/admin/versions").text
+    client.post("/admin/versions/2/publish", data=form_fields(page, "publish-2"))
+    assert container.policies.current("tenant-a")[1] == 2
+    client.post("/admin/versions/3/publish", data=form_fields(page, "publish-3"))  # the same old page
+    assert container.policies.current("tenant-a")[1] == 2
+    notice = client.get("/admin/versions").text
+    assert "so nothing was published" in notice and 'role="alert"' in notice
 
 
 def test_a_version_page_and_its_export(client, sign_in, container):

@@ -168,12 +168,25 @@ def test_a_conflicting_save_is_refused_then_can_be_repeated(client, page_form, c
     form["rules.recipients.exposed.min_visible_external"] = "4"
     response = client.post("/admin/policy", data=submitted(form, action="publish"))
     assert response.status_code == 409
-    assert "Someone saved version 1 while you were editing" in response.text
+    assert "Someone else changed the policy while you were editing" in response.text
+    assert "Reload the policy" in response.text
     assert published(container)[0].internal_domains == ["other.example"]
     again = form_fields(response.text, "policy-form")
     assert again["rules.recipients.exposed.min_visible_external"] == "4"
     assert client.post("/admin/policy", data=submitted(again, action="publish")).status_code == 302
     assert published(container)[0].rule("recipients.exposed").min_visible_external == 4
+
+
+def test_a_publish_by_someone_else_also_stops_a_save(client, page_form, container):
+    container.policies.replace("tenant-a", {}, author="another admin")
+    container.policies.save_draft("tenant-a", {"mode": "monitor"}, author="another admin")
+    form = page_form()
+    container.policies.publish("tenant-a", 2)  # no new version, but what the form showed is not enforced
+    form["rules.recipients.exposed.min_visible_external"] = "4"
+    response = client.post("/admin/policy", data=submitted(form, action="publish"))
+    assert response.status_code == 409
+    assert "version 2 is published" in response.text
+    assert container.policies.latest_version("tenant-a") == 2
 
 
 def test_inline_check_returns_errors_by_field_id(client, page_form):

@@ -146,7 +146,10 @@ def scored_everything(client, auth, container):
             **request_json(),
             "override": {
                 "decision_id": first["decision_id"],
-                "justification": f"Agreed with {PEOPLE[0]['email']} on {PEOPLE[0]['phone']}, NHS {PEOPLE[0]['nhs']}",
+                "justification": (
+                    f"Agreed with {PEOPLE[0]['name']} ({PEOPLE[0]['email']}) on {PEOPLE[0]['phone']},"
+                    f" NHS {PEOPLE[0]['nhs']}, and with Mrs Kowalski"
+                ),
             },
         }
         second = client.post("/api/v1/score", json=override, headers=sender).get_json()
@@ -201,7 +204,7 @@ def test_justifications_are_kept_without_identifiers(scored_everything, containe
             )
         ]
     # one accepted override: in monitor mode nothing was interrupted, so there was nothing to override
-    assert kept == ["Agreed with [email] on [number], NHS [number]"]
+    assert kept == ["Agreed with [name] ([email]) on [phone], NHS [number], and with [name]"]
 
 
 def test_no_log_line_holds_personal_data(client, auth, caplog):

@@ -29,7 +29,7 @@ def test_history_lists_every_version_newest_first(client, admin):
     )
     response = client.get("/api/v1/admin/versions", headers=admin)
     assert response.status_code == 200
-    assert response.headers["ETag"] == '"v2"'
+    assert response.headers["ETag"] == '"r2"'  # two changes: a save and publish, a draft
     body = response.get_json()
     assert (body["latest"], body["published"]) == (2, 1)
     assert [(v["version"], v["published"], v["comment"]) for v in body["versions"]] == [
@@ -65,7 +65,7 @@ def test_a_version_reads_back_as_an_export(client, admin):
     )
     response = client.get("/api/v1/admin/versions/1", headers=admin)
     assert response.status_code == 200
-    assert response.headers["ETag"] == '"v1"'
+    assert response.headers["ETag"] == '"r1"'
     body = response.get_json()
     assert body["tenant"] == "tenant-a"
     assert body["policy"]["internal_domains"] == ["northshire.gov.uk"]
@@ -105,9 +105,10 @@ def test_publishing_a_draft_enforces_it(client, admin, auth):
         headers=admin,
     )
     response = client.post(
-        "/api/v1/admin/versions/1/publish", headers={**admin, "If-Match": '"v1"'}
+        "/api/v1/admin/versions/1/publish", headers={**admin, "If-Match": '"r1"'}
     )
     assert response.status_code == 200
+    assert response.headers["ETag"] == '"r2"'
     assert response.get_json()["published"] is True
     verdict = client.post(
         "/api/v1/score", json=score_request(draft(to=people(4))), headers=auth()
@@ -138,7 +139,7 @@ def test_rollback_makes_a_new_published_copy(client, admin):
         "too noisy",
     )
     current = client.get("/api/v1/admin/policy", headers=admin)
-    assert current.headers["ETag"] == '"v3"'
+    assert current.headers["ETag"] == '"r3"'
     assert current.get_json()["policy"]["rules"]["recipients.exposed"]["min_visible_external"] == 5
 
 
@@ -177,7 +178,7 @@ def test_unknown_versions_are_404(client, admin, method, path, body):
 def test_a_stale_if_match_is_409(client, admin, method, path, body):
     client.put("/api/v1/admin/policy", json={}, headers=admin)
     client.post("/api/v1/admin/versions", json={}, headers=admin)
-    stale = {**admin, "If-Match": '"v1"'}
+    stale = {**admin, "If-Match": '"r1"'}
     response = (
         getattr(client, method)(path, json=body, headers=stale)
         if body is not None
@@ -188,9 +189,62 @@ def test_a_stale_if_match_is_409(client, admin, method, path, body):
     assert body.pop("request_id")  # every error names its request
     assert body == {
         "error": "version_conflict",
-        "message": "someone saved version 2 since you loaded yours; reload and try again",
+        "message": "someone changed the policy since you loaded it (version 2 is the newest, "
+        "version 1 is published); reload and try again",
         "latest_version": 2,
+        "published_version": 1,
     }
+
+
+def test_two_admins_publishing_from_the_same_view_cannot_both_win(client, admin):
+    for days in (10, 20, 30):
+        client.post("/api/v1/admin/versions", json={"retention_days": days}, headers=admin)
+    etag = client.get("/api/v1/admin/versions", headers=admin).headers["ETag"]
+    first = client.post("/api/v1/admin/versions/2/publish", headers={**admin, "If-Match": etag})
+    second = client.post("/api/v1/admin/versions/1/publish", headers={**admin, "If-Match": etag})
+    assert (first.status_code, second.status_code) == (200, 409)
+    assert second.get_json()["published_version"] == 2
+    assert client.get("/api/v1/admin/policy", headers=admin).get_json()["version"] == 2
+
+
+def test_publishing_changes_the_etag_of_the_policy_and_the_history(client, admin):
+    client.put("/api/v1/admin/policy", json={}, headers=admin)
+    client.post("/api/v1/admin/versions", json={"mode": "monitor"}, headers=admin)
+    before = client.get("/api/v1/admin/policy", headers=admin).headers["ETag"]
+    assert client.get("/api/v1/admin/versions", headers=admin).headers["ETag"] == before
+    client.post("/api/v1/admin/versions/2/publish", headers=admin)
+    after = client.get("/api/v1/admin/policy", headers=admin).headers["ETag"]
+    assert after != before
+    assert client.get("/api/v1/admin/versions", headers=admin).headers["ETag"] == after
+    stale = client.put("/api/v1/admin/policy", json={}, headers={**admin, "If-Match": before})
+    assert stale.status_code == 409
+
+
+def test_the_etag_of_a_version_publishes_it(client, admin):
+    client.put("/api/v1/admin/policy", json={}, headers=admin)
+    client.post("/api/v1/admin/versions", json={"mode": "monitor"}, headers=admin)
+    etag = client.get("/api/v1/admin/versions/1", headers=admin).headers["ETag"]
+    response = client.post("/api/v1/admin/versions/1/publish", headers={**admin, "If-Match": etag})
+    assert response.status_code == 200
+
+
+def test_every_change_answers_the_etag_for_the_next_one(client, admin):
+    """PUT, save a draft, publish, roll back: each sends back a new ETag that the next change accepts."""
+    etag = client.get("/api/v1/admin/policy", headers=admin).headers["ETag"]
+    changes = [
+        ("put", "/api/v1/admin/policy", {}),
+        ("post", "/api/v1/admin/versions", {"mode": "monitor"}),
+        ("post", "/api/v1/admin/versions/2/publish", None),
+        ("post", "/api/v1/admin/rollback", {"version": 1}),
+    ]
+    seen = [etag]
+    for method, path, body in changes:
+        response = getattr(client, method)(path, json=body, headers={**admin, "If-Match": seen[-1]})
+        assert response.status_code in (200, 201), path
+        seen.append(response.headers["ETag"])
+        assert client.get("/api/v1/admin/policy", headers=admin).headers["ETag"] == seen[-1]
+    assert len(set(seen)) == len(seen)
+    assert client.put("/api/v1/admin/policy", json={}, headers={**admin, "If-Match": seen[-2]}).status_code == 409
 
 
 def test_an_invalid_draft_is_422_with_fields(client, admin):

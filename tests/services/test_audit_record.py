@@ -9,14 +9,75 @@ from sendguard.services.audit import redact_justification
     "written, kept",
     [
         ("Agreed with jane.doe@gmail.com by phone", "Agreed with [email] by phone"),
-        ("Called her on 07700 900123 first", "Called her on [number] first"),
         ("NHS 943-476-5919 confirmed", "NHS [number] confirmed"),
+        ("Sort code 12-34-56, account 12345678", "Sort code [number], account [number]"),
         ("Her address is in SW1A 1AA", "Her address is in [postcode]"),
-        (
-            "Our partners need this by 2026 for the 12 families",
-            "Our partners need this by 2026 for the 12 families",
-        ),
     ],
 )
 def test_identifiers_are_redacted(written, kept):
     assert redact_justification(written) == kept
+
+
+@pytest.mark.parametrize(
+    "written, kept",
+    [
+        ("Called her on 07700 900123 first", "Called her on [phone] first"),
+        ("Ring +44 (0)20 7946 0018 to confirm", "Ring [phone] to confirm"),
+        ("Her mobile is 07700–900–123.", "Her mobile is [phone]."),  # en dashes
+        ("Desk (0117) 496 0123 ext 4 agreed", "Desk [phone] agreed"),
+        ("Family in Lagos, +234 803 123 4567", "Family in Lagos, [phone]"),
+    ],
+)
+def test_phone_numbers_are_redacted(written, kept):
+    assert redact_justification(written) == kept
+
+
+@pytest.mark.parametrize(
+    "written, kept",
+    [
+        ("Agreed with Sarah Jones by phone", "Agreed with [name] by phone"),
+        ("Grace Campbell and Mohammed Khan asked for it", "[name] and [name] asked for it"),
+        ("Sent at the request of JONES, Sarah", "Sent at the request of [name]"),
+        ("Liam Jones needs the list today", "[name] needs the list today"),
+        ("Sarah J. Jones signed it off", "[name] signed it off"),
+    ],
+)
+def test_names_are_redacted(written, kept):
+    assert redact_justification(written) == kept
+
+
+@pytest.mark.parametrize(
+    "written, kept",
+    [
+        ("Mrs Smith asked for a copy", "[name] asked for a copy"),
+        ("Approved by Dr Priya Shah", "Approved by [name]"),
+        ("Mr. O'Neil agreed", "[name] agreed"),
+        ("Cllr Smith-Jones wants it today", "[name] wants it today"),
+    ],
+)
+def test_titles_with_names_are_redacted(written, kept):
+    assert redact_justification(written) == kept
+
+
+def test_everything_at_once():
+    written = "Mrs Okafor (jo@example.org, 07700 900123, NHS 943 476 5919) and Sam Evans at B1 1AA"
+    assert redact_justification(written) == "[name] ([email], [phone], NHS [number]) and [name] at [postcode]"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Sent to the care team at the partner trust, agreed with the DPO",
+        "Our partners need this by 2026 for the 12 families",
+        "Agreed with Legal Services on 3 March",
+        "The Head Teacher approved it",
+        "Approved by the Data Protection Officer",
+        "Sent to Adult Social Care under the information sharing agreement",
+        "Agreed at the Safeguarding Board meeting",
+        "Requested by Children's Services for the Christmas Day rota on Ward 7",
+        "Cleared with Information Governance, see ticket 4512",
+        "Police asked for it under Schedule 2 of the Data Protection Act 2018",
+    ],
+)
+def test_ordinary_justifications_are_kept_as_written(sentence):
+    assert redact_justification(sentence) == sentence

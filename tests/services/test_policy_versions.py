@@ -3,7 +3,7 @@
 import pytest
 from pydantic import ValidationError
 
-from sendguard.adapters.storage.repository import UnknownVersion, VersionConflict
+from sendguard.adapters.storage.repository import PolicyState, UnknownVersion, VersionConflict
 from sendguard.domain.policy import Policy
 
 
@@ -85,11 +85,31 @@ def test_versions_of_another_tenant_are_unknown(policies):
 def test_stale_writers_get_a_conflict(policies):
     policies.replace("tenant-a", with_threshold(5), author="a@x")
     with pytest.raises(VersionConflict):
-        policies.save_draft("tenant-a", with_threshold(3), author="b@x", expected_version=0)
+        policies.save_draft("tenant-a", with_threshold(3), author="b@x", expected_revision=0)
     with pytest.raises(VersionConflict):
-        policies.rollback("tenant-a", 1, author="b@x", expected_version=0)
-    with pytest.raises(VersionConflict):
-        policies.publish("tenant-a", 1, expected_version=0)
+        policies.rollback("tenant-a", 1, author="b@x", expected_revision=0)
+    with pytest.raises(VersionConflict) as conflict:
+        policies.publish("tenant-a", 1, expected_revision=0)
+    assert conflict.value.state == PolicyState(revision=1, latest=1, published=1)
+    assert policies.latest_version("tenant-a") == 1  # nothing was written
+
+
+def test_every_save_publish_and_rollback_counts_one_revision(policies):
+    assert policies.state("tenant-a") == PolicyState(revision=0, latest=0, published=0)
+    assert policies.replace("tenant-a", with_threshold(5), author="a").revision == 1
+    assert policies.save_draft("tenant-a", with_threshold(3), author="a").revision == 2
+    assert policies.publish("tenant-a", 2, expected_revision=2).revision == 3
+    assert policies.publish("tenant-a", 1, expected_revision={1, 3}).revision == 4
+    assert policies.rollback("tenant-a", 2, author="a", expected_revision=4).revision == 5
+    assert policies.state("tenant-a") == PolicyState(revision=5, latest=3, published=3)
+
+
+def test_the_editable_policy_comes_with_its_state(policies):
+    policies.replace("tenant-a", with_threshold(5), author="a")
+    policies.save_draft("tenant-a", with_threshold(3), author="a")
+    policy, version, state = policies.editable("tenant-a")
+    assert (policy.rule("recipients.exposed").min_visible_external, version) == (5, 1)
+    assert state == PolicyState(revision=2, latest=2, published=1)
 
 
 def test_a_stored_version_that_no_longer_validates_is_not_published(policies, container):

@@ -9,6 +9,7 @@ import pytest
 from sendguard.adapters.storage.audit_queries import DecisionFilter
 from sendguard.adapters.storage.repository import (
     DecisionRecord,
+    PolicyState,
     Storage,
     UnknownVersion,
     VersionConflict,
@@ -187,13 +188,16 @@ def test_purge_deletes_old_decisions_with_their_rows(storage):
     )
 
 
-def test_publish_checks_the_expected_version(storage):
+def test_publish_checks_the_expected_revision(storage):
     storage.save_policy("tenant-a", {"mode": "enforce"}, author="a", publish=True)
     storage.save_policy("tenant-a", {"mode": "monitor"}, author="a", publish=False)
     with pytest.raises(VersionConflict):
-        storage.publish("tenant-a", 2, expected_version=1)
-    storage.publish("tenant-a", 2, expected_version=2)
+        storage.publish("tenant-a", 2, expected_revision=1)
+    assert storage.publish("tenant-a", 2, expected_revision=2).revision == 3
     assert storage.published_policy("tenant-a").version == 2
+    with pytest.raises(VersionConflict):
+        storage.publish("tenant-a", 1, expected_revision=2)  # publishing changes the revision too
+    assert storage.policy_state("tenant-a") == PolicyState(revision=3, latest=2, published=2)
     with pytest.raises(UnknownVersion):
         storage.publish("tenant-b", 2)
 

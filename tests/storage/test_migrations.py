@@ -42,8 +42,18 @@ def round_trip(engine):
     assert "copied_from" not in columns(engine, "policy_versions")
     insert_version(engine)
 
+    schema.upgrade(engine, "0002_admin")
+    assert "copied_from" in columns(engine, "policy_versions")
+    assert "policy_revision" not in columns(engine, "tenants")
+
     schema.upgrade(engine)
-    assert schema.current_revision(engine) == "0002_admin"
+    assert schema.current_revision(engine) == "0003_policy_revision"
+    with engine.connect() as connection:
+        revisions = connection.execute(sa.text("SELECT id, policy_revision FROM tenants")).all()
+    assert [tuple(row) for row in revisions] == [("tenant-a", 0)]  # an existing tenant starts at 0
+
+    schema.downgrade(engine, "0002_admin")
+    assert "policy_revision" not in columns(engine, "tenants")
     assert "copied_from" in columns(engine, "policy_versions")
 
     schema.downgrade(engine, "0001")
@@ -59,6 +69,7 @@ def round_trip(engine):
     schema.upgrade(engine)
     assert table_names(engine) == TABLES
     assert "copied_from" in columns(engine, "policy_versions")
+    assert "policy_revision" in columns(engine, "tenants")
 
 
 def test_sqlite_up_down_up(sqlite_engine):

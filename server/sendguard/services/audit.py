@@ -11,15 +11,25 @@ from collections import Counter
 from pathlib import Path
 
 from sendguard.adapters.storage.repository import DecisionRecord, utcnow
+from sendguard.detection.recognizers.person_name import name_pairs, titled_names
 from sendguard.domain.verdict import Verdict, recipients_json
 
 _EXTENSION = re.compile(r"^[a-z0-9]{1,10}$")
 
-# What a sender may paste into a justification that identifies someone; names cannot be caught this way.
+_GAP = r"[\s().\-\u2010-\u2015\u2212/]*"  # what people type between the digits of a number
+# What a sender may paste into a justification that identifies someone, replaced in this order.
 _REDACTIONS = (
     (re.compile(r"[^\s@<>(),;:\"']+@[^\s@<>(),;:\"']+"), "[email]"),
     (re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{1,2}\d[A-Za-z\d]?\s*\d[A-Za-z]{2}(?![A-Za-z0-9])"), "[postcode]"),
-    (re.compile(r"\+?\d(?:[\s().\-/]*\d){5,}"), "[number]"),
+    # +CC and 7 to 14 more digits, or 0 and 9 or 10 more (UK), perhaps with an extension.
+    (
+        re.compile(
+            rf"(?<![\w+])(?:\+{_GAP}\d(?:{_GAP}\d){{6,13}}|\(?0{_GAP}\d(?:{_GAP}\d){{8,9}})"
+            rf"(?!{_GAP}\d)(?:\s*(?:ext|x)\.?\s*\d{{1,5}})?"
+        ),
+        "[phone]",
+    ),
+    (re.compile(rf"\+?\d(?:{_GAP}\d){{5,}}"), "[number]"),  # NHS, account, card numbers...
 )
 
 
@@ -94,9 +104,28 @@ def decision_record(
 
 
 def redact_justification(text: str) -> str:
-    """The sender's reason, without e-mail addresses, postcodes and long numbers (phone, NHS, account)."""
+    """The sender's reason, without e-mail addresses, postcodes, phone and other long numbers, or names.
+
+    Names are found as the scanner finds them in running text: a title and a capitalised name
+    ("Mrs Smith"), or a known given name and surname ("Sarah Jones", "JONES, Sarah").
+    """
     for pattern, replacement in _REDACTIONS:
         text = pattern.sub(replacement, text)
+    return _without_names(text)
+
+
+def _without_names(text: str) -> str:
+    """Every title + name and given name + surname, as "[name]"; unlike the scanner, even "Sarah Jones and Co"."""
+    spans: list[list[int]] = []
+    for start, end in sorted(titled_names(text) + name_pairs(text)):
+        while end < len(text) and text[end].isalpha():
+            end += 1  # never leave half a word ("Mr O'Neil" matches up to the apostrophe)
+        if spans and start <= spans[-1][1]:  # "Dr Priya Shah" holds the pair "Priya Shah"
+            spans[-1][1] = max(spans[-1][1], end)
+        else:
+            spans.append([start, end])
+    for start, end in reversed(spans):
+        text = f"{text[:start]}[name]{text[end:]}"
     return text
 
 

@@ -9,7 +9,13 @@ from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from sendguard.adapters.storage.repository import PolicyRecord, Storage, UnknownVersion
+from sendguard.adapters.storage.repository import (
+    ExpectedRevision,
+    PolicyRecord,
+    PolicyState,
+    Storage,
+    UnknownVersion,
+)
 from sendguard.domain.policy import Policy
 from sendguard.domain.policy_diff import Change, diff_documents
 from sendguard.services.ports import PolicyCache
@@ -48,6 +54,21 @@ class PolicyService:
     cache: PolicyCache | None = None  # shared by instances (Redis); without it, the database per request
     _last_known: dict[str, tuple[Policy, int]] = field(default_factory=dict, repr=False)
 
+    def editable(self, tenant_id: str) -> tuple[Policy, int, PolicyState]:
+        """The published policy as an admin edits it, with the state to send back as If-Match.
+
+        Read from the store, never a cache, and the state first: the revision handed out is
+        never newer than the policy shown with it (at worst a save in between gives a needless 409).
+        """
+        state = self.storage.policy_state(tenant_id)
+        record = self.storage.published_policy(tenant_id)
+        if record is None:
+            return Policy(), DEFAULT_VERSION, state
+        return Policy.model_validate(record.document), record.version, state
+
+    def state(self, tenant_id: str) -> PolicyState:
+        return self.storage.policy_state(tenant_id)
+
     def current(self, tenant_id: str) -> tuple[Policy, int]:
         if self.cache is not None:
             cached = self.cache.get(tenant_id)
@@ -81,7 +102,7 @@ class PolicyService:
         *,
         author: str,
         comment: str = "",
-        expected_version: int | None = None,
+        expected_revision: ExpectedRevision = None,
         publish: bool = True,
     ) -> PolicyRecord:
         """Validate (raises pydantic.ValidationError) and store as the next version."""
@@ -92,7 +113,7 @@ class PolicyService:
             author=author,
             comment=comment,
             publish=publish,
-            expected_version=expected_version,
+            expected_revision=expected_revision,
         )
         if publish:
             self._announce(tenant_id)
@@ -116,22 +137,22 @@ class PolicyService:
         return self.storage.latest_version(tenant_id)
 
     def save_draft(
-        self, tenant_id: str, document: dict, *, author: str, comment: str = "", expected_version: int | None = None
+        self, tenant_id: str, document: dict, *, author: str, comment: str = "", expected_revision: ExpectedRevision = None
     ) -> PolicyRecord:
         """Store a new version without enforcing it (it can be simulated, compared and published later)."""
         return self.replace(
-            tenant_id, document, author=author, comment=comment, expected_version=expected_version, publish=False
+            tenant_id, document, author=author, comment=comment, expected_revision=expected_revision, publish=False
         )
 
-    def publish(self, tenant_id: str, version: int, *, expected_version: int | None = None) -> PolicyRecord:
+    def publish(self, tenant_id: str, version: int, *, expected_revision: ExpectedRevision = None) -> PolicyRecord:
         """Enforce an existing version. Raises UnknownVersion, VersionConflict or pydantic.ValidationError."""
         if version == DEFAULT_VERSION:
             raise UnknownVersion(version)  # the defaults are restored by a rollback to 0, which saves a copy
         record = self.version(tenant_id, version)
         Policy.model_validate(record.document)  # a version saved by an older release may no longer be valid
-        self.storage.publish(tenant_id, version, expected_version=expected_version)
+        published = self.storage.publish(tenant_id, version, expected_revision=expected_revision)
         self._announce(tenant_id)
-        return self.storage.policy_version(tenant_id, version)
+        return published
 
     def rollback(
         self,
@@ -140,7 +161,7 @@ class PolicyService:
         *,
         author: str,
         comment: str = "",
-        expected_version: int | None = None,
+        expected_revision: ExpectedRevision = None,
     ) -> PolicyRecord:
         """Save a copy of ``version`` as the newest version and publish it: history stays linear."""
         source = self.version(tenant_id, version)
@@ -151,7 +172,7 @@ class PolicyService:
             author=author,
             comment=comment or f"Rolled back to version {version}",
             publish=True,
-            expected_version=expected_version,
+            expected_revision=expected_revision,
             copied_from=version,
         )
         self._announce(tenant_id)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from collections.abc import Collection
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
@@ -23,12 +24,29 @@ if TYPE_CHECKING:
     from sendguard.adapters.storage.audit_queries import AuditQueries
 
 
-class VersionConflict(Exception):
-    """Someone saved a newer version since the caller read theirs."""
+@dataclass(frozen=True)
+class PolicyState:
+    """Where a tenant's policy stands; ``revision`` goes up by one on every save, publish and rollback."""
 
-    def __init__(self, latest: int):
-        super().__init__(f"the policy is now at version {latest}")
-        self.latest = latest
+    revision: int = 0
+    latest: int = 0  # the newest version saved; 0 for none
+    published: int = 0  # the version enforced; 0 for the built-in defaults
+
+
+class VersionConflict(Exception):
+    """Someone saved, published or rolled back since the caller read the policy."""
+
+    def __init__(self, state: PolicyState):
+        super().__init__(f"the policy is now at revision {state.revision}")
+        self.state = state
+
+    @property
+    def latest(self) -> int:
+        return self.state.latest
+
+
+# The revisions a change may start from (If-Match): one, any of several, or None for whatever it is now.
+ExpectedRevision = int | Collection[int] | None
 
 
 class UnknownVersion(LookupError):
@@ -45,6 +63,7 @@ class PolicyRecord:
     created_at: datetime
     published: bool = False
     copied_from: int | None = None  # set when a rollback restored that version
+    revision: int | None = None  # on a record a save or publish returns: the tenant's revision it made
 
 
 @dataclass(frozen=True)
@@ -128,6 +147,10 @@ class Storage:
         with self.engine.connect() as connection:
             return self._latest_version(connection, tenant_id)
 
+    def policy_state(self, tenant_id: str) -> PolicyState:
+        with self.engine.connect() as connection:
+            return self._state(connection, tenant_id)
+
     def save_policy(
         self,
         tenant_id: str,
@@ -136,19 +159,16 @@ class Storage:
         author: str,
         comment: str = "",
         publish: bool,
-        expected_version: int | None = None,
+        expected_revision: ExpectedRevision = None,
         copied_from: int | None = None,
     ) -> PolicyRecord:
-        """Store ``document`` as the next version; raise VersionConflict if ``expected_version`` is stale."""
+        """Store ``document`` as the next version; raise VersionConflict if the revision is not an expected one."""
         now = self.clock()
         self._ensure_tenant(tenant_id, now)
         try:
             with self.engine.begin() as connection:
-                self._lock_tenant(connection, tenant_id)
-                latest = self._latest_version(connection, tenant_id)
-                if expected_version is not None and expected_version != latest:
-                    raise VersionConflict(latest)
-                version = latest + 1
+                revision = self._next_revision(connection, tenant_id, expected_revision)
+                version = self._latest_version(connection, tenant_id) + 1
                 connection.execute(
                     policy_versions.insert().values(
                         tenant_id=tenant_id,
@@ -165,29 +185,58 @@ class Storage:
                         tenants.update().where(tenants.c.id == tenant_id).values(published_version=version)
                     )
         except IntegrityError:
-            raise VersionConflict(self.latest_version(tenant_id)) from None
+            raise VersionConflict(self.policy_state(tenant_id)) from None
         return PolicyRecord(
-            tenant_id, version, document, author, comment, now, published=publish, copied_from=copied_from
+            tenant_id,
+            version,
+            document,
+            author,
+            comment,
+            now,
+            published=publish,
+            copied_from=copied_from,
+            revision=revision,
         )
 
-    def publish(self, tenant_id: str, version: int, *, expected_version: int | None = None) -> None:
-        """Make ``version`` the one enforced; raise VersionConflict if ``expected_version`` is stale."""
+    def publish(self, tenant_id: str, version: int, *, expected_revision: ExpectedRevision = None) -> PolicyRecord:
+        """Make ``version`` the one enforced; raise VersionConflict if the revision is not an expected one."""
         with self.engine.begin() as connection:
-            self._lock_tenant(connection, tenant_id)
-            if expected_version is not None:
-                latest = self._latest_version(connection, tenant_id)
-                if expected_version != latest:
-                    raise VersionConflict(latest)
-            exists = connection.execute(
-                sa.select(policy_versions.c.id).where(
-                    policy_versions.c.tenant_id == tenant_id, policy_versions.c.version == version
+            row = (
+                connection.execute(
+                    sa.select(policy_versions).where(
+                        policy_versions.c.tenant_id == tenant_id, policy_versions.c.version == version
+                    )
                 )
-            ).first()
-            if exists is None:
+                .mappings()
+                .first()
+            )
+            if row is None:  # versions are never deleted, so this holds once the row is locked too
                 raise UnknownVersion(version)
+            revision = self._next_revision(connection, tenant_id, expected_revision)
             connection.execute(
                 tenants.update().where(tenants.c.id == tenant_id).values(published_version=version)
             )
+        return _policy_record(row, published=True, revision=revision)
+
+    def _next_revision(self, connection, tenant_id: str, expected: ExpectedRevision) -> int:
+        """Count one more change to the tenant's policy, if its revision is an expected one: the compare-and-set.
+
+        A single conditional UPDATE, run before anything is read, so check and write are one step:
+        PostgreSQL keeps the row locked until commit (a concurrent writer waits, then finds the
+        revision moved on and updates nothing); SQLite takes its database write lock here.
+        """
+        condition = tenants.c.id == tenant_id
+        if expected is not None:
+            accepted = [expected] if isinstance(expected, int) else list(expected)
+            condition = condition & tenants.c.policy_revision.in_(accepted)
+        changed = connection.execute(
+            tenants.update().where(condition).values(policy_revision=tenants.c.policy_revision + 1)
+        )
+        if changed.rowcount != 1:
+            raise VersionConflict(self._state(connection, tenant_id))
+        return connection.execute(
+            sa.select(tenants.c.policy_revision).where(tenants.c.id == tenant_id)
+        ).scalar_one()
 
     def _ensure_tenant(self, tenant_id: str, now: datetime) -> None:
         with self.engine.connect() as connection:
@@ -199,9 +248,18 @@ class Storage:
         except IntegrityError:
             pass  # created meanwhile by another request
 
-    @staticmethod
-    def _lock_tenant(connection, tenant_id: str) -> None:
-        connection.execute(sa.select(tenants.c.id).where(tenants.c.id == tenant_id).with_for_update())
+    @classmethod
+    def _state(cls, connection, tenant_id: str) -> PolicyState:
+        row = connection.execute(
+            sa.select(tenants.c.policy_revision, tenants.c.published_version).where(tenants.c.id == tenant_id)
+        ).first()
+        if row is None:
+            return PolicyState()
+        return PolicyState(
+            revision=row.policy_revision,
+            latest=cls._latest_version(connection, tenant_id),
+            published=row.published_version or 0,
+        )
 
     @staticmethod
     def _latest_version(connection, tenant_id: str) -> int:
@@ -336,7 +394,7 @@ class Storage:
         return found
 
 
-def _policy_record(row, *, published: bool) -> PolicyRecord:
+def _policy_record(row, *, published: bool, revision: int | None = None) -> PolicyRecord:
     return PolicyRecord(
         tenant_id=row["tenant_id"],
         version=row["version"],
@@ -346,6 +404,7 @@ def _policy_record(row, *, published: bool) -> PolicyRecord:
         created_at=_aware(row["created_at"]),
         published=published,
         copied_from=row["copied_from"],
+        revision=revision,
     )
 
 

@@ -19,6 +19,8 @@ tenants = Table(
     Column("id", String(64), primary_key=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("published_version", Integer, nullable=True),
+    # One more on every save, publish and rollback: the admin API's ETag and its compare-and-set.
+    Column("policy_revision", Integer, nullable=False, server_default="0"),
 )
 
 policy_versions = Table(

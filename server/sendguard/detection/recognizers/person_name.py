@@ -93,18 +93,10 @@ class PersonNameRecognizer(CellRecognizerMixin, LocalRecognizer):
     def analyze(self, text, entities, nlp_artifacts=None):
         if self.ENTITY not in entities:
             return []
-        results = [self._result(m.start(), m.end(), 0.85, "title + name") for m in _TITLED.finditer(text)]
-        given, family = given_names(), surnames()
-        for match in _PAIRS.finditer(text):
-            left, gap, right = match.groups()
-            first, last = left.lower(), right.lower()
-            if gap.startswith(","):
-                is_name = first in family and last in given  # "Jones, Sarah" and "JONES, Sarah"
-            else:
-                is_name = left.isupper() == right.isupper() and first in given and last in family
-            end = match.start() + len(left) + len(gap) + len(right)
-            if is_name and not _is_organisation(text[end : end + 30]):
-                results.append(self._result(match.start(), end, 0.7, "given name + surname"))
+        results = [self._result(start, end, 0.85, "title + name") for start, end in titled_names(text)]
+        for start, end in name_pairs(text):
+            if not _is_organisation(text[end : end + 30]):
+                results.append(self._result(start, end, 0.7, "given name + surname"))
         return results
 
     def matches_value(self, value: str, strict: bool = False) -> bool:
@@ -134,6 +126,30 @@ class PersonNameRecognizer(CellRecognizerMixin, LocalRecognizer):
                 RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
             },
         )
+
+
+def titled_names(text: str) -> list[tuple[int, int]]:
+    """Where a title and a capitalised name stand: "Mrs Okafor", "Dr Priya Shah"."""
+    return [m.span() for m in _TITLED.finditer(text)]
+
+
+def name_pairs(text: str) -> list[tuple[int, int]]:
+    """Where a known given name and a known surname stand together: "Sarah Jones", "JONES, Sarah".
+
+    Whatever follows them: "Sarah Jones and Co" is here too (the recognizer drops it).
+    """
+    given, family = given_names(), surnames()
+    found = []
+    for match in _PAIRS.finditer(text):
+        left, gap, right = match.groups()
+        first, last = left.lower(), right.lower()
+        if gap.startswith(","):
+            is_name = first in family and last in given  # "Jones, Sarah" and "JONES, Sarah"
+        else:
+            is_name = left.isupper() == right.isupper() and first in given and last in family
+        if is_name:
+            found.append((match.start(), match.start() + len(left) + len(gap) + len(right)))
+    return found
 
 
 def _is_organisation(following: str) -> bool:

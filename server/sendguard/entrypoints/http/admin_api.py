@@ -7,6 +7,7 @@ version or decision of another tenant is simply not found (404).
 from __future__ import annotations
 
 import json
+import re
 from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta, timezone
 
@@ -14,7 +15,12 @@ from flask import Blueprint, g, jsonify, request, url_for
 from pydantic import ValidationError
 
 from sendguard.adapters.storage.audit_queries import DecisionFilter
-from sendguard.adapters.storage.repository import PolicyRecord, UnknownVersion, VersionConflict
+from sendguard.adapters.storage.repository import (
+    ExpectedRevision,
+    PolicyRecord,
+    UnknownVersion,
+    VersionConflict,
+)
 from sendguard.domain.patterns import try_pattern
 from sendguard.domain.policy import Policy, field_errors
 from sendguard.domain.rules import RULE_IDS
@@ -38,8 +44,8 @@ MAX_PATTERN_TEST_TEXT = 20_000
 @bp.get("/policy")
 @require_admin
 def get_policy():
-    policy, version = container().policies.current(g.caller.tenant_id)
-    return _policy_response(policy, version)
+    policy, version, state = container().policies.editable(g.caller.tenant_id)
+    return _policy_response(policy, version, state.revision)
 
 
 @bp.put("/policy")
@@ -53,9 +59,9 @@ def put_policy():
             policy.to_json(),
             author=g.caller.name,
             comment=_comment(),
-            expected_version=_if_match(),
+            expected_revision=_if_match(),
         )
-    return _policy_response(policy, record.version)
+    return _policy_response(policy, record.version, record.revision)
 
 
 @bp.post("/policy/validate")
@@ -73,14 +79,14 @@ def validate_policy():
 @require_admin
 def list_versions():
     policies = container().policies
+    state = policies.state(g.caller.tenant_id)  # before the history: the ETag is never the newer
     history = policies.history(g.caller.tenant_id)
     latest = history[0].version if history else 0
     published = next((r.version for r in history if r.published), 0)
     response = jsonify(
         {"latest": latest, "published": published, "versions": [version_json(r) for r in history]}
     )
-    response.headers["ETag"] = f'"v{latest}"'
-    return response
+    return _with_etag(response, state.revision)
 
 
 @bp.post("/versions")
@@ -94,7 +100,7 @@ def save_version():
             policy.to_json(),
             author=g.caller.name,
             comment=_comment(),
-            expected_version=_if_match(),
+            expected_revision=_if_match(),
         )
     return _created(record)
 
@@ -102,11 +108,11 @@ def save_version():
 @bp.get("/versions/<int:version>")
 @require_admin
 def get_version(version: int):
+    policies = container().policies
+    state = policies.state(g.caller.tenant_id)
     with version_errors():
-        record = container().policies.version(g.caller.tenant_id, version)
-    response = jsonify(export_json(record))
-    response.headers["ETag"] = f'"v{record.version}"'
-    return response
+        record = policies.version(g.caller.tenant_id, version)
+    return _with_etag(jsonify(export_json(record)), state.revision)
 
 
 @bp.get("/versions/<int:before>/diff/<int:after>")
@@ -122,9 +128,9 @@ def diff_versions(before: int, after: int):
 def publish_version(version: int):
     with version_errors():
         record = container().policies.publish(
-            g.caller.tenant_id, version, expected_version=_if_match()
+            g.caller.tenant_id, version, expected_revision=_if_match()
         )
-    return jsonify(version_json(record))
+    return _with_etag(jsonify(version_json(record)), record.revision)
 
 
 @bp.post("/rollback")
@@ -154,7 +160,7 @@ def rollback():
             version,
             author=g.caller.name,
             comment=comment[:500],
-            expected_version=_if_match(),
+            expected_revision=_if_match(),
         )
     return _created(record)
 
@@ -381,11 +387,15 @@ def version_errors():
             404, f"there is no version {error.args[0]} of your policy", code="unknown_version"
         ) from None
     except VersionConflict as error:
+        state = error.state
         raise ApiError(
             409,
-            f"someone saved version {error.latest} since you loaded yours; reload and try again",
+            "someone changed the policy since you loaded it (version "
+            f"{state.latest} is the newest, version {state.published} is published); "
+            "reload and try again",
             code="version_conflict",
-            latest_version=error.latest,
+            latest_version=state.latest,
+            published_version=state.published,
         ) from None
     except ValidationError as error:
         fields = field_errors(error)
@@ -401,13 +411,16 @@ def _created(record: PolicyRecord):
     response = jsonify({**version_json(record), "policy": record.document})
     response.status_code = 201
     response.headers["Location"] = url_for("admin_api.get_version", version=record.version)
-    response.headers["ETag"] = f'"v{record.version}"'
-    return response
+    return _with_etag(response, record.revision)
 
 
-def _policy_response(policy: Policy, version: int):
-    response = jsonify({"version": version, "policy": policy.to_json()})
-    response.headers["ETag"] = f'"v{version}"'
+def _policy_response(policy: Policy, version: int, revision: int):
+    return _with_etag(jsonify({"version": version, "policy": policy.to_json()}), revision)
+
+
+def _with_etag(response, revision: int):
+    """One ETag for the tenant's whole policy state: it changes on every save, publish and rollback."""
+    response.headers["ETag"] = f'"r{revision}"'
     return response
 
 
@@ -415,13 +428,31 @@ def _comment() -> str:
     return request.headers.get("X-Policy-Comment", "")[:500]
 
 
-def _if_match() -> int | None:
+ENTITY_TAG = re.compile(r'\s*(?:W/)?"([\x21\x23-\x7e]*)"\s*(?:,|$)')  # RFC 9110 entity-tag, in a list
+OUR_TAG = re.compile(r"r([0-9]{1,9})")
+
+
+def _if_match() -> ExpectedRevision:
+    """The revisions If-Match accepts; None (any) without the header or for "*".
+
+    Only a header that is not a list of entity tags is a 400: a well-formed tag this API never
+    gave (or gave before the policy changed, such as an older release's "v3") simply does not
+    match, which is a 409.
+    """
     header = request.headers.get("If-Match")
-    if header is None:
+    if header is None or header.strip() == "*":
         return None
-    value = header.strip().removeprefix("W/").strip('"')
-    if not value.startswith("v") or not value[1:].isdigit():
-        raise ApiError(
-            400, 'If-Match must be an ETag from this API, like "v3"', code="invalid_if_match"
-        )
-    return int(value[1:])
+    tags, position = [], 0
+    while position < len(header):
+        tag = ENTITY_TAG.match(header, position)
+        if tag is None:
+            raise ApiError(
+                400,
+                'If-Match must be an ETag this API sent, quotes included, like "r3", or *',
+                code="invalid_if_match",
+            )
+        tags.append(tag.group(1))
+        position = tag.end()
+    if not tags:
+        raise ApiError(400, "If-Match is empty: send an ETag or *", code="invalid_if_match")
+    return {int(found[1]) for found in map(OUR_TAG.fullmatch, tags) if found}

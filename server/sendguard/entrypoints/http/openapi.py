@@ -56,8 +56,11 @@ IF_MATCH = {
     "name": "If-Match",
     "in": "header",
     "required": False,
-    "schema": {"type": "string", "pattern": '^(W/)?"v[0-9]{1,9}"$'},
-    "description": 'The ETag of the version you loaded, e.g. "v3": 409 if someone saved since',
+    "schema": {"type": "string"},
+    "description": (
+        'The ETag you were given with the policy or its history, e.g. "r7" (or *): 409 if anyone saved,'
+        " published or rolled back since. Without it the change is made whatever the state (last writer wins)"
+    ),
 }
 COMMENT = {
     "name": "X-Policy-Comment",
@@ -259,7 +262,7 @@ _ERROR_DESCRIPTIONS = {
     401: "No token, or a token that was rejected",
     403: "The token lacks the SendGuard.Admin role",
     404: "No such version or decision in your tenant",
-    409: "Someone saved a version since you loaded yours",
+    409: "Someone saved, published or rolled back since you loaded the policy",
     413: "The request is larger than this service accepts",
     415: "The body is not of a type this endpoint reads",
     422: "Fields are invalid (see fields)",

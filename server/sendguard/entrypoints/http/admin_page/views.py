@@ -11,7 +11,7 @@ import json
 from flask import abort, flash, g, jsonify, redirect, render_template, request, url_for
 from pydantic import ValidationError
 
-from sendguard.adapters.storage.repository import UnknownVersion, VersionConflict
+from sendguard.adapters.storage.repository import PolicyState, UnknownVersion, VersionConflict
 from sendguard.domain.patterns import try_pattern
 from sendguard.domain.policy import Policy, field_errors
 from sendguard.domain.rules import RULE_IDS
@@ -28,6 +28,10 @@ from sendguard.services.simulate import simulate
 PERIODS = (7, 30, 90)
 PER_PAGE = 50
 MAX_PATTERN_TEXT = 20_000
+CHANGED_MEANWHILE = (
+    "Someone else changed the policy (saved, published or rolled back a version) since this page"
+    " was loaded, so {what}. The history below is up to date: check it, then try again."
+)
 
 
 def tenant() -> str:
@@ -102,20 +106,19 @@ def dashboard_charts(stats: dict, days: int) -> dict[str, charts.Chart]:
 
 @bp.get("/policy")
 def policy_page():
-    policy, version = container().policies.current(tenant())
-    latest = container().policies.latest_version(tenant())
-    return _policy_page(policy_form(policy.to_json()), shown=version, base=latest)
+    policy, version, state = container().policies.editable(tenant())
+    return _policy_page(policy_form(policy.to_json()), shown=version, revision=state.revision)
 
 
 @bp.post("/policy")
 def save_policy():
-    shown, base = _form_int("shown_version"), _form_int("base_version")
+    shown, revision = _form_int("shown_version"), _form_int("revision")
     document = document_from_form(request.form, _base_document(shown))
     try:
         policy = Policy.model_validate(document)
     except ValidationError as error:
         return _policy_page(
-            policy_form(document, field_errors(error)), shown=shown, base=base, status=422
+            policy_form(document, field_errors(error)), shown=shown, revision=revision, status=422
         )
     publish = request.form.get("action") != "draft"
     comment = request.form.get("comment", "").strip()[:500]
@@ -125,16 +128,16 @@ def save_policy():
             policy.to_json(),
             author=g.caller.name,
             comment=comment,
-            expected_version=base,
+            expected_revision=revision,
             publish=publish,
         )
     except VersionConflict as conflict:
-        # Keep what they typed; the next save goes on top of the newer version (they have been told).
+        # Keep what they typed; the next save goes on top of the newer state (they have been told).
         return _policy_page(
             policy_form(document),
             shown=shown,
-            base=conflict.latest,
-            conflict=conflict.latest,
+            revision=conflict.state.revision,
+            conflict=conflict.state,
             comment=comment,
             status=409,
         )
@@ -180,19 +183,20 @@ def _policy_page(
     form,
     *,
     shown: int | None,
-    base: int | None,
-    conflict: int | None = None,
+    revision: int | None,
+    conflict: PolicyState | None = None,
     comment: str = "",
     status: int = 200,
 ):
-    published = container().policies.current(tenant())[1]
+    """The form carries the revision it was made from: saving it is refused if the policy changed since."""
+    state = container().policies.state(tenant())
     return render_template(
         "admin/policy.html",
         form=form,
-        shown=shown if shown is not None else published,
-        base=base if base is not None else container().policies.latest_version(tenant()),
-        published=published,
-        latest=container().policies.latest_version(tenant()),
+        shown=shown if shown is not None else state.published,
+        revision=revision if revision is not None else state.revision,
+        published=state.published,
+        latest=state.latest,
         conflict=conflict,
         comment=comment,
     ), status
@@ -283,10 +287,9 @@ def _simulator_page(
 
 @bp.get("/versions")
 def history():
+    state = container().policies.state(tenant())  # before the list: never newer than what is shown
     versions = container().policies.history(tenant())
-    return render_template(
-        "admin/versions.html", versions=versions, latest=versions[0].version if versions else 0
-    )
+    return render_template("admin/versions.html", versions=versions, revision=state.revision)
 
 
 @bp.get("/versions/<int:version>")
@@ -324,15 +327,12 @@ def compare():
 @bp.post("/versions/<int:version>/publish")
 def publish_version(version: int):
     try:
-        container().policies.publish(tenant(), version, expected_version=_form_int("base_version"))
+        container().policies.publish(tenant(), version, expected_revision=_form_int("revision"))
         flash(f"Version {version} is published. Senders get it from now on.", "success")
     except UnknownVersion:
         abort(404)
-    except VersionConflict as conflict:
-        flash(
-            f"Someone saved version {conflict.latest} meanwhile. Review the history, then try again.",
-            "error",
-        )
+    except VersionConflict:
+        flash(CHANGED_MEANWHILE.format(what="nothing was published"), "error")
     except ValidationError as error:
         flash(f"Version {version} is no longer a valid policy: {_first_error(error)}", "error")
     return redirect(url_for("admin_page.history"))
@@ -347,7 +347,7 @@ def rollback_version(version: int):
             version,
             author=g.caller.name,
             comment=comment,
-            expected_version=_form_int("base_version"),
+            expected_revision=_form_int("revision"),
         )
         flash(
             f"Rolled back: version {record.version} is a copy of version {version} and is now published.",
@@ -355,11 +355,8 @@ def rollback_version(version: int):
         )
     except UnknownVersion:
         abort(404)
-    except VersionConflict as conflict:
-        flash(
-            f"Someone saved version {conflict.latest} meanwhile. Review the history, then try again.",
-            "error",
-        )
+    except VersionConflict:
+        flash(CHANGED_MEANWHILE.format(what="nothing was rolled back"), "error")
     except ValidationError as error:
         flash(f"Version {version} is no longer a valid policy: {_first_error(error)}", "error")
     return redirect(url_for("admin_page.history"))
