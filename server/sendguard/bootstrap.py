@@ -104,6 +104,12 @@ def bootstrap(
     )
 
 
+def policy_service(settings: Settings, storage: Storage) -> PolicyService:
+    """For commands outside the service (`sendguard policy import`): a publish reaches every instance."""
+    redis = redis_store(settings, load_user_hash_key(settings.user_hash_key, settings.data_dir))
+    return PolicyService(storage, cache=KeyValuePolicyCache(redis) if redis else None)
+
+
 def redis_store(settings: Settings, user_hash_key: bytes) -> RedisStore | None:
     """The shared Redis when one is configured (values sealed under a key derived from the user-hash key)."""
     if not settings.redis_url:

@@ -171,3 +171,18 @@ def test_purge_prints_counts_per_tenant(data_dir, capsys):
     assert "deleted 1 decision in 1 tenant" in capsys.readouterr().out
     assert s.decision("a", "old-a") is None and s.decision("b", "old-b") is not None
     assert s.decision("a", "new-a") is not None
+
+
+@pytest.mark.redis
+def test_a_published_import_reaches_the_instances_through_the_shared_cache(data_dir, monkeypatch, redis_url, capsys):
+    from sendguard.bootstrap import bootstrap
+    from sendguard.config import Settings
+
+    url, prefix = redis_url
+    monkeypatch.setenv("SENDGUARD_REDIS_URL", url)
+    monkeypatch.setenv("SENDGUARD_REDIS_PREFIX", prefix)
+    running = bootstrap(Settings.from_env())
+    assert running.policies.current("northshire")[1] == 0  # a running instance caches the defaults
+    assert cli.main(["policy", "import", str(EXAMPLE_POLICY), "--tenant", "northshire", "--publish"]) == 0
+    policy, version = running.policies.current("northshire")
+    assert version == 1 and policy.internal_domains == ["northshire.gov.uk"]

@@ -123,7 +123,7 @@ def _validate(path: str) -> int:
 
 
 def _import(args) -> int:
-    from sendguard.services.policies import PolicyService
+    from sendguard.bootstrap import policy_service
 
     try:
         policy = read_policy_file(args.file)
@@ -131,7 +131,7 @@ def _import(args) -> int:
         return _report_invalid(error)
     settings, storage = _storage()
     tenant = _tenant_argument(args.tenant, settings, required=True)
-    record = PolicyService(storage).replace(
+    record = policy_service(settings, storage).replace(
         tenant,
         policy.to_json(),
         author=_author(),
