@@ -261,3 +261,16 @@ def test_bootstrap_exposes_graph_tokens_with_entra_only(idp, settings, scanner, 
     assert idp.hits == {}  # nothing fetched at start-up
     dev = bootstrap(Settings(data_dir=tmp_path / "dev"), scanner=scanner)
     assert dev.graph_tokens is None
+
+
+@pytest.mark.redis
+def test_workers_and_instances_share_graph_tokens_through_redis(idp, settings, caller, redis_url):
+    from sendguard.bootstrap import redis_store
+
+    url, prefix = redis_url
+    configured = settings.with_changes(redis_url=url, redis_prefix=prefix)
+    user = caller(oid=ALICE)
+    for _ in range(2):  # two processes: each has its own store object and msal client, one Redis
+        store = redis_store(configured, b"the user-hash key every instance shares")
+        tokens_for(configured, store).graph_token(user)
+    assert idp.hits["token"] == 1

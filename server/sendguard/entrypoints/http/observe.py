@@ -7,7 +7,7 @@ of the request and added to JSON error bodies (errors.py).
 
 The access line names the route template (``/api/v1/admin/versions/<int:version>``), never
 the path or query, so no value a client sends reaches the log. Probes and scrapes
-(/healthz, /metrics) are logged at DEBUG.
+(/healthz, /readyz, /metrics) are logged at DEBUG.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from sendguard.adapters.metrics.prometheus import METHODS, bounded
 
 REQUEST_ID_HEADER = "X-Request-Id"
 _SANE_REQUEST_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:+=/-]{0,127}")
-QUIET_ROUTES = frozenset({"/healthz", "/metrics"})
+QUIET_ROUTES = frozenset({"/healthz", "/readyz", "/metrics"})
 UNMATCHED = "unmatched"
 
 access_log = logging.getLogger("sendguard.access")
