@@ -33,6 +33,7 @@ class DeadlineExceeded(Exception):
 class Deadline:
     def __init__(self, seconds: float, clock=time.monotonic):
         self._clock = clock
+        self.seconds = seconds  # the whole budget, as given
         self.expires_at = clock() + seconds
 
     @classmethod

@@ -36,7 +36,7 @@ class Scorer:
     scan_cache: ScanCache | None = None
     tenant_domains: TenantDomains | None = None
     # Lookups that only refine the verdict (mail tips, verified domains) may each spend this share of
-    # the budget; fetching attachments stops early enough to leave ``scan_reserve`` of it for reading them.
+    # the draft's budget; fetching attachments stops early enough to leave ``scan_reserve`` of it for reading them.
     lookup_share: float = 0.25
     scan_reserve: float = 0.2
     clock: object = time.monotonic
@@ -109,7 +109,7 @@ class Scorer:
         """An optional lookup: when it fails the verdict is made without it, and says so."""
         try:
             with stages.timing("graph"):
-                return call(deadline.within(self.time_budget_ms / 1000 * self.lookup_share))
+                return call(deadline.within(deadline.seconds * self.lookup_share))
         except Exception as error:  # never blocks sending on its own, never a 500
             log.warning("%s not checked: %s", check, type(error).__name__)
             not_checked.append(check)
@@ -122,7 +122,7 @@ class Scorer:
         needs_fetch = any(a.content is None and a.note is None for a in attachments)
         if not (needs_fetch and self.attachment_source is not None and caller is not None and draft.item_id):
             return attachments
-        reserve = self.time_budget_ms / 1000 * self.scan_reserve
+        reserve = deadline.seconds * self.scan_reserve
         fetch_deadline = deadline.within(max(0.0, deadline.remaining() - reserve))
         try:
             with stages.timing("graph"):
