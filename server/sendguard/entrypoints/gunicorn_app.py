@@ -16,7 +16,7 @@ from sendguard.entrypoints.gunicorn_observe import (
 from sendguard.entrypoints.logs import configure_logging
 
 DEFAULT_WORKERS = 2
-THREADS_PER_WORKER = 4  # chosen by measurement: docs/performance.md#worker-configuration
+THREADS_PER_WORKER = 4  # compared with other configurations in docs/performance.md#worker-configuration
 MAX_THREADS = 32
 
 
