@@ -1,6 +1,7 @@
 """`make bench`: run every case in its own process and print one table.
 
-The last line is the headline of the attachments issue:
+After the in-process and HTTP tables comes the targets table (met, or the gap);
+the last line is the headline of the attachments issue:
 `10k-row sheet: <median> ms, <N>x faster than per-cell Presidio`.
 """
 
@@ -12,21 +13,29 @@ import subprocess
 import sys
 from pathlib import Path
 
+import targets
+
 HERE = Path(__file__).parent
 
 # (case, repeats, quick repeats, baseline case or None, what it measures)
 PLAN = [
-    ("recipients_5", 200, 20, "fresh_process", "recipients-only draft, 5 recipients, in process"),
-    ("recipients_200", 100, 10, "fresh_process", "recipients-only draft, 200 recipients, in process"),
-    ("recipients_2000", 30, 5, "fresh_process", "recipients-only draft, 2,000 recipients, in process"),
-    ("fresh_process", 5, 2, None, "baseline: a new `sendguard check` process per draft (200 recipients)"),
+    ("recipients_5", 200, 20, "fresh_process_5", "recipients-only draft, 5 recipients: DecisionService.decide"),
+    ("recipients_200", 100, 10, "fresh_process_200", "recipients-only draft, 200 recipients: DecisionService.decide"),
+    ("recipients_2000", 30, 5, "fresh_process_2000", "recipients-only draft, 2,000 recipients: DecisionService.decide"),
+    ("scorer_5", 200, 20, "fresh_process_5", "Scorer.score alone (no policy read, no audit record), 5 recipients"),
+    ("scorer_200", 100, 10, "fresh_process_200", "Scorer.score alone, 200 recipients"),
+    ("scorer_2000", 30, 5, "fresh_process_2000", "Scorer.score alone, 2,000 recipients"),
+    ("fresh_process_5", 3, 1, None, "baseline: a new `sendguard check` process for the 5-recipient draft"),
+    ("fresh_process_200", 3, 1, None, "baseline: a new `sendguard check` process for the 200-recipient draft"),
+    ("fresh_process_2000", 3, 1, None, "baseline: a new `sendguard check` process for the 2,000-recipient draft"),
     ("sheet_10k", 9, 3, "sheet_10k_naive", "10k-row x 4-column xlsx, in process"),
     ("sheet_10k_naive", 1, 1, None, "baseline: Presidio analyze() on every cell"),
     ("docx_1mb", 5, 2, "docx_1mb_naive", "1 MB docx report, in process"),
     ("docx_1mb_naive", 1, 1, None, "baseline: Presidio analyze() on every paragraph"),
     ("pdf_20_pages", 5, 2, "pdf_20_pages_naive", "20-page pdf with 160 contacts, in process"),
     ("pdf_20_pages_naive", 3, 1, None, "baseline: Presidio analyze() on every page"),
-    ("nested_zip", 5, 2, None, "zip in zip, a sheet, a docx, a csv and an attached e-mail"),
+    ("nested_zip", 5, 2, "nested_zip_naive", "zip in zip, a sheet, a docx, a csv and an attached e-mail"),
+    ("nested_zip_naive", 1, 1, None, "baseline: Presidio analyze() on every cell, paragraph and body of every member"),
 ]
 
 # Over HTTP: the same drafts against `sendguard serve` (gunicorn, 2 workers), driven by wrk.
@@ -47,19 +56,31 @@ def main(argv=None) -> int:
     parser.add_argument("--quick", action="store_true", help="fewer repetitions")
     parser.add_argument("--only", help="run one case (and its baseline)")
     parser.add_argument("--no-http", action="store_true", help="skip the HTTP measurements")
+    parser.add_argument(
+        "--worker-configs", action="store_true",
+        help="only compare gunicorn workers x threads on recipient-only drafts (a few minutes)",
+    )
     args = parser.parse_args(argv)
+    if args.worker_configs:
+        import over_http
+
+        print(over_http.worker_config_table(over_http.compare_worker_configs(seconds=2 if args.quick else 4)))
+        return 0
     plan = selected(PLAN, args.only)
     results = {}
     for name, repeats, quick, _, _ in plan:
         results[name] = run_case(name, quick if args.quick else repeats)
     print(table(plan, results))
+    http_results, rss = {}, []
     if not args.no_http:
         import over_http
 
         cases = [c for c in HTTP_CASES if not args.only or args.only == c]
         http_results, rss = over_http.measure(cases, seconds=2 if args.quick else 5)
         print()
-        print(over_http.table(http_results, rss, results.get("fresh_process")))
+        print(over_http.table(http_results, rss, results))
+    print()
+    print(targets.table(targets.check(results, http_results, rss)))
     if "sheet_10k" in results and "sheet_10k_naive" in results:
         ours, naive = results["sheet_10k"]["median_ms"], results["sheet_10k_naive"]["median_ms"]
         print(f"10k-row sheet: {ours:.0f} ms, {naive / ours:.0f}x faster than per-cell Presidio")
@@ -78,7 +99,7 @@ def selected(plan, only: str | None) -> list:
 
 
 def table(plan, results) -> str:
-    header = f"{'case':<18} {'median ms':>10} {'p95 ms':>9} {'runs':>5} {'peak RSS MB':>12} {'vs baseline':>12}  notes"
+    header = f"{'case':<18} {'median ms':>10} {'p95 ms':>9} {'runs':>5} {'peak RSS MB':>12} {'vs baseline':>14}  notes"
     lines = [header, "-" * len(header)]
     for name, _, _, baseline, what in plan:
         r = results[name]
@@ -90,7 +111,7 @@ def table(plan, results) -> str:
             error = abs(r["data_subjects"] - r["truth"]) / max(r["truth"], 1) * 100
             notes += f"; {r['data_subjects']:,} people found of {r['truth']:,} ({error:.1f}% off)"
         lines.append(
-            f"{name:<18} {r['median_ms']:>10.1f} {r['p95_ms']:>9.1f} {r['runs']:>5} {r['rss_mb']:>12.0f} {ratio:>12}  {notes}"
+            f"{name:<18} {r['median_ms']:>10.1f} {r['p95_ms']:>9.1f} {r['runs']:>5} {r['rss_mb']:>12.0f} {ratio:>14}  {notes}"
         )
     return "\n".join(lines)
 

@@ -173,10 +173,11 @@ def human_verdict(name: str, verdict) -> str:
 
 def run_serve(args) -> int:
     from sendguard.config import ConfigError, Settings
-    from sendguard.entrypoints.gunicorn_app import serve
+    from sendguard.entrypoints.gunicorn_app import serve, threads_per_worker
 
     try:
         settings = Settings.from_env()
+        threads_per_worker()  # refuse a bad SENDGUARD_THREADS before gunicorn starts
     except ConfigError as error:
         raise UsageError(str(error)) from None
     if settings.identity == "dev" and not is_loopback(args.host):

@@ -7,7 +7,7 @@ import os
 
 from gunicorn.app.base import BaseApplication
 
-from sendguard.config import Settings
+from sendguard.config import ConfigError, Settings
 from sendguard.entrypoints.gunicorn_observe import (
     child_exit,
     gunicorn_logger_class,
@@ -16,7 +16,8 @@ from sendguard.entrypoints.gunicorn_observe import (
 from sendguard.entrypoints.logs import configure_logging
 
 DEFAULT_WORKERS = 2
-THREADS_PER_WORKER = 4
+THREADS_PER_WORKER = 4  # compared with other configurations in docs/performance.md#worker-configuration
+MAX_THREADS = 32
 
 
 class SendGuardApplication(BaseApplication):
@@ -43,13 +44,23 @@ def _post_fork(server, worker):
         app.extensions["sendguard"].storage.engine.dispose(close=False)
 
 
+def threads_per_worker() -> int:
+    """gthread threads per worker: SENDGUARD_THREADS (1..32), else THREADS_PER_WORKER."""
+    raw = os.environ.get("SENDGUARD_THREADS", "").strip()
+    if not raw:
+        return THREADS_PER_WORKER
+    if not raw.isdigit() or not 1 <= int(raw) <= MAX_THREADS:
+        raise ConfigError(f"SENDGUARD_THREADS must be a whole number from 1 to {MAX_THREADS}")
+    return int(raw)
+
+
 def options(host: str, port: int, workers: int | None, log_format: str = "json") -> dict:
     bind = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
     return {
         "bind": bind,
         "workers": workers or int(os.environ.get("SENDGUARD_WORKERS", DEFAULT_WORKERS)),
         "worker_class": "gthread",
-        "threads": THREADS_PER_WORKER,
+        "threads": threads_per_worker(),
         "timeout": 60,
         "graceful_timeout": 20,
         "keepalive": 5,
