@@ -16,12 +16,13 @@ def names(only):
 
 def test_a_case_comes_with_its_baseline():
     assert names("sheet_10k") == ["sheet_10k", "sheet_10k_naive"]
-    assert names("recipients_200") == ["recipients_200", "fresh_process"]
+    assert names("recipients_200") == ["recipients_200", "fresh_process_200"]
+    assert names("nested_zip") == ["nested_zip", "nested_zip_naive"]
 
 
-def test_a_baseline_or_a_case_without_one_runs_alone():
+def test_a_baseline_runs_alone():
     assert names("sheet_10k_naive") == ["sheet_10k_naive"]
-    assert names("nested_zip") == ["nested_zip"]
+    assert names("fresh_process_5") == ["fresh_process_5"]
 
 
 def test_no_selection_runs_everything():
