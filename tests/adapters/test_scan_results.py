@@ -1,5 +1,7 @@
 """Scan results kept in a shared cache come back equal to what was scanned."""
 
+from dataclasses import replace
+
 from sendguard.adapters.cache.key_value import MemoryKeyValueCache
 from sendguard.adapters.cache.scan_results import KeyValueScanCache, decode, encode
 from sendguard.domain.signals import AttachmentSignals, ContentSignals, Location
@@ -32,11 +34,19 @@ def test_an_unscanned_result_survives_too():
     assert decode(encode(failed)) == failed
 
 
+def test_the_cache_keeps_no_file_name():
+    """A name can name a person; the scorer gives a hit the name of the file it answers for."""
+    store = MemoryKeyValueCache()
+    KeyValueScanCache(store).put("scan:k", SIGNALS)
+    assert b"clients.xlsx" not in store.get("scan:k")
+    assert KeyValueScanCache(store).get("scan:k") == replace(SIGNALS, name="", content_type="")
+
+
 def test_an_entry_in_another_format_is_a_miss():
     store = MemoryKeyValueCache()
     cache = KeyValueScanCache(store)
     cache.put("scan:k", SIGNALS)
-    assert cache.get("scan:k") == SIGNALS
+    assert cache.get("scan:k").content == SIGNALS.content
     store.set("scan:k", b'{"v": 0, "signals": {}}', 60)
     assert cache.get("scan:k") is None
     store.set("scan:k", b"not json", 60)

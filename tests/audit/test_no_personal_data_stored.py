@@ -213,3 +213,31 @@ def test_no_log_line_holds_personal_data(client, auth, caplog):
     client.post("/api/v1/admin/simulate", json={"draft": request_json()}, headers=auth(admin=True))
     logged = "\n".join(f"{r.name} {r.getMessage()} {r.exc_text or ''}" for r in caplog.records)
     assert leaked(logged, secrets()) == []
+
+
+@pytest.mark.redis
+def test_nothing_kept_in_redis_holds_personal_data(redis_url, data_dir, scanner):
+    """Every key, and every value as the service opens it, after the same drafts went through with Redis."""
+    import redis
+
+    from sendguard.bootstrap import bootstrap
+    from sendguard.config import Settings
+    from sendguard.entrypoints.http.app import create_app
+
+    url, prefix = redis_url
+    container = bootstrap(Settings(data_dir=data_dir, redis_url=url, redis_prefix=prefix), scanner=scanner)
+    client = create_app(container=container).test_client()
+
+    def auth(tenant="tenant-a", user=SENDER, admin=False):
+        return {"Authorization": f"Bearer {container.dev_identity.issue(tenant, user, admin=admin)}"}
+
+    scored_everything.__wrapped__(client, auth, container)
+    raw = redis.Redis.from_url(url)
+    keys = [key.decode() for key in raw.scan_iter(match=prefix + "*")]
+    assert any(":scan:" in key for key in keys) and any(":policy:" in key for key in keys)
+    counters = [key for key in keys if key.startswith(prefix + "rate:")]  # plain counts (INCR)
+    assert counters and all(raw.get(key).isdigit() for key in counters)
+    opened = [container.redis.get(key[len(prefix):]) for key in keys if key not in counters]
+    assert all(value is not None for value in opened)  # every other value opened with the service's key
+    kept = "\n".join(keys) + "\n" + b"\n".join(opened).decode("utf-8", errors="replace")
+    assert leaked(kept, secrets()) == []

@@ -7,7 +7,7 @@ instances, so a result scanned on one is a hit on every other.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
+from dataclasses import asdict, replace
 
 from sendguard.domain.signals import AttachmentSignals, ContentSignals, Location
 
@@ -29,7 +29,8 @@ class KeyValueScanCache:
             return None  # written by another release: scan again
 
     def put(self, key: str, value: AttachmentSignals) -> None:
-        self.store.set(key, encode(value), self.ttl_seconds)
+        # The file's name can name a person, and a hit takes the name of the file it answers for.
+        self.store.set(key, encode(replace(value, name="", content_type="")), self.ttl_seconds)
 
 
 def encode(signals: AttachmentSignals) -> bytes:
