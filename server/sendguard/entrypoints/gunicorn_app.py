@@ -82,10 +82,25 @@ def options(host: str, port: int, workers: int | None, log_format: str = "json")
 def serve(settings: Settings, *, host: str, port: int, workers: int | None) -> int:
     log_format = settings.log_format or "json"
     configure_logging(log_format, settings.log_level)
-    if settings.identity != "dev" and not settings.metrics_token:
-        logging.getLogger(__name__).warning(
-            "GET /metrics is served without a token: set SENDGUARD_METRICS_TOKEN or keep it off the internet"
-        )
+    for warning in start_up_warnings(settings):
+        logging.getLogger(__name__).warning(warning)
     with multiprocess_metrics():
         SendGuardApplication(settings, options(host, port, workers, log_format)).run()
     return 0
+
+
+def start_up_warnings(settings: Settings) -> list[str]:
+    """Configurations that work but that an operator most likely did not mean."""
+    warnings = []
+    shared = settings.redis_url or (settings.database_url and not settings.database_url.startswith("sqlite"))
+    if shared and not (settings.user_hash_key and settings.session_secret):
+        warnings.append(
+            "a shared database or Redis is configured but SENDGUARD_USER_HASH_KEY or SENDGUARD_SESSION_SECRET "
+            "is not: instances with their own data directories will hash users, seal caches and sign admin "
+            "sessions differently; set the same values on every instance"
+        )
+    if settings.identity != "dev" and not settings.metrics_token:
+        warnings.append(
+            "GET /metrics is served without a token: set SENDGUARD_METRICS_TOKEN or keep it off the internet"
+        )
+    return warnings
