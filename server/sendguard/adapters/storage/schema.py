@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -10,6 +11,7 @@ from alembic.config import Config
 from sqlalchemy.engine import Engine
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+log = logging.getLogger(__name__)
 
 
 def make_engine(url: str) -> Engine:
@@ -43,7 +45,24 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
         if connection.dialect.name == "postgresql":
             # Several instances may start at once: only one migrates at a time.
             connection.execute(sa.text("SELECT pg_advisory_xact_lock(7263001)"))
-        command.upgrade(_alembic_config(connection), revision)
+        config = _alembic_config(connection)
+        if revision == "head" and _is_newer_than_this_release(connection, config):
+            # A newer release migrated first (a rolling update): migrations only add, so this one
+            # keeps working on the newer schema instead of refusing to start.
+            log.warning("the database schema is newer than this release knows; leaving it as it is")
+            return
+        command.upgrade(config, revision)
+
+
+def _is_newer_than_this_release(connection, config: Config) -> bool:
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    current = MigrationContext.configure(connection).get_current_revision()
+    if current is None:
+        return False
+    known = {script.revision for script in ScriptDirectory.from_config(config).walk_revisions()}
+    return current not in known
 
 
 def downgrade(engine: Engine, revision: str) -> None:
