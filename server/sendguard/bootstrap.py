@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from sendguard.adapters.cache.draft_signals import KeyValueDraftSignals
 from sendguard.adapters.cache.key_value import MemoryKeyValueCache
 from sendguard.adapters.cache.memory import MemoryScanCache
 from sendguard.adapters.cache.policies import KeyValuePolicyCache
@@ -72,6 +73,7 @@ def bootstrap(
         default_fail_mode=settings.fail_mode,
         time_budget_ms=settings.time_budget_ms,
         scan_cache=KeyValueScanCache(redis) if redis else MemoryScanCache(),
+        draft_signals=KeyValueDraftSignals(shared_cache),
         attachment_source=graph.attachments if graph else None,
         group_sizes=graph.group_sizes if graph else None,
         tenant_domains=graph.tenant_domains if graph else None,

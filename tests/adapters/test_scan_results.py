@@ -25,13 +25,17 @@ SIGNALS = AttachmentSignals(
 )
 
 
+def nameless(signals):
+    return replace(signals, name="", content_type="")
+
+
 def test_signals_survive_the_round_trip():
-    assert decode(encode(SIGNALS)) == SIGNALS
+    assert decode(encode(SIGNALS)) == nameless(SIGNALS)
 
 
 def test_an_unscanned_result_survives_too():
     failed = AttachmentSignals(name="x.zip", scanned=False, error="it is encrypted", error_code="encrypted")
-    assert decode(encode(failed)) == failed
+    assert decode(encode(failed)) == nameless(failed)
 
 
 def test_the_cache_keeps_no_file_name():
@@ -39,7 +43,7 @@ def test_the_cache_keeps_no_file_name():
     store = MemoryKeyValueCache()
     KeyValueScanCache(store).put("scan:k", SIGNALS)
     assert b"clients.xlsx" not in store.get("scan:k")
-    assert KeyValueScanCache(store).get("scan:k") == replace(SIGNALS, name="", content_type="")
+    assert KeyValueScanCache(store).get("scan:k") == nameless(SIGNALS)
 
 
 def test_an_entry_in_another_format_is_a_miss():

@@ -37,6 +37,14 @@ class ScanCache(Protocol):
     def put(self, key: str, value) -> None: ...
 
 
+class DraftSignalsCache(Protocol):
+    """A draft's signals by a digest of the draft, its sender and the policy (never the content)."""
+
+    def get(self, key: str, draft: Draft): ...
+
+    def put(self, key: str, signals) -> None: ...
+
+
 class GraphTokens(Protocol):
     """Access tokens for Microsoft Graph (msal: on-behalf-of the caller, or as the app)."""
 

@@ -17,7 +17,7 @@ from sendguard.domain.evaluate import evaluate
 from sendguard.domain.policy import Policy
 from sendguard.domain.signals import AttachmentSignals, Signals
 from sendguard.domain.verdict import Verdict
-from sendguard.services.ports import AttachmentSource, GroupSizes, ScanCache, TenantDomains
+from sendguard.services.ports import AttachmentSource, DraftSignalsCache, GroupSizes, ScanCache, TenantDomains
 from sendguard.services.telemetry import NO_STAGE_TIMES, NO_TELEMETRY, StageTimes, Telemetry
 from sendguard.signals.context import context_signals
 from sendguard.signals.recipients import recipient_signals
@@ -35,6 +35,8 @@ class Scorer:
     group_sizes: GroupSizes | None = None
     scan_cache: ScanCache | None = None
     tenant_domains: TenantDomains | None = None
+    # A draft's signals by its content, so a Send after a background check of it reads nothing again.
+    draft_signals: DraftSignalsCache | None = None
     # Lookups that only refine the verdict (mail tips, verified domains) may each spend this share of
     # the draft's budget; fetching attachments stops early enough to leave ``scan_reserve`` of it for reading them.
     lookup_share: float = 0.25
@@ -59,22 +61,15 @@ class Scorer:
         deadline = Deadline(budget_ms / 1000, clock=self.clock)
         if policy.fail_mode is None:
             policy = policy.model_copy(update={"fail_mode": self.default_fail_mode})
+        key = draft_key(tenant_id, caller, draft, policy) if self.draft_signals is not None else None
+        signals = self.draft_signals.get(key, draft) if key is not None else None
         not_checked: list[str] = []
-        verified = self._verified_domains(policy, caller, deadline, not_checked, stages)
-        groups = self._group_sizes(draft, caller, deadline, not_checked, stages)
-        attachments = self._attachments(draft, policy, caller, deadline, stages)
-        request = ScanRequest.for_draft(draft, policy, deadline, stages=stages)
-        with stages.timing("detection"):
-            recipients = recipient_signals(draft, policy, groups, verified)
-            context = context_signals(
-                [draft.subject, _body_text(draft), *(a.name for a in draft.attachments)], policy.sensitive_terms
-            )
-        signals = Signals(
-            recipients=recipients,
-            context=context,
-            attachments=tuple(self._scan(a, request, policy, tenant_id) for a in attachments),
-            body=self.scanner.scan_body(draft.body, request),
-        )
+        if key is not None:
+            self.telemetry.draft_cache(hit=signals is not None)
+        if signals is None:
+            signals = self._gather(draft, policy, caller, tenant_id, deadline, not_checked, stages)
+            if key is not None and _complete(signals, not_checked):
+                self.draft_signals.put(key, signals)
         with stages.timing("policy"):
             verdict = evaluate(
                 signals,
@@ -84,6 +79,26 @@ class Scorer:
                 elapsed_ms=round((self.clock() - started) * 1000),
             )
         return replace(verdict, not_checked=tuple(not_checked)) if not_checked else verdict
+
+    def _gather(
+        self, draft: Draft, policy: Policy, caller, tenant_id: str, deadline: Deadline, not_checked, stages
+    ) -> Signals:
+        """Every signal of the draft: Graph lookups, attachments fetched and read, recipients, body."""
+        verified = self._verified_domains(policy, caller, deadline, not_checked, stages)
+        groups = self._group_sizes(draft, caller, deadline, not_checked, stages)
+        attachments = self._attachments(draft, policy, caller, deadline, stages)
+        request = ScanRequest.for_draft(draft, policy, deadline, stages=stages)
+        with stages.timing("detection"):
+            recipients = recipient_signals(draft, policy, groups, verified)
+            context = context_signals(
+                [draft.subject, _body_text(draft), *(a.name for a in draft.attachments)], policy.sensitive_terms
+            )
+        return Signals(
+            recipients=recipients,
+            context=context,
+            attachments=tuple(self._scan(a, request, policy, tenant_id) for a in attachments),
+            body=self.scanner.scan_body(draft.body, request),
+        )
 
     def _verified_domains(
         self, policy: Policy, caller, deadline: Deadline, not_checked: list[str], stages: StageTimes
@@ -168,6 +183,39 @@ def cache_key(tenant_id: str, content: bytes, policy: Policy) -> str:
     digest = hashlib.sha256(content).hexdigest()
     settings = hashlib.sha256(detection.encode()).hexdigest()[:16]
     return f"scan:{tenant_id}:{digest}:{settings}"
+
+
+def draft_key(tenant_id: str, caller, draft: Draft, policy: Policy) -> str:
+    """The same draft from the same user under the same policy gathers the same signals."""
+    attachments = [
+        [a.name, a.size, a.id, a.kind, a.url, _digest(a.content) if a.content is not None else None]
+        for a in draft.attachments
+    ]
+    recipients = [[r.field.value, r.address.address.strip().lower()] for r in draft.recipients]
+    described = json.dumps(
+        {
+            "user": getattr(caller, "user_id", None),
+            "from": draft.sender.address.lower() if draft.sender else None,
+            "recipients": recipients,
+            "subject": _digest(draft.subject.encode("utf-8", "surrogatepass")),
+            "body": [draft.body.type, _digest(draft.body.content.encode("utf-8", "surrogatepass"))],
+            "item": draft.item_id,
+            "attachments": attachments,
+            "policy": policy.to_json(),
+            "scanner": SCANNER_VERSION,
+        },
+        sort_keys=True,
+    )
+    return f"draft:{tenant_id}:{hashlib.sha256(described.encode()).hexdigest()}"
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _complete(signals: Signals, not_checked: list[str]) -> bool:
+    """Only signals gathered in full are kept: a lookup or fetch that failed is tried again next time."""
+    return not not_checked and not any(a.infrastructure_failure for a in signals.attachments)
 
 
 def _unless_unread_link(attachment: Attachment, policy: Policy) -> Attachment:

@@ -29,6 +29,9 @@ class Telemetry(Protocol):
 
     def scan_cache(self, *, hit: bool) -> None: ...
 
+    def draft_cache(self, *, hit: bool) -> None:
+        """A draft whose signals were (not) gathered before, by a background check or a Send."""
+
     def graph_error(self, kind: str) -> None:
         """A call to Microsoft Graph failed; ``kind`` is one of GRAPH_ERROR_KINDS."""
 
@@ -43,6 +46,9 @@ class NoTelemetry:
         pass
 
     def scan_cache(self, *, hit: bool) -> None:
+        pass
+
+    def draft_cache(self, *, hit: bool) -> None:
         pass
 
     def graph_error(self, kind: str) -> None:

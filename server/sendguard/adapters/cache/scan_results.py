@@ -1,7 +1,8 @@
 """Attachment scan results in a KeyValueCache (Redis), as JSON: counts, types and locations only.
 
 The in-process MemoryScanCache keeps the objects themselves; this one is for a cache shared by
-instances, so a result scanned on one is a hit on every other.
+instances, so a result scanned on one is a hit on every other. The file's name and type are
+left out: a name can name a person, and a hit takes the name of the file it answers for.
 """
 
 from __future__ import annotations
@@ -29,19 +30,31 @@ class KeyValueScanCache:
             return None  # written by another release: scan again
 
     def put(self, key: str, value: AttachmentSignals) -> None:
-        # The file's name can name a person, and a hit takes the name of the file it answers for.
-        self.store.set(key, encode(replace(value, name="", content_type="")), self.ttl_seconds)
+        self.store.set(key, encode(value), self.ttl_seconds)
 
 
 def encode(signals: AttachmentSignals) -> bytes:
-    return json.dumps({"v": CODEC_VERSION, "signals": asdict(signals)}, separators=(",", ":")).encode()
+    return json.dumps({"v": CODEC_VERSION, "signals": attachment_dict(signals)}, separators=(",", ":")).encode()
 
 
 def decode(raw: bytes) -> AttachmentSignals:
     data = json.loads(raw)
     if data.get("v") != CODEC_VERSION:
         raise ValueError("another codec version")
-    fields = dict(data["signals"])
-    content = dict(fields.pop("content"))
-    content["locations"] = tuple(Location(**location) for location in content["locations"])
-    return AttachmentSignals(**fields, content=ContentSignals(**content))
+    return attachment_from(data["signals"])
+
+
+def attachment_dict(signals: AttachmentSignals) -> dict:
+    return asdict(replace(signals, name="", content_type=""))
+
+
+def attachment_from(data: dict) -> AttachmentSignals:
+    fields = dict(data)
+    content = content_from(fields.pop("content"))
+    return AttachmentSignals(**fields, content=content)
+
+
+def content_from(data: dict) -> ContentSignals:
+    fields = dict(data)
+    fields["locations"] = tuple(Location(**location) for location in fields["locations"])
+    return ContentSignals(**fields)

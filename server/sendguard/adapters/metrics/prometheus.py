@@ -70,6 +70,11 @@ class PrometheusMetrics:
             "sendguard_scan_cache_lookups", "Attachment scan cache lookups, by result (hit or miss)",
             ["result"], registry=r,
         )
+        self.draft_cache_lookups = Counter(
+            "sendguard_draft_cache_lookups",
+            "Drafts whose signals were gathered before (a Send after its background check), by result",
+            ["result"], registry=r,
+        )
         self.graph_errors = Counter(
             "sendguard_graph_errors", "Failed calls to Microsoft Graph, by kind", ["kind"], registry=r,
         )
@@ -92,6 +97,7 @@ class PrometheusMetrics:
                 self.decisions.labels(action, purpose)
         for result in ("hit", "miss"):
             self.scan_cache_lookups.labels(result)
+            self.draft_cache_lookups.labels(result)
         for kind in GRAPH_ERROR_KINDS:
             self.graph_errors.labels(kind)
         for scope in ("user", "tenant"):
@@ -114,6 +120,9 @@ class PrometheusMetrics:
 
     def scan_cache(self, *, hit: bool) -> None:
         self.scan_cache_lookups.labels("hit" if hit else "miss").inc()
+
+    def draft_cache(self, *, hit: bool) -> None:
+        self.draft_cache_lookups.labels("hit" if hit else "miss").inc()
 
     def graph_error(self, kind: str) -> None:
         self.graph_errors.labels(bounded(kind, GRAPH_ERROR_KINDS)).inc()

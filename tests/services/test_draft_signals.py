@@ -1,0 +1,108 @@
+"""A draft gathered once (a background check) is evaluated again without being read again (its Send)."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pytest
+
+from sendguard.adapters.cache.draft_signals import KeyValueDraftSignals, decode, encode
+from sendguard.adapters.cache.key_value import MemoryKeyValueCache
+from sendguard.domain.policy import Policy
+from sendguard.services.scoring import Scorer
+from sendguard.signals.recipients import GroupSize
+from tests.builders import attachment, draft, people
+from tests.files import client_list_xlsx
+
+ALICE = SimpleNamespace(user_id="alice-oid")
+BOB = SimpleNamespace(user_id="bob-oid")
+
+
+class CountingScanner:
+    """The session's scanner, counting the attachments it reads."""
+
+    def __init__(self, scanner):
+        self.scanner, self.reads = scanner, 0
+
+    def scan_attachment(self, a, request):
+        self.reads += 1
+        return self.scanner.scan_attachment(a, request)
+
+    def __getattr__(self, name):
+        return getattr(self.scanner, name)
+
+
+class Groups:
+    def __init__(self, fail=False):
+        self.fail, self.calls = fail, 0
+
+    def sizes(self, d, caller, deadline):
+        self.calls += 1
+        if self.fail:
+            raise TimeoutError()
+        return {"clients@northshire.gov.uk": GroupSize(total=400, external=380)}
+
+
+@pytest.fixture
+def counting(scanner):
+    return CountingScanner(scanner)
+
+
+def scorer_with(counting, groups=None):
+    return Scorer(scanner=counting, draft_signals=KeyValueDraftSignals(MemoryKeyValueCache()), group_sizes=groups)
+
+
+def the_draft(to=None):
+    return draft(
+        to=to or ["clients@northshire.gov.uk", *people(3)],
+        attachments=[attachment("Clients.xlsx", client_list_xlsx(30))],
+    )
+
+
+def test_the_same_draft_is_not_read_twice_and_gets_the_same_verdict(counting):
+    groups = Groups()
+    scorer = scorer_with(counting, groups)
+    first = scorer.score(the_draft(), Policy(), 1, caller=ALICE, tenant_id="t")
+    second = scorer.score(the_draft(), Policy(), 1, caller=ALICE, tenant_id="t")
+    assert (counting.reads, groups.calls) == (1, 1)
+    assert second.to_json()["findings"] == first.to_json()["findings"]
+    assert second.attachments == first.attachments and second.attachments[0].name == "Clients.xlsx"
+    assert second.recipients == first.recipients
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda: dict(d=the_draft(to=[*people(4)])),
+        lambda: dict(caller=BOB),
+        lambda: dict(policy=Policy(internal_domains=["northshire.gov.uk", "partner.org.uk"])),
+        lambda: dict(tenant_id="another tenant"),
+    ],
+    ids=["other recipients", "another user", "another policy", "another tenant"],
+)
+def test_anything_else_is_read_again(counting, change):
+    scorer = scorer_with(counting)
+    scorer.score(the_draft(), Policy(), 1, caller=ALICE, tenant_id="t")
+    args = {"d": the_draft(), "policy": Policy(), "caller": ALICE, "tenant_id": "t", **change()}
+    scorer.score(args["d"], args["policy"], 1, caller=args["caller"], tenant_id=args["tenant_id"])
+    assert counting.reads == 2
+
+
+def test_signals_gathered_while_a_lookup_failed_are_not_kept(counting):
+    scorer = scorer_with(counting, Groups(fail=True))
+    first = scorer.score(the_draft(), Policy(), 1, caller=ALICE, tenant_id="t")
+    assert first.not_checked == ("distribution_lists",)
+    scorer.score(the_draft(), Policy(), 1, caller=ALICE, tenant_id="t")
+    assert counting.reads == 2
+
+
+def test_the_kept_signals_hold_no_file_name(counting):
+    store = MemoryKeyValueCache()
+    scorer = Scorer(scanner=counting, draft_signals=KeyValueDraftSignals(store))
+    verdict = scorer.score(the_draft(), Policy(), 1, caller=ALICE, tenant_id="t")
+    (key,) = list(store._entries)
+    raw = store.get(key)
+    assert b"Clients.xlsx" not in raw
+    signals = decode(raw)
+    assert signals.attachments[0].content == verdict.attachments[0].content
+    assert decode(encode(signals)) == signals
