@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from collections.abc import Callable
 
 from sendguard.domain.signals import ContentSignals, Location
 
@@ -108,7 +109,8 @@ class PeopleCounter:
 
     # -- result ----------------------------------------------------------------
 
-    def signals(self, recipient_keys: frozenset[int] = frozenset()) -> ContentSignals:
+    def signals(self, recipient_keys: Callable[[], frozenset[int]] = frozenset) -> ContentSignals:
+        """``recipient_keys`` is asked only when the content is about one person (it costs per recipient)."""
         roots = [self._find(r) for r in range(len(self._parent))]
         people = set(roots)
         hidden = {root for root, is_hidden in zip(roots, self._hidden) if is_hidden}
@@ -116,7 +118,7 @@ class PeopleCounter:
         for root, categories in zip(roots, self._categories):
             for category in categories:
                 special[category].add(root)
-        about_recipient = len(people) == 1 and any(k in recipient_keys for keys in self._keys for k in keys)
+        about_recipient = len(people) == 1 and _any_in(self._keys, recipient_keys())
         return ContentSignals(
             data_subjects=len(people),
             entities=dict(self.entities),
@@ -144,3 +146,7 @@ class PeopleCounter:
         root_a, root_b = self._find(a), self._find(b)
         if root_a != root_b:
             self._parent[max(root_a, root_b)] = min(root_a, root_b)
+
+
+def _any_in(key_sets, wanted: frozenset[int]) -> bool:
+    return any(k in wanted for keys in key_sets for k in keys)

@@ -7,6 +7,8 @@ type, time budget spent), which the ``attachment.unscannable`` rule reports.
 
 from __future__ import annotations
 
+import functools
+
 import hashlib
 import logging
 from dataclasses import dataclass, field
@@ -46,8 +48,12 @@ class ScanRequest:
     deadline: Deadline
     custom: CustomMatcher
     special: TermMatcher
-    recipient_keys: frozenset[int] = frozenset()
+    draft: Draft | None = None  # its recipients, for "is this file about a recipient?"
     stages: StageTimes = NO_STAGE_TIMES  # time in "extraction" (reading files) and "detection"
+
+    @functools.cached_property
+    def recipient_keys(self) -> frozenset[int]:
+        return recipient_keys(self.draft) if self.draft is not None else frozenset()
 
     @classmethod
     def for_draft(cls, draft: Draft, policy, deadline: Deadline, stages: StageTimes = NO_STAGE_TIMES) -> ScanRequest:
@@ -55,7 +61,7 @@ class ScanRequest:
             deadline=deadline,
             custom=CustomMatcher.from_policy(policy),
             special=TermMatcher(policy.sensitive_terms, policy.special_categories),
-            recipient_keys=recipient_keys(draft),
+            draft=draft,
             stages=stages,
         )
 
@@ -135,7 +141,7 @@ class Scanner:
         return AttachmentSignals(
             **base,
             scanned=not scan.errors and not scan.notes,
-            content=counter.signals(request.recipient_keys),
+            content=counter.signals(lambda: request.recipient_keys),
             error=reason,
             error_code=code,
             infrastructure_failure=infrastructure,
@@ -157,7 +163,7 @@ class Scanner:
                     analyze_text(text, scan, counter)
         except (DeadlineExceeded, Unscannable):
             pass  # what was read so far still counts; the body has no "unscannable" rule
-        return counter.signals(request.recipient_keys)
+        return counter.signals(lambda: request.recipient_keys)
 
     def _new_scan(self, request: ScanRequest) -> _Scan:
         return _Scan(

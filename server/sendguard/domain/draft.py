@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -89,7 +90,7 @@ class Draft:
     item_id: str | None = None
     override: Override | None = None
 
-    @property
+    @functools.cached_property
     def recipients(self) -> tuple[Recipient, ...]:
         return (
             tuple(Recipient(a, RecipientField.TO) for a in self.to)

@@ -191,7 +191,10 @@ def draft_key(tenant_id: str, caller, draft: Draft, policy: Policy) -> str:
         [a.name, a.size, a.id, a.kind, a.url, _digest(a.content) if a.content is not None else None]
         for a in draft.attachments
     ]
-    recipients = [[r.field.value, r.address.address.strip().lower()] for r in draft.recipients]
+    recipients = [
+        [field, a.address.strip().lower()] for field, group in (("to", draft.to), ("cc", draft.cc), ("bcc", draft.bcc))
+        for a in group
+    ]
     described = json.dumps(
         {
             "user": getattr(caller, "user_id", None),
