@@ -35,7 +35,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="sendguard", description="Send-time data-leak guard for Outlook and Microsoft 365.")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
-    check = commands.add_parser("check", help="score .eml/.msg drafts offline")
+    check = commands.add_parser(
+        "check",
+        help="score .eml/.msg drafts offline",
+        description="Exit 0 allow, 1 warn, 2 block (the strongest over all files), 65 if any file is unreadable. "
+        "A draft not fully read within the time budget blocks, unless the policy sets fail_mode.",
+    )
     check.add_argument("files", nargs="+", metavar="FILE")
     check.add_argument("--policy", metavar="POLICY.json", help="a policy document (default: built-in defaults)")
     check.add_argument("--internal-domain", action="append", default=[], metavar="DOMAIN")
