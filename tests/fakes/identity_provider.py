@@ -82,6 +82,9 @@ def _error(status: int, error: str, code: int, description: str, **extra) -> tup
     }
 
 
+SLOW_SECONDS = 3  # a "slow" endpoint answers after this long
+
+
 class FakeIdentityProvider:
     def __init__(
         self, ca: TestCA, *, client_id: str = CLIENT_ID, client_secret: str = CLIENT_SECRET
@@ -138,11 +141,12 @@ class FakeIdentityProvider:
     # -- switches ------------------------------------------------------------------------
 
     def fail(self, endpoint: str, how: str = "drop") -> None:
-        """Make ``endpoint`` (one of ENDPOINTS, or "all") answer 503 ("error") or close unanswered ("drop")."""
+        """Make ``endpoint`` (one of ENDPOINTS, or "all") answer 503 ("error"), close unanswered ("drop"),
+        or answer after SLOW_SECONDS ("slow")."""
         if endpoint != "all" and endpoint not in ENDPOINTS:
             raise ValueError(f"unknown endpoint {endpoint!r}")
-        if how not in ("error", "drop"):
-            raise ValueError("how is 'error' or 'drop'")
+        if how not in ("error", "drop", "slow"):
+            raise ValueError("how is 'error', 'drop' or 'slow'")
         self.failures[endpoint] = how
 
     def recover(self) -> None:
@@ -285,6 +289,9 @@ class FakeIdentityProvider:
         with self._lock:
             self.hits[endpoint] += 1
         failure = self.failures.get(endpoint) or self.failures.get("all")
+        if failure == "slow":
+            time.sleep(SLOW_SECONDS)
+            failure = None
         if failure == "drop":
             return None, {}
         if failure == "error":

@@ -235,9 +235,28 @@ def test_cached_keys_keep_working_while_the_key_set_is_unreachable(idp, validato
     assert validator.validate(idp.issue_user_token()).tenant_id == TENANT
     clock.now += (
         2 * 24 * 3600
-    )  # past the keys' maximum age: a refresh is tried, fails, the keys stay
+    )  # past the keys' maximum age: a refresh is tried (in the background), fails, the keys stay
     assert validator.validate(idp.issue_user_token()).tenant_id == TENANT
-    assert idp.hits["jwks"] == 2
+    wait_for(lambda: idp.hits["jwks"] == 2 and not validator.keys._tenant(TENANT).lock.locked())
+    assert validator.validate(idp.issue_user_token()).tenant_id == TENANT
+
+
+def wait_for(condition, seconds: float = 10) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "the background re-read did not happen"
+        time.sleep(0.02)
+
+
+def test_a_due_re_read_with_a_slow_entra_does_not_hold_the_request(idp, validator, clock):
+    validator.validate(idp.issue_user_token())
+    clock.now += 2 * 24 * 3600  # the key set is due for a re-read
+    idp.fail("all", "slow")  # Entra ID answers after SLOW_SECONDS (3 s)
+    started = time.monotonic()
+    assert validator.validate(idp.issue_user_token()).tenant_id == TENANT
+    assert time.monotonic() - started < 1.0  # the known key, at once
+    wait_for(lambda: idp.hits["jwks"] == 2 and not validator.keys._tenant(TENANT).lock.locked())
+    assert validator.keys._tenant(TENANT).status == "ok"  # re-read, late but in full
 
 
 def test_a_known_key_does_not_wait_for_another_request_re_reading_the_set(idp, validator, clock):

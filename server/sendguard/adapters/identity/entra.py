@@ -130,6 +130,7 @@ class EntraKeys:
         max_age: float = 24 * 3600,
         fetches_per_minute: int = 120,
         max_tenants: int = 1000,
+        in_background: Callable[[Callable[[], None]], None] | None = None,
     ):
         self.authority_host = authority_host.rstrip("/")
         self.session = session or IdentitySession(verify)
@@ -140,6 +141,7 @@ class EntraKeys:
         self._budget = _FetchBudget(fetches_per_minute, 60, clock)
         self._tenants: OrderedDict[str, _TenantKeys] = OrderedDict()
         self._tenants_lock = threading.Lock()
+        self._in_background = in_background or _in_a_thread
 
     def signing_key(self, kid: str, tenant_id: str):
         if not _GUID.match(tenant_id):
@@ -148,14 +150,21 @@ class EntraKeys:
         key = tenant.keys.get(kid)
         if key is not None and not self._stale(tenant):
             return key
-        # One fetch per tenant at a time. A known key whose set is due for a re-read is served
-        # while another request re-reads it; an unknown key waits for the answer.
-        if not tenant.lock.acquire(blocking=key is None):
+        # One fetch per tenant at a time. A known key whose set is due for a re-read is served at
+        # once and the set re-read in the background (a slow Entra ID must not hold a Send); an
+        # unknown key waits for the answer.
+        if key is not None:
+            if tenant.lock.acquire(blocking=False):
+                self._in_background(lambda: self._refresh_and_release(tenant, tenant_id.lower()))
             return key
-        try:
+        with tenant.lock:
             if kid not in tenant.keys or self._stale(tenant):
                 self._refresh_if_allowed(tenant, tenant_id.lower())
             return self._key_or_reason(tenant, kid)
+
+    def _refresh_and_release(self, tenant: _TenantKeys, tenant_id: str) -> None:
+        try:
+            self._refresh_if_allowed(tenant, tenant_id)
         finally:
             tenant.lock.release()
 
@@ -227,6 +236,10 @@ class EntraKeys:
                     self._tenants.popitem(last=False)
             self._tenants.move_to_end(tenant_id)
             return tenant
+
+
+def _in_a_thread(work: Callable[[], None]) -> None:
+    threading.Thread(target=work, name="entra-keys-refresh", daemon=True).start()
 
 
 def _parse_jwks(document: dict) -> dict[str, Any]:
