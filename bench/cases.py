@@ -168,8 +168,13 @@ def _member_texts(name: str, data: bytes):
                 yield part.get_payload(decode=True).decode()
 
 
-def _recipients_case(count: int, repeats: int) -> dict:
-    """The whole use case: policy read from SQLite, verdict, audit record written through the outbox."""
+def _recipients_case(count: int, repeats: int, *, checked_before: bool = False) -> dict:
+    """The whole use case: policy read from SQLite, verdict, audit record written through the outbox.
+
+    Each Send is by another user, so none finds the draft's signals gathered before (the cold path),
+    unless ``checked_before``: then one user sends the draft again and again, as a Send after its
+    background check does."""
+    import itertools
     import tempfile
 
     from sendguard.adapters.identity.tokens import Caller
@@ -177,11 +182,17 @@ def _recipients_case(count: int, repeats: int) -> dict:
     from sendguard.config import Settings
 
     draft = inputs.recipients_draft(count)
-    caller = Caller(tenant_id="bench", user_id="bench-user", name="ils@northshire.gov.uk",
-                    scopes=frozenset(), roles=frozenset())
+    users = itertools.repeat("bench-user") if checked_before else (f"bench-user-{i}" for i in itertools.count())
+
+    def caller():
+        return Caller(tenant_id="bench", user_id=next(users), name="ils@northshire.gov.uk",
+                      scopes=frozenset(), roles=frozenset())
+
     with tempfile.TemporaryDirectory() as data_dir:
         decisions = bootstrap(Settings(data_dir=Path(data_dir))).decisions
-        return summary(timings(lambda: decisions.decide(caller, draft), repeats))
+        if checked_before:
+            decisions.decide(caller(), draft, record=False)  # the background check
+        return summary(timings(lambda: decisions.decide(caller(), draft), repeats))
 
 
 def _scorer_case(count: int, repeats: int) -> dict:
@@ -227,6 +238,7 @@ CASES = {name[5:]: function for name, function in globals().items() if name.star
 RECIPIENT_COUNTS = (5, 200, 2000)
 for prefix, case in (("recipients", _recipients_case), ("scorer", _scorer_case), ("fresh_process", _fresh_process_case)):
     CASES.update({f"{prefix}_{count}": functools.partial(case, count) for count in RECIPIENT_COUNTS})
+CASES["send_after_check_2000"] = functools.partial(_recipients_case, 2000, checked_before=True)
 
 if __name__ == "__main__":
     name, repeats = sys.argv[1], int(sys.argv[2])

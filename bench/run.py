@@ -22,6 +22,7 @@ PLAN = [
     ("recipients_5", 200, 20, "fresh_process_5", "recipients-only draft, 5 recipients: DecisionService.decide"),
     ("recipients_200", 100, 10, "fresh_process_200", "recipients-only draft, 200 recipients: DecisionService.decide"),
     ("recipients_2000", 30, 5, "fresh_process_2000", "recipients-only draft, 2,000 recipients: DecisionService.decide"),
+    ("send_after_check_2000", 30, 5, "recipients_2000", "the same 2,000-recipient draft sent after its background check"),
     ("scorer_5", 200, 20, "fresh_process_5", "Scorer.score alone (no policy read, no audit record), 5 recipients"),
     ("scorer_200", 100, 10, "fresh_process_200", "Scorer.score alone, 200 recipients"),
     ("scorer_2000", 30, 5, "fresh_process_2000", "Scorer.score alone, 2,000 recipients"),

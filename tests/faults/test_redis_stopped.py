@@ -96,3 +96,32 @@ def test_scoring_goes_on_while_redis_is_stopped_and_the_caches_return_with_it(re
     status, after, _ = timed_score(service, body)
     assert status == 200 and after["attachments"] == before["attachments"]
     assert scan_cache_hits(service) == hits_before + 1
+
+
+@pytest.mark.slow
+def test_redis_stopping_and_starting_again_and_again_loses_no_answer(redis_and_service):
+    """`make soak`: Redis goes away and comes back five times while a client keeps sending drafts."""
+    import threading
+
+    redis, service = redis_and_service
+    body = score_request(draft(to=people(3), attachments=[attachment("clients.xlsx", client_list_xlsx(30))]))
+    answers, stop = [], threading.Event()
+
+    def keep_sending():
+        while not stop.is_set():
+            answers.append(timed_score(service, body))
+
+    sender = threading.Thread(target=keep_sending)
+    sender.start()
+    try:
+        for _ in range(5):
+            time.sleep(3)
+            redis.stop()
+            time.sleep(3)
+            redis.start()
+    finally:
+        stop.set()
+        sender.join(60)
+    assert len(answers) > 20
+    assert all(status == 200 and verdict["action"] == "block" for status, verdict, _ in answers)
+    assert max(seconds for _, _, seconds in answers) < 4

@@ -79,3 +79,26 @@ def test_a_worker_that_dies_is_replaced_and_service_continues(server_and_load, s
     wait_for_workers(server, 2, excluding=victim)
     after = loadgen.run_wrk(server.url, load_dir, connections=4, seconds=2)
     assert after.requests > 0 and after.errors == 0
+
+
+@pytest.mark.slow
+def test_workers_killed_again_and_again_under_sustained_load(server_and_load):
+    """`make soak`: from 20 s into a 60 s run, a worker is killed (SIGKILL) every 8 s, four times; each kill
+    costs at most the connections the dead worker held, and the run ends with two live workers."""
+    server, load_dir = server_and_load
+    kills = []
+
+    def keep_killing():
+        for _ in range(4):
+            time.sleep(8)
+            victim = server.worker_pids()[0]
+            os.kill(victim, signal.SIGKILL)
+            kills.append(victim)
+
+    result = load_while(server, load_dir, 60, keep_killing)
+    assert len(kills) == 4
+    assert result.requests > 500
+    assert result.errors <= CONNECTIONS * len(kills)
+    wait_for_workers(server, 2, excluding=kills[-1])
+    after = loadgen.run_wrk(server.url, load_dir, connections=4, seconds=2)
+    assert after.requests > 0 and after.errors == 0
