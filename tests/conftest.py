@@ -152,9 +152,8 @@ def no_event_loop_left_running(request):
 REDIS_URL = os.environ.get("SENDGUARD_TEST_REDIS", "redis://127.0.0.1:6379/0")
 
 
-@pytest.fixture
-def redis_url():
-    """The machine's Redis, with a key prefix of this test's own (its keys are removed afterwards)."""
+def redis_with_own_prefix():
+    """The machine's Redis and a key prefix of the caller's own; its keys are removed afterwards."""
     import uuid
 
     redis = pytest.importorskip("redis", reason="redis-py is not installed")
@@ -167,3 +166,29 @@ def redis_url():
     yield REDIS_URL, prefix
     for key in client.scan_iter(match=prefix + "*"):
         client.delete(key)
+
+
+@pytest.fixture
+def redis_url():
+    """(url, prefix): the machine's Redis with a key prefix of this test's own."""
+    yield from redis_with_own_prefix()
+
+
+@pytest.fixture(scope="module")
+def module_redis():
+    """(url, prefix): the same, shared by one module's tests."""
+    yield from redis_with_own_prefix()
+
+
+POSTGRES_URL = os.environ.get("SENDGUARD_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+def postgres_up(url: str = POSTGRES_URL) -> bool:
+    import sqlalchemy as sa
+
+    try:
+        with sa.create_engine(url).connect() as connection:
+            connection.execute(sa.text("SELECT 1"))
+        return True
+    except Exception:
+        return False

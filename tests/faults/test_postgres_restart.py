@@ -15,18 +15,10 @@ import sqlalchemy as sa
 from sendguard.bootstrap import bootstrap
 from sendguard.entrypoints.http.app import create_app
 from tests.builders import draft, people, score_request
+from tests.conftest import POSTGRES_URL, postgres_up
 
-POSTGRES = os.environ.get("SENDGUARD_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+POSTGRES = POSTGRES_URL
 pytestmark = pytest.mark.postgres
-
-
-def _postgres_up(url: str) -> bool:
-    try:
-        with sa.create_engine(url).connect() as connection:
-            connection.execute(sa.text("SELECT 1"))
-        return True
-    except Exception:
-        return False
 
 
 def _cluster():
@@ -36,7 +28,7 @@ def _cluster():
 
 @pytest.fixture
 def schema_url():
-    if not _postgres_up(POSTGRES):
+    if not postgres_up(POSTGRES):
         pytest.skip("PostgreSQL is not reachable at 127.0.0.1:5432 (database test)")
     if not shutil.which("pg_ctlcluster") or _cluster() is None:
         pytest.skip("pg_ctlcluster is not available to restart PostgreSQL")
@@ -53,7 +45,7 @@ def schema_url():
 def _wait_for(url: str, seconds: float = 60) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        if _postgres_up(url):
+        if postgres_up(url):
             return
         time.sleep(0.3)
     raise AssertionError("PostgreSQL did not come back")

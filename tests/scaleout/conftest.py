@@ -2,26 +2,17 @@
 
 from __future__ import annotations
 
-import os
 import uuid
 from contextlib import ExitStack
 
 import pytest
 import sqlalchemy as sa
 
+from tests.conftest import POSTGRES_URL, postgres_up
 from tests.served import serve
 
-POSTGRES = os.environ.get("SENDGUARD_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+POSTGRES = POSTGRES_URL
 RATE_LIMIT_PER_USER = 20
-
-
-def postgres_up() -> bool:
-    try:
-        with sa.create_engine(POSTGRES).connect() as connection:
-            connection.execute(sa.text("SELECT 1"))
-        return True
-    except Exception:
-        return False
 
 
 @pytest.fixture(scope="module")
@@ -36,24 +27,6 @@ def postgres_schema():
     yield f"{POSTGRES}?options=-csearch_path%3D{schema}"
     with engine.begin() as connection:
         connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-
-
-@pytest.fixture(scope="module")
-def module_redis():
-    """The machine's Redis with a key prefix of this module's own, removed afterwards."""
-    import redis
-
-    from tests.conftest import REDIS_URL
-
-    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1)
-    try:
-        client.ping()
-    except redis.RedisError:
-        pytest.skip(f"Redis is not reachable at {REDIS_URL}")
-    prefix = f"sgtest-{uuid.uuid4().hex[:10]}:"
-    yield REDIS_URL, prefix
-    for key in client.scan_iter(match=prefix + "*"):
-        client.delete(key)
 
 
 def instances(root, count: int, environment: dict) -> ExitStack:

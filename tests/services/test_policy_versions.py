@@ -120,3 +120,12 @@ def test_a_stored_version_that_no_longer_validates_is_not_published(policies, co
         policies.publish("tenant-a", 1)
     with pytest.raises(ValidationError):
         policies.rollback("tenant-a", 1, author="a@x")
+
+
+def test_the_last_known_policies_are_bounded(container):
+    from sendguard.services.policies import PolicyService
+
+    policies = PolicyService(container.storage, last_known_tenants=3)
+    for i in range(5):
+        policies.current(f"tenant-{i}")
+    assert list(policies._last_known) == ["tenant-2", "tenant-3", "tenant-4"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
@@ -23,6 +24,7 @@ from sendguard.services.ports import PolicyCache
 log = logging.getLogger(__name__)
 
 DEFAULT_VERSION = 0  # the built-in defaults, before any version is saved
+DEFAULTS = Policy()  # one copy for every tenant that has saved none (policies are never changed in place)
 DEFAULTS_AUTHOR = "SendGuard"
 MAX_VERSION = 2**31 - 1  # the column is a 32-bit integer: a larger number cannot exist
 
@@ -52,7 +54,9 @@ class PolicyUnavailable(Exception):
 class PolicyService:
     storage: Storage
     cache: PolicyCache | None = None  # shared by instances (Redis); without it, the database per request
-    _last_known: dict[str, tuple[Policy, int]] = field(default_factory=dict, repr=False)
+    # The policy last read per tenant, kept for database outages; the least recently used go first.
+    _last_known: OrderedDict[str, tuple[Policy, int]] = field(default_factory=OrderedDict, repr=False)
+    last_known_tenants: int = 10_000
 
     def editable(self, tenant_id: str) -> tuple[Policy, int, PolicyState]:
         """The published policy as an admin edits it, with the state to send back as If-Match.
@@ -78,14 +82,20 @@ class PolicyService:
             current = self._published(tenant_id)
         except SQLAlchemyError as error:
             return self._last_known_or_fail(tenant_id, error)
-        self._last_known[tenant_id] = current
+        self._remember(tenant_id, current)
         if self.cache is not None:
             self.cache.fill(tenant_id, current)
         return current
 
     def _published(self, tenant_id: str) -> tuple[Policy, int]:
         record = self.storage.published_policy(tenant_id)
-        return (Policy.model_validate(record.document), record.version) if record else (Policy(), DEFAULT_VERSION)
+        return (Policy.model_validate(record.document), record.version) if record else (DEFAULTS, DEFAULT_VERSION)
+
+    def _remember(self, tenant_id: str, current: tuple[Policy, int]) -> None:
+        self._last_known[tenant_id] = current
+        self._last_known.move_to_end(tenant_id)
+        while len(self._last_known) > self.last_known_tenants:
+            self._last_known.popitem(last=False)
 
     def _last_known_or_fail(self, tenant_id: str, error: Exception) -> tuple[Policy, int]:
         """While the database is away, keep enforcing the policy last read; never fall back to defaults."""

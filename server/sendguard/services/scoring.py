@@ -192,7 +192,8 @@ def draft_key(tenant_id: str, caller, draft: Draft, policy: Policy) -> str:
         for a in draft.attachments
     ]
     recipients = [
-        [field, a.address.strip().lower()] for field, group in (("to", draft.to), ("cc", draft.cc), ("bcc", draft.bcc))
+        [field, a.address.strip().lower(), a.name]
+        for field, group in (("to", draft.to), ("cc", draft.cc), ("bcc", draft.bcc))
         for a in group
     ]
     described = json.dumps(
@@ -209,7 +210,7 @@ def draft_key(tenant_id: str, caller, draft: Draft, policy: Policy) -> str:
         },
         sort_keys=True,
     )
-    return f"draft:{tenant_id}:{hashlib.sha256(described.encode()).hexdigest()}"
+    return f"draft:{tenant_id}:{_digest(described.encode())}"
 
 
 def _digest(data: bytes) -> str:
