@@ -108,8 +108,12 @@ def request(url: str, body=None, token: str | None = None, headers: dict | None 
         return error.code, error.headers, error.read()
 
 
-def scan_cache_hits(server) -> float:
-    """The scan cache hits a running server's /metrics reports (all its workers together)."""
+def metric(server, name: str, labels: str) -> float:
+    """One series of a running server's /metrics (all its workers together), e.g. labels 'result="hit"'."""
     _, _, raw = request(server.base + "/metrics")
-    found = re.search(r'^sendguard_scan_cache_lookups_total\{result="hit"\} (\S+)$', raw.decode(), re.M)
+    found = re.search(rf"^{re.escape(name)}\{{{re.escape(labels)}\}} (\S+)$", raw.decode(), re.M)
     return float(found.group(1)) if found else 0.0
+
+
+def scan_cache_hits(server) -> float:
+    return metric(server, "sendguard_scan_cache_lookups_total", 'result="hit"')

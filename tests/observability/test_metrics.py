@@ -83,8 +83,17 @@ def test_the_same_attachment_twice_is_a_cache_miss_then_a_hit(client, auth, clie
     client.post("/api/v1/score", json=draft, headers=auth())
     assert value(client, "sendguard_scan_cache_lookups_total", result="miss") == 1
     assert value(client, "sendguard_scan_cache_lookups_total", result="hit") == 0
-    client.post("/api/v1/score", json=draft, headers=auth())
+    client.post("/api/v1/score", json={**draft, "subject": "another draft"}, headers=auth())
     assert value(client, "sendguard_scan_cache_lookups_total", result="hit") == 1
+
+
+def test_the_same_draft_again_is_a_draft_cache_hit(client, auth, clients_xlsx):
+    draft = with_attachment(exposed_draft(), clients_xlsx)
+    client.post("/api/v1/score", json={**draft, "purpose": "precheck"}, headers=auth())
+    assert value(client, "sendguard_draft_cache_lookups_total", result="miss") == 1
+    client.post("/api/v1/score", json=draft, headers=auth())
+    assert value(client, "sendguard_draft_cache_lookups_total", result="hit") == 1
+    assert value(client, "sendguard_scan_cache_lookups_total", result="hit") == 0  # nothing read again
 
 
 def test_routes_are_templates_and_odd_requests_fall_into_fixed_labels(client, auth):

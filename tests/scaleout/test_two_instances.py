@@ -14,7 +14,7 @@ import pytest
 from tests.builders import attachment, draft, people, score_request
 from tests.files import client_list_xlsx
 from tests.scaleout.conftest import RATE_LIMIT_PER_USER, instances
-from tests.served import request, scan_cache_hits
+from tests.served import metric, request, scan_cache_hits
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]
 
@@ -68,16 +68,29 @@ def test_a_policy_published_on_one_is_enforced_by_the_other_within_a_second(two)
 def test_an_attachment_scanned_on_one_is_a_cache_hit_on_the_other(two):
     first, second = two
     sender = first.dev_token("--tenant", "tenant-cache", "--user", "clerk@northshire.gov.uk")
-    body = score_request(draft(to=people(1), attachments=[attachment("clients.xlsx", client_list_xlsx(40))]))
+    sheet = [attachment("clients.xlsx", client_list_xlsx(40))]
     hits_before = scan_cache_hits(second)
 
-    status, on_first = score(first, body, sender)
+    status, on_first = score(first, score_request(draft(to=people(1), attachments=sheet)), sender)
     assert status == 200 and on_first["attachments"][0]["data_subjects"] == 40
-    status, on_second = score(second, body, sender)
+    another_draft = score_request(draft(to=people(2), attachments=sheet))
+    status, on_second = score(second, another_draft, sender)
     assert status == 200
     assert scan_cache_hits(second) == hits_before + 1
     assert on_second["attachments"] == on_first["attachments"]
     assert on_second["action"] == on_first["action"] == "block"
+
+
+def test_a_send_on_one_after_its_background_check_on_the_other_reads_nothing(two):
+    first, second = two
+    sender = first.dev_token("--tenant", "tenant-precheck", "--user", "clerk@northshire.gov.uk")
+    body = score_request(draft(to=people(1), attachments=[attachment("clients.xlsx", client_list_xlsx(25))]))
+    status, checked = score(first, {**body, "purpose": "precheck"}, sender)
+    assert status == 200
+    hits_before = metric(second, "sendguard_draft_cache_lookups_total", 'result="hit"')
+    status, sent = score(second, body, sender)
+    assert status == 200 and sent["attachments"] == checked["attachments"]
+    assert metric(second, "sendguard_draft_cache_lookups_total", 'result="hit"') == hits_before + 1
 
 
 def test_a_users_rate_limit_holds_across_both(two):

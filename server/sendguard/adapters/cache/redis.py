@@ -20,6 +20,8 @@ import time
 from typing import Callable
 
 import redis
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
@@ -55,6 +57,10 @@ class RedisStore:
             url,
             socket_connect_timeout=timeout_seconds,
             socket_timeout=timeout_seconds,
+            # One immediate retry on a dropped connection: after Redis restarts, a pooled
+            # connection's first command fails although a new one would work.
+            retry=Retry(NoBackoff(), 1),
+            retry_on_error=[redis.ConnectionError],
             retry_on_timeout=False,
             health_check_interval=30,
         )
