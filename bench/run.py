@@ -100,7 +100,7 @@ def selected(plan, only: str | None) -> list:
 
 
 def table(plan, results) -> str:
-    header = f"{'case':<18} {'median ms':>10} {'p95 ms':>9} {'runs':>5} {'peak RSS MB':>12} {'vs baseline':>14}  notes"
+    header = f"{'case':<21} {'median ms':>10} {'p95 ms':>9} {'runs':>5} {'peak RSS MB':>12} {'vs baseline':>14}  notes"
     lines = [header, "-" * len(header)]
     for name, _, _, baseline, what in plan:
         r = results[name]
@@ -112,7 +112,7 @@ def table(plan, results) -> str:
             error = abs(r["data_subjects"] - r["truth"]) / max(r["truth"], 1) * 100
             notes += f"; {r['data_subjects']:,} people found of {r['truth']:,} ({error:.1f}% off)"
         lines.append(
-            f"{name:<18} {r['median_ms']:>10.1f} {r['p95_ms']:>9.1f} {r['runs']:>5} {r['rss_mb']:>12.0f} {ratio:>14}  {notes}"
+            f"{name:<21} {r['median_ms']:>10.1f} {r['p95_ms']:>9.1f} {r['runs']:>5} {r['rss_mb']:>12.0f} {ratio:>14}  {notes}"
         )
     return "\n".join(lines)
 

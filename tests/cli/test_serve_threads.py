@@ -32,3 +32,21 @@ def test_serve_refuses_bad_threads_before_starting(monkeypatch, tmp_path, capsys
     monkeypatch.setenv("SENDGUARD_THREADS", "64")
     assert main(["serve", "--port", "1"]) == EXIT_USAGE
     assert "SENDGUARD_THREADS must be a whole number from 1 to 32" in capsys.readouterr().err
+
+
+def test_what_the_app_loaded_is_frozen_out_of_the_garbage_collectors_sight(tmp_path, scanner, monkeypatch):
+    import gc
+
+    from sendguard.config import Settings
+    from sendguard.entrypoints import gunicorn_app
+
+    monkeypatch.setattr("sendguard.bootstrap.Scanner", lambda **kwargs: scanner)  # the session's, loaded once
+    gc.unfreeze()
+    try:
+        application = gunicorn_app.SendGuardApplication.__new__(gunicorn_app.SendGuardApplication)
+        application.settings = Settings(data_dir=tmp_path)
+        app = application.load()
+        assert app.name == "sendguard"
+        assert gc.get_freeze_count() > 10_000
+    finally:
+        gc.unfreeze()
