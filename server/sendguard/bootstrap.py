@@ -65,7 +65,7 @@ def bootstrap(
     else:
         validator = entra_validator(settings)  # nothing is fetched until the first token arrives
         graph_tokens = graph_tokens or MsalGraphTokens.from_settings(settings, shared_cache)
-    policies = PolicyService(storage, cache=KeyValuePolicyCache(redis) if redis else None)
+    policies = _policies(storage, redis)
     metrics = PrometheusMetrics(tenant_label=settings.metrics_tenant_label)
     graph = _graph_adapters(settings, graph_tokens, shared_cache, metrics)
     scorer = Scorer(
@@ -73,7 +73,8 @@ def bootstrap(
         default_fail_mode=settings.fail_mode,
         time_budget_ms=settings.time_budget_ms,
         scan_cache=KeyValueScanCache(redis) if redis else MemoryScanCache(),
-        draft_signals=KeyValueDraftSignals(shared_cache),
+        # In process, apart from the Graph caches: many drafts must not push out the users' tokens.
+        draft_signals=KeyValueDraftSignals(redis or MemoryKeyValueCache(max_entries=2048)),
         attachment_source=graph.attachments if graph else None,
         group_sizes=graph.group_sizes if graph else None,
         tenant_domains=graph.tenant_domains if graph else None,
@@ -108,7 +109,10 @@ def bootstrap(
 
 def policy_service(settings: Settings, storage: Storage) -> PolicyService:
     """For commands outside the service (`sendguard policy import`): a publish reaches every instance."""
-    redis = redis_store(settings, load_user_hash_key(settings.user_hash_key, settings.data_dir))
+    return _policies(storage, redis_store(settings, load_user_hash_key(settings.user_hash_key, settings.data_dir)))
+
+
+def _policies(storage: Storage, redis: RedisStore | None) -> PolicyService:
     return PolicyService(storage, cache=KeyValuePolicyCache(redis) if redis else None)
 
 
