@@ -87,3 +87,11 @@ def test_asking_resumes_after_the_pause(redis_url):
     clock[0] = 2.0
     store.set("k", b"v", 60)
     assert store.get("k") == b"v"
+
+
+def test_a_command_redis_refuses_is_a_miss_but_not_an_outage(store, raw):
+    raw.set(store.prefix + "rate:1:user:u", "not a number")  # INCR will be refused
+    assert store.hit("rate:1:user:u", 60) is None
+    assert store.available  # the other caches go on
+    store.set("k", b"v", 60)
+    assert store.get("k") == b"v"

@@ -55,3 +55,13 @@ def test_an_entry_in_another_format_is_a_miss():
     assert cache.get("scan:k") is None
     store.set("scan:k", b"not json", 60)
     assert cache.get("scan:k") is None
+
+
+def test_a_file_that_could_not_be_read_is_not_kept():
+    """Its reason can quote a name inside an archive ("'Jane Doe.docx' in the archive is password-protected")."""
+    store = MemoryKeyValueCache()
+    failed = AttachmentSignals(
+        name="x.zip", scanned=False, error="'Jane Doe.docx' in the archive is password-protected", error_code="encrypted"
+    )
+    KeyValueScanCache(store).put("scan:k", failed)
+    assert store.get("scan:k") is None

@@ -12,7 +12,7 @@ import logging
 import pytest
 import sqlalchemy as sa
 
-from tests.files import FAMILY, GIVEN, client_list_xlsx, client_rows
+from tests.files import FAMILY, GIVEN, client_list_xlsx, client_rows, encrypted_zip
 
 SENDER = "key.worker.jameson@northshire.gov.uk"
 SUBJECT = "Care plans for Amelia Okafor and Kwame Kowalski"
@@ -67,6 +67,12 @@ def request_json() -> dict:
             {
                 "name": "Kowalski household clients.xlsx",
                 "content_base64": base64.b64encode(client_list_xlsx(60, seed=7)).decode(),
+            },
+            {  # unreadable, and its reason names the file inside: "'<name> care plan.docx' ... password-protected"
+                "name": "plans.zip",
+                "content_base64": base64.b64encode(
+                    encrypted_zip({f"{PEOPLE[1]['name']} care plan.docx": b"x"})
+                ).decode(),
             },
         ],
         "client": {"platform": "PC"},

@@ -17,6 +17,8 @@ a lookalike: local businesses and the organisation's own suppliers are named so.
 
 from __future__ import annotations
 
+import functools
+
 import unicodedata
 
 from sendguard.signals.domains import registrable_domain, split_domain, within
@@ -34,6 +36,7 @@ _CONFUSABLE = str.maketrans(
 _SEQUENCES = (("rn", "m"), ("vv", "w"), ("cl", "d"))
 
 
+@functools.lru_cache(maxsize=16384)
 def skeleton(domain: str) -> str:
     """A form in which look-alike spellings of a domain coincide."""
     text = unicodedata.normalize("NFKC", _to_unicode(domain)).lower()
@@ -50,6 +53,7 @@ def lookalike_kind(candidate: str, protected: str) -> str | None:
     return found[0] if found else None
 
 
+@functools.lru_cache(maxsize=65536)  # the same outside domains come back draft after draft
 def imitation(candidate: str, protected: str) -> tuple[str, str] | None:
     """(kind, the domain to name): the registrable part when that imitates, else the whole domain."""
     if within(candidate, [protected]):

@@ -39,7 +39,8 @@ class KeyValueDraftSignals:
         return replace(signals, attachments=named)
 
     def put(self, key: str, signals: Signals) -> None:
-        self.store.set(key, encode(signals), self.ttl_seconds)
+        if all(a.error is None for a in signals.attachments):  # reasons can name files inside archives
+            self.store.set(key, encode(signals), self.ttl_seconds)
 
 
 def encode(signals: Signals) -> bytes:

@@ -91,7 +91,8 @@ class RedisStore:
         def count(r):
             pipeline = r.pipeline(transaction=True)
             pipeline.incr(self.prefix + key)
-            pipeline.expire(self.prefix + key, window_seconds, nx=True)
+            # The key names its window, so setting its time to live again is harmless (EXPIRE NX needs Redis 7).
+            pipeline.expire(self.prefix + key, window_seconds)
             return pipeline.execute()[0]
 
         found = self._call(count)
@@ -117,8 +118,11 @@ class RedisStore:
             return None
         try:
             return operation(self._redis)
-        except redis.RedisError as error:
-            self._pause(error)
+        except (redis.ConnectionError, redis.TimeoutError) as error:
+            self._pause(error)  # Redis is away: stop asking for a moment
+            return None
+        except redis.RedisError as error:  # Redis answered, but not this command: a miss, nothing more
+            log.warning("redis refused a command: %s", type(error).__name__)
             return None
 
     def _pause(self, error: Exception) -> None:

@@ -2,7 +2,9 @@
 
 The in-process MemoryScanCache keeps the objects themselves; this one is for a cache shared by
 instances, so a result scanned on one is a hit on every other. The file's name and type are
-left out: a name can name a person, and a hit takes the name of the file it answers for.
+left out: a name can name a person, and a hit takes the name of the file it answers for. For
+the same reason a file that could not be read (its reason may name a file inside it) is not
+kept here; it is cheap to find unreadable again.
 """
 
 from __future__ import annotations
@@ -30,7 +32,8 @@ class KeyValueScanCache:
             return None  # written by another release: scan again
 
     def put(self, key: str, value: AttachmentSignals) -> None:
-        self.store.set(key, encode(value), self.ttl_seconds)
+        if value.error is None:  # a reason can quote a file's name inside an archive: not kept outside the process
+            self.store.set(key, encode(value), self.ttl_seconds)
 
 
 def encode(signals: AttachmentSignals) -> bytes:
