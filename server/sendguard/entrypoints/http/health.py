@@ -1,8 +1,10 @@
 """GET /healthz: the process is alive. GET /readyz: it can judge drafts now.
 
-Ready needs the database (policies, audit) and working detectors; Redis only makes things
-faster, so without it the service is "degraded" but still ready (200): a load balancer
-must not take every instance out because a cache went away.
+Ready needs working detectors. Without Redis every cache misses; without the database the
+service keeps enforcing the policies it has read and holds audit records in its outbox. Both
+are "degraded" but still ready (200): every instance shares them, so an unready answer would
+take them all out of the load balancer at once and turn an outage of one store into an
+outage of SendGuard.
 """
 
 from flask import Blueprint, current_app, jsonify
@@ -32,9 +34,9 @@ def readyz():
         "redis": _redis_check(),
         "detectors": "ok" if _detectors_ready() else "unavailable",
     }
-    if checks["database"] != "ok" or checks["detectors"] != "ok":
+    if checks["detectors"] != "ok":
         status, code = "unready", 503
-    elif checks["redis"] == "unavailable":
+    elif "unavailable" in (checks["database"], checks["redis"]):
         status, code = "degraded", 200
     else:
         status, code = "ready", 200

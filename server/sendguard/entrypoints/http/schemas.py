@@ -135,8 +135,8 @@ class ReadinessChecks(_Closed):
 
 class Readiness(_Closed):
     status: Literal["ready", "degraded", "unready"] = Field(
-        description="degraded: Redis is away, scoring goes on without shared caches; unready (503): "
-        "the database or the detectors are not working"
+        description="degraded: Redis or the database is away and scoring goes on (caches miss; the policies "
+        "already read are enforced, audit records wait); unready (503): the detectors are not working"
     )
     checks: ReadinessChecks
     version: str
