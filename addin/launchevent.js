@@ -559,6 +559,9 @@ var SendGuard = (function () {
           if (response.status === 401) {
             throw problem("token", body.message);
           }
+          if (response.status === 429) {
+            throw problem("busy", body.message);
+          }
           if (!response.ok || !body.action) {
             throw problem("refused", body.message || "HTTP " + response.status);
           }
@@ -698,6 +701,7 @@ var SendGuard = (function () {
     slow: "the SendGuard service did not answer in time",
     unreachable: "the SendGuard service could not be reached",
     refused: "the SendGuard service could not read this e-mail",
+    busy: "you have asked SendGuard for more checks in the last minute than your organisation allows",
     token: "Outlook could not sign you in to SendGuard",
     office: "Outlook could not read this e-mail",
     unsupported: "this version of Outlook lacks a feature SendGuard needs",

@@ -314,6 +314,17 @@ test("the service refusing the draft (4xx) applies the fail mode, naming the rea
   assert.match(completed.errorMessage, /could not read this e-mail/);
 });
 
+test("a rate-limited check (429) says so, not that the e-mail could not be read", async () => {
+  const office = makeOffice(SEED);
+  const limited = answer(429, { error: "rate_limited", message: "your limit of 120 checks a minute is used up" });
+  const { SendGuard } = load({ office, fetch: fakeFetch(() => limited) });
+
+  const completed = await run(SendGuard.onMessageSendHandler);
+
+  assert.match(completed.errorMessage, /more checks in the last minute/);
+  assert.doesNotMatch(completed.errorMessage, /could not read this e-mail/);
+});
+
 test("precheck: a recipients change scores in the background, unrecorded, once per draft", async () => {
   const office = makeOffice(SEED);
   const fetch = fakeFetch(() => answer(200, BLOCK));

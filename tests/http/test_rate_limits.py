@@ -47,3 +47,11 @@ def test_a_refused_request_is_not_recorded(client, auth, container):
     container.decisions.outbox.flush()
     _, total = container.storage.decisions_page("tenant-a", DecisionFilter(), offset=0, limit=10)
     assert total == 3
+
+
+def test_background_checks_never_use_up_the_send(client, auth):
+    alice = auth(user="alice@northshire.gov.uk")
+    precheck = {**score_request(draft(to=people(2))), "purpose": "precheck"}
+    answers = [client.post("/api/v1/score", json=precheck, headers=alice).status_code for _ in range(4)]
+    assert answers == [200, 200, 200, 429]
+    assert post(client, alice).status_code == 200

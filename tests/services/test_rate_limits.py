@@ -53,3 +53,10 @@ def test_while_the_shared_counter_cannot_answer_each_process_counts():
     limits = RateLimits(per_user=2, shared=Unavailable(), clock=Clock())
     assert limits.check("t", "u") is None and limits.check("t", "u") is None
     assert limits.check("t", "u") is not None
+
+
+def test_sends_and_background_checks_are_counted_apart():
+    limits = RateLimits(per_user=1, clock=Clock())
+    assert limits.check("t", "u", "precheck") is None
+    assert limits.check("t", "u", "precheck") is not None
+    assert limits.check("t", "u", "send") is None

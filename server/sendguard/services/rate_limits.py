@@ -32,11 +32,14 @@ class RateLimits:
     clock: Callable[[], float] = time.time
     local: MemoryWindowCounter = field(default_factory=MemoryWindowCounter)
 
-    def check(self, tenant_id: str, user: str) -> Limited | None:
-        """Count this request; what it exceeds, if anything (the user's limit is checked first)."""
+    def check(self, tenant_id: str, user: str, purpose: str = "send") -> Limited | None:
+        """Count this request; what it exceeds, if anything (the user's limit is checked first).
+
+        A user's sends and background checks are counted apart: checks while writing must never
+        use up the Send."""
         window = int(self.clock() // WINDOW_SECONDS)
         for scope, limit, key in (
-            ("user", self.per_user, f"rate:{window}:user:{tenant_id}:{user}"),
+            ("user", self.per_user, f"rate:{window}:user:{purpose}:{tenant_id}:{user}"),
             ("tenant", self.per_tenant, f"rate:{window}:tenant:{tenant_id}"),
         ):
             if limit and self._count(key) > limit:

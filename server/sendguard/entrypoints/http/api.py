@@ -16,8 +16,8 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 @bp.post("/score")
 @require_caller
 def score():
-    _within_rate_limits(g.caller)
     request_model = validated(ScoreRequest, json_body(), status=400, code="invalid_draft")
+    _within_rate_limits(g.caller, "send" if request_model.recorded else "precheck")
     draft = request_model.to_draft()
     platform = request_model.client.platform if request_model.client else ""
     verdict = container().decisions.decide(
@@ -27,10 +27,10 @@ def score():
     return jsonify(verdict.to_json())
 
 
-def _within_rate_limits(caller) -> None:
+def _within_rate_limits(caller, purpose: str) -> None:
     services = container()
     user = user_hash(services.decisions.user_hash_key, caller.tenant_id, caller.user_id)
-    limited = services.rate_limits.check(caller.tenant_id, user) if services.rate_limits else None
+    limited = services.rate_limits.check(caller.tenant_id, user, purpose) if services.rate_limits else None
     if limited is None:
         return
     if services.metrics is not None:
