@@ -88,16 +88,15 @@ var SendGuardFixes = (function () {
 
   /** Moves every visible recipient outside the inside domains to BCC. Resolves to how many moved. */
   function moveOutsideToBcc(item, draft, verdictDomains) {
-    var insideDomains = insideDomainsFor(draft, verdictDomains);
-    function inside(r) {
-      return !r.address || isInside(r.address, insideDomains);
-    }
     var moving = outsideVisible(draft, verdictDomains);
     if (moving.length === 0) {
       return Promise.resolve(0);
     }
-    var to = draft.to.filter(inside);
-    var cc = draft.cc.filter(inside);
+    function staying(r) {
+      return moving.indexOf(r) === -1;
+    }
+    var to = draft.to.filter(staying);
+    var cc = draft.cc.filter(staying);
     var bcc = unique(draft.bcc.concat(moving));
     if (to.length === 0 && senderAddress(draft)) {
       to = [{ address: senderAddress(draft), name: (draft.from && draft.from.name) || "" }];

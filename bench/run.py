@@ -109,8 +109,7 @@ def table(plan, results) -> str:
             ratio = f"{results[baseline]['median_ms'] / r['median_ms']:.0f}x faster"
         notes = what
         if "truth" in r:
-            error = abs(r["data_subjects"] - r["truth"]) / max(r["truth"], 1) * 100
-            notes += f"; {r['data_subjects']:,} people found of {r['truth']:,} ({error:.1f}% off)"
+            notes += f"; {r['data_subjects']:,} people found of {r['truth']:,} ({targets.count_error(r):.1f}% off)"
         lines.append(
             f"{name:<21} {r['median_ms']:>10.1f} {r['p95_ms']:>9.1f} {r['runs']:>5} {r['rss_mb']:>12.0f} {ratio:>14}  {notes}"
         )

@@ -51,7 +51,7 @@ def check(results: dict, http_results: dict, worker_rss: list[float]) -> list[Ou
     speedup = naive["median_ms"] / sheet["median_ms"] if sheet and naive else None
     outcomes.append(at_least("10k-row sheet >= 50x faster than per-cell Presidio", speedup, MIN_SPEEDUP, "x"))
     outcomes.append(
-        at_most("10k-row sheet data subjects within 1% of truth", _count_error(sheet), MAX_COUNT_ERROR_PERCENT, "%", 2)
+        at_most("10k-row sheet data subjects within 1% of truth", count_error(sheet), MAX_COUNT_ERROR_PERCENT, "%", 2)
     )
     return outcomes
 
@@ -63,7 +63,8 @@ def _http_rate(http_results: dict, case: str) -> float | None:
     return best.per_second if best is not None else 0.0  # no rate kept p95 under 1 s
 
 
-def _count_error(result: dict | None) -> float | None:
+def count_error(result: dict | None) -> float | None:
+    """How far a case's count of data subjects is from the truth, in percent."""
     if not result or "truth" not in result:
         return None
     return abs(result["data_subjects"] - result["truth"]) / max(result["truth"], 1) * 100

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -57,6 +58,7 @@ class PolicyService:
     # The policy last read per tenant, kept for database outages; the least recently used go first.
     _last_known: OrderedDict[str, tuple[Policy, int]] = field(default_factory=OrderedDict, repr=False)
     last_known_tenants: int = 10_000
+    _last_known_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def editable(self, tenant_id: str) -> tuple[Policy, int, PolicyState]:
         """The published policy as an admin edits it, with the state to send back as If-Match.
@@ -65,10 +67,8 @@ class PolicyService:
         never newer than the policy shown with it (at worst a save in between gives a needless 409).
         """
         state = self.storage.policy_state(tenant_id)
-        record = self.storage.published_policy(tenant_id)
-        if record is None:
-            return Policy(), DEFAULT_VERSION, state
-        return Policy.model_validate(record.document), record.version, state
+        policy, version = self._published(tenant_id)
+        return policy, version, state
 
     def state(self, tenant_id: str) -> PolicyState:
         return self.storage.policy_state(tenant_id)
@@ -92,10 +92,11 @@ class PolicyService:
         return (Policy.model_validate(record.document), record.version) if record else (DEFAULTS, DEFAULT_VERSION)
 
     def _remember(self, tenant_id: str, current: tuple[Policy, int]) -> None:
-        self._last_known[tenant_id] = current
-        self._last_known.move_to_end(tenant_id)
-        while len(self._last_known) > self.last_known_tenants:
-            self._last_known.popitem(last=False)
+        with self._last_known_lock:  # the threads of a worker share it
+            self._last_known[tenant_id] = current
+            self._last_known.move_to_end(tenant_id)
+            while len(self._last_known) > self.last_known_tenants:
+                self._last_known.popitem(last=False)
 
     def _last_known_or_fail(self, tenant_id: str, error: Exception) -> tuple[Policy, int]:
         """While the database is away, keep enforcing the policy last read; never fall back to defaults."""
@@ -126,7 +127,7 @@ class PolicyService:
             expected_revision=expected_revision,
         )
         if publish:
-            self._announce(tenant_id)
+            self._announce(record)
         return record
 
     # -- versions -------------------------------------------------------------
@@ -161,7 +162,7 @@ class PolicyService:
         record = self.version(tenant_id, version)
         Policy.model_validate(record.document)  # a version saved by an older release may no longer be valid
         published = self.storage.publish(tenant_id, version, expected_revision=expected_revision)
-        self._announce(tenant_id)
+        self._announce(published)
         return published
 
     def rollback(
@@ -185,7 +186,7 @@ class PolicyService:
             expected_revision=expected_revision,
             copied_from=version,
         )
-        self._announce(tenant_id)
+        self._announce(record)
         return record
 
     def diff(self, tenant_id: str, before: int, after: int) -> list[Change]:
@@ -205,7 +206,8 @@ class PolicyService:
             published=published is None,
         )
 
-    def _announce(self, tenant_id: str) -> None:
+    def _announce(self, published: PolicyRecord) -> None:
         """After a publish: every instance enforces the new version from its next request."""
         if self.cache is not None:
-            self.cache.replace(tenant_id, self._published(tenant_id))
+            current = (Policy.model_validate(published.document), published.version)
+            self.cache.replace(published.tenant_id, current)

@@ -40,10 +40,6 @@ class VersionConflict(Exception):
         super().__init__(f"the policy is now at revision {state.revision}")
         self.state = state
 
-    @property
-    def latest(self) -> int:
-        return self.state.latest
-
 
 # The revisions a change may start from (If-Match): one, any of several, or None for whatever it is now.
 ExpectedRevision = int | Collection[int] | None
