@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 
 # Never let a library reach for the network during tests (see docs/detection.md).
 os.environ.setdefault("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", "")
@@ -180,15 +181,37 @@ def module_redis():
     yield from redis_with_own_prefix()
 
 
-POSTGRES_URL = os.environ.get("SENDGUARD_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+POSTGRES_URL = os.environ.get("SENDGUARD_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 
 def postgres_up(url: str = POSTGRES_URL) -> bool:
     import sqlalchemy as sa
 
     try:
-        with sa.create_engine(url).connect() as connection:
+        with sa.create_engine(url, connect_args={"connect_timeout": 3}).connect() as connection:
             connection.execute(sa.text("SELECT 1"))
         return True
     except Exception:
         return False
+
+
+@contextmanager
+def postgres_schema(prefix: str):
+    """A schema of its own in the machine's `test` database, dropped afterwards; yields a URL that uses it.
+    Skips where PostgreSQL is not reachable."""
+    import uuid
+
+    import sqlalchemy as sa
+
+    if not postgres_up():
+        pytest.skip(f"PostgreSQL is not reachable at {POSTGRES_URL}")
+    schema = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    engine = sa.create_engine(POSTGRES_URL, poolclass=sa.pool.NullPool)  # no connection outlives a restart
+    with engine.begin() as connection:
+        connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
+    finally:
+        with engine.begin() as connection:
+            connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+        engine.dispose()

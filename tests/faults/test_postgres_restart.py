@@ -7,7 +7,6 @@ import os
 import shutil
 import subprocess
 import time
-import uuid
 
 import pytest
 import sqlalchemy as sa
@@ -15,7 +14,7 @@ import sqlalchemy as sa
 from sendguard.bootstrap import bootstrap
 from sendguard.entrypoints.http.app import create_app
 from tests.builders import draft, people, score_request
-from tests.conftest import POSTGRES_URL, postgres_up
+from tests.conftest import POSTGRES_URL, postgres_schema, postgres_up
 
 POSTGRES = POSTGRES_URL
 pytestmark = pytest.mark.postgres
@@ -28,18 +27,11 @@ def _cluster():
 
 @pytest.fixture
 def schema_url():
-    if not postgres_up(POSTGRES):
-        pytest.skip("PostgreSQL is not reachable at 127.0.0.1:5432 (database test)")
     if not shutil.which("pg_ctlcluster") or _cluster() is None:
         pytest.skip("pg_ctlcluster is not available to restart PostgreSQL")
-    schema = f"sg_restart_{uuid.uuid4().hex[:10]}"
-    engine = sa.create_engine(POSTGRES)
-    with engine.begin() as connection:
-        connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    yield f"{POSTGRES}?options=-csearch_path%3D{schema}"
-    _wait_for(POSTGRES)
-    with sa.create_engine(POSTGRES).begin() as connection:
-        connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+    with postgres_schema("sg_restart") as url:
+        yield url
+        _wait_for(POSTGRES)  # back up before the schema is dropped
 
 
 def _wait_for(url: str, seconds: float = 60) -> None:

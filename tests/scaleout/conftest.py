@@ -2,31 +2,21 @@
 
 from __future__ import annotations
 
-import uuid
 from contextlib import ExitStack
 
 import pytest
-import sqlalchemy as sa
 
-from tests.conftest import POSTGRES_URL, postgres_up
+from tests.conftest import postgres_schema
 from tests.served import serve
 
-POSTGRES = POSTGRES_URL
 RATE_LIMIT_PER_USER = 20
 
 
 @pytest.fixture(scope="module")
-def postgres_schema():
-    """A schema of this module's own in the `test` database, dropped afterwards."""
-    if not postgres_up():
-        pytest.skip("PostgreSQL is not reachable at 127.0.0.1:5432 (database test)")
-    schema = f"sg_scaleout_{uuid.uuid4().hex[:10]}"
-    engine = sa.create_engine(POSTGRES)
-    with engine.begin() as connection:
-        connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    yield f"{POSTGRES}?options=-csearch_path%3D{schema}"
-    with engine.begin() as connection:
-        connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+def scaleout_database():
+    """A PostgreSQL schema of this module's own."""
+    with postgres_schema("sg_scaleout") as url:
+        yield url
 
 
 def instances(root, count: int, environment: dict) -> ExitStack:

@@ -20,10 +20,10 @@ pytestmark = [pytest.mark.postgres, pytest.mark.redis]
 
 
 @pytest.fixture(scope="module")
-def two(tmp_path_factory, postgres_schema, module_redis):
+def two(tmp_path_factory, scaleout_database, module_redis):
     redis_url, prefix = module_redis
     environment = {
-        "SENDGUARD_DATABASE_URL": postgres_schema,
+        "SENDGUARD_DATABASE_URL": scaleout_database,
         "SENDGUARD_REDIS_URL": redis_url,
         "SENDGUARD_REDIS_PREFIX": prefix,
         "SENDGUARD_RATE_LIMIT_PER_USER": str(RATE_LIMIT_PER_USER),

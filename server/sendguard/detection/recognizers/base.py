@@ -51,18 +51,19 @@ class CellRecognizerMixin:
 
     @classmethod
     def _header_regex(cls):
-        compiled = cls.__dict__.get("_compiled_hints")
-        if compiled is None:
-            compiled = _alternation(cls.HEADER_HINTS)
-            cls._compiled_hints = compiled
-        return compiled
+        return cls._compiled("_compiled_hints", cls.HEADER_HINTS)
 
     @classmethod
     def _veto_regex(cls):
-        compiled = cls.__dict__.get("_compiled_vetoes")
+        return cls._compiled("_compiled_vetoes", cls.HEADER_VETOES)
+
+    @classmethod
+    def _compiled(cls, attribute: str, patterns: tuple[str, ...]) -> re.Pattern:
+        """``patterns`` as one regex, compiled once per recognizer class (not inherited: each has its own)."""
+        compiled = cls.__dict__.get(attribute)
         if compiled is None:
-            compiled = _alternation(cls.HEADER_VETOES)
-            cls._compiled_vetoes = compiled
+            compiled = _alternation(patterns)
+            setattr(cls, attribute, compiled)
         return compiled
 
 
