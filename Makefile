@@ -1,4 +1,4 @@
-# SendGuard: `make run` serves, `make test` runs every test (both install what they need).
+# Sendward: `make run` serves, `make test` runs every test (both install what they need).
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
@@ -28,7 +28,7 @@ system-deps:
 	@scripts/install-system-deps.sh
 
 run: install
-	$(BIN)/sendguard serve --host 127.0.0.1 --port $${PORT:-8000}
+	$(BIN)/sendward serve --host 127.0.0.1 --port $${PORT:-8000}
 
 test: install
 	$(BIN)/python -m pytest -q -m "not slow"

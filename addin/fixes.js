@@ -1,10 +1,10 @@
 /*
  * One-click fixes the details pane applies to the draft. They change only the draft in front of
  * the sender; whether the result is acceptable is decided by the service when it checks again.
- * Needs SendGuard (launchevent.js) loaded first. Who is "outside" comes from the verdict
+ * Needs Sendward (launchevent.js) loaded first. Who is "outside" comes from the verdict
  * (recipients.internal_domains), so the fix moves the same people the service counted.
  */
-var SendGuardFixes = (function () {
+var SendwardFixes = (function () {
   "use strict";
 
   var SPLIT_LIMIT = 25; // opening more compose windows than this helps nobody
@@ -55,13 +55,13 @@ var SendGuardFixes = (function () {
   /** setAsync/addAsync take at most 100 recipients per call: set the first 100, add the rest. */
   function setRecipients(field, list) {
     var chunks = [];
-    for (var i = 0; i < list.length; i += SendGuard.RECIPIENTS_PER_CALL) {
-      chunks.push(asRecipients(list.slice(i, i + SendGuard.RECIPIENTS_PER_CALL)));
+    for (var i = 0; i < list.length; i += Sendward.RECIPIENTS_PER_CALL) {
+      chunks.push(asRecipients(list.slice(i, i + Sendward.RECIPIENTS_PER_CALL)));
     }
-    var first = SendGuard.officeCall(field, "setAsync", [chunks.shift() || []]);
+    var first = Sendward.officeCall(field, "setAsync", [chunks.shift() || []]);
     return chunks.reduce(function (done, chunk) {
       return done.then(function () {
-        return SendGuard.officeCall(field, "addAsync", [chunk]);
+        return Sendward.officeCall(field, "addAsync", [chunk]);
       });
     }, first);
   }
@@ -117,7 +117,7 @@ var SendGuardFixes = (function () {
   function openNewMessage(parameters) {
     var mailbox = Office.context.mailbox;
     if (typeof mailbox.displayNewMessageFormAsync === "function") {
-      return SendGuard.officeCall(mailbox, "displayNewMessageFormAsync", [parameters]);
+      return Sendward.officeCall(mailbox, "displayNewMessageFormAsync", [parameters]);
     }
     mailbox.displayNewMessageForm(parameters);
     return Promise.resolve();
@@ -162,7 +162,7 @@ var SendGuardFixes = (function () {
   }
 
   function removeAttachment(item, attachmentId) {
-    return SendGuard.officeCall(item, "removeAttachmentAsync", [attachmentId]);
+    return Sendward.officeCall(item, "removeAttachmentAsync", [attachmentId]);
   }
 
   /** Removes every recipient at a domain (a look-alike of the organisation's). Resolves to how many. */
@@ -198,5 +198,5 @@ var SendGuardFixes = (function () {
 })();
 
 if (typeof module === "object" && module && module.exports) {
-  module.exports = SendGuardFixes;
+  module.exports = SendwardFixes;
 }

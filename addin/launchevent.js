@@ -1,5 +1,5 @@
 /*
- * SendGuard's event handlers: OnMessageSend (Smart Alerts), OnMessageRecipientsChanged and
+ * Sendward's event handlers: OnMessageSend (Smart Alerts), OnMessageRecipientsChanged and
  * OnMessageAttachmentsChanged. The details pane loads this file too and uses the same functions.
  *
  * Classic Outlook on Windows runs this file alone in a JavaScript-only runtime: no imports, no
@@ -8,18 +8,18 @@
  * parse this file as ES2016 and reject `?:`.
  *
  * Policy never lives here: this file collects the draft, asks POST /api/v1/score and shows the
- * answer. The server may prepend `var SENDGUARD_CONFIG = {...};` when it serves the file.
+ * answer. The server may prepend `var SENDWARD_CONFIG = {...};` when it serves the file.
  */
-var SendGuard = (function () {
+var Sendward = (function () {
   "use strict";
 
-  var PANE_COMMAND_ID = "SendGuardPaneButton";
+  var PANE_COMMAND_ID = "SendwardPaneButton";
   var KEYS = {
-    precheck: "sendguard.precheck", // verdict of the latest background check, with its draft fingerprint
-    last: "sendguard.last", // verdict of the latest Send, for the details pane
-    override: "sendguard.override", // the sender's justification, sent with the next score request
-    failMode: "sendguard.failMode", // the tenant's fail mode, as last seen in a verdict
-    warned: "sendguard.warned" // fingerprint of a draft already warned about (clients without Send Anyway)
+    precheck: "sendward.precheck", // verdict of the latest background check, with its draft fingerprint
+    last: "sendward.last", // verdict of the latest Send, for the details pane
+    override: "sendward.override", // the sender's justification, sent with the next score request
+    failMode: "sendward.failMode", // the tenant's fail mode, as last seen in a verdict
+    warned: "sendward.warned" // fingerprint of a draft already warned about (clients without Send Anyway)
   };
   var MAX_DIALOG_CHARS = 500; // Smart Alerts limit for errorMessage and errorMessageMarkdown
   var MAX_LABEL_CHARS = 20; // Smart Alerts limit for cancelLabel
@@ -36,8 +36,8 @@ var SendGuard = (function () {
 
   function config() {
     var given = {};
-    if (typeof SENDGUARD_CONFIG !== "undefined" && SENDGUARD_CONFIG) {
-      given = SENDGUARD_CONFIG;
+    if (typeof SENDWARD_CONFIG !== "undefined" && SENDWARD_CONFIG) {
+      given = SENDWARD_CONFIG;
     }
     return {
       apiBase: given.apiBase || locationOrigin(),
@@ -46,7 +46,7 @@ var SendGuard = (function () {
       authority: given.authority || "https://login.microsoftonline.com/common",
       budgetMs: given.budgetMs || 4000,
       // A background check has no Outlook clock, and a big attachment takes seconds: it may wait
-      // what the service allows a precheck (SENDGUARD_PRECHECK_BUDGET_MS).
+      // what the service allows a precheck (SENDWARD_PRECHECK_BUDGET_MS).
       precheckBudgetMs: given.precheckBudgetMs || 30000,
       // The deployment's fail mode, until a verdict tells the tenant's own (a policy may differ).
       failMode: given.failMode || "",
@@ -623,8 +623,8 @@ var SendGuard = (function () {
   // -- what the sender sees ----------------------------------------------------------------
 
   var INTRO = {
-    block: "SendGuard stopped this e-mail.",
-    warn: "SendGuard found a problem with this e-mail."
+    block: "Sendward stopped this e-mail.",
+    warn: "Sendward found a problem with this e-mail."
   };
 
   function interrupting(verdict) {
@@ -676,7 +676,7 @@ var SendGuard = (function () {
     } else if (verdict.action === "warn") {
       outro = "Fix it, or press Send again to send it as it is.";
     } else if (!buttons) {
-      outro = "Fix it, then send it again. The SendGuard button on the ribbon shows the details.";
+      outro = "Fix it, then send it again. The Sendward button on the ribbon shows the details.";
     }
     var intro = INTRO[verdict.action];
     if (note) {
@@ -698,13 +698,13 @@ var SendGuard = (function () {
   }
 
   var REASONS = {
-    slow: "the SendGuard service did not answer in time",
-    unreachable: "the SendGuard service could not be reached",
-    refused: "the SendGuard service could not read this e-mail",
-    busy: "you have asked SendGuard for more checks in the last minute than your organisation allows",
-    token: "Outlook could not sign you in to SendGuard",
+    slow: "the Sendward service did not answer in time",
+    unreachable: "the Sendward service could not be reached",
+    refused: "the Sendward service could not read this e-mail",
+    busy: "you have asked Sendward for more checks in the last minute than your organisation allows",
+    token: "Outlook could not sign you in to Sendward",
     office: "Outlook could not read this e-mail",
-    unsupported: "this version of Outlook lacks a feature SendGuard needs",
+    unsupported: "this version of Outlook lacks a feature Sendward needs",
     save: "Outlook could not save the draft"
   };
 
@@ -719,7 +719,7 @@ var SendGuard = (function () {
       return {
         allowEvent: false,
         errorMessage:
-          "SendGuard could not check this e-mail: " + why + ". Your organisation requires a check " +
+          "Sendward could not check this e-mail: " + why + ". Your organisation requires a check " +
           "before e-mail leaves, so it was not sent. Try again in a minute; if this keeps happening, contact IT."
       };
     }
@@ -729,7 +729,7 @@ var SendGuard = (function () {
     return {
       allowEvent: false,
       errorMessage:
-        "SendGuard could not check this e-mail: " + why + ". Nothing was checked. " +
+        "Sendward could not check this e-mail: " + why + ". Nothing was checked. " +
         "You can send it anyway, or wait a minute and try again.",
       sendModeOverride: promptUser()
     };
@@ -771,7 +771,7 @@ var SendGuard = (function () {
       return Promise.all([precheck, optional(readDraft(item).then(fingerprint), null)]).then(function (found) {
         var cached = found[0];
         if (cached && cached.fingerprint && cached.fingerprint === found[1]) {
-          complete(completionFor(cached, "SendGuard's earlier check of this e-mail still applies."));
+          complete(completionFor(cached, "Sendward's earlier check of this e-mail still applies."));
         } else {
           complete(failModeCompletion(error));
         }
@@ -871,5 +871,5 @@ var SendGuard = (function () {
 })();
 
 if (typeof module === "object" && module && module.exports) {
-  module.exports = SendGuard;
+  module.exports = Sendward;
 }

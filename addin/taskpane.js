@@ -1,12 +1,12 @@
 /*
- * The details pane: what SendGuard found, in plain words, with fixes that act on the draft and
+ * The details pane: what Sendward found, in plain words, with fixes that act on the draft and
  * an override with a written justification. Runs in the browser runtime (task pane), so modern
- * JavaScript is fine here; it reuses SendGuard (launchevent.js) and SendGuardFixes (fixes.js).
+ * JavaScript is fine here; it reuses Sendward (launchevent.js) and SendwardFixes (fixes.js).
  */
 (function () {
   "use strict";
 
-  const KEYS = SendGuard.KEYS;
+  const KEYS = Sendward.KEYS;
   const CHECK_BUDGET_MS = 60000;
   const HEADINGS = {
     "recipients.exposed": "Recipients can see each other",
@@ -16,14 +16,14 @@
     "attachment.personal_data": "Personal data in an attachment",
     "attachment.special_category": "Sensitive personal data in an attachment",
     "attachment.hidden_content": "Hidden personal data in an attachment",
-    "attachment.unscannable": "An attachment SendGuard could not read",
+    "attachment.unscannable": "An attachment Sendward could not read",
     "body.personal_data": "Personal data in the message",
     "policy.custom_pattern": "Your organisation's identifiers"
   };
   const SEVERITY = { block: "Stops sending", warn: "Warning", info: "Note" };
   const HEADLINES = {
-    block: "SendGuard stopped this e-mail",
-    warn: "SendGuard found a problem",
+    block: "Sendward stopped this e-mail",
+    warn: "Sendward found a problem",
     allow: "Nothing to fix: this e-mail can go"
   };
 
@@ -48,7 +48,7 @@
   }
 
   function keep(result) {
-    const kept = SendGuard.slim(result.verdict);
+    const kept = Sendward.slim(result.verdict);
     kept.fingerprint = result.fingerprint;
     kept.attachments_sent = result.attachmentIds;
     return kept;
@@ -56,10 +56,10 @@
 
   /** Shows the verdict already known for this exact draft, or checks it now. */
   async function load() {
-    const draft = await SendGuard.readDraft(item());
-    const fingerprint = SendGuard.fingerprint(draft);
-    view.lastSend = await SendGuard.sessionGet(item(), KEYS.last);
-    const precheck = await SendGuard.sessionGet(item(), KEYS.precheck);
+    const draft = await Sendward.readDraft(item());
+    const fingerprint = Sendward.fingerprint(draft);
+    view.lastSend = await Sendward.sessionGet(item(), KEYS.last);
+    const precheck = await Sendward.sessionGet(item(), KEYS.precheck);
     const known = [view.lastSend, precheck].find((v) => v && v.fingerprint === fingerprint);
     if (known) {
       render(known, draft);
@@ -71,18 +71,18 @@
   async function check() {
     show("status", "Checking this e-mail\u2026");
     try {
-      const result = await SendGuard.score(item(), {
+      const result = await Sendward.score(item(), {
         purpose: "precheck",
         deadline: Date.now() + CHECK_BUDGET_MS,
         interactive: true
       });
       const kept = keep(result);
-      if (!SendGuard.incomplete(result.verdict)) await SendGuard.sessionSet(item(), KEYS.precheck, kept);
+      if (!Sendward.incomplete(result.verdict)) await Sendward.sessionSet(item(), KEYS.precheck, kept);
       render(kept, result.draft);
     } catch (error) {
       $("summary").hidden = true;
       $("findings").replaceChildren();
-      show("status", `SendGuard could not check this e-mail (${error.message}). Try again in a minute.`);
+      show("status", `Sendward could not check this e-mail (${error.message}). Try again in a minute.`);
     }
   }
 
@@ -105,7 +105,7 @@
       return "Your reason was accepted; it is recorded when you press Send.";
     }
     if (verdict.mode === "monitor") {
-      return "Your organisation is trying SendGuard out: nothing is stopped yet.";
+      return "Your organisation is trying Sendward out: nothing is stopped yet.";
     }
     if (verdict.action === "allow") {
       return "You can press Send.";
@@ -143,20 +143,20 @@
     const evidence = finding.evidence || {};
     const inside = (view.verdict.recipients || {}).internal_domains; // absent from older services
     if (finding.fix === "move_to_bcc") {
-      const outside = SendGuardFixes.outsideVisible(draft, inside).length;
+      const outside = SendwardFixes.outsideVisible(draft, inside).length;
       const buttons = [];
       if (outside > 0) {
         buttons.push(
           fixButton(`Move ${outside} outside recipients to BCC`, "move_to_bcc", "", async () => {
-            const moved = await SendGuardFixes.moveOutsideToBcc(item(), draft, inside);
+            const moved = await SendwardFixes.moveOutsideToBcc(item(), draft, inside);
             return `Moved ${moved} recipients to BCC: they no longer see each other.`;
           })
         );
       }
-      if (outside > 1 && outside <= SendGuardFixes.SPLIT_LIMIT) {
+      if (outside > 1 && outside <= SendwardFixes.SPLIT_LIMIT) {
         buttons.push(
           fixButton(`Send ${outside} separate e-mails`, "split_message", "", async () => {
-            const result = await SendGuardFixes.splitPerRecipient(item(), draft, inside);
+            const result = await SendwardFixes.splitPerRecipient(item(), draft, inside);
             const note = result.attachmentsNotCopied ? " Attach the files to each of them again." : "";
             return `Opened ${result.opened} new e-mails, one per recipient; this one keeps the first.${note}`;
           }, true)
@@ -169,7 +169,7 @@
       if (!sent || !sent.id) return [];
       return [
         fixButton(`Remove ${sent.name}`, "remove_attachment", sent.id, async () => {
-          await SendGuardFixes.removeAttachment(item(), sent.id);
+          await SendwardFixes.removeAttachment(item(), sent.id);
           return `Removed ${sent.name}.`;
         })
       ];
@@ -177,7 +177,7 @@
     if (finding.fix === "remove_recipient" && evidence.domain) {
       return [
         fixButton(`Remove recipients at ${evidence.domain}`, "remove_recipient", evidence.domain, async () => {
-          const removed = await SendGuardFixes.removeRecipientsAt(item(), draft, evidence.domain);
+          const removed = await SendwardFixes.removeRecipientsAt(item(), draft, evidence.domain);
           return `Removed ${removed} recipient${removed === 1 ? "" : "s"} at ${evidence.domain}.`;
         })
       ];
@@ -213,7 +213,7 @@
     $("override-submit").disabled = true;
     try {
       const override = { decision_id: decisionId, justification };
-      const result = await SendGuard.score(item(), {
+      const result = await Sendward.score(item(), {
         purpose: "precheck",
         deadline: Date.now() + CHECK_BUDGET_MS,
         interactive: true,
@@ -221,13 +221,13 @@
       });
       const answer = result.verdict.override || { accepted: false, reason: "no answer about the override" };
       if (answer.accepted) {
-        await SendGuard.sessionSet(item(), KEYS.override, override);
+        await Sendward.sessionSet(item(), KEYS.override, override);
         show("override-result", "Accepted. Press Send again: your reason is recorded with the decision.");
       } else {
         show("override-result", `Not accepted: ${answer.reason}.`);
       }
     } catch (error) {
-      show("override-result", `SendGuard could not check your reason (${error.message}).`);
+      show("override-result", `Sendward could not check your reason (${error.message}).`);
     } finally {
       $("override-submit").disabled = false;
     }
@@ -236,7 +236,7 @@
   function start() {
     $("recheck").addEventListener("click", check);
     $("override-submit").addEventListener("click", requestOverride);
-    load().catch((error) => show("status", `SendGuard could not read this e-mail (${error.message}).`));
+    load().catch((error) => show("status", `Sendward could not read this e-mail (${error.message}).`));
   }
 
   Office.onReady(() => {

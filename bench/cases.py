@@ -41,10 +41,10 @@ def summary(samples: list[float], rss_of=resource.RUSAGE_SELF, **extra) -> dict:
 
 
 def scanner_and_request():
-    from sendguard.detection.limits import Deadline
-    from sendguard.detection.scanner import Scanner, ScanRequest
-    from sendguard.domain.draft import Draft
-    from sendguard.domain.policy import Policy
+    from sendward.detection.limits import Deadline
+    from sendward.detection.scanner import Scanner, ScanRequest
+    from sendward.domain.draft import Draft
+    from sendward.domain.policy import Policy
 
     policy = Policy.model_validate({"custom_patterns": [{"name": "case ref", "pattern": r"ILS/[A-Z]{3}/\d{5}"}]})
     scanner = Scanner()
@@ -82,7 +82,7 @@ def _naive_analyzer():
 
 
 def _scan_case(name: str, data: bytes, repeats: int, truth: int) -> dict:
-    from sendguard.domain.draft import Attachment
+    from sendward.domain.draft import Attachment
 
     scanner, request = scanner_and_request()
     result = {}
@@ -177,9 +177,9 @@ def _recipients_case(count: int, repeats: int, *, checked_before: bool = False) 
     import itertools
     import tempfile
 
-    from sendguard.adapters.identity.tokens import Caller
-    from sendguard.bootstrap import bootstrap
-    from sendguard.config import Settings
+    from sendward.adapters.identity.tokens import Caller
+    from sendward.bootstrap import bootstrap
+    from sendward.config import Settings
 
     draft = inputs.recipients_draft(count)
     users = itertools.repeat("bench-user") if checked_before else (f"bench-user-{i}" for i in itertools.count())
@@ -197,9 +197,9 @@ def _recipients_case(count: int, repeats: int, *, checked_before: bool = False) 
 
 def _scorer_case(count: int, repeats: int) -> dict:
     """Scorer.score alone: no policy read, no audit record."""
-    from sendguard.detection.scanner import Scanner
-    from sendguard.domain.policy import Policy
-    from sendguard.services.scoring import Scorer
+    from sendward.detection.scanner import Scanner
+    from sendward.domain.policy import Policy
+    from sendward.services.scoring import Scorer
 
     scorer = Scorer(scanner=Scanner())
     draft = inputs.recipients_draft(count)
@@ -208,7 +208,7 @@ def _scorer_case(count: int, repeats: int) -> dict:
 
 
 def _fresh_process_case(count: int, repeats: int) -> dict:
-    """The start-up baseline: a new `sendguard check` process for the same draft (imports, models, policy)."""
+    """The start-up baseline: a new `sendward check` process for the same draft (imports, models, policy)."""
     import subprocess
     import tempfile
 
@@ -224,14 +224,14 @@ def _fresh_process_case(count: int, repeats: int) -> dict:
     with tempfile.TemporaryDirectory() as directory:
         path = Path(directory) / "draft.eml"
         path.write_text("\n".join(lines))
-        command = [sys.executable, "-m", "sendguard.entrypoints.cli", "check", str(path)]
+        command = [sys.executable, "-m", "sendward.entrypoints.cli", "check", str(path)]
 
         def check():
             completed = subprocess.run(command, capture_output=True, text=True, check=False)
             if completed.returncode not in (0, 1, 2):  # allow, warn, block: a verdict was given
-                raise RuntimeError(f"sendguard check failed ({completed.returncode}): {completed.stderr[-500:]}")
+                raise RuntimeError(f"sendward check failed ({completed.returncode}): {completed.stderr[-500:]}")
 
-        return summary(timings(check, repeats), rss_of=resource.RUSAGE_CHILDREN)  # the largest `sendguard check`
+        return summary(timings(check, repeats), rss_of=resource.RUSAGE_CHILDREN)  # the largest `sendward check`
 
 
 CASES = {name[5:]: function for name, function in globals().items() if name.startswith("case_")}

@@ -92,7 +92,7 @@ def _report(paragraphs: int) -> tuple[bytes, int]:
 
 def recipients_draft(count: int):
     """A draft to ``count`` people: a third colleagues, a third partners, a third private webmail."""
-    from sendguard.domain.draft import Address, Body, Draft
+    from sendward.domain.draft import Address, Body, Draft
 
     rng = random.Random(count)
     webmail = ["gmail.com", "hotmail.co.uk", "yahoo.co.uk", "outlook.com", "btinternet.com"]

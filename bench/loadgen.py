@@ -1,4 +1,4 @@
-"""Load over real HTTP: a `sendguard serve` on loopback, driven by wrk with a Lua script.
+"""Load over real HTTP: a `sendward serve` on loopback, driven by wrk with a Lua script.
 
 Used by `make bench` (the HTTP columns) and by the load tests. Each request body
 is a JSON draft written to a file; the Lua script sends them in turn. Tokens come
@@ -99,7 +99,7 @@ def free_port() -> int:
 
 
 class Server:
-    """`sendguard serve` in a subprocess, with its own data directory."""
+    """`sendward serve` in a subprocess, with its own data directory."""
 
     def __init__(self, data_dir: Path, workers: int = 2, env: dict | None = None):
         self.data_dir = Path(data_dir)
@@ -108,9 +108,9 @@ class Server:
         self.log = open(self.data_dir / "server.log", "wb")
         # Load measures capacity: a handful of tokens sends far more than a person's rate limit allows.
         environment = {
-            **os.environ, "SENDGUARD_DATA_DIR": str(self.data_dir), "SENDGUARD_RATE_LIMIT_PER_USER": "0", **(env or {})
+            **os.environ, "SENDWARD_DATA_DIR": str(self.data_dir), "SENDWARD_RATE_LIMIT_PER_USER": "0", **(env or {})
         }
-        command = [sys.executable, "-m", "sendguard.entrypoints.cli", "serve", "--port", str(self.port)]
+        command = [sys.executable, "-m", "sendward.entrypoints.cli", "serve", "--port", str(self.port)]
         command += ["--workers", str(workers)]
         self.process = subprocess.Popen(command, env=environment, stdout=self.log, stderr=subprocess.STDOUT)
 
@@ -118,14 +118,14 @@ class Server:
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"sendguard serve exited with {self.process.returncode}")
+                raise RuntimeError(f"sendward serve exited with {self.process.returncode}")
             try:
                 with urllib.request.urlopen(self.url + "/healthz", timeout=2) as response:
                     if response.status == 200:
                         return
             except OSError:
                 time.sleep(0.3)
-        raise RuntimeError("sendguard serve did not become healthy")
+        raise RuntimeError("sendward serve did not become healthy")
 
     def worker_pids(self) -> list[int]:
         path = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
@@ -162,7 +162,7 @@ def running_server(data_dir: Path, workers: int = 2, env: dict | None = None):
 
 def dev_tokens(data_dir: Path, count: int, prefix: str = "load") -> list[str]:
     """Tokens from the server's dev identity, one tenant each (the key file is in its data dir)."""
-    from sendguard.adapters.identity.dev import DevIdentity
+    from sendward.adapters.identity.dev import DevIdentity
 
     identity = DevIdentity(data_dir)
     return [identity.issue(f"{prefix}-{i}", f"sender{i}@northshire.gov.uk") for i in range(count)]

@@ -1,4 +1,4 @@
-"""The HTTP half of `make bench`: capacity of `sendguard serve` (2 workers) per draft kind."""
+"""The HTTP half of `make bench`: capacity of `sendward serve` (2 workers) per draft kind."""
 
 from __future__ import annotations
 
@@ -52,7 +52,7 @@ def measure(cases: list[str], seconds: float):
 def table(results, rss: list[float], in_process: dict) -> str:
     """Beside each case its baselines: the same draft in process (what HTTP adds) and, for
     recipient-only drafts, a fresh process per draft of the same size (what a server saves)."""
-    title = f"over HTTP: sendguard serve, {WORKERS} workers, wrk on loopback; best rate with p95 under 1 s"
+    title = f"over HTTP: sendward serve, {WORKERS} workers, wrk on loopback; best rate with p95 under 1 s"
     header = (
         f"{'case':<18} {'req/s':>8} {'conns':>6} {'p50 ms':>8} {'p95 ms':>8} {'errors':>7} "
         f"{'1-conn p50':>11} {'in-process':>11} {'HTTP adds':>10} {'vs fresh process':>17}"
@@ -86,7 +86,7 @@ def table(results, rss: list[float], in_process: dict) -> str:
 
 # gunicorn gthread configurations compared by `bench/run.py --worker-configs` (workers, threads per worker).
 # gevent is not compared: it is not installed, and its monkey-patching would fight the asyncio loop
-# thread that runs the msgraph client (sendguard/adapters/graph/loop.py).
+# thread that runs the msgraph client (sendward/adapters/graph/loop.py).
 WORKER_CONFIGS = [(2, 1), (2, 4), (4, 1), (4, 2)]
 CONFIG_CASES = ["recipients_5", "recipients_200"]
 
@@ -99,7 +99,7 @@ def compare_worker_configs(seconds: float) -> dict:
     for workers, threads in WORKER_CONFIGS:
         with tempfile.TemporaryDirectory() as tmp:
             data_dir = Path(tmp)
-            env = {"SENDGUARD_THREADS": str(threads)}
+            env = {"SENDWARD_THREADS": str(threads)}
             with loadgen.running_server(data_dir, workers=workers, env=env) as server:
                 tokens = loadgen.dev_tokens(data_dir, 8, prefix="config")
                 for case in CONFIG_CASES:

@@ -26,9 +26,9 @@ PLAN = [
     ("scorer_5", 200, 20, "fresh_process_5", "Scorer.score alone (no policy read, no audit record), 5 recipients"),
     ("scorer_200", 100, 10, "fresh_process_200", "Scorer.score alone, 200 recipients"),
     ("scorer_2000", 30, 5, "fresh_process_2000", "Scorer.score alone, 2,000 recipients"),
-    ("fresh_process_5", 3, 1, None, "baseline: a new `sendguard check` process for the 5-recipient draft"),
-    ("fresh_process_200", 3, 1, None, "baseline: a new `sendguard check` process for the 200-recipient draft"),
-    ("fresh_process_2000", 3, 1, None, "baseline: a new `sendguard check` process for the 2,000-recipient draft"),
+    ("fresh_process_5", 3, 1, None, "baseline: a new `sendward check` process for the 5-recipient draft"),
+    ("fresh_process_200", 3, 1, None, "baseline: a new `sendward check` process for the 200-recipient draft"),
+    ("fresh_process_2000", 3, 1, None, "baseline: a new `sendward check` process for the 2,000-recipient draft"),
     ("sheet_10k", 9, 3, "sheet_10k_naive", "10k-row x 4-column xlsx, in process"),
     ("sheet_10k_naive", 1, 1, None, "baseline: Presidio analyze() on every cell"),
     ("docx_1mb", 5, 2, "docx_1mb_naive", "1 MB docx report, in process"),
@@ -39,7 +39,7 @@ PLAN = [
     ("nested_zip_naive", 1, 1, None, "baseline: Presidio analyze() on every cell, paragraph and body of every member"),
 ]
 
-# Over HTTP: the same drafts against `sendguard serve` (gunicorn, 2 workers), driven by wrk.
+# Over HTTP: the same drafts against `sendward serve` (gunicorn, 2 workers), driven by wrk.
 HTTP_CASES = ["recipients_5", "recipients_200", "recipients_2000", "sheet_10k", "docx_1mb", "pdf_20_pages", "nested_zip"]
 
 

@@ -230,7 +230,7 @@ def foi_hidden_sheet(rng: random.Random) -> EmailMessage:
 
 def write(name: str, msg: EmailMessage) -> None:
     if msg.is_multipart():
-        msg.set_boundary(f"sendguard-example-{name[:2]}")
+        msg.set_boundary(f"sendward-example-{name[:2]}")
     (HERE / name).write_bytes(msg.as_bytes())
 
 

@@ -38,9 +38,9 @@ CHROMIUM_ARGS = [
 
 def seed(container, days: int = 28, seed_value: int = 7) -> None:
     """Two policy versions and ``days`` of decisions, the second half with body.personal_data monitored."""
-    from sendguard.adapters.storage.repository import DecisionRecord, utcnow
-    from sendguard.domain.policy import Policy
-    from sendguard.services.audit import user_hash
+    from sendward.adapters.storage.repository import DecisionRecord, utcnow
+    from sendward.domain.policy import Policy
+    from sendward.services.audit import user_hash
 
     first = Policy.model_validate(
         {"internal_domains": ["northshire.gov.uk"], "trusted_domains": ["nhs.net"]}
@@ -160,11 +160,11 @@ def main(argv=None) -> int:
 
     from playwright.sync_api import sync_playwright
 
-    from sendguard.bootstrap import bootstrap
-    from sendguard.config import Settings
-    from sendguard.entrypoints.http.app import create_app
+    from sendward.bootstrap import bootstrap
+    from sendward.config import Settings
+    from sendward.entrypoints.http.app import create_app
 
-    data_dir = Path(tempfile.mkdtemp(prefix="sendguard-shots-"))
+    data_dir = Path(tempfile.mkdtemp(prefix="sendward-shots-"))
     container = bootstrap(Settings(data_dir=data_dir))
     seed(container)
     server, base = serve(create_app(container=container))

@@ -17,8 +17,8 @@ os.environ.setdefault("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", "")
 from playwright.sync_api import sync_playwright  # noqa: E402
 from werkzeug.serving import make_server  # noqa: E402
 
-from sendguard.config import Settings  # noqa: E402
-from sendguard.entrypoints.http.app import create_app  # noqa: E402
+from sendward.config import Settings  # noqa: E402
+from sendward.entrypoints.http.app import create_app  # noqa: E402
 
 OUT = Path(__file__).resolve().parent.parent / "docs" / "img"
 
@@ -51,7 +51,7 @@ def shoot(base: str) -> None:
         page = browser.new_page(viewport={"width": 1280, "height": 820})
         page.goto(base + "/demo")
         page.select_option("#example", "01-mass-email-client-list")
-        until(page, "SendGuardDemo.draft.to.length === 157 && 'sendguard.precheck' in SendGuardDemo.session")
+        until(page, "SendwardDemo.draft.to.length === 157 && 'sendward.precheck' in SendwardDemo.session")
         page.click("#send")
         page.wait_for_selector("#smart-alert")
         page.screenshot(path=str(OUT / "smart-alert-block.png"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 
-from sendguard.domain.draft import Address, Attachment, Body, Draft
+from sendward.domain.draft import Address, Attachment, Body, Draft
 
 SENDER = "ils@northshire.gov.uk"
 WEBMAIL = ("gmail.com", "hotmail.co.uk", "yahoo.co.uk", "outlook.com", "btinternet.com")
@@ -77,11 +77,11 @@ def score_request(d: Draft) -> dict:
 
 def evaluate_recipients(d: Draft, policy=None, group_sizes=None, decision_id="test-decision"):
     """A verdict from the recipient and context signals only (no attachments scanned)."""
-    from sendguard.domain.evaluate import evaluate
-    from sendguard.domain.policy import Policy
-    from sendguard.domain.signals import Signals
-    from sendguard.signals.context import context_signals
-    from sendguard.signals.recipients import recipient_signals
+    from sendward.domain.evaluate import evaluate
+    from sendward.domain.policy import Policy
+    from sendward.domain.signals import Signals
+    from sendward.signals.context import context_signals
+    from sendward.signals.recipients import recipient_signals
 
     policy = policy or Policy()
     if policy.fail_mode is None:

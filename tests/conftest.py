@@ -17,10 +17,10 @@ hypothesis_settings.register_profile("default", max_examples=25)
 hypothesis_settings.register_profile("soak", max_examples=2000)
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
-from sendguard.bootstrap import bootstrap
-from sendguard.config import Settings
-from sendguard.detection.scanner import Scanner
-from sendguard.entrypoints.http.app import create_app
+from sendward.bootstrap import bootstrap
+from sendward.config import Settings
+from sendward.detection.scanner import Scanner
+from sendward.entrypoints.http.app import create_app
 
 
 @pytest.fixture(scope="session")
@@ -31,9 +31,9 @@ def scanner() -> Scanner:
 @pytest.fixture
 def scan(scanner):
     """scan(name, data, policy=None, seconds=30, to=()) -> AttachmentSignals."""
-    from sendguard.detection.limits import Deadline
-    from sendguard.detection.scanner import ScanRequest
-    from sendguard.domain.policy import Policy
+    from sendward.detection.limits import Deadline
+    from sendward.detection.scanner import ScanRequest
+    from sendward.domain.policy import Policy
     from tests.builders import attachment, draft
 
     def run(name, data, policy=None, seconds=30.0, to=(), content_type="application/octet-stream"):
@@ -47,10 +47,10 @@ def scan(scanner):
 @pytest.fixture
 def scan_body(scanner):
     """scan_body(text, body_type="text", policy=None, to=()) -> ContentSignals."""
-    from sendguard.detection.limits import Deadline
-    from sendguard.detection.scanner import ScanRequest
-    from sendguard.domain.draft import Body
-    from sendguard.domain.policy import Policy
+    from sendward.detection.limits import Deadline
+    from sendward.detection.scanner import ScanRequest
+    from sendward.domain.draft import Body
+    from sendward.domain.policy import Policy
     from tests.builders import draft
 
     def run(text, body_type="text", policy=None, to=()):
@@ -130,7 +130,7 @@ def test_ca(tmp_path_factory):
 def identity_provider(test_ca):
     """A local Entra ID on https://127.0.0.1 (tests/fakes/identity_provider.py documents it).
 
-    ``identity_provider.settings(settings)`` configures SendGuard for it (SENDGUARD_IDENTITY=entra,
+    ``identity_provider.settings(settings)`` configures Sendward for it (SENDWARD_IDENTITY=entra,
     client id and secret, authority host, CA bundle); ``issue_user_token(...)`` makes the add-in's
     token; ``hits`` counts requests per endpoint; ``fail(endpoint, how)`` breaks one.
     """
@@ -150,7 +150,7 @@ def no_event_loop_left_running(request):
         pytest.fail("an asyncio loop is left running in the main thread by an earlier test (an open Playwright?)")
 
 
-REDIS_URL = os.environ.get("SENDGUARD_TEST_REDIS", "redis://127.0.0.1:6379/0")
+REDIS_URL = os.environ.get("SENDWARD_TEST_REDIS", "redis://127.0.0.1:6379/0")
 
 
 def redis_with_own_prefix():
@@ -181,7 +181,7 @@ def module_redis():
     yield from redis_with_own_prefix()
 
 
-POSTGRES_URL = os.environ.get("SENDGUARD_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+POSTGRES_URL = os.environ.get("SENDWARD_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 
 def postgres_up(url: str = POSTGRES_URL) -> bool:

@@ -1,4 +1,4 @@
-"""A fixture capturing every log record as `sendguard serve` writes it (JSON lines)."""
+"""A fixture capturing every log record as `sendward serve` writes it (JSON lines)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import logging
 
 import pytest
 
-from sendguard.entrypoints.logs import configure_logging
+from sendward.entrypoints.logs import configure_logging
 
 
 class JsonLog:

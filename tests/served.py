@@ -1,4 +1,4 @@
-"""A real `sendguard serve` (gunicorn, several workers) on loopback, for tests that need one."""
+"""A real `sendward serve` (gunicorn, several workers) on loopback, for tests that need one."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-SENDGUARD = [sys.executable, "-m", "sendguard.entrypoints.cli"]
+SENDWARD = [sys.executable, "-m", "sendward.entrypoints.cli"]
 
 
 @dataclass
@@ -29,14 +29,14 @@ class Served:
 
     def dev_token(self, *args: str) -> str:
         return subprocess.run(
-            [*SENDGUARD, "dev-token", *args], env=self.env, capture_output=True, text=True, check=True
+            [*SENDWARD, "dev-token", *args], env=self.env, capture_output=True, text=True, check=True
         ).stdout.strip()
 
     def stderr_lines(self) -> list[str]:
         return self.stderr_path.read_text("utf-8", errors="replace").splitlines()
 
     def metrics_dirs(self) -> list[Path]:
-        return sorted(self.tmp.glob("sendguard-metrics-*"))
+        return sorted(self.tmp.glob("sendward-metrics-*"))
 
 
 def free_port() -> int:
@@ -53,7 +53,7 @@ def serve(root: Path, workers: int = 2, env: dict | None = None):
     tmp.mkdir()
     environment = {
         **os.environ,
-        "SENDGUARD_DATA_DIR": str(data),
+        "SENDWARD_DATA_DIR": str(data),
         "TMPDIR": str(tmp),
         "PYTHONPATH": str(ROOT / "server"),
         **(env or {}),
@@ -63,7 +63,7 @@ def serve(root: Path, workers: int = 2, env: dict | None = None):
     stderr_path = root / "stderr.log"
     with open(stderr_path, "wb") as stderr:
         process = subprocess.Popen(
-            [*SENDGUARD, "serve", "--port", str(port), "--workers", str(workers)],
+            [*SENDWARD, "serve", "--port", str(port), "--workers", str(workers)],
             env=environment, stdout=subprocess.DEVNULL, stderr=stderr,
         )
     try:
@@ -116,4 +116,4 @@ def metric(server, name: str, labels: str) -> float:
 
 
 def scan_cache_hits(server) -> float:
-    return metric(server, "sendguard_scan_cache_lookups_total", 'result="hit"')
+    return metric(server, "sendward_scan_cache_lookups_total", 'result="hit"')

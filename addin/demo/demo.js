@@ -2,7 +2,7 @@
 (function () {
   "use strict";
 
-  const demo = window.SendGuardDemo;
+  const demo = window.SendwardDemo;
   const $ = (id) => document.getElementById(id);
   const FIELDS = ["to", "cc", "bcc"];
 
@@ -107,7 +107,7 @@
   $("body").addEventListener("input", () => demo.setBody($("body").value));
   $("files").addEventListener("change", attachFiles);
   $("send").addEventListener("click", () => demo.send());
-  $("open-pane").addEventListener("click", () => demo.openPane("SendGuardPaneButton"));
+  $("open-pane").addEventListener("click", () => demo.openPane("SendwardPaneButton"));
   $("close-pane").addEventListener("click", () => ($("pane").hidden = true));
   $("example").addEventListener("change", () => loadExample($("example").value));
   $("clear").addEventListener("click", () => {

@@ -1,7 +1,7 @@
 /*
  * A small stand-in for Office.js, for /demo only: just what launchevent.js, fixes.js and the
  * details pane call on a message being composed, plus a Smart Alerts dialog modelled on
- * Outlook's. It records what happened in SendGuardDemo.log so the browser tests can assert.
+ * Outlook's. It records what happened in SendwardDemo.log so the browser tests can assert.
  * Not Microsoft's code and not a general Office.js mock.
  */
 (function () {
@@ -261,8 +261,8 @@
     if (sent) return;
     closeDialog();
     const started = Date.now();
-    setBusy("SendGuard is checking your message\u2026");
-    const slow = setTimeout(() => setBusy("SendGuard is taking longer than expected\u2026"), LONG_RUNNING_MS);
+    setBusy("Sendward is checking your message\u2026");
+    const slow = setTimeout(() => setBusy("Sendward is taking longer than expected\u2026"), LONG_RUNNING_MS);
     const options = await runEvent("onMessageSendHandler");
     clearTimeout(slow);
     setBusy("");
@@ -338,11 +338,11 @@
     box.className = "smart-alert-box";
     const title = document.createElement("h2");
     title.id = "smart-alert-title";
-    title.textContent = "SendGuard"; // Outlook always shows the add-in's name here
+    title.textContent = "Sendward"; // Outlook always shows the add-in's name here
     const message = document.createElement("div");
     message.id = "smart-alert-message";
     if (options.errorMessageMarkdown) renderMarkdown(options.errorMessageMarkdown, message);
-    else message.textContent = options.errorMessage || "SendGuard is preventing this email from being sent.";
+    else message.textContent = options.errorMessage || "Sendward is preventing this email from being sent.";
     const buttons = document.createElement("div");
     buttons.className = "smart-alert-buttons";
     if (options.sendModeOverride === "promptUser") {
@@ -393,7 +393,7 @@
 
   window.Office = Office;
   window.OfficeRuntime = OfficeRuntime;
-  window.SendGuardDemo = {
+  window.SendwardDemo = {
     draft,
     log,
     opened,

@@ -6,9 +6,9 @@ const { makeOffice, fakeFetch, answer, load, people } = require("./support");
 
 function setup(draft) {
   const office = makeOffice(draft);
-  const { SendGuard, Fixes } = load({ office, fetch: fakeFetch(() => answer(500, {})) });
+  const { Sendward, Fixes } = load({ office, fetch: fakeFetch(() => answer(500, {})) });
   const item = global.Office.context.mailbox.item;
-  return { office, SendGuard, Fixes, item, read: () => SendGuard.readDraft(item) };
+  return { office, Sendward, Fixes, item, read: () => Sendward.readDraft(item) };
 }
 
 test("move to BCC: 157 outside recipients leave To in chunks of 100, colleagues stay", async () => {

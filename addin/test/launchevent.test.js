@@ -50,14 +50,14 @@ const ALLOW = { ...BLOCK, action: "allow", decision_id: "d-allow", findings: [],
 test("allow: the message is sent and the request carries the draft, a token and the saved draft's id", async () => {
   const office = makeOffice({ ...SEED, cc: people(1, "northshire.gov.uk"), bcc: people(2, "nhs.net") });
   const fetch = fakeFetch(() => answer(200, ALLOW));
-  const { SendGuard } = load({ office, fetch });
+  const { Sendward } = load({ office, fetch });
 
-  const completed = await run(SendGuard.onMessageSendHandler);
+  const completed = await run(Sendward.onMessageSendHandler);
 
   assert.deepEqual(completed, { allowEvent: true });
   assert.equal(fetch.requests.length, 1);
   const [request] = fetch.requests;
-  assert.equal(request.url, "https://sendguard.example/api/v1/score");
+  assert.equal(request.url, "https://sendward.example/api/v1/score");
   assert.equal(request.headers.Authorization, "Bearer token-123");
   assert.equal(request.body.purpose, "send");
   assert.equal(request.body.to.length, 157);
@@ -68,7 +68,7 @@ test("allow: the message is sent and the request carries the draft, a token and 
   assert.equal(request.body.attachments[0].id, "att-0");
   assert.equal(request.body.attachments[0].content_base64, undefined, "reference mode sends no bytes");
   assert.equal(request.body.client.platform, "PC");
-  assert.deepEqual(office.state.roaming, { "sendguard.failMode": "closed" }, "the tenant's fail mode is remembered");
+  assert.deepEqual(office.state.roaming, { "sendward.failMode": "closed" }, "the tenant's fail mode is remembered");
 });
 
 test("a cloud attachment is sent as a reference with its https link; other links are dropped", async () => {
@@ -80,9 +80,9 @@ test("a cloud attachment is sent as a reference with its https link; other links
     ],
   });
   const fetch = fakeFetch(() => answer(200, ALLOW));
-  const { SendGuard } = load({ office, fetch });
+  const { Sendward } = load({ office, fetch });
 
-  await run(SendGuard.onMessageSendHandler);
+  await run(Sendward.onMessageSendHandler);
 
   const [linked, plain] = fetch.requests[0].body.attachments;
   assert.equal(linked.kind, "reference");
@@ -94,9 +94,9 @@ test("a cloud attachment is sent as a reference with its https link; other links
 test("inline mode sends the attachment bytes and saves nothing", async () => {
   const office = makeOffice(SEED);
   const fetch = fakeFetch(() => answer(200, ALLOW));
-  const { SendGuard } = load({ office, fetch, config: { attachments: "inline" } });
+  const { Sendward } = load({ office, fetch, config: { attachments: "inline" } });
 
-  await run(SendGuard.onMessageSendHandler);
+  await run(Sendward.onMessageSendHandler);
 
   assert.equal(office.state.saves, 0);
   assert.equal(fetch.requests[0].body.attachments[0].content_base64, "UEsDBBQ=");
@@ -107,10 +107,10 @@ test("the request tells the service a budget smaller than the time the handler s
   const office = makeOffice(SEED);
   const fetch = fakeFetch(() => answer(200, ALLOW));
   // Signing in takes a second of the handler's 4: the service must not plan on all 4.
-  const { SendGuard } = load({ office, fetch, tokenDelayMs: 1000, config: { budgetMs: 4000 } });
+  const { Sendward } = load({ office, fetch, tokenDelayMs: 1000, config: { budgetMs: 4000 } });
 
   const started = Date.now();
-  await run(SendGuard.onMessageSendHandler);
+  await run(Sendward.onMessageSendHandler);
 
   const [request] = fetch.requests;
   const stillWaiting = started + 4000 - request.at;
@@ -123,34 +123,34 @@ test("the request tells the service a budget smaller than the time the handler s
 test("with almost no time left the request still carries a budget the service accepts", async () => {
   const office = makeOffice(SEED);
   const fetch = fakeFetch(() => answer(200, ALLOW));
-  const { SendGuard } = load({ office, fetch, config: { budgetMs: 300 } });
+  const { Sendward } = load({ office, fetch, config: { budgetMs: 300 } });
 
-  await run(SendGuard.onMessageSendHandler);
+  await run(Sendward.onMessageSendHandler);
 
   assert.equal(fetch.requests[0].body.budget_ms, 100);
 });
 
 test("warn: a dialog with the reasons, Fix it opening the pane, and Send Anyway", async () => {
   const office = makeOffice({ to: people(12) });
-  const { SendGuard } = load({ office, fetch: fakeFetch(() => answer(200, WARN)) });
+  const { Sendward } = load({ office, fetch: fakeFetch(() => answer(200, WARN)) });
 
-  const completed = await run(SendGuard.onMessageSendHandler);
+  const completed = await run(Sendward.onMessageSendHandler);
 
   assert.equal(completed.allowEvent, false);
   assert.equal(completed.sendModeOverride, "promptUser");
   assert.equal(completed.cancelLabel, "Fix it");
-  assert.equal(completed.commandId, "SendGuardPaneButton");
+  assert.equal(completed.commandId, "SendwardPaneButton");
   assert.match(completed.errorMessage, /12 people outside your organisation/);
-  assert.match(completed.errorMessageMarkdown, /^\*\*SendGuard found a problem/);
-  const last = JSON.parse(office.state.session["sendguard.last"]);
+  assert.match(completed.errorMessageMarkdown, /^\*\*Sendward found a problem/);
+  const last = JSON.parse(office.state.session["sendward.last"]);
   assert.equal(last.decision_id, "d-warn", "the pane can find the decision it must override");
 });
 
 test("block: no Send Anyway, and the dialog names the spreadsheet and the 157 recipients", async () => {
   const office = makeOffice(SEED);
-  const { SendGuard } = load({ office, fetch: fakeFetch(() => answer(200, BLOCK)) });
+  const { Sendward } = load({ office, fetch: fakeFetch(() => answer(200, BLOCK)) });
 
-  const completed = await run(SendGuard.onMessageSendHandler);
+  const completed = await run(Sendward.onMessageSendHandler);
 
   assert.equal(completed.allowEvent, false);
   assert.equal(completed.sendModeOverride, undefined);
@@ -163,23 +163,23 @@ test("block: no Send Anyway, and the dialog names the spreadsheet and the 157 re
 
 test("older Outlook (Mailbox 1.12): plain message only; a warning goes when Send is pressed again", async () => {
   const office = makeOffice({ to: people(12) }, { mailbox: "1.12" });
-  const { SendGuard } = load({ office, fetch: fakeFetch(() => answer(200, WARN)) });
+  const { Sendward } = load({ office, fetch: fakeFetch(() => answer(200, WARN)) });
 
-  const first = await run(SendGuard.onMessageSendHandler);
+  const first = await run(Sendward.onMessageSendHandler);
   assert.deepEqual(Object.keys(first).sort(), ["allowEvent", "errorMessage"]);
   assert.match(first.errorMessage, /press Send again/);
-  assert.deepEqual(await run(SendGuard.onMessageSendHandler), { allowEvent: true });
+  assert.deepEqual(await run(Sendward.onMessageSendHandler), { allowEvent: true });
 
   office.state.to = people(13);
-  assert.equal((await run(SendGuard.onMessageSendHandler)).allowEvent, false, "a changed draft is warned about again");
+  assert.equal((await run(Sendward.onMessageSendHandler)).allowEvent, false, "a changed draft is warned about again");
 });
 
 test("older Outlook: a block stays a block however often Send is pressed", async () => {
   const office = makeOffice(SEED, { mailbox: "1.12" });
-  const { SendGuard } = load({ office, fetch: fakeFetch(() => answer(200, BLOCK)) });
+  const { Sendward } = load({ office, fetch: fakeFetch(() => answer(200, BLOCK)) });
 
-  await run(SendGuard.onMessageSendHandler);
-  const second = await run(SendGuard.onMessageSendHandler);
+  await run(Sendward.onMessageSendHandler);
+  const second = await run(Sendward.onMessageSendHandler);
   assert.equal(second.allowEvent, false);
   assert.match(second.errorMessage, /send it again/);
 });
@@ -187,10 +187,10 @@ test("older Outlook: a block stays a block however often Send is pressed", async
 test("timeout: the service does not answer within the budget; unknown fail mode lets mail go, honestly", async () => {
   const office = makeOffice(SEED);
   const fetch = hangingFetch();
-  const { SendGuard } = load({ office, fetch, config: { budgetMs: 150 } });
+  const { Sendward } = load({ office, fetch, config: { budgetMs: 150 } });
 
   const started = Date.now();
-  const completed = await run(SendGuard.onMessageSendHandler);
+  const completed = await run(Sendward.onMessageSendHandler);
 
   assert.ok(Date.now() - started < 1500, "answered within the budget, not after the service");
   assert.equal(completed.allowEvent, false);
@@ -201,10 +201,10 @@ test("timeout: the service does not answer within the budget; unknown fail mode 
 });
 
 test("timeout with a closed fail mode remembered: blocked, without Send Anyway", async () => {
-  const office = makeOffice(SEED, { roaming: { "sendguard.failMode": "closed" } });
-  const { SendGuard } = load({ office, fetch: hangingFetch(), config: { budgetMs: 100 } });
+  const office = makeOffice(SEED, { roaming: { "sendward.failMode": "closed" } });
+  const { Sendward } = load({ office, fetch: hangingFetch(), config: { budgetMs: 100 } });
 
-  const completed = await run(SendGuard.onMessageSendHandler);
+  const completed = await run(Sendward.onMessageSendHandler);
 
   assert.equal(completed.allowEvent, false);
   assert.equal(completed.sendModeOverride, undefined);
@@ -214,9 +214,9 @@ test("timeout with a closed fail mode remembered: blocked, without Send Anyway",
 test("first-ever send, service down, deployment fail mode closed: blocked without Send Anyway", async () => {
   const office = makeOffice(SEED);
   const fetch = fakeFetch(() => Promise.reject(new TypeError("Failed to fetch")));
-  const { SendGuard } = load({ office, fetch, config: { failMode: "closed" } });
+  const { Sendward } = load({ office, fetch, config: { failMode: "closed" } });
 
-  const completed = await run(SendGuard.onMessageSendHandler);
+  const completed = await run(Sendward.onMessageSendHandler);
 
   assert.deepEqual(office.state.roaming, {}, "no verdict has told the tenant's fail mode yet");
   assert.equal(completed.allowEvent, false);
@@ -226,11 +226,11 @@ test("first-ever send, service down, deployment fail mode closed: blocked withou
 });
 
 test("a tenant's fail mode learnt from a verdict wins over the deployment's", async () => {
-  const office = makeOffice(SEED, { roaming: { "sendguard.failMode": "open" } });
+  const office = makeOffice(SEED, { roaming: { "sendward.failMode": "open" } });
   const fetch = fakeFetch(() => Promise.reject(new TypeError("Failed to fetch")));
-  const { SendGuard } = load({ office, fetch, config: { failMode: "closed" } });
+  const { Sendward } = load({ office, fetch, config: { failMode: "closed" } });
 
-  const completed = await run(SendGuard.onMessageSendHandler);
+  const completed = await run(Sendward.onMessageSendHandler);
 
   assert.equal(completed.sendModeOverride, "promptUser");
   assert.match(completed.errorMessage, /Nothing was checked/);
@@ -239,17 +239,17 @@ test("a tenant's fail mode learnt from a verdict wins over the deployment's", as
 test("unreachable service on an old client with no Send Anyway: mail goes (fail open)", async () => {
   const office = makeOffice(SEED, { mailbox: "1.12" });
   const fetch = fakeFetch(() => Promise.reject(new TypeError("Failed to fetch")));
-  const { SendGuard } = load({ office, fetch });
+  const { Sendward } = load({ office, fetch });
 
-  assert.deepEqual(await run(SendGuard.onMessageSendHandler), { allowEvent: true });
+  assert.deepEqual(await run(Sendward.onMessageSendHandler), { allowEvent: true });
 });
 
 test("token failure: nothing is sent to the service and the sender is told why", async () => {
   const office = makeOffice(SEED);
   const fetch = fakeFetch(() => answer(200, ALLOW));
-  const { SendGuard } = load({ office, fetch, tokenError: { code: 13001, message: "not signed in" } });
+  const { Sendward } = load({ office, fetch, tokenError: { code: 13001, message: "not signed in" } });
 
-  const completed = await run(SendGuard.onMessageSendHandler);
+  const completed = await run(Sendward.onMessageSendHandler);
 
   assert.equal(fetch.requests.length, 0);
   assert.equal(completed.allowEvent, false);
@@ -259,9 +259,9 @@ test("token failure: nothing is sent to the service and the sender is told why",
 
 test("a 401 from the service counts as a sign-in failure", async () => {
   const office = makeOffice(SEED);
-  const { SendGuard } = load({ office, fetch: fakeFetch(() => answer(401, { error: "invalid_token", message: "expired" })) });
+  const { Sendward } = load({ office, fetch: fakeFetch(() => answer(401, { error: "invalid_token", message: "expired" })) });
 
-  const completed = await run(SendGuard.onMessageSendHandler);
+  const completed = await run(Sendward.onMessageSendHandler);
 
   assert.match(completed.errorMessage, /could not sign you in/);
 });
@@ -269,7 +269,7 @@ test("a 401 from the service counts as a sign-in failure", async () => {
 test("nested app authentication is tried first when MSAL and the NestedAppAuth set are there", async () => {
   const office = makeOffice({ to: people(1) });
   const fetch = fakeFetch(() => answer(200, ALLOW));
-  const { SendGuard } = load({ office, fetch, config: { clientId: "c1", apiScope: "api://h/c1/access_as_user" } });
+  const { Sendward } = load({ office, fetch, config: { clientId: "c1", apiScope: "api://h/c1/access_as_user" } });
   const isSet = global.Office.context.requirements.isSetSupported;
   global.Office.context.requirements.isSetSupported = (name, version) => name === "NestedAppAuth" || isSet(name, version);
   const seen = [];
@@ -285,7 +285,7 @@ test("nested app authentication is tried first when MSAL and the NestedAppAuth s
     },
   };
 
-  await run(SendGuard.onMessageSendHandler);
+  await run(Sendward.onMessageSendHandler);
 
   assert.deepEqual(seen, ["c1", "api://h/c1/access_as_user"]);
   assert.equal(fetch.requests[0].headers.Authorization, "Bearer naa-token");
@@ -295,9 +295,9 @@ test("nested app authentication is tried first when MSAL and the NestedAppAuth s
 test("save failure: the attachment bytes go inline instead of the draft's id", async () => {
   const office = makeOffice(SEED, { saveFails: true });
   const fetch = fakeFetch(() => answer(200, BLOCK));
-  const { SendGuard } = load({ office, fetch });
+  const { Sendward } = load({ office, fetch });
 
-  const completed = await run(SendGuard.onMessageSendHandler);
+  const completed = await run(Sendward.onMessageSendHandler);
 
   assert.equal(office.state.saves, 1);
   assert.equal(fetch.requests[0].body.item_id, undefined);
@@ -307,9 +307,9 @@ test("save failure: the attachment bytes go inline instead of the draft's id", a
 
 test("the service refusing the draft (4xx) applies the fail mode, naming the reason", async () => {
   const office = makeOffice(SEED);
-  const { SendGuard } = load({ office, fetch: fakeFetch(() => answer(413, { error: "too_large", message: "too big" })) });
+  const { Sendward } = load({ office, fetch: fakeFetch(() => answer(413, { error: "too_large", message: "too big" })) });
 
-  const completed = await run(SendGuard.onMessageSendHandler);
+  const completed = await run(Sendward.onMessageSendHandler);
 
   assert.match(completed.errorMessage, /could not read this e-mail/);
 });
@@ -317,9 +317,9 @@ test("the service refusing the draft (4xx) applies the fail mode, naming the rea
 test("a rate-limited check (429) says so, not that the e-mail could not be read", async () => {
   const office = makeOffice(SEED);
   const limited = answer(429, { error: "rate_limited", message: "your limit of 120 checks a minute is used up" });
-  const { SendGuard } = load({ office, fetch: fakeFetch(() => limited) });
+  const { Sendward } = load({ office, fetch: fakeFetch(() => limited) });
 
-  const completed = await run(SendGuard.onMessageSendHandler);
+  const completed = await run(Sendward.onMessageSendHandler);
 
   assert.match(completed.errorMessage, /more checks in the last minute/);
   assert.doesNotMatch(completed.errorMessage, /could not read this e-mail/);
@@ -328,31 +328,31 @@ test("a rate-limited check (429) says so, not that the e-mail could not be read"
 test("precheck: a recipients change scores in the background, unrecorded, once per draft", async () => {
   const office = makeOffice(SEED);
   const fetch = fakeFetch(() => answer(200, BLOCK));
-  const { SendGuard } = load({ office, fetch });
+  const { Sendward } = load({ office, fetch });
 
-  assert.equal(await run(SendGuard.onMessageRecipientsChangedHandler), undefined);
-  await run(SendGuard.onMessageAttachmentsChangedHandler);
+  assert.equal(await run(Sendward.onMessageRecipientsChangedHandler), undefined);
+  await run(Sendward.onMessageAttachmentsChangedHandler);
 
   assert.equal(fetch.requests.length, 1, "the same draft is not checked twice");
   assert.equal(fetch.requests[0].body.purpose, "precheck");
-  const kept = JSON.parse(office.state.session["sendguard.precheck"]);
+  const kept = JSON.parse(office.state.session["sendward.precheck"]);
   assert.equal(kept.action, "block");
   assert.deepEqual(kept.attachments_sent, [{ id: "att-0", name: "clients.xlsx" }]);
   assert.deepEqual(kept.recipients.internal_domains, ["northshire.gov.uk", "nhs.net"], "the pane's fixes need them");
 
   office.state.bcc = people(1, "gmail.com");
-  await run(SendGuard.onMessageRecipientsChangedHandler);
+  await run(Sendward.onMessageRecipientsChangedHandler);
   assert.equal(fetch.requests.length, 2, "a changed draft is checked again");
 });
 
 test("precheck: waits longer than Send and tells the service the longer budget", async () => {
   const office = makeOffice(SEED);
   const fetch = fakeFetch(() => answer(200, BLOCK));
-  const { SendGuard } = load({ office, fetch, config: { budgetMs: 4000, precheckBudgetMs: 30000 } });
+  const { Sendward } = load({ office, fetch, config: { budgetMs: 4000, precheckBudgetMs: 30000 } });
 
   const started = Date.now();
-  await run(SendGuard.onMessageRecipientsChangedHandler);
-  await run(SendGuard.onMessageSendHandler);
+  await run(Sendward.onMessageRecipientsChangedHandler);
+  await run(Sendward.onMessageSendHandler);
 
   const [precheck, send] = fetch.requests;
   assert.equal(precheck.body.purpose, "precheck");
@@ -364,9 +364,9 @@ test("precheck: waits longer than Send and tells the service the longer budget",
 test("precheck: without a configured budget it waits 30 s, not Send's 4 s", async () => {
   const office = makeOffice(SEED);
   const fetch = fakeFetch(() => answer(200, BLOCK));
-  const { SendGuard } = load({ office, fetch });
+  const { Sendward } = load({ office, fetch });
 
-  await run(SendGuard.onMessageRecipientsChangedHandler);
+  await run(Sendward.onMessageRecipientsChangedHandler);
 
   assert.ok(fetch.requests[0].body.budget_ms > 25000 && fetch.requests[0].body.budget_ms < 30000);
 });
@@ -382,15 +382,15 @@ test("precheck: a verdict made while Graph failed is not kept as the answer for 
   };
   const office = makeOffice(SEED);
   const fetch = fakeFetch(() => answer(200, TIMED_OUT));
-  const { SendGuard } = load({ office, fetch });
+  const { Sendward } = load({ office, fetch });
 
-  await run(SendGuard.onMessageRecipientsChangedHandler);
-  assert.equal(office.state.session["sendguard.precheck"], undefined);
-  await run(SendGuard.onMessageAttachmentsChangedHandler);
+  await run(Sendward.onMessageRecipientsChangedHandler);
+  assert.equal(office.state.session["sendward.precheck"], undefined);
+  await run(Sendward.onMessageAttachmentsChangedHandler);
   assert.equal(fetch.requests.length, 2, "the same draft is checked again");
 
   const reloaded = load({ office, fetch: hangingFetch(), config: { budgetMs: 100 } });
-  const completed = await run(reloaded.SendGuard.onMessageSendHandler);
+  const completed = await run(reloaded.Sendward.onMessageSendHandler);
   assert.doesNotMatch(completed.errorMessage, /earlier check/);
   assert.match(completed.errorMessage, /did not answer in time/);
 });
@@ -398,20 +398,20 @@ test("precheck: a verdict made while Graph failed is not kept as the answer for 
 test("precheck: a verdict missing a lookup (not_checked) is not kept either", async () => {
   const office = makeOffice(SEED);
   const fetch = fakeFetch(() => answer(200, { ...BLOCK, not_checked: ["verified_domains"] }));
-  const { SendGuard } = load({ office, fetch });
+  const { Sendward } = load({ office, fetch });
 
-  await run(SendGuard.onMessageRecipientsChangedHandler);
+  await run(Sendward.onMessageRecipientsChangedHandler);
 
-  assert.equal(office.state.session["sendguard.precheck"], undefined);
+  assert.equal(office.state.session["sendward.precheck"], undefined);
 });
 
 test("a slow service on Send falls back to the background verdict for the same draft", async () => {
   const office = makeOffice(SEED);
-  const { SendGuard } = load({ office, fetch: fakeFetch(() => answer(200, BLOCK)) });
-  await run(SendGuard.onMessageRecipientsChangedHandler);
+  const { Sendward } = load({ office, fetch: fakeFetch(() => answer(200, BLOCK)) });
+  await run(Sendward.onMessageRecipientsChangedHandler);
 
   const reloaded = load({ office, fetch: hangingFetch(), config: { budgetMs: 100 } });
-  const completed = await run(reloaded.SendGuard.onMessageSendHandler);
+  const completed = await run(reloaded.Sendward.onMessageSendHandler);
 
   assert.equal(completed.allowEvent, false);
   assert.match(completed.errorMessage, /earlier check/);
@@ -420,33 +420,33 @@ test("a slow service on Send falls back to the background verdict for the same d
 
 test("a background verdict for a different draft is not used", async () => {
   const office = makeOffice(SEED);
-  const { SendGuard } = load({ office, fetch: fakeFetch(() => answer(200, BLOCK)) });
-  await run(SendGuard.onMessageRecipientsChangedHandler);
+  const { Sendward } = load({ office, fetch: fakeFetch(() => answer(200, BLOCK)) });
+  await run(Sendward.onMessageRecipientsChangedHandler);
   office.state.to = people(3);
 
   const reloaded = load({ office, fetch: hangingFetch(), config: { budgetMs: 100 } });
-  const completed = await run(reloaded.SendGuard.onMessageSendHandler);
+  const completed = await run(reloaded.Sendward.onMessageSendHandler);
 
   assert.match(completed.errorMessage, /Nothing was checked/);
 });
 
 test("an override kept for the draft is sent with the next request and cleared once accepted", async () => {
   const office = makeOffice(SEED);
-  office.state.session["sendguard.override"] = JSON.stringify({ decision_id: "d-block", justification: "Agreed with the DPO" });
+  office.state.session["sendward.override"] = JSON.stringify({ decision_id: "d-block", justification: "Agreed with the DPO" });
   const accepted = { ...ALLOW, override: { accepted: true, reason: null } };
   const fetch = fakeFetch(() => answer(200, accepted));
-  const { SendGuard } = load({ office, fetch });
+  const { Sendward } = load({ office, fetch });
 
-  assert.deepEqual(await run(SendGuard.onMessageSendHandler), { allowEvent: true });
+  assert.deepEqual(await run(Sendward.onMessageSendHandler), { allowEvent: true });
   assert.deepEqual(fetch.requests[0].body.override, { decision_id: "d-block", justification: "Agreed with the DPO" });
-  assert.equal(office.state.session["sendguard.override"], undefined);
+  assert.equal(office.state.session["sendward.override"], undefined);
 });
 
 test("without sessionData the handler still works and keeps state in memory", async () => {
   const office = makeOffice(SEED, { noSessionData: true });
-  const { SendGuard } = load({ office, fetch: fakeFetch(() => answer(200, BLOCK)) });
+  const { Sendward } = load({ office, fetch: fakeFetch(() => answer(200, BLOCK)) });
 
-  const completed = await run(SendGuard.onMessageSendHandler);
+  const completed = await run(Sendward.onMessageSendHandler);
 
   assert.equal(completed.allowEvent, false);
 });
@@ -463,8 +463,8 @@ test("the handlers are registered with Office.actions.associate", () => {
 
 test("monitor mode: an allow verdict with would_action never interrupts", () => {
   const office = makeOffice();
-  const { SendGuard } = load({ office, fetch: fakeFetch(() => answer(200, ALLOW)) });
-  assert.deepEqual(SendGuard.completionFor({ ...BLOCK, action: "allow", would_action: "block", mode: "monitor" }, ""), {
+  const { Sendward } = load({ office, fetch: fakeFetch(() => answer(200, ALLOW)) });
+  assert.deepEqual(Sendward.completionFor({ ...BLOCK, action: "allow", would_action: "block", mode: "monitor" }, ""), {
     allowEvent: true,
   });
 });
@@ -472,13 +472,13 @@ test("monitor mode: an allow verdict with would_action never interrupts", () => 
 test("precheck: an attachment read that never calls back does not hang the event", async () => {
   const office = makeOffice(SEED);
   const fetch = fakeFetch(() => answer(200, BLOCK));
-  const { SendGuard } = load({ office, fetch, config: { attachments: "inline", precheckBudgetMs: 150 } });
+  const { Sendward } = load({ office, fetch, config: { attachments: "inline", precheckBudgetMs: 150 } });
   global.Office.context.mailbox.item.getAttachmentContentAsync = () => {}; // office-js issue #5845
 
   const started = Date.now();
-  await run(SendGuard.onMessageRecipientsChangedHandler);
+  await run(Sendward.onMessageRecipientsChangedHandler);
 
   assert.ok(Date.now() - started < 1500);
   assert.equal(fetch.requests.length, 0);
-  assert.equal(office.state.session["sendguard.precheck"], undefined);
+  assert.equal(office.state.session["sendward.precheck"], undefined);
 });

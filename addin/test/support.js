@@ -158,7 +158,7 @@ function hangingFetch() {
 function load({ office, fetch, token = "token-123", tokenError = null, tokenDelayMs = 0, config = {} }) {
   global.Office = office.Office;
   global.fetch = fetch;
-  global.SENDGUARD_CONFIG = { apiBase: "https://sendguard.example", attachments: "reference", ...config };
+  global.SENDWARD_CONFIG = { apiBase: "https://sendward.example", attachments: "reference", ...config };
   global.OfficeRuntime = {
     auth: {
       getAccessToken: (options) => {
@@ -172,10 +172,10 @@ function load({ office, fetch, token = "token-123", tokenError = null, tokenDela
   };
   delete global.msal;
   for (const name of ["launchevent.js", "fixes.js"]) delete require.cache[path.join(__dirname, "..", name)];
-  const SendGuard = require("../launchevent.js");
-  global.SendGuard = SendGuard;
+  const Sendward = require("../launchevent.js");
+  global.Sendward = Sendward;
   const Fixes = require("../fixes.js");
-  return { SendGuard, Fixes };
+  return { Sendward, Fixes };
 }
 
 /** Runs an event handler and resolves with what it passed to event.completed. */

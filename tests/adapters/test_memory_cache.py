@@ -4,9 +4,9 @@ import threading
 
 import pytest
 
-from sendguard.adapters.cache.memory import MemoryScanCache
-from sendguard.domain.policy import Policy
-from sendguard.services.scoring import Scorer
+from sendward.adapters.cache.memory import MemoryScanCache
+from sendward.domain.policy import Policy
+from sendward.services.scoring import Scorer
 from tests.builders import attachment, draft, people
 
 

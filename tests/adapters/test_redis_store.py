@@ -8,7 +8,7 @@ import time
 import pytest
 import redis
 
-from sendguard.adapters.cache.redis import RedisStore, cache_key_from
+from sendward.adapters.cache.redis import RedisStore, cache_key_from
 
 pytestmark = pytest.mark.redis
 KEY = cache_key_from(b"a user-hash key")

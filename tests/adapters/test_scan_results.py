@@ -2,9 +2,9 @@
 
 from dataclasses import replace
 
-from sendguard.adapters.cache.key_value import MemoryKeyValueCache
-from sendguard.adapters.cache.scan_results import KeyValueScanCache, decode, encode
-from sendguard.domain.signals import AttachmentSignals, ContentSignals, Location
+from sendward.adapters.cache.key_value import MemoryKeyValueCache
+from sendward.adapters.cache.scan_results import KeyValueScanCache, decode, encode
+from sendward.domain.signals import AttachmentSignals, ContentSignals, Location
 
 SIGNALS = AttachmentSignals(
     name="clients.xlsx",

@@ -7,15 +7,15 @@ import json
 
 import pytest
 
-from sendguard.entrypoints.http.app import create_app
+from sendward.entrypoints.http.app import create_app
 
 ORIGIN = "http://localhost"
 
 
 def handler_config(response) -> dict:
     first_line = response.get_data(as_text=True).split("\n", 1)[0]
-    assert first_line.startswith("var SENDGUARD_CONFIG = ") and first_line.endswith(";")
-    return json.loads(first_line[len("var SENDGUARD_CONFIG = ") : -1])
+    assert first_line.startswith("var SENDWARD_CONFIG = ") and first_line.endswith(";")
+    return json.loads(first_line[len("var SENDWARD_CONFIG = ") : -1])
 
 
 def test_the_handler_is_served_with_its_configuration(client):
@@ -159,14 +159,14 @@ def test_a_misconfigured_addin_folder_is_a_clear_404(container, tmp_path):
     settings = container.settings.with_changes(addin_dir=tmp_path)
     response = create_app(container=dataclasses.replace(container, settings=settings)).test_client().get("/addin/launchevent.js")
     assert response.status_code == 404
-    assert "SENDGUARD_ADDIN_DIR" in response.get_json()["message"]
+    assert "SENDWARD_ADDIN_DIR" in response.get_json()["message"]
 
 
 def test_the_add_in_settings_come_from_the_environment(tmp_path):
-    from sendguard.config import Settings
+    from sendward.config import Settings
 
     settings = Settings.from_env(
-        {"SENDGUARD_ADDIN_DIR": str(tmp_path), "SENDGUARD_ADDIN_ORIGINS": "https://a.example/, https://b.example"}
+        {"SENDWARD_ADDIN_DIR": str(tmp_path), "SENDWARD_ADDIN_ORIGINS": "https://a.example/, https://b.example"}
     )
     assert settings.addin_dir == tmp_path
     assert settings.addin_origins == ("https://a.example", "https://b.example")

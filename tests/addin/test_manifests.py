@@ -1,4 +1,4 @@
-"""`sendguard manifest`: both manifests for a deployment, validated offline.
+"""`sendward manifest`: both manifests for a deployment, validated offline.
 
 The XML manifest is checked against the element order of the published schema
 (MS-OWEMXML: OfficeApp/MailApp, VersionOverridesV1_0/V1_1) and for what Smart Alerts
@@ -18,11 +18,11 @@ from urllib.parse import urlsplit
 import pytest
 from defusedxml import ElementTree
 
-from sendguard.entrypoints import manifests
-from sendguard.entrypoints.addin_files import addin_dir, manifest_dir
-from sendguard.entrypoints.cli import main
+from sendward.entrypoints import manifests
+from sendward.entrypoints.addin_files import addin_dir, manifest_dir
+from sendward.entrypoints.cli import main
 
-BASE = "https://sendguard.northshire.gov.uk"
+BASE = "https://sendward.northshire.gov.uk"
 CLIENT = "6a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"
 NS = {
     "o": "http://schemas.microsoft.com/office/appforoffice/1.1",
@@ -142,7 +142,7 @@ def test_every_url_is_absolute_https_on_the_deployment(xml_root):
 def test_sso_application_is_declared(xml_root):
     info = xml_root.find(".//v11:WebApplicationInfo", NS)
     assert info.find("v11:Id", NS).text == CLIENT
-    assert info.find("v11:Resource", NS).text == f"api://sendguard.northshire.gov.uk/{CLIENT}"
+    assert info.find("v11:Resource", NS).text == f"api://sendward.northshire.gov.uk/{CLIENT}"
 
 
 def test_permissions_and_activation_cover_composing_messages(xml_root):
@@ -196,8 +196,8 @@ def test_unified_pane_control_and_urls(unified):
     assert [c["id"] for c in controls] == [manifests.PANE_COMMAND_ID]
     urls = re.findall(r'"(https?://[^"]+)"', json.dumps({k: v for k, v in unified.items() if k != "$schema"}))
     assert urls and all(u.startswith(BASE + "/") for u in urls)
-    assert unified["validDomains"] == ["sendguard.northshire.gov.uk"]
-    assert unified["webApplicationInfo"] == {"id": CLIENT, "resource": f"api://sendguard.northshire.gov.uk/{CLIENT}"}
+    assert unified["validDomains"] == ["sendward.northshire.gov.uk"]
+    assert unified["webApplicationInfo"] == {"id": CLIENT, "resource": f"api://sendward.northshire.gov.uk/{CLIENT}"}
 
 
 # -- ids and variants --------------------------------------------------------------------
@@ -219,7 +219,7 @@ def test_send_mode_can_be_chosen():
 
 @pytest.mark.parametrize(
     "base_url",
-    ["http://sendguard.example.org", "sendguard.example.org", "https://sendguard.example.org/app", "https://", ""],
+    ["http://sendward.example.org", "sendward.example.org", "https://sendward.example.org/app", "https://", ""],
 )
 def test_base_urls_that_cannot_host_an_add_in_are_refused(base_url):
     with pytest.raises(manifests.ManifestError):
@@ -238,12 +238,12 @@ def test_values_are_escaped_into_the_xml():
 def test_the_command_writes_both_manifests_and_the_app_package(tmp_path, capsys):
     assert main(["manifest", "--base-url", BASE + "/", "--client-id", CLIENT, "--out", str(tmp_path)]) == 0
     written = capsys.readouterr().out.split()
-    assert [Path(p).name for p in written] == ["manifest.xml", "manifest.json", "color.png", "outline.png", "sendguard-app.zip"]
+    assert [Path(p).name for p in written] == ["manifest.xml", "manifest.json", "color.png", "outline.png", "sendward-app.zip"]
     ElementTree.parse(tmp_path / "manifest.xml")
     assert json.loads((tmp_path / "manifest.json").read_text())["id"] == manifests.APP_ID
     assert png_size(tmp_path / "color.png") == (192, 192)
     assert png_size(tmp_path / "outline.png") == (32, 32)
-    with zipfile.ZipFile(tmp_path / "sendguard-app.zip") as package:
+    with zipfile.ZipFile(tmp_path / "sendward-app.zip") as package:
         assert sorted(package.namelist()) == ["color.png", "manifest.json", "outline.png"]
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from sendguard.adapters.storage.repository import DecisionRecord, utcnow
+from sendward.adapters.storage.repository import DecisionRecord, utcnow
 from tests.admin.htmlform import form_fields
 
 SEED = Path(__file__).resolve().parents[2] / "examples" / "01-mass-email-client-list.eml"
@@ -64,7 +64,7 @@ def test_simulating_the_seed_draft_shows_the_block_the_sender_would_see(client, 
     response = simulate(client, token)
     assert response.status_code == 200
     html = response.text
-    assert "SendGuard · <strong>BLOCK</strong>" in html
+    assert "Sendward · <strong>BLOCK</strong>" in html
     assert "This message can’t be sent" in html
     assert "157 people outside your organisation are in To/CC" in html
     assert "Move to BCC" in html and "Remove the attachment" in html
@@ -76,7 +76,7 @@ def test_a_saved_version_can_be_simulated(client, sign_in, container):
     token = sign_in()
     container.policies.save_draft("tenant-a", {"mode": "monitor"}, author="x")
     html = simulate(client, token, source="v1").text
-    assert "SendGuard · <strong>ALLOW</strong>" in html
+    assert "Sendward · <strong>ALLOW</strong>" in html
     assert "Enforcing this policy would\n    <strong>block</strong>" in html
     assert "Scored against version 1" in html
 
@@ -90,7 +90,7 @@ def test_the_policy_form_settings_can_be_tried_without_saving(client, sign_in, c
     response = client.post("/admin/simulate", data=form, content_type="multipart/form-data")
     assert response.status_code == 200
     assert "the unsaved settings from the policy form" in response.text
-    assert "SendGuard · <strong>ALLOW</strong>" in response.text
+    assert "Sendward · <strong>ALLOW</strong>" in response.text
     assert container.policies.latest_version("tenant-a") == 0
 
 
@@ -114,7 +114,7 @@ def test_simulator_errors(client, sign_in):
     unreadable = simulate(
         client, token, data=b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, name="x.msg"
     )
-    assert unreadable.status_code == 422 and "SendGuard cannot read x.msg" in unreadable.text
+    assert unreadable.status_code == 422 and "Sendward cannot read x.msg" in unreadable.text
     assert simulate(client, token, source="v9").status_code == 404
     assert simulate(client, token, source="anything").status_code == 400
 
@@ -124,7 +124,7 @@ def test_a_too_large_upload_gets_a_page_not_a_crash(app, client, sign_in):
     app.config["MAX_CONTENT_LENGTH"] = 10_000
     response = simulate(client, token)
     assert response.status_code == 413
-    assert "larger than SendGuard accepts" in response.text
+    assert "larger than Sendward accepts" in response.text
 
 
 # -- history --------------------------------------------------------------------------------
@@ -193,7 +193,7 @@ def test_a_version_page_and_its_export(client, sign_in, container):
     assert "&#34;nhs.net&#34;" in client.get("/admin/versions/1").text
     export = client.get("/admin/versions/1/export")
     assert (
-        export.headers["Content-Disposition"] == 'attachment; filename="sendguard-policy-v1.json"'
+        export.headers["Content-Disposition"] == 'attachment; filename="sendward-policy-v1.json"'
     )
     assert export.get_json()["policy"]["trusted_domains"] == ["nhs.net"]
     assert client.get("/admin/versions/5").status_code == 404

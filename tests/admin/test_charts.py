@@ -1,6 +1,6 @@
 """The SVG charts: accessible names, labels on the bars, escaped text, a table of the same figures."""
 
-from sendguard.entrypoints.http.admin_page import charts
+from sendward.entrypoints.http.admin_page import charts
 
 
 def test_stacked_columns_label_each_day_and_total():

@@ -29,10 +29,10 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
 
-from sendguard.adapters.identity.entra_sign_in import EntraSignIn, SignInFailed
-from sendguard.adapters.identity.tokens import InvalidToken, TokenValidator
-from sendguard.config import Settings
-from sendguard.entrypoints.http.app import create_app
+from sendward.adapters.identity.entra_sign_in import EntraSignIn, SignInFailed
+from sendward.adapters.identity.tokens import InvalidToken, TokenValidator
+from sendward.config import Settings
+from sendward.entrypoints.http.app import create_app
 from tests.admin.htmlform import csrf_of
 
 CLIENT_ID = "11111111-2222-3333-4444-555555555555"
@@ -77,7 +77,7 @@ class FakeAuthority:
 
     def __init__(self, tmp_path):
         self.signing_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-        self.roles = ["SendGuard.Admin"]
+        self.roles = ["Sendward.Admin"]
         self.requests: list[str] = []
         self.codes: dict[str, dict] = {}
         self.cert_path, key_path = _certificate(tmp_path)
@@ -264,7 +264,7 @@ def authorize(authority, url: str) -> str:
 
 def test_the_authorization_code_flow_signs_an_admin_in(entra_app, authority):
     client = entra_app.test_client()
-    assert "sendguard.entra_sign_in" not in entra_app.extensions  # nothing was fetched at start-up
+    assert "sendward.entra_sign_in" not in entra_app.extensions  # nothing was fetched at start-up
     assert authority.requests == []
     url = start(client)
     query = {k: v[0] for k, v in parse_qs(urlsplit(url).query).items()}
@@ -329,7 +329,7 @@ def test_an_error_from_the_authority_is_shown(entra_app, authority):
 def test_a_token_signed_by_another_key_is_refused(entra_app, authority):
     authority.signing_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     client = entra_app.test_client()
-    entra_app.extensions["sendguard"].validator.keys.key = rsa.generate_private_key(
+    entra_app.extensions["sendward"].validator.keys.key = rsa.generate_private_key(
         public_exponent=65537, key_size=2048
     )
     back = urlsplit(authorize(authority, start(client)))
@@ -361,11 +361,11 @@ def test_settings_choose_the_authority_scope_and_credential(tmp_path):
             client_id=CLIENT_ID,
             client_secret="s",
             allowed_tenants=("t1",),
-            api_audience="api://sendguard.example",
+            api_audience="api://sendward.example",
         )
     )
     assert one.authority == "https://login.microsoftonline.com/t1"
-    assert one.scopes == ["api://sendguard.example/access_as_user"]
+    assert one.scopes == ["api://sendward.example/access_as_user"]
     many = EntraSignIn.from_settings(
         Settings(data_dir=tmp_path, identity="entra", client_id=CLIENT_ID, client_secret="s")
     )

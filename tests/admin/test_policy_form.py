@@ -5,9 +5,9 @@ import re
 import pytest
 from werkzeug.datastructures import MultiDict
 
-from sendguard.domain.policy import Policy
-from sendguard.domain.rules import RULES
-from sendguard.entrypoints.http.admin_page.forms import document_from_form, html_id, policy_form
+from sendward.domain.policy import Policy
+from sendward.domain.rules import RULES
+from sendward.entrypoints.http.admin_page.forms import document_from_form, html_id, policy_form
 from tests.admin.htmlform import form_fields
 
 

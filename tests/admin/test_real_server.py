@@ -1,4 +1,4 @@
-"""The admin page through a real `sendguard serve` (gunicorn, two workers): one session works on both."""
+"""The admin page through a real `sendward serve` (gunicorn, two workers): one session works on both."""
 
 import http.cookiejar
 import os
@@ -24,12 +24,12 @@ def free_port() -> int:
 @pytest.fixture
 def base_url(tmp_path):
     port = free_port()
-    env = {**os.environ, "SENDGUARD_DATA_DIR": str(tmp_path)}
+    env = {**os.environ, "SENDWARD_DATA_DIR": str(tmp_path)}
     process = subprocess.Popen(
         [
             sys.executable,
             "-m",
-            "sendguard.entrypoints.cli",
+            "sendward.entrypoints.cli",
             "serve",
             "--port",
             str(port),
@@ -77,4 +77,4 @@ def test_sign_in_and_use_the_page_across_workers(base_url):
     assert landed.url == base_url + "/admin/versions"
     for _ in range(6):  # requests spread over both workers; each must accept the session
         page = browser.open(base_url + "/admin/").read().decode()
-        assert "it@northshire.gov.uk" in page and "What SendGuard caught" in page
+        assert "it@northshire.gov.uk" in page and "What Sendward caught" in page

@@ -43,7 +43,7 @@ def test_the_session_cookie_is_httponly_and_samesite(client):
     page = client.get("/admin/sign-in")
     response = client.post("/admin/sign-in", data={"csrf_token": csrf_of(page.text), "admin": "on"})
     cookie = response.headers["Set-Cookie"]
-    assert cookie.startswith("sendguard_session=")
+    assert cookie.startswith("sendward_session=")
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
     assert "Secure" not in cookie  # the dev identity serves plain http on loopback
 
@@ -57,14 +57,14 @@ def test_the_session_secret_is_generated_into_the_data_directory(client, data_di
 
 def test_the_session_holds_the_validated_identity_not_a_token(app, client, sign_in):
     sign_in(tenant="northshire", user="it@northshire.gov.uk")
-    cookie = client.get_cookie("sendguard_session")
+    cookie = client.get_cookie("sendward_session")
     stored = app.session_interface.get_signing_serializer(app).loads(cookie.value)
     assert set(stored) == {"caller", "csrf_token", "_permanent"}
     caller = stored["caller"]
     assert (caller["tenant"], caller["name"], caller["roles"]) == (
         "northshire",
         "it@northshire.gov.uk",
-        ["SendGuard.Admin"],
+        ["Sendward.Admin"],
     )
     assert caller["until"] <= time.time() + 8 * 3600
     assert all(len(str(value)) < 100 for value in caller.values())  # no token (a JWT is ~1 KB)
@@ -109,7 +109,7 @@ def test_a_sender_without_the_admin_role_sees_403(client, sign_in):
     sign_in(admin=False)
     response = client.get("/admin/policy")
     assert response.status_code == 403
-    assert "SendGuard.Admin" in response.text
+    assert "Sendward.Admin" in response.text
 
 
 def test_a_bad_tenant_name_is_refused(client):
@@ -152,10 +152,10 @@ def test_the_entra_callback_does_not_exist_with_the_dev_identity(client):
 def test_a_configured_session_secret_is_used_instead_of_a_generated_one(container, data_dir):
     from dataclasses import replace
 
-    from sendguard.config import Settings
-    from sendguard.entrypoints.http.app import create_app
+    from sendward.config import Settings
+    from sendward.entrypoints.http.app import create_app
 
-    assert Settings.from_env({"SENDGUARD_SESSION_SECRET": "s3cret"}).session_secret == "s3cret"
+    assert Settings.from_env({"SENDWARD_SESSION_SECRET": "s3cret"}).session_secret == "s3cret"
     settings = container.settings.with_changes(session_secret="shared-by-every-instance")
     app = create_app(container=replace(container, settings=settings))
     assert app.secret_key == "shared-by-every-instance"

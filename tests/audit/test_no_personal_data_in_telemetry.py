@@ -34,14 +34,14 @@ def metrics_text(client) -> str:
 
 def test_metrics_hold_no_personal_data(scored_with_logs, client):
     text = metrics_text(client)
-    assert "sendguard_findings_total" in text  # the verdicts were counted
+    assert "sendward_findings_total" in text  # the verdicts were counted
     assert leaked(text, secrets()) == []
 
 
 def test_no_json_log_line_holds_personal_data(scored_with_logs):
     log, _verdicts = scored_with_logs
     lines = log.lines()
-    access = [line for line in lines if line["logger"] == "sendguard.access"]
+    access = [line for line in lines if line["logger"] == "sendward.access"]
     assert len(access) >= 7  # two policies, four scores, one simulation
     assert {line["route"] for line in access} >= {"/api/v1/score", "/api/v1/admin/simulate"}
     assert leaked(log.text(), secrets()) == []
@@ -71,7 +71,7 @@ def test_a_real_server_logs_and_counts_no_personal_data(served):
     assert status == 200
 
     lines = [json.loads(line) for line in served.stderr_lines() if line.strip()]
-    assert {"sendguard.access", "gunicorn.error"} <= {line["logger"] for line in lines}
+    assert {"sendward.access", "gunicorn.error"} <= {line["logger"] for line in lines}
     assert leaked("\n".join(served.stderr_lines()), secrets()) == []
-    assert "sendguard_decisions_total" in metrics.decode()
+    assert "sendward_decisions_total" in metrics.decode()
     assert leaked(metrics.decode(), secrets()) == []

@@ -197,7 +197,7 @@ def test_no_row_of_any_table_holds_personal_data(scored_everything, container):
 
 def test_the_database_file_holds_no_personal_data(scored_everything, container, data_dir):
     container.storage.engine.dispose()  # checkpoint nothing away: read the main file and the write-ahead log
-    raw = b"".join(path.read_bytes() for path in data_dir.glob("sendguard.db*"))
+    raw = b"".join(path.read_bytes() for path in data_dir.glob("sendward.db*"))
     assert leaked(raw.decode("latin-1"), secrets()) == []
 
 
@@ -226,9 +226,9 @@ def test_nothing_kept_in_redis_holds_personal_data(redis_url, data_dir, scanner)
     """Every key, and every value as the service opens it, after the same drafts went through with Redis."""
     import redis
 
-    from sendguard.bootstrap import bootstrap
-    from sendguard.config import Settings
-    from sendguard.entrypoints.http.app import create_app
+    from sendward.bootstrap import bootstrap
+    from sendward.config import Settings
+    from sendward.entrypoints.http.app import create_app
 
     url, prefix = redis_url
     container = bootstrap(Settings(data_dir=data_dir, redis_url=url, redis_prefix=prefix), scanner=scanner)

@@ -31,21 +31,21 @@ def demo(page, live_server):
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.goto(live_server + "/demo")
-    until(page, "typeof SendGuardDemo.handlers.onMessageSendHandler === 'function'")
+    until(page, "typeof SendwardDemo.handlers.onMessageSendHandler === 'function'")
     yield page
     assert errors == [], errors
 
 
 def load_example(page, name, recipients):
     page.select_option("#example", name)
-    until(page, f"SendGuardDemo.draft.to.length + SendGuardDemo.draft.cc.length === {recipients}")
+    until(page, f"SendwardDemo.draft.to.length + SendwardDemo.draft.cc.length === {recipients}")
 
 
 def send(page):
-    count = page.evaluate("SendGuardDemo.log.filter(e => e.event === 'completed').length")
+    count = page.evaluate("SendwardDemo.log.filter(e => e.event === 'completed').length")
     page.click("#send")
-    until(page, f"SendGuardDemo.log.filter(e => e.event === 'completed').length > {count}")
-    return page.evaluate("SendGuardDemo.log.filter(e => e.event === 'completed').pop()")
+    until(page, f"SendwardDemo.log.filter(e => e.event === 'completed').length > {count}")
+    return page.evaluate("SendwardDemo.log.filter(e => e.event === 'completed').pop()")
 
 
 def pane(page):
@@ -55,7 +55,7 @@ def pane(page):
 
 
 def events(page, name):
-    return page.evaluate(f"SendGuardDemo.log.filter(e => e.event === '{name}')")
+    return page.evaluate(f"SendwardDemo.log.filter(e => e.event === '{name}')")
 
 
 def test_the_seed_incident_is_blocked_naming_the_spreadsheet_and_157_recipients(demo):
@@ -85,7 +85,7 @@ def test_fix_it_opens_the_pane_and_move_to_bcc_fixes_the_recipients(demo):
     frame.locator("#fix-result:not([hidden])").wait_for()
     frame.locator("li.finding[data-rule='recipients.exposed']").wait_for(state="detached", timeout=TIMEOUT)
 
-    draft = demo.evaluate("SendGuardDemo.draft")
+    draft = demo.evaluate("SendwardDemo.draft")
     assert [r["address"] for r in draft["to"]] == ["ils@northshire.gov.uk"]
     assert draft["cc"] == [] and len(draft["bcc"]) == 157
     assert "Moved 157 recipients to BCC" in frame.locator("#fix-result").inner_text()
@@ -101,7 +101,7 @@ def test_removing_the_spreadsheet_and_moving_to_bcc_lets_the_message_go(demo):
     frame.locator("button[data-fix='move_to_bcc']").click()
     frame.locator("#summary.allow").wait_for(timeout=TIMEOUT)
 
-    assert demo.evaluate("SendGuardDemo.draft.attachments.length") == 0
+    assert demo.evaluate("SendwardDemo.draft.attachments.length") == 0
     assert send(demo)["options"] == {"allowEvent": True}
     assert events(demo, "sent")[0]["bcc"] == 157
 
@@ -122,7 +122,7 @@ def test_a_clean_draft_sends(demo):
 
 def test_a_warning_offers_send_anyway(demo):
     demo.evaluate(
-        "SendGuardDemo.setRecipients('to', Array.from({length: 12}, (_, i) => "
+        "SendwardDemo.setRecipients('to', Array.from({length: 12}, (_, i) => "
         "({address: `friend.${i}@gmail.com`, name: ''})))"
     )
     completed = send(demo)
@@ -141,12 +141,12 @@ def test_a_lookalike_recipient_is_removed_from_the_pane(demo):
     frame.locator("button[data-fix='remove_recipient']").click()
     frame.locator("li.finding[data-rule='recipients.lookalike_domain']").wait_for(state="detached", timeout=TIMEOUT)
 
-    assert demo.evaluate("SendGuardDemo.draft.to") == []
+    assert demo.evaluate("SendwardDemo.draft.to") == []
 
 
 def test_an_override_with_a_reason_is_accepted_for_a_warning_and_recorded(demo, container):
     demo.evaluate(
-        "SendGuardDemo.setRecipients('to', Array.from({length: 12}, (_, i) => "
+        "SendwardDemo.setRecipients('to', Array.from({length: 12}, (_, i) => "
         "({address: `parent.${i}@gmail.com`, name: ''})))"
     )
     send(demo)
@@ -173,12 +173,12 @@ def test_a_blocked_message_cannot_be_overridden_by_default(demo):
     frame.locator("#override-submit").click()
     frame.locator("#override-result:not([hidden])").wait_for(timeout=TIMEOUT)
     assert "does not allow blocked messages" in frame.locator("#override-result").inner_text()
-    assert demo.evaluate("'sendguard.override' in SendGuardDemo.session") is False
+    assert demo.evaluate("'sendward.override' in SendwardDemo.session") is False
 
 
 def test_background_checks_run_while_writing_and_are_not_recorded(demo, container):
     load_example(demo, "01-mass-email-client-list", 157)
-    until(demo, "'sendguard.precheck' in SendGuardDemo.session")
+    until(demo, "'sendward.precheck' in SendwardDemo.session")
     with container.storage.engine.connect() as connection:
         assert connection.execute(text("select count(*) from decisions")).scalar_one() == 0
     send(demo)

@@ -1,4 +1,4 @@
-"""`sendguard check`: verdicts and exit codes (0 allow, 1 warn, 2 block, 64 usage, 65 unreadable)."""
+"""`sendward check`: verdicts and exit codes (0 allow, 1 warn, 2 block, 64 usage, 65 unreadable)."""
 
 import json
 import subprocess
@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from sendguard.entrypoints import cli
+from sendward.entrypoints import cli
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
@@ -15,7 +15,7 @@ EXAMPLES = ROOT / "examples"
 
 def run(*args, cwd=ROOT):
     return subprocess.run(
-        [sys.executable, "-m", "sendguard.entrypoints.cli", *map(str, args)],
+        [sys.executable, "-m", "sendward.entrypoints.cli", *map(str, args)],
         capture_output=True, text=True, cwd=cwd, timeout=120,
     )
 
@@ -107,7 +107,7 @@ def test_unreadable_input_exits_65_with_one_line(tmp_path):
         result = run("check", path)
         assert result.returncode == 65
         assert len(result.stderr.strip().splitlines()) == 1
-        assert result.stderr.startswith("sendguard: ")
+        assert result.stderr.startswith("sendward: ")
 
 
 def test_one_unreadable_file_among_good_ones_still_prints_the_rest(tmp_path):
@@ -127,9 +127,9 @@ def test_msg_drafts_are_checked(tmp_path, capsys):
 
 
 def test_dev_token_prints_a_token_the_server_accepts(tmp_path, monkeypatch, capsys):
-    from sendguard.adapters.identity.dev import DevIdentity
+    from sendward.adapters.identity.dev import DevIdentity
 
-    monkeypatch.setenv("SENDGUARD_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("SENDWARD_DATA_DIR", str(tmp_path))
     assert cli.main(["dev-token", "--tenant", "contoso", "--user", "amy@contoso.org", "--admin"]) == 0
     caller = DevIdentity(tmp_path).validator().validate(capsys.readouterr().out.strip())
     assert (caller.tenant_id, caller.name, caller.is_admin) == ("contoso", "amy@contoso.org", True)
@@ -138,8 +138,8 @@ def test_dev_token_prints_a_token_the_server_accepts(tmp_path, monkeypatch, caps
 
 def test_serve_refuses_a_network_address_with_the_dev_identity(tmp_path):
     result = subprocess.run(
-        [sys.executable, "-m", "sendguard.entrypoints.cli", "serve", "--host", "0.0.0.0", "--port", "8999"],
-        capture_output=True, text=True, timeout=60, env={"SENDGUARD_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"},
+        [sys.executable, "-m", "sendward.entrypoints.cli", "serve", "--host", "0.0.0.0", "--port", "8999"],
+        capture_output=True, text=True, timeout=60, env={"SENDWARD_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"},
     )
     assert result.returncode == 64
     assert "loopback" in result.stderr

@@ -1,10 +1,10 @@
-"""`sendguard check` on drafts carrying each attachment format: the right verdict and counts."""
+"""`sendward check` on drafts carrying each attachment format: the right verdict and counts."""
 
 import json
 
 import pytest
 
-from sendguard.entrypoints import cli
+from sendward.entrypoints import cli
 from tests import files
 from tests.msgfile import build_msg
 

@@ -1,4 +1,4 @@
-"""`sendguard policy export|import|validate` and `sendguard purge`: output and exit status."""
+"""`sendward policy export|import|validate` and `sendward purge`: output and exit status."""
 
 import json
 from datetime import datetime, timedelta, timezone
@@ -6,24 +6,24 @@ from pathlib import Path
 
 import pytest
 
-from sendguard.adapters.storage import schema
-from sendguard.adapters.storage.repository import DecisionRecord, Storage
-from sendguard.entrypoints import cli
+from sendward.adapters.storage import schema
+from sendward.adapters.storage.repository import DecisionRecord, Storage
+from sendward.entrypoints import cli
 
 EXAMPLE_POLICY = Path(__file__).resolve().parents[2] / "examples" / "northshire-policy.json"
 
 
 @pytest.fixture(autouse=True)
 def data_dir(tmp_path, monkeypatch):
-    monkeypatch.setenv("SENDGUARD_DATA_DIR", str(tmp_path / "data"))
-    for name in ("SENDGUARD_DATABASE_URL", "SENDGUARD_IDENTITY"):
+    monkeypatch.setenv("SENDWARD_DATA_DIR", str(tmp_path / "data"))
+    for name in ("SENDWARD_DATABASE_URL", "SENDWARD_IDENTITY"):
         monkeypatch.delenv(name, raising=False)
     return tmp_path / "data"
 
 
 def storage(data_dir) -> Storage:
     data_dir.mkdir(parents=True, exist_ok=True)
-    engine = schema.make_engine(f"sqlite:///{data_dir / 'sendguard.db'}")
+    engine = schema.make_engine(f"sqlite:///{data_dir / 'sendward.db'}")
     schema.upgrade(engine)
     return Storage(engine)
 
@@ -54,7 +54,7 @@ def test_validate_an_unreadable_file_is_65(tmp_path, capsys, content):
     elif content is not None:
         path.write_text(content)
     assert cli.main(["policy", "validate", str(path)]) == 65
-    assert capsys.readouterr().err.startswith("sendguard: ")
+    assert capsys.readouterr().err.startswith("sendward: ")
 
 
 def test_usage_errors_are_64(capsys):
@@ -135,8 +135,8 @@ def test_export_to_an_unwritable_place_is_64(tmp_path, capsys):
 
 
 def test_entra_needs_a_tenant(monkeypatch, capsys):
-    monkeypatch.setenv("SENDGUARD_IDENTITY", "entra")
-    monkeypatch.setenv("SENDGUARD_CLIENT_ID", "00000000-0000-0000-0000-000000000001")
+    monkeypatch.setenv("SENDWARD_IDENTITY", "entra")
+    monkeypatch.setenv("SENDWARD_CLIENT_ID", "00000000-0000-0000-0000-000000000001")
     assert cli.main(["policy", "export"]) == 64
     assert "--tenant is required" in capsys.readouterr().err
 
@@ -175,12 +175,12 @@ def test_purge_prints_counts_per_tenant(data_dir, capsys):
 
 @pytest.mark.redis
 def test_a_published_import_reaches_the_instances_through_the_shared_cache(data_dir, monkeypatch, redis_url, capsys):
-    from sendguard.bootstrap import bootstrap
-    from sendguard.config import Settings
+    from sendward.bootstrap import bootstrap
+    from sendward.config import Settings
 
     url, prefix = redis_url
-    monkeypatch.setenv("SENDGUARD_REDIS_URL", url)
-    monkeypatch.setenv("SENDGUARD_REDIS_PREFIX", prefix)
+    monkeypatch.setenv("SENDWARD_REDIS_URL", url)
+    monkeypatch.setenv("SENDWARD_REDIS_PREFIX", prefix)
     running = bootstrap(Settings.from_env())
     assert running.policies.current("northshire")[1] == 0  # a running instance caches the defaults
     assert cli.main(["policy", "import", str(EXAMPLE_POLICY), "--tenant", "northshire", "--publish"]) == 0

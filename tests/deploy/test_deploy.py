@@ -20,9 +20,9 @@ import gunicorn.config
 import pytest
 import yaml
 
-from sendguard.config import Settings
-from sendguard.entrypoints import gunicorn_app
-from sendguard.entrypoints.cli import build_parser
+from sendward.config import Settings
+from sendward.entrypoints import gunicorn_app
+from sendward.entrypoints.cli import build_parser
 
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
@@ -101,11 +101,11 @@ def exec_form(keyword: str) -> list[str]:
 
 
 def real_settings() -> set[str]:
-    """The variables the service reads: SENDGUARD_<FIELD> for each Settings field, and the
-    worker count that `sendguard serve` reads itself."""
-    names = {f"SENDGUARD_{f.name.upper()}" for f in fields(Settings)}
-    if "SENDGUARD_WORKERS" in inspect.getsource(gunicorn_app):
-        names.add("SENDGUARD_WORKERS")
+    """The variables the service reads: SENDWARD_<FIELD> for each Settings field, and the
+    worker count that `sendward serve` reads itself."""
+    names = {f"SENDWARD_{f.name.upper()}" for f in fields(Settings)}
+    if "SENDWARD_WORKERS" in inspect.getsource(gunicorn_app):
+        names.add("SENDWARD_WORKERS")
     return names
 
 
@@ -148,7 +148,7 @@ def test_every_kind_the_service_needs_is_there():
 
 def test_the_deployment_serves_on_the_network_on_its_container_port():
     container = only_container(pod_templates()["Deployment"])
-    assert container["command"] == ["sendguard"]
+    assert container["command"] == ["sendward"]
     args = build_parser().parse_args(container["args"])
     assert (args.command, args.host, args.port) == ("serve", "0.0.0.0", CONTAINER_PORT)
     ports = {p["name"]: p["containerPort"] for p in container["ports"]}
@@ -196,7 +196,7 @@ def test_every_workload_runs_locked_down_with_writable_data_and_tmp(workload):
 
     empty_dirs = {v["name"] for v in template["spec"]["volumes"] if "emptyDir" in v}
     writable = {m["mountPath"] for m in container["volumeMounts"] if m["name"] in empty_dirs}
-    data_dir = one("ConfigMap")["data"]["SENDGUARD_DATA_DIR"]
+    data_dir = one("ConfigMap")["data"]["SENDWARD_DATA_DIR"]
     assert {data_dir, dockerfile_env()["TMPDIR"]} <= writable
 
 
@@ -212,9 +212,9 @@ def test_every_workload_reads_the_same_configuration(workload):
 
 def test_every_variable_in_the_configmap_and_secret_is_a_real_setting():
     names = set(one("ConfigMap")["data"]) | set(one("Secret")["stringData"])
-    unknown = {n for n in names if n.startswith("SENDGUARD_")} - real_settings()
+    unknown = {n for n in names if n.startswith("SENDWARD_")} - real_settings()
     assert not unknown, f"not settings of the service: {sorted(unknown)}"
-    others = {n for n in names if not n.startswith("SENDGUARD_")}
+    others = {n for n in names if not n.startswith("SENDWARD_")}
     gunicorn_config = Path(inspect.getfile(gunicorn.config))
     for name in others:  # the one other variable is gunicorn's own
         assert name in gunicorn_config.read_text("utf-8"), f"{name} is read by nothing"
@@ -231,12 +231,12 @@ def test_the_configuration_is_accepted_by_the_service():
 def test_the_secret_holds_the_shared_keys_as_obvious_placeholders():
     secret = one("Secret")["stringData"]
     assert set(secret) == {
-        "SENDGUARD_CLIENT_SECRET",
-        "SENDGUARD_USER_HASH_KEY",
-        "SENDGUARD_SESSION_SECRET",
-        "SENDGUARD_DATABASE_URL",
-        "SENDGUARD_REDIS_URL",
-        "SENDGUARD_METRICS_TOKEN",
+        "SENDWARD_CLIENT_SECRET",
+        "SENDWARD_USER_HASH_KEY",
+        "SENDWARD_SESSION_SECRET",
+        "SENDWARD_DATABASE_URL",
+        "SENDWARD_REDIS_URL",
+        "SENDWARD_METRICS_TOKEN",
     }
     for name, value in secret.items():
         assert "change-me" in value, f"{name} must be an obvious placeholder"
@@ -274,7 +274,7 @@ def test_the_service_hpa_and_pdb_select_the_deployments_pods():
 
 def test_the_migration_job_runs_a_command_the_cli_accepts():
     container = only_container(pod_templates()["Job"])
-    assert container["command"] == ["sendguard"]
+    assert container["command"] == ["sendward"]
     args = build_parser().parse_args(container["args"])
     assert (args.command, args.action, args.revision) == ("db", "upgrade", None)
 
@@ -285,7 +285,7 @@ def test_the_purge_cronjob_runs_daily_a_command_the_cli_accepts():
     assert minute.isdigit() and hour.isdigit() and (day, month, weekday) == ("*", "*", "*")
     assert cronjob["spec"]["concurrencyPolicy"] == "Forbid"
     container = only_container(pod_templates()["CronJob"])
-    assert container["command"] == ["sendguard"]
+    assert container["command"] == ["sendward"]
     args = build_parser().parse_args(container["args"])
     assert (args.command, args.tenant, args.dry_run) == ("purge", None, False)
 
@@ -340,10 +340,10 @@ def test_the_image_ships_the_addin_and_its_manifest_templates_where_the_service_
             copies[source.rstrip("/")] = Path(destination)
             assert (ROOT / source).is_dir(), f"COPY {source}: not in the repository"
     env = dockerfile_env()
-    addin = Path(env["SENDGUARD_ADDIN_DIR"])
+    addin = Path(env["SENDWARD_ADDIN_DIR"])
     assert copies["addin"] == addin
     assert copies["manifest"] == addin.parent / "manifest"  # entrypoints/addin_files.manifest_dir
-    assert env["SENDGUARD_DATA_DIR"] == one("ConfigMap")["data"]["SENDGUARD_DATA_DIR"]
+    assert env["SENDWARD_DATA_DIR"] == one("ConfigMap")["data"]["SENDWARD_DATA_DIR"]
 
 
 def test_the_build_context_leaves_out_what_the_image_must_not_hold():
@@ -358,7 +358,7 @@ def test_the_build_context_leaves_out_what_the_image_must_not_hold():
 
 def test_the_image_serves_on_all_interfaces_by_default():
     command = exec_form("ENTRYPOINT") + exec_form("CMD")
-    assert command[0] == "sendguard"
+    assert command[0] == "sendward"
     args = build_parser().parse_args(command[1:])
     assert (args.command, args.host, args.port) == ("serve", "0.0.0.0", CONTAINER_PORT)
     assert any(k == "EXPOSE" and rest == str(CONTAINER_PORT) for k, rest in dockerfile_instructions())
@@ -383,10 +383,10 @@ def test_the_wheel_holds_the_files_the_service_reads_at_run_time(tmp_path):
         timeout=280,
     )
     assert result.returncode == 0, result.stderr
-    (wheel,) = (tmp_path / "dist").glob("sendguard-*.whl")
+    (wheel,) = (tmp_path / "dist").glob("sendward-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
 
-    package = ROOT / "server" / "sendguard"
+    package = ROOT / "server" / "sendward"
     needed = [
         p.relative_to(package.parent).as_posix()
         for p in package.rglob("*")
@@ -395,11 +395,11 @@ def test_the_wheel_holds_the_files_the_service_reads_at_run_time(tmp_path):
     missing = sorted(set(needed) - names)
     assert not missing, f"not in the wheel: {missing}"
     for required in (
-        "sendguard/adapters/storage/migrations/env.py",
-        "sendguard/adapters/storage/migrations/script.py.mako",
-        "sendguard/adapters/storage/migrations/versions/0001_initial.py",
-        "sendguard/entrypoints/http/admin_page/templates/admin/base.html",
-        "sendguard/entrypoints/http/admin_page/static/admin.js",
-        "sendguard/detection/recognizers/registry.yaml",
+        "sendward/adapters/storage/migrations/env.py",
+        "sendward/adapters/storage/migrations/script.py.mako",
+        "sendward/adapters/storage/migrations/versions/0001_initial.py",
+        "sendward/entrypoints/http/admin_page/templates/admin/base.html",
+        "sendward/entrypoints/http/admin_page/static/admin.js",
+        "sendward/detection/recognizers/registry.yaml",
     ):
         assert required in names

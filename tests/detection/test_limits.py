@@ -4,8 +4,8 @@ import time
 
 import pytest
 
-from sendguard.detection.limits import Limits
-from sendguard.detection.scanner import Scanner
+from sendward.detection.limits import Limits
+from sendward.detection.scanner import Scanner
 from tests import files
 
 TABLE = [["Name", "Email"]] + [[r["name"], r["email"]] for r in files.client_rows(20)]
@@ -80,9 +80,9 @@ def test_nesting_deeper_than_the_limit(scan):
 
 def test_too_many_cells(scan):
     small = Scanner(limits=Limits(max_cells=500))
-    from sendguard.detection.limits import Deadline
-    from sendguard.detection.scanner import ScanRequest
-    from sendguard.domain.policy import Policy
+    from sendward.detection.limits import Deadline
+    from sendward.detection.scanner import ScanRequest
+    from sendward.domain.policy import Policy
     from tests.builders import attachment, draft
 
     rows = [["Name", "Email"]] + [[r["name"], r["email"]] for r in files.client_rows(400)]

@@ -4,7 +4,7 @@ from datetime import date, datetime
 
 import pytest
 
-from sendguard.detection.recognizers import load_recognizers
+from sendward.detection.recognizers import load_recognizers
 
 
 def recognizer(entity):

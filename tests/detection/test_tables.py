@@ -4,7 +4,7 @@ import random
 
 import pytest
 
-from sendguard.domain.policy import Policy
+from sendward.domain.policy import Policy
 from tests import files
 
 CLIENTS = list(files.client_rows(200))

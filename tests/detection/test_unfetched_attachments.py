@@ -1,9 +1,9 @@
 """An attachment without bytes: a failed fetch is an error (ours or the file's), a deliberate skip a note."""
 
-from sendguard.detection.limits import Deadline
-from sendguard.detection.scanner import ScanRequest
-from sendguard.domain.draft import Attachment, FetchError
-from sendguard.domain.policy import Policy
+from sendward.detection.limits import Deadline
+from sendward.detection.scanner import ScanRequest
+from sendward.domain.draft import Attachment, FetchError
+from sendward.domain.policy import Policy
 from tests.builders import draft
 
 

@@ -3,8 +3,8 @@
 import pytest
 from pydantic import ValidationError
 
-from sendguard.domain.policy import Policy, field_errors
-from sendguard.domain.rules import RULE_IDS
+from sendward.domain.policy import Policy, field_errors
+from sendward.domain.rules import RULE_IDS
 
 CONTRACT_RULES = {
     "recipients.exposed",

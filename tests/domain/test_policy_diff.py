@@ -1,7 +1,7 @@
 """Field-level differences between two policy documents."""
 
-from sendguard.domain.policy import Policy
-from sendguard.domain.policy_diff import diff_documents
+from sendward.domain.policy import Policy
+from sendward.domain.policy_diff import diff_documents
 
 
 def test_identical_documents_have_no_changes():

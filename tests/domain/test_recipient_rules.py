@@ -2,8 +2,8 @@
 
 import pytest
 
-from sendguard.domain.policy import Policy
-from sendguard.signals.recipients import GroupSize
+from sendward.domain.policy import Policy
+from sendward.signals.recipients import GroupSize
 from tests.builders import draft, evaluate_recipients, finding, people
 
 EXPOSED = "recipients.exposed"

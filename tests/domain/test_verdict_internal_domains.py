@@ -1,7 +1,7 @@
 """The verdict says which domains counted as inside, so the add-in's move-to-BCC fix agrees with it."""
 
-from sendguard.domain.policy import Policy
-from sendguard.services.audit import decision_record
+from sendward.domain.policy import Policy
+from sendward.services.audit import decision_record
 from tests.builders import draft, evaluate_recipients
 
 

@@ -5,7 +5,7 @@ from email.message import EmailMessage
 
 import pytest
 
-from sendguard.drafts import UnreadableDraft, read_draft_bytes, read_draft_file
+from sendward.drafts import UnreadableDraft, read_draft_bytes, read_draft_file
 from tests.msgfile import build_msg
 
 

@@ -1,11 +1,11 @@
-"""A local Entra ID over HTTPS on loopback, for msal and SendGuard's token validation.
+"""A local Entra ID over HTTPS on loopback, for msal and Sendward's token validation.
 
 Usage (the ``identity_provider`` fixture in tests/conftest.py makes one per test)::
 
     idp = FakeIdentityProvider(ca)          # ca: tests.fakes.tls.make_test_ca(...)
     with idp:                               # serves on https://127.0.0.1:<port> (idp.base)
-        settings = idp.settings(Settings(data_dir=...))   # SENDGUARD_IDENTITY=entra pointed here
-        token = idp.issue_user_token(admin=True)          # a v2 access token for SendGuard's API
+        settings = idp.settings(Settings(data_dir=...))   # SENDWARD_IDENTITY=entra pointed here
+        token = idp.issue_user_token(admin=True)          # a v2 access token for Sendward's API
         idp.hits["jwks"]                                  # requests per endpoint
 
 What it serves, per tenant (``/{tid}/...``; any GUID is a tenant unless ``idp.tenants`` is set):
@@ -57,7 +57,7 @@ OTHER_TENANT = "7a1c6a10-3f7e-4d2a-9a51-0c0ffee00002"
 CLIENT_ID = "5e1f0c2a-8b9d-4c3e-a1f2-5e9d8c7b6a01"
 CLIENT_SECRET = "fake-idp-client-secret"
 API_SCOPE = "access_as_user"
-ADMIN_ROLE = "SendGuard.Admin"
+ADMIN_ROLE = "Sendward.Admin"
 JWT_BEARER = "urn:ietf:params:oauth:grant-type:jwt-bearer"
 CLIENT_ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 _GUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
@@ -108,7 +108,7 @@ class FakeIdentityProvider:
         self.kid = ""
         self.rotate_keys()
         self.certificate_key = new_key()
-        self.certificate = _self_signed(self.certificate_key, "sendguard-client")
+        self.certificate = _self_signed(self.certificate_key, "sendward-client")
         self._server = LoopbackServer(self._handler(), ca)
 
     # -- lifecycle -----------------------------------------------------------------------
@@ -122,7 +122,7 @@ class FakeIdentityProvider:
 
     @property
     def base(self) -> str:
-        """The authority host: SENDGUARD_AUTHORITY_HOST."""
+        """The authority host: SENDWARD_AUTHORITY_HOST."""
         return self._server.url
 
     def settings(self, settings, **changes):
@@ -184,7 +184,7 @@ class FakeIdentityProvider:
         kid: str | None = None,
         **claims,
     ) -> str:
-        """An access token for SendGuard's API as Entra ID would issue it to the add-in.
+        """An access token for Sendward's API as Entra ID would issue it to the add-in.
 
         v2 (default): ``aud`` is the client id; v1 ("1.0"): ``aud`` is the Application ID URI and
         ``iss`` ``{base}/{tid}/``. Any claim can be overridden or added (``aud=...``, ``iss=...``,
@@ -234,8 +234,8 @@ class FakeIdentityProvider:
         return self.certificate.fingerprint(hashes.SHA1()).hex().upper()
 
     def certificate_pem_path(self, directory: Path) -> Path:
-        """A PEM file with the client's private key and certificate (SENDGUARD_CLIENT_CERTIFICATE_PATH)."""
-        path = Path(directory) / "sendguard-client.pem"
+        """A PEM file with the client's private key and certificate (SENDWARD_CLIENT_CERTIFICATE_PATH)."""
+        path = Path(directory) / "sendward-client.pem"
         path.write_bytes(
             self.certificate_key.private_bytes(
                 serialization.Encoding.PEM,

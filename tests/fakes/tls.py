@@ -14,7 +14,7 @@ import trustme
 @dataclass
 class TestCA:
     authority: trustme.CA
-    bundle: Path  # PEM file to pass as a CA bundle (requests' verify=, SENDGUARD_CA_BUNDLE)
+    bundle: Path  # PEM file to pass as a CA bundle (requests' verify=, SENDWARD_CA_BUNDLE)
 
     def server_context(self) -> ssl.SSLContext:
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)

@@ -11,8 +11,8 @@ import time
 import pytest
 import sqlalchemy as sa
 
-from sendguard.bootstrap import bootstrap
-from sendguard.entrypoints.http.app import create_app
+from sendward.bootstrap import bootstrap
+from sendward.entrypoints.http.app import create_app
 from tests.builders import draft, people, score_request
 from tests.conftest import POSTGRES_URL, postgres_schema, postgres_up
 

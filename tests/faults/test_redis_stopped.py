@@ -50,7 +50,7 @@ def redis_and_service(tmp_path):
     redis = PrivateRedis(tmp_path)
     redis.start()
     try:
-        env = {"SENDGUARD_REDIS_URL": f"redis://127.0.0.1:{redis.port}/0", "SENDGUARD_RATE_LIMIT_PER_USER": "0"}
+        env = {"SENDWARD_REDIS_URL": f"redis://127.0.0.1:{redis.port}/0", "SENDWARD_RATE_LIMIT_PER_USER": "0"}
         (tmp_path / "service").mkdir()
         with serve(tmp_path / "service", workers=1, env=env) as service:
             yield redis, service

@@ -120,7 +120,7 @@ def test_regression_html_that_made_the_name_pattern_backtrack(scan):
 
 
 def test_name_cells_never_backtrack():
-    from sendguard.detection.recognizers.person_name import PersonNameRecognizer
+    from sendward.detection.recognizers.person_name import PersonNameRecognizer
 
     recognizer = PersonNameRecognizer()
     for value in ["a" * 59 + "!", "Ab" * 29 + "1", "O'" * 20 + "x" * 19 + "9", ("Smith-" * 9) + "1"]:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from sendguard.adapters.cache.key_value import MemoryKeyValueCache
-from sendguard.adapters.graph.errors import GraphAuthError
-from sendguard.adapters.graph.factory import build_graph_adapters
-from sendguard.adapters.identity.tokens import Caller
-from sendguard.config import Settings
+from sendward.adapters.cache.key_value import MemoryKeyValueCache
+from sendward.adapters.graph.errors import GraphAuthError
+from sendward.adapters.graph.factory import build_graph_adapters
+from sendward.adapters.identity.tokens import Caller
+from sendward.config import Settings
 from tests.fakes.graph import FakeGraph
 
 GRAPH_TOKEN = "graph-token-for-tests"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import time
 
-from sendguard.detection.limits import Deadline
-from sendguard.domain.draft import LINK_NOT_READ, Address, Attachment, Draft
+from sendward.detection.limits import Deadline
+from sendward.domain.draft import LINK_NOT_READ, Address, Attachment, Draft
 from tests.fakes.graph import FakeAttachment
 from tests.files import client_list_xlsx, csv_text, eml
 from tests.graph.conftest import SENDER

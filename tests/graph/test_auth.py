@@ -3,7 +3,7 @@
 import asyncio
 from concurrent.futures import ThreadPoolExecutor
 
-from sendguard.adapters.graph.auth import CallerToken, bearer_auth
+from sendward.adapters.graph.auth import CallerToken, bearer_auth
 
 
 def token_for(provider: CallerToken, url: str) -> str:

@@ -8,9 +8,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from sendguard.bootstrap import bootstrap
-from sendguard.config import Settings
-from sendguard.entrypoints.http.app import create_app
+from sendward.bootstrap import bootstrap
+from sendward.config import Settings
+from sendward.entrypoints.http.app import create_app
 from tests.fakes.graph import FakeAttachment, FakeGraph
 from tests.graph.test_score_api_with_graph import DOCX, XLSX, files, request_body, summary
 

@@ -8,8 +8,8 @@ import threading
 
 import pytest
 
-from sendguard.adapters.graph.loop import BackgroundLoop
-from sendguard.detection.limits import Deadline
+from sendward.adapters.graph.loop import BackgroundLoop
+from sendward.detection.limits import Deadline
 
 
 async def where() -> tuple[int, int]:
@@ -54,7 +54,7 @@ def test_a_call_that_outlives_its_timeout_is_cancelled():
 
 
 def test_the_connection_pool_is_kept_between_calls(graph, adapters, caller):
-    from sendguard.domain.draft import Address, Draft
+    from sendward.domain.draft import Address, Draft
 
     adapters.tenant_domains.verified_domains(caller, Deadline(4))
     pool = adapters.client._http

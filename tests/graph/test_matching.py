@@ -1,8 +1,8 @@
 """Matching the add-in's attachment ids to the saved draft's attachments (pure)."""
 
-from sendguard.adapters.graph.links import sharing_token
-from sendguard.adapters.graph.matching import Listed, match, rest_id
-from sendguard.domain.draft import Attachment
+from sendward.adapters.graph.links import sharing_token
+from sendward.adapters.graph.matching import Listed, match, rest_id
+from sendward.domain.draft import Attachment
 
 LISTED = [Listed("AAMk-1_a=", "a.txt", "file", 10), Listed("AAMk-2", "b.txt", "file", 20),
           Listed("AAMk-3", "b.txt", "file", 30)]

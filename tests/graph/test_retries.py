@@ -7,10 +7,10 @@ from email.utils import formatdate
 
 import pytest
 
-from sendguard.adapters.graph.errors import GraphAuthError, GraphRefused, GraphUnavailable
-from sendguard.adapters.graph.retry import Backoff, parse_retry_after
-from sendguard.detection.limits import Deadline
-from sendguard.domain.draft import Address, Attachment, Draft
+from sendward.adapters.graph.errors import GraphAuthError, GraphRefused, GraphUnavailable
+from sendward.adapters.graph.retry import Backoff, parse_retry_after
+from sendward.detection.limits import Deadline
+from sendward.domain.draft import Address, Attachment, Draft
 from tests.fakes.graph import FakeAttachment
 from tests.graph.conftest import SENDER, FakeGraphTokens
 

@@ -7,8 +7,8 @@ import time
 
 import pytest
 
-from sendguard.bootstrap import bootstrap
-from sendguard.entrypoints.http.app import create_app
+from sendward.bootstrap import bootstrap
+from sendward.entrypoints.http.app import create_app
 from tests.builders import people
 from tests.fakes.graph import FakeAttachment
 from tests.files import client_list_xlsx, csv_text, docx, eml
@@ -168,7 +168,7 @@ def test_a_precheck_may_wait_for_a_slow_attachment_that_a_send_may_not(graph, gr
     }
     started = time.monotonic()
     unchecked = client.post("/api/v1/score", json={**body, "purpose": "send"}, headers=headers).get_json()
-    assert time.monotonic() - started < 1.5, "a Send keeps to SENDGUARD_TIME_BUDGET_MS"
+    assert time.monotonic() - started < 1.5, "a Send keeps to SENDWARD_TIME_BUDGET_MS"
     assert unchecked["attachments"][0]["scanned"] is False
     assert unchecked["attachments"][0]["error"] is not None
 

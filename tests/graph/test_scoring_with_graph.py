@@ -7,9 +7,9 @@ import time
 
 import pytest
 
-from sendguard.domain.draft import Address, Attachment, Body, Draft
-from sendguard.domain.policy import Policy
-from sendguard.services.scoring import Scorer
+from sendward.domain.draft import Address, Attachment, Body, Draft
+from sendward.domain.policy import Policy
+from sendward.services.scoring import Scorer
 from tests.builders import finding
 from tests.fakes.graph import FakeAttachment
 from tests.files import client_list_xlsx, csv_text, eml
@@ -74,7 +74,7 @@ def test_mail_tips_are_cached_per_tenant_without_addresses_in_the_keys(graph, sc
 def test_only_groups_are_expanded_a_mailbox_counts_once(graph, adapters, caller):
     graph.add_group("team@northshire.gov.uk", total=12, external=1)
     d = a_draft(to=("team@northshire.gov.uk", "bob@northshire.gov.uk", "Ann@Gmail.com"))
-    from sendguard.detection.limits import Deadline
+    from sendward.detection.limits import Deadline
 
     sizes = adapters.group_sizes.sizes(d, caller, Deadline(4))
     assert {a: (s.total, s.external) for a, s in sizes.items()} == {"team@northshire.gov.uk": (12, 1)}

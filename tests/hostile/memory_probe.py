@@ -39,9 +39,9 @@ def peak_since_reset() -> float:
 
 
 def serve():
-    from sendguard.bootstrap import bootstrap
-    from sendguard.config import Settings
-    from sendguard.entrypoints.http.app import create_app
+    from sendward.bootstrap import bootstrap
+    from sendward.config import Settings
+    from sendward.entrypoints.http.app import create_app
 
     container = bootstrap(Settings(data_dir=Path(sys.argv[1])))
     client = create_app(container=container).test_client()

@@ -10,7 +10,7 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives import serialization
 
-from sendguard.adapters.identity.dev import DEV_AUDIENCE, dev_issuer
+from sendward.adapters.identity.dev import DEV_AUDIENCE, dev_issuer
 from tests import files
 
 

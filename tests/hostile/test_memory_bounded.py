@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from sendguard.config import Settings
-from sendguard.detection.limits import Limits
+from sendward.config import Settings
+from sendward.detection.limits import Limits
 from tests import files
 
 REPO = Path(__file__).resolve().parents[2]

@@ -5,7 +5,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from sendguard.adapters.storage.repository import DecisionRecord
+from sendward.adapters.storage.repository import DecisionRecord
 
 ENDPOINTS = [
     ("get", "/api/v1/admin/policy", None),

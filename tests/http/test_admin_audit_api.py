@@ -4,7 +4,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from sendguard.adapters.storage.repository import DecisionRecord, utcnow
+from sendward.adapters.storage.repository import DecisionRecord, utcnow
 from tests.builders import draft, people, score_request
 
 

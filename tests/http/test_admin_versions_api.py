@@ -74,7 +74,7 @@ def test_a_version_reads_back_as_an_export(client, admin):
 
 def test_version_zero_is_the_defaults(client, admin):
     body = client.get("/api/v1/admin/versions/0", headers=admin).get_json()
-    assert body["author"] == "SendGuard"
+    assert body["author"] == "Sendward"
     assert body["policy"]["rules"]["recipients.exposed"]["min_visible_external"] == 10
 
 

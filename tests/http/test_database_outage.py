@@ -76,8 +76,8 @@ def test_an_override_cannot_be_checked_while_the_database_is_away(client, auth, 
 
 
 def test_the_outbox_is_bounded(container):
-    from sendguard.services.audit import decision_record
-    from sendguard.services.outbox import AuditOutbox
+    from sendward.services.audit import decision_record
+    from sendward.services.outbox import AuditOutbox
     from tests.builders import evaluate_recipients
 
     class DownStorage:

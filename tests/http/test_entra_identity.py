@@ -1,12 +1,12 @@
-"""The API with SENDGUARD_IDENTITY=entra, pointed at the local Entra ID: 200, 401 and 503 over HTTP."""
+"""The API with SENDWARD_IDENTITY=entra, pointed at the local Entra ID: 200, 401 and 503 over HTTP."""
 
 from __future__ import annotations
 
 import pytest
 
-from sendguard.bootstrap import bootstrap
-from sendguard.config import Settings
-from sendguard.entrypoints.http.app import create_app
+from sendward.bootstrap import bootstrap
+from sendward.config import Settings
+from sendward.entrypoints.http.app import create_app
 from tests.builders import draft, score_request
 
 BODY = score_request(draft(to=["a@contoso.example"]))
@@ -49,7 +49,7 @@ def test_a_token_entra_did_not_sign_is_401(idp, entra_client):
 
 
 def test_a_dev_token_is_401_with_entra(idp, entra_client, tmp_path):
-    from sendguard.adapters.identity.dev import DevIdentity
+    from sendward.adapters.identity.dev import DevIdentity
 
     response = entra_client.post(
         "/api/v1/score", json=BODY, headers=bearer(DevIdentity(tmp_path).issue())
@@ -67,7 +67,7 @@ def test_entra_down_at_the_first_request_is_503_identity_unavailable(idp, entra_
 def test_an_unknown_key_while_entra_is_down_is_503_identity_unavailable(
     idp, entra_app, entra_client
 ):
-    entra_app.extensions["sendguard"].validator.keys.refresh_interval = 0  # rather than wait 30 s
+    entra_app.extensions["sendward"].validator.keys.refresh_interval = 0  # rather than wait 30 s
     assert (
         entra_client.post(
             "/api/v1/score", json=BODY, headers=bearer(idp.issue_user_token())
@@ -95,7 +95,7 @@ def test_the_admin_api_follows_the_app_role(idp, entra_client):
 def test_the_admin_page_answers_503_when_keys_are_unavailable(container):
     from dataclasses import replace
 
-    from sendguard.adapters.identity.entra import KeysUnavailable
+    from sendward.adapters.identity.entra import KeysUnavailable
     from tests.admin.htmlform import csrf_of
 
     class Unreachable:

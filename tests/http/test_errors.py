@@ -2,7 +2,7 @@
 
 import pytest
 
-from sendguard.entrypoints.http.app import create_app
+from sendward.entrypoints.http.app import create_app
 
 
 def post(client, data=None, json=None, headers=None, content_type=None):
@@ -68,7 +68,7 @@ def test_expired_token(client, token):
 
 
 def test_oversized_body(settings, scanner, auth):
-    from sendguard.bootstrap import bootstrap
+    from sendward.bootstrap import bootstrap
 
     container = bootstrap(settings.with_changes(max_request_bytes=10_000), scanner=scanner)
     small = create_app(container=container).test_client()

@@ -6,7 +6,7 @@ import socket
 import pytest
 import sqlalchemy as sa
 
-from sendguard.adapters.storage.repository import Storage
+from sendward.adapters.storage.repository import Storage
 
 
 def closed_port() -> int:

@@ -1,4 +1,4 @@
-"""Once through a real `sendguard serve` process (gunicorn) on loopback."""
+"""Once through a real `sendward serve` process (gunicorn) on loopback."""
 
 import json
 import os
@@ -24,10 +24,10 @@ def free_port() -> int:
 @pytest.fixture
 def server(tmp_path):
     port = free_port()
-    env = {**os.environ, "SENDGUARD_DATA_DIR": str(tmp_path)}
-    sendguard = [sys.executable, "-m", "sendguard.entrypoints.cli"]
+    env = {**os.environ, "SENDWARD_DATA_DIR": str(tmp_path)}
+    sendward = [sys.executable, "-m", "sendward.entrypoints.cli"]
     process = subprocess.Popen(
-        [*sendguard, "serve", "--port", str(port), "--workers", "2"],
+        [*sendward, "serve", "--port", str(port), "--workers", "2"],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )
     base = f"http://127.0.0.1:{port}"
@@ -43,7 +43,7 @@ def server(tmp_path):
     else:
         process.kill()
         pytest.fail("server did not start within 60 s")
-    token = subprocess.run([*sendguard, "dev-token"], env=env, capture_output=True, text=True, check=True).stdout.strip()
+    token = subprocess.run([*sendward, "dev-token"], env=env, capture_output=True, text=True, check=True).stdout.strip()
     yield base, token
     process.terminate()
     process.wait(timeout=30)

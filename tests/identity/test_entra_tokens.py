@@ -17,15 +17,15 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from cryptography.hazmat.primitives import serialization
 
-from sendguard.adapters.identity.entra import (
+from sendward.adapters.identity.entra import (
     EntraKeys,
     KeysUnavailable,
     entra_audiences,
     entra_validator,
     v1_issuer,
 )
-from sendguard.adapters.identity.tokens import InvalidToken
-from sendguard.config import Settings
+from sendward.adapters.identity.tokens import InvalidToken
+from sendward.config import Settings
 from tests.fakes.identity_provider import CLIENT_ID, OTHER_TENANT, TENANT, new_key
 
 
@@ -81,7 +81,7 @@ def test_a_v2_token_from_nested_app_authentication_is_accepted(idp, validator):
 
 def test_the_admin_role_makes_an_admin(idp, validator):
     assert validator.validate(idp.issue_user_token(admin=True)).is_admin
-    assert not validator.validate(idp.issue_user_token(roles=["SendGuard.Reader"])).is_admin
+    assert not validator.validate(idp.issue_user_token(roles=["Sendward.Reader"])).is_admin
 
 
 def test_a_v1_office_sso_token_is_accepted(idp, validator):
@@ -90,7 +90,7 @@ def test_a_v1_office_sso_token_is_accepted(idp, validator):
 
 
 def test_a_v1_token_for_the_configured_application_id_uri(idp, tmp_path):
-    uri = f"api://sendguard.contoso.example/{CLIENT_ID}"
+    uri = f"api://sendward.contoso.example/{CLIENT_ID}"
     idp.app_id_uri = uri
     validator = make_validator(idp, tmp_path, api_audience=uri)
     assert validator.validate(idp.issue_user_token(version="1.0")).tenant_id == TENANT

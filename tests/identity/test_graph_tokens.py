@@ -7,13 +7,13 @@ from dataclasses import replace
 
 import pytest
 
-from sendguard.adapters.cache.key_value import MemoryKeyValueCache
-from sendguard.adapters.graph.errors import GraphAuthError
-from sendguard.adapters.graph.tokens import MsalGraphTokens, graph_scope
-from sendguard.adapters.identity.client_credential import client_credential
-from sendguard.adapters.identity.entra import entra_validator
-from sendguard.bootstrap import bootstrap
-from sendguard.config import ConfigError, Settings
+from sendward.adapters.cache.key_value import MemoryKeyValueCache
+from sendward.adapters.graph.errors import GraphAuthError
+from sendward.adapters.graph.tokens import MsalGraphTokens, graph_scope
+from sendward.adapters.identity.client_credential import client_credential
+from sendward.adapters.identity.entra import entra_validator
+from sendward.bootstrap import bootstrap
+from sendward.config import ConfigError, Settings
 from tests.fakes.identity_provider import OTHER_TENANT, TENANT, new_key
 
 ALICE = "0b5e6c1d-1111-4222-8333-944455556666"
@@ -196,13 +196,13 @@ def test_the_graph_scope_follows_the_graph_host(idp, settings, cache, caller):
 
 
 def test_a_secret_or_certificate_is_required(tmp_path):
-    with pytest.raises(ConfigError, match="SENDGUARD_CLIENT_SECRET"):
+    with pytest.raises(ConfigError, match="SENDWARD_CLIENT_SECRET"):
         client_credential(Settings(data_dir=tmp_path, identity="entra", client_id="c"))
 
 
 def test_a_certificate_needs_its_thumbprint(idp, tmp_path):
     path = str(idp.certificate_pem_path(tmp_path))
-    with pytest.raises(ConfigError, match="SENDGUARD_CLIENT_CERTIFICATE_THUMBPRINT"):
+    with pytest.raises(ConfigError, match="SENDWARD_CLIENT_CERTIFICATE_THUMBPRINT"):
         client_credential(Settings(data_dir=tmp_path, client_certificate_path=path))
     with pytest.raises(ConfigError, match="40 hexadecimal"):
         client_credential(
@@ -249,7 +249,7 @@ def test_an_unreadable_or_keyless_certificate_file(tmp_path):
 
 
 def test_bootstrap_refuses_entra_without_a_credential(settings, scanner):
-    with pytest.raises(ConfigError, match="SENDGUARD_CLIENT_SECRET"):
+    with pytest.raises(ConfigError, match="SENDWARD_CLIENT_SECRET"):
         bootstrap(settings.with_changes(client_secret=None), scanner=scanner)
 
 
@@ -265,7 +265,7 @@ def test_bootstrap_exposes_graph_tokens_with_entra_only(idp, settings, scanner, 
 
 @pytest.mark.redis
 def test_workers_and_instances_share_graph_tokens_through_redis(idp, settings, caller, redis_url):
-    from sendguard.bootstrap import redis_store
+    from sendward.bootstrap import redis_store
 
     url, prefix = redis_url
     configured = settings.with_changes(redis_url=url, redis_prefix=prefix)

@@ -9,8 +9,8 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from sendguard.adapters.identity.dev import DEV_AUDIENCE, DevIdentity, dev_issuer
-from sendguard.adapters.identity.tokens import ADMIN_ROLE, InvalidToken, TokenValidator
+from sendward.adapters.identity.dev import DEV_AUDIENCE, DevIdentity, dev_issuer
+from sendward.adapters.identity.tokens import ADMIN_ROLE, InvalidToken, TokenValidator
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""Load on a real `sendguard serve` (2 workers) with wrk: mixed drafts, no errors, every answer recorded.
+"""Load on a real `sendward serve` (2 workers) with wrk: mixed drafts, no errors, every answer recorded.
 
 The short run is part of `make test`; the long one (`make soak`) holds the load for minutes.
 Latency percentiles are printed (pytest -s shows them); docs/performance.md records a run.
@@ -20,7 +20,7 @@ sys.path.insert(0, str(BENCH))
 import inputs  # noqa: E402
 import loadgen  # noqa: E402
 
-from sendguard.domain.draft import Address, Draft  # noqa: E402
+from sendward.domain.draft import Address, Draft  # noqa: E402
 
 pytestmark = pytest.mark.skipif(not loadgen.wrk_available(), reason="wrk is not installed (scripts/install-system-deps.sh)")
 
@@ -46,7 +46,7 @@ def mixed_drafts() -> list[dict]:
 
 
 def recorded_decisions(data_dir: Path) -> int:
-    engine = sa.create_engine(f"sqlite:///{data_dir / 'sendguard.db'}")
+    engine = sa.create_engine(f"sqlite:///{data_dir / 'sendward.db'}")
     try:
         with engine.connect() as connection:
             return connection.execute(sa.text("SELECT count(*) FROM decisions")).scalar_one()

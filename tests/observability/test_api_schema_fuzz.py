@@ -21,10 +21,10 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from sendguard.entrypoints.http.openapi import openapi_document
+from sendward.entrypoints.http.openapi import openapi_document
 
 # Not negative_data_rejection: pydantic's lax mode accepts 0 for false and "5" for 5, which
-# JSON Schema calls invalid; that leniency is deliberate (docs/api.md).
+# JSON Schema calls invalid; that leniency is deliberate (docs/reference.md).
 CHECKS = [
     not_a_server_error,
     status_code_conformance,
@@ -33,7 +33,7 @@ CHECKS = [
     response_schema_conformance,
 ]
 QUICK_EXAMPLES = 5
-SOAK_EXAMPLES = int(os.environ.get("SENDGUARD_FUZZ_EXAMPLES", "300"))
+SOAK_EXAMPLES = int(os.environ.get("SENDWARD_FUZZ_EXAMPLES", "300"))
 FIXTURE_HEALTH = [HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.filter_too_much]
 
 

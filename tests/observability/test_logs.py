@@ -8,8 +8,8 @@ import logging
 
 import pytest
 
-from sendguard.config import ConfigError, Settings
-from sendguard.entrypoints.logs import configure_logging
+from sendward.config import ConfigError, Settings
+from sendward.entrypoints.logs import configure_logging
 
 
 def test_a_sane_incoming_request_id_is_kept_and_echoed(client, auth):
@@ -50,7 +50,7 @@ def test_error_bodies_name_the_request_id(client, auth):
 def test_access_lines_are_json_with_route_status_and_duration(client, auth, json_log):
     client.post("/api/v1/score", json={"to": [{"address": "a@gmail.com"}]}, headers={**auth(), "X-Request-Id": "req-1"})
     client.get("/api/v1/admin/versions/7", headers={**auth(admin=True), "X-Request-Id": "req-2"})
-    access = {line["request_id"]: line for line in json_log() if line["logger"] == "sendguard.access"}
+    access = {line["request_id"]: line for line in json_log() if line["logger"] == "sendward.access"}
     score = access["req-1"]
     assert set(score) == {"time", "level", "logger", "message", "request_id", "method", "route", "status", "duration_ms"}
     assert (score["level"], score["method"], score["route"], score["status"]) == ("INFO", "POST", "/api/v1/score", 200)
@@ -68,7 +68,7 @@ def test_service_log_lines_carry_the_request_id(client, auth, json_log, containe
     response = client.post("/api/v1/score", json={"to": []}, headers={**auth(), "X-Request-Id": "req-500"})
     assert response.status_code == 500
     lines = [line for line in json_log() if line["request_id"] == "req-500"]
-    service = [line for line in lines if line["logger"] == "sendguard.entrypoints.http.errors"]
+    service = [line for line in lines if line["logger"] == "sendward.entrypoints.http.errors"]
     assert service and service[0]["level"] == "ERROR"
     assert "alice@example.org" not in json.dumps(lines)
 
@@ -78,16 +78,16 @@ def test_exceptions_are_logged_as_type_and_frames_without_their_message(json_log
     try:
         raise ValueError(quoted)
     except ValueError:
-        logging.getLogger("sendguard.test").exception("scan failed")
-    (line,) = [entry for entry in json_log() if entry["logger"] == "sendguard.test"]
+        logging.getLogger("sendward.test").exception("scan failed")
+    (line,) = [entry for entry in json_log() if entry["logger"] == "sendward.test"]
     assert line["exc_type"] == "ValueError"
     assert "test_logs.py" in line["stack"]
     assert "Amelia" not in json.dumps(line)
 
 
 def test_extra_attributes_outside_the_access_fields_are_not_written(json_log):
-    logging.getLogger("sendguard.test").warning("counted", extra={"subject": "Care plan for Kwame"})
-    (line,) = [entry for entry in json_log() if entry["logger"] == "sendguard.test"]
+    logging.getLogger("sendward.test").warning("counted", extra={"subject": "Care plan for Kwame"})
+    (line,) = [entry for entry in json_log() if entry["logger"] == "sendward.test"]
     assert "subject" not in line and "Kwame" not in json.dumps(line)
     assert line["request_id"] is None
 
@@ -95,7 +95,7 @@ def test_extra_attributes_outside_the_access_fields_are_not_written(json_log):
 def test_probes_are_logged_at_debug(client, json_log):
     client.get("/healthz")
     client.get("/metrics")
-    levels = {line["route"]: line["level"] for line in json_log() if line["logger"] == "sendguard.access"}
+    levels = {line["route"]: line["level"] for line in json_log() if line["logger"] == "sendward.access"}
     assert levels == {"/healthz": "DEBUG", "/metrics": "DEBUG"}
 
 
@@ -105,30 +105,30 @@ def test_text_format_names_the_request_id():
     saved = list(root.handlers)
     try:
         configure_logging("text", "INFO", stream=stream)
-        logging.getLogger("sendguard.test").info("plain")
+        logging.getLogger("sendward.test").info("plain")
     finally:
         for handler in list(root.handlers):
             root.removeHandler(handler)
         for handler in saved:
             root.addHandler(handler)
-    assert stream.getvalue().rstrip().endswith("INFO sendguard.test [-] plain")
+    assert stream.getvalue().rstrip().endswith("INFO sendward.test [-] plain")
 
 
 @pytest.mark.parametrize("raw, expected", [("json", "json"), ("TEXT", "text")])
 def test_log_format_setting(raw, expected):
-    assert Settings.from_env({"SENDGUARD_LOG_FORMAT": raw}).log_format == expected
+    assert Settings.from_env({"SENDWARD_LOG_FORMAT": raw}).log_format == expected
 
 
 def test_an_unknown_log_format_is_a_configuration_error():
-    with pytest.raises(ConfigError, match="SENDGUARD_LOG_FORMAT"):
-        Settings.from_env({"SENDGUARD_LOG_FORMAT": "xml"})
+    with pytest.raises(ConfigError, match="SENDWARD_LOG_FORMAT"):
+        Settings.from_env({"SENDWARD_LOG_FORMAT": "xml"})
 
 
 @pytest.mark.parametrize("raw, expected", [("true", True), ("1", True), ("off", False), ("no", False)])
 def test_metrics_tenant_label_setting(raw, expected):
-    assert Settings.from_env({"SENDGUARD_METRICS_TENANT_LABEL": raw}).metrics_tenant_label is expected
+    assert Settings.from_env({"SENDWARD_METRICS_TENANT_LABEL": raw}).metrics_tenant_label is expected
 
 
 def test_a_metrics_tenant_label_that_is_not_a_boolean_is_refused():
-    with pytest.raises(ConfigError, match="SENDGUARD_METRICS_TENANT_LABEL"):
-        Settings.from_env({"SENDGUARD_METRICS_TENANT_LABEL": "maybe"})
+    with pytest.raises(ConfigError, match="SENDWARD_METRICS_TENANT_LABEL"):
+        Settings.from_env({"SENDWARD_METRICS_TENANT_LABEL": "maybe"})

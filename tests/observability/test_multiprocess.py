@@ -12,15 +12,15 @@ from types import SimpleNamespace
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from sendguard.adapters.metrics.prometheus import PrometheusMetrics
-from sendguard.entrypoints import gunicorn_observe
+from sendward.adapters.metrics.prometheus import PrometheusMetrics
+from sendward.entrypoints import gunicorn_observe
 
 ROOT = Path(__file__).resolve().parents[2]
 
 WORKER = textwrap.dedent(
     """
     import sys
-    from sendguard.adapters.metrics.prometheus import PrometheusMetrics
+    from sendward.adapters.metrics.prometheus import PrometheusMetrics
 
     metrics = PrometheusMetrics()
     blocks = int(sys.argv[1])
@@ -55,13 +55,13 @@ def test_two_processes_are_added_up(tmp_path, monkeypatch):
     run_worker(tmp_path, 3)
     run_worker(tmp_path, 4)
     found = exposed(tmp_path, monkeypatch)
-    assert found[("sendguard_decisions_total", (("action", "block"), ("purpose", "send")))] == 7
-    assert found[("sendguard_findings_total", (("action", "block"), ("rule", "recipients.exposed")))] == 7
+    assert found[("sendward_decisions_total", (("action", "block"), ("purpose", "send")))] == 7
+    assert found[("sendward_findings_total", (("action", "block"), ("rule", "recipients.exposed")))] == 7
     route = (("method", "POST"), ("route", "/api/v1/score"))
-    assert found[("sendguard_http_request_duration_seconds_count", route)] == 7
-    assert found[("sendguard_http_request_duration_seconds_bucket", (("le", "0.25"), *route))] == 7
-    assert found[("sendguard_stage_duration_seconds_count", (("stage", "detection"),))] == 7
-    assert found[("sendguard_http_requests_in_flight", ())] == 2
+    assert found[("sendward_http_request_duration_seconds_count", route)] == 7
+    assert found[("sendward_http_request_duration_seconds_bucket", (("le", "0.25"), *route))] == 7
+    assert found[("sendward_stage_duration_seconds_count", (("stage", "detection"),))] == 7
+    assert found[("sendward_http_requests_in_flight", ())] == 2
 
 
 def test_a_dead_workers_live_gauge_is_dropped_and_its_counts_kept(tmp_path, monkeypatch):
@@ -72,8 +72,8 @@ def test_a_dead_workers_live_gauge_is_dropped_and_its_counts_kept(tmp_path, monk
     gunicorn_observe.child_exit(server=None, worker=SimpleNamespace(pid=int(pids.pop())))
     assert list(tmp_path.glob("gauge_livesum_*.db")) == []
     found = exposed(tmp_path, monkeypatch)
-    assert found[("sendguard_decisions_total", (("action", "block"), ("purpose", "send")))] == 2
-    assert found.get(("sendguard_http_requests_in_flight", ()), 0) == 0
+    assert found[("sendward_decisions_total", (("action", "block"), ("purpose", "send")))] == 2
+    assert found.get(("sendward_http_requests_in_flight", ()), 0) == 0
 
 
 def test_child_exit_without_multiprocess_mode_does_nothing(monkeypatch):
@@ -91,7 +91,7 @@ def test_serve_makes_a_fresh_private_directory_and_removes_it(tmp_path):
     script = textwrap.dedent(
         """
         import os, stat
-        from sendguard.entrypoints.gunicorn_observe import multiprocess_metrics
+        from sendward.entrypoints.gunicorn_observe import multiprocess_metrics
         with multiprocess_metrics() as directory:
             assert os.environ["PROMETHEUS_MULTIPROC_DIR"] == directory
             assert os.listdir(directory) == []

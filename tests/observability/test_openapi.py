@@ -7,10 +7,10 @@ import base64
 import jsonschema
 import pytest
 
-from sendguard.domain.rules import RULE_IDS
-from sendguard.drafts.json_draft import ScoreRequest
-from sendguard.entrypoints.http import schemas
-from sendguard.entrypoints.http.openapi import openapi_document
+from sendward.domain.rules import RULE_IDS
+from sendward.drafts.json_draft import ScoreRequest
+from sendward.entrypoints.http import schemas
+from sendward.entrypoints.http.openapi import openapi_document
 
 
 @pytest.fixture

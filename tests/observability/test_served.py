@@ -1,4 +1,4 @@
-"""Metrics and logs of a real `sendguard serve --workers 2`."""
+"""Metrics and logs of a real `sendward serve --workers 2`."""
 
 from __future__ import annotations
 
@@ -43,13 +43,13 @@ def workers_that_scored(served) -> set[str]:
     for path in directory.glob("counter_*.db"):
         for key, count, *_ in MmapedDict.read_all_values_from_file(str(path)):
             name, _sample, labels, _help = json.loads(key)
-            if name == "sendguard_http_requests" and labels.get("route") == "/api/v1/score" and count:
+            if name == "sendward_http_requests" and labels.get("route") == "/api/v1/score" and count:
                 pids.add(path.stem.rpartition("_")[2])
     return pids
 
 
-KEY = ("sendguard_http_requests_total", (("method", "POST"), ("route", "/api/v1/score"), ("status", "200")))
-DECISIONS = ("sendguard_decisions_total", (("action", "block"), ("purpose", "send")))
+KEY = ("sendward_http_requests_total", (("method", "POST"), ("route", "/api/v1/score"), ("status", "200")))
+DECISIONS = ("sendward_decisions_total", (("action", "block"), ("purpose", "send")))
 
 
 def test_every_worker_counts_and_any_worker_reports_the_sum(served):
@@ -81,7 +81,7 @@ def test_every_log_line_is_a_json_object_and_access_lines_carry_the_request_id(s
     for line in lines:
         assert {"time", "level", "logger", "message", "request_id"} <= set(line)
     assert any(line["logger"] == "gunicorn.error" and "Booting worker" in line["message"] for line in lines)
-    access = {line["request_id"]: line for line in lines if line["logger"] == "sendguard.access"}
+    access = {line["request_id"]: line for line in lines if line["logger"] == "sendward.access"}
     mine = access["trace-7f3a.42"]
     assert (mine["method"], mine["route"], mine["status"]) == ("POST", "/api/v1/score", 200)
     assert mine["duration_ms"] > 0

@@ -1,4 +1,4 @@
-"""Several `sendguard serve` instances sharing the machine's PostgreSQL and Redis, as a scaled-out deployment."""
+"""Several `sendward serve` instances sharing the machine's PostgreSQL and Redis, as a scaled-out deployment."""
 
 from __future__ import annotations
 
@@ -25,9 +25,9 @@ def instances(root, count: int, environment: dict) -> ExitStack:
     shared = root / "shared-data"
     shared.mkdir()
     env = {
-        "SENDGUARD_DATA_DIR": str(shared),
-        "SENDGUARD_USER_HASH_KEY": "the same on every instance",
-        "SENDGUARD_SESSION_SECRET": "the same on every instance too",
+        "SENDWARD_DATA_DIR": str(shared),
+        "SENDWARD_USER_HASH_KEY": "the same on every instance",
+        "SENDWARD_SESSION_SECRET": "the same on every instance too",
         **environment,
     }
     stack = ExitStack()

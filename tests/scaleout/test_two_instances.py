@@ -23,10 +23,10 @@ pytestmark = [pytest.mark.postgres, pytest.mark.redis]
 def two(tmp_path_factory, scaleout_database, module_redis):
     redis_url, prefix = module_redis
     environment = {
-        "SENDGUARD_DATABASE_URL": scaleout_database,
-        "SENDGUARD_REDIS_URL": redis_url,
-        "SENDGUARD_REDIS_PREFIX": prefix,
-        "SENDGUARD_RATE_LIMIT_PER_USER": str(RATE_LIMIT_PER_USER),
+        "SENDWARD_DATABASE_URL": scaleout_database,
+        "SENDWARD_REDIS_URL": redis_url,
+        "SENDWARD_REDIS_PREFIX": prefix,
+        "SENDWARD_RATE_LIMIT_PER_USER": str(RATE_LIMIT_PER_USER),
     }
     with instances(tmp_path_factory.mktemp("scaleout"), 2, environment) as stack:
         yield stack.servers
@@ -87,10 +87,10 @@ def test_a_send_on_one_after_its_background_check_on_the_other_reads_nothing(two
     body = score_request(draft(to=people(1), attachments=[attachment("clients.xlsx", client_list_xlsx(25))]))
     status, checked = score(first, {**body, "purpose": "precheck"}, sender)
     assert status == 200
-    hits_before = metric(second, "sendguard_draft_cache_lookups_total", 'result="hit"')
+    hits_before = metric(second, "sendward_draft_cache_lookups_total", 'result="hit"')
     status, sent = score(second, body, sender)
     assert status == 200 and sent["attachments"] == checked["attachments"]
-    assert metric(second, "sendguard_draft_cache_lookups_total", 'result="hit"') == hits_before + 1
+    assert metric(second, "sendward_draft_cache_lookups_total", 'result="hit"') == hits_before + 1
 
 
 def test_a_users_rate_limit_holds_across_both(two):

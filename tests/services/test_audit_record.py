@@ -2,7 +2,7 @@
 
 import pytest
 
-from sendguard.services.audit import redact_justification
+from sendward.services.audit import redact_justification
 
 
 @pytest.mark.parametrize(

@@ -6,11 +6,11 @@ from types import SimpleNamespace
 
 import pytest
 
-from sendguard.adapters.cache.draft_signals import KeyValueDraftSignals, decode, encode
-from sendguard.adapters.cache.key_value import MemoryKeyValueCache
-from sendguard.domain.policy import Policy
-from sendguard.services.scoring import Scorer
-from sendguard.signals.recipients import GroupSize
+from sendward.adapters.cache.draft_signals import KeyValueDraftSignals, decode, encode
+from sendward.adapters.cache.key_value import MemoryKeyValueCache
+from sendward.domain.policy import Policy
+from sendward.services.scoring import Scorer
+from sendward.signals.recipients import GroupSize
 from tests.builders import attachment, draft, people
 from tests.files import client_list_xlsx
 

@@ -2,10 +2,10 @@
 
 import pytest
 
-from sendguard.adapters.cache.key_value import MemoryKeyValueCache
-from sendguard.adapters.cache.policies import KeyValuePolicyCache
-from sendguard.domain.policy import Policy
-from sendguard.services.policies import PolicyService
+from sendward.adapters.cache.key_value import MemoryKeyValueCache
+from sendward.adapters.cache.policies import KeyValuePolicyCache
+from sendward.domain.policy import Policy
+from sendward.services.policies import PolicyService
 
 
 def with_threshold(value: int) -> dict:

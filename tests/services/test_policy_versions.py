@@ -3,8 +3,8 @@
 import pytest
 from pydantic import ValidationError
 
-from sendguard.adapters.storage.repository import PolicyState, UnknownVersion, VersionConflict
-from sendguard.domain.policy import Policy
+from sendward.adapters.storage.repository import PolicyState, UnknownVersion, VersionConflict
+from sendward.domain.policy import Policy
 
 
 @pytest.fixture
@@ -123,7 +123,7 @@ def test_a_stored_version_that_no_longer_validates_is_not_published(policies, co
 
 
 def test_the_last_known_policies_are_bounded(container):
-    from sendguard.services.policies import PolicyService
+    from sendward.services.policies import PolicyService
 
     policies = PolicyService(container.storage, last_known_tenants=3)
     for i in range(5):

@@ -1,7 +1,7 @@
 """Rate limits per user and per tenant, shared across instances, counted locally while Redis is away."""
 
-from sendguard.adapters.cache.key_value import MemoryWindowCounter
-from sendguard.services.rate_limits import RateLimits
+from sendward.adapters.cache.key_value import MemoryWindowCounter
+from sendward.services.rate_limits import RateLimits
 
 
 class Clock:

@@ -6,10 +6,10 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from sendguard.adapters.identity.tokens import Caller
-from sendguard.config import ConfigError, Settings
-from sendguard.services.decide import DecisionService
-from sendguard.services.scoring import Scorer
+from sendward.adapters.identity.tokens import Caller
+from sendward.config import ConfigError, Settings
+from sendward.services.decide import DecisionService
+from sendward.services.scoring import Scorer
 from tests.builders import draft
 
 CALLER = Caller(tenant_id="tenant-a", user_id="user-1", name="alice@northshire.gov.uk",
@@ -59,11 +59,11 @@ def test_a_precheck_never_gets_less_than_a_send(decide):
 
 def test_the_precheck_ceiling_comes_from_the_environment(tmp_path):
     assert Settings().precheck_budget_ms == 30_000
-    settings = Settings.from_env({"SENDGUARD_DATA_DIR": str(tmp_path), "SENDGUARD_PRECHECK_BUDGET_MS": "45000"})
+    settings = Settings.from_env({"SENDWARD_DATA_DIR": str(tmp_path), "SENDWARD_PRECHECK_BUDGET_MS": "45000"})
     assert settings.precheck_budget_ms == 45_000
 
 
 @pytest.mark.parametrize("raw", ["99", "300001", "soon"])
 def test_a_bad_precheck_ceiling_is_refused_by_name(tmp_path, raw):
-    with pytest.raises(ConfigError, match="SENDGUARD_PRECHECK_BUDGET_MS"):
-        Settings.from_env({"SENDGUARD_DATA_DIR": str(tmp_path), "SENDGUARD_PRECHECK_BUDGET_MS": raw})
+    with pytest.raises(ConfigError, match="SENDWARD_PRECHECK_BUDGET_MS"):
+        Settings.from_env({"SENDWARD_DATA_DIR": str(tmp_path), "SENDWARD_PRECHECK_BUDGET_MS": raw})

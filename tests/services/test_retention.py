@@ -2,8 +2,8 @@
 
 from datetime import datetime, timedelta, timezone
 
-from sendguard.adapters.storage.repository import DecisionRecord
-from sendguard.services.retention import purge
+from sendward.adapters.storage.repository import DecisionRecord
+from sendward.services.retention import purge
 
 NOW = datetime(2026, 11, 25, tzinfo=timezone.utc)
 

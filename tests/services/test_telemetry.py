@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 
-from sendguard.domain.policy import Policy
-from sendguard.services.scoring import Scorer
-from sendguard.services.telemetry import StageTimes
-from sendguard.signals.recipients import GroupSize
+from sendward.domain.policy import Policy
+from sendward.services.scoring import Scorer
+from sendward.services.telemetry import StageTimes
+from sendward.signals.recipients import GroupSize
 from tests.builders import attachment, draft
 
 

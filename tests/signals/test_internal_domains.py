@@ -1,7 +1,7 @@
 """Which domains are internal: the policy's, else the tenant's verified domains, else the sender's."""
 
-from sendguard.domain.policy import Policy
-from sendguard.signals.recipients import internal_domains, recipient_signals
+from sendward.domain.policy import Policy
+from sendward.signals.recipients import internal_domains, recipient_signals
 from tests.builders import draft
 
 

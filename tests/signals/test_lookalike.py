@@ -1,6 +1,6 @@
 import pytest
 
-from sendguard.signals.lookalike import lookalike_kind, one_edit_apart, skeleton
+from sendward.signals.lookalike import lookalike_kind, one_edit_apart, skeleton
 
 
 @pytest.mark.parametrize(

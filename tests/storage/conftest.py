@@ -12,10 +12,10 @@ import uuid
 import pytest
 import sqlalchemy as sa
 
-from sendguard.adapters.storage import schema
+from sendward.adapters.storage import schema
 
 POSTGRES_URL = os.environ.get(
-    "SENDGUARD_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+    "SENDWARD_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
 
 

@@ -5,9 +5,9 @@ import uuid
 import pytest
 import sqlalchemy as sa
 
-from sendguard.bootstrap import bootstrap
-from sendguard.config import Settings
-from sendguard.entrypoints.http.app import create_app
+from sendward.bootstrap import bootstrap
+from sendward.config import Settings
+from sendward.entrypoints.http.app import create_app
 from tests.builders import draft, people, score_request
 from tests.storage.conftest import POSTGRES_URL, postgres_or_skip
 

@@ -6,8 +6,8 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from sendguard.adapters.storage.audit_queries import DecisionFilter
-from sendguard.adapters.storage.repository import (
+from sendward.adapters.storage.audit_queries import DecisionFilter
+from sendward.adapters.storage.repository import (
     DecisionRecord,
     PolicyState,
     Storage,

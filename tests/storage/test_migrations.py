@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 import pytest
 import sqlalchemy as sa
 
-from sendguard.adapters.storage import schema
+from sendward.adapters.storage import schema
 
 TABLES = {"tenants", "policy_versions", "decisions", "decision_findings", "decision_attachments"}
 
@@ -86,7 +86,7 @@ def test_the_models_match_the_migrations(sqlite_engine):
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
 
-    from sendguard.adapters.storage.tables import metadata
+    from sendward.adapters.storage.tables import metadata
 
     schema.upgrade(sqlite_engine)
     with sqlite_engine.connect() as connection:

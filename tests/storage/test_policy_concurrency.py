@@ -14,8 +14,8 @@ from contextlib import contextmanager
 import pytest
 import sqlalchemy as sa
 
-from sendguard.adapters.storage import schema
-from sendguard.adapters.storage.repository import Storage, VersionConflict
+from sendward.adapters.storage import schema
+from sendward.adapters.storage.repository import Storage, VersionConflict
 
 TENANT = "tenant-a"
 

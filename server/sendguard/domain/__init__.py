@@ -1,1 +1,0 @@
-"""The pure core of SendGuard: no IO here (see README.md)."""

@@ -1,1 +1,0 @@
-"""The outer layer: Flask blueprints and the `sendguard` command."""

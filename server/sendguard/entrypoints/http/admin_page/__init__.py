@@ -1,6 +1,0 @@
-"""The admin page at /admin: policy form, simulator, version history and dashboard (server-rendered)."""
-
-from sendguard.entrypoints.http.admin_page import sign_in, views  # noqa: F401  (they add their routes to bp)
-from sendguard.entrypoints.http.admin_page.blueprint import bp
-
-__all__ = ["bp"]

@@ -1,0 +1,148 @@
+"""GraphAttachmentSource: the bytes of a saved draft's attachments, read through Microsoft Graph.
+
+One listing of the draft's attachments (``/me/messages/{id}/attachments``, or
+``/users/{caller's object id}/...`` as the application), matched against the ids the
+add-in sent, then every fetch at once on the shared loop (at most four at a
+time: Outlook's limit of concurrent requests per mailbox):
+
+- a file attachment: ``/attachments/{id}/$value``, streamed, stopped at the size cap;
+- an item attachment (an attached e-mail): its MIME through the same ``$value``,
+  passed on as ``message/rfc822`` so the e-mail extractor reads it and its attachments;
+- a reference attachment (a link): through ``/shares`` when the policy reads
+  linked files, otherwise reported with a note.
+
+An attachment that could not be fetched keeps content None and says why
+(``fetch_error``); the scanner and the tenant's fail mode take it from there.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Sequence
+from dataclasses import replace
+
+from sendward.adapters.graph.client import GraphClient, raw_value
+from sendward.adapters.graph.errors import GraphError, TooLarge
+from sendward.adapters.graph.links import fetch_linked_file
+from sendward.adapters.graph.matching import Listed, match
+from sendward.adapters.graph.sdk import (
+    AttachmentsRequestBuilder,
+    ItemAttachment,
+    ReferenceAttachment,
+    RequestConfiguration,
+)
+from sendward.detection.limits import Deadline
+from sendward.domain.draft import LINK_NOT_READ, Attachment, Draft, FetchError
+
+log = logging.getLogger(__name__)
+MAILBOX_CONCURRENCY = 4
+# Only what is needed to match and fetch: without $select a listing carries every file's bytes in base64.
+_LIST = RequestConfiguration(
+    query_parameters=AttachmentsRequestBuilder.AttachmentsRequestBuilderGetQueryParameters(
+        select=["id", "name", "contentType", "size", "isInline"]
+    )
+)
+_NOT_OURS = frozenset({"too_large", "folder"})  # the file's nature: the rule's usual action, not the fail mode
+
+
+class GraphAttachmentSource:
+    def __init__(self, client: GraphClient, *, mode: str = "delegated", max_bytes: int = 35 * 2**20):
+        self.client = client
+        self.mode = mode
+        self.max_bytes = max_bytes
+
+    def fetch(self, draft: Draft, caller, deadline: Deadline, *, scan_links: bool = False) -> Sequence[Attachment]:
+        wanted = [i for i, a in enumerate(draft.attachments) if a.content is None and a.note is None]
+        if not wanted or not draft.item_id:
+            return draft.attachments
+        targets = [draft.attachments[i] for i in wanted]
+        try:
+            fetched = self.client.call(caller, deadline, lambda s: self._fetch_all(s, draft, targets, scan_links))
+        except GraphError as error:
+            log.warning("attachments not fetched: %s", error)
+            fetched = [replace(a, fetch_error=self.failure(error)) for a in targets]
+        result = list(draft.attachments)
+        for index, attachment in zip(wanted, fetched):
+            result[index] = attachment
+        return tuple(result)
+
+    async def _fetch_all(self, session, draft: Draft, targets: list[Attachment], scan_links: bool):
+        message = session.mailbox(self.mode).messages.by_message_id(draft.item_id)
+        page = await session.retried(lambda: message.attachments.get(request_configuration=_LIST), "list attachments")
+        listed = [_listed(a) for a in (page.value if page else None) or []]
+        slots = asyncio.Semaphore(MAILBOX_CONCURRENCY)
+        return await asyncio.gather(
+            *(
+                self._one(session, message, attachment, found, scan_links, slots)
+                for attachment, found in zip(targets, match(targets, listed))
+            )
+        )
+
+    async def _one(self, session, message, attachment: Attachment, found: Listed | None, scan_links, slots):
+        if found is None:
+            return replace(attachment, fetch_error=self.failure(GraphError("", code="not_found")))
+        attachment = replace(
+            attachment, kind=found.kind, url=attachment.url or found.source_url, size=attachment.size or found.size
+        )
+        if found.kind == "reference" and not scan_links:
+            return replace(attachment, note=LINK_NOT_READ)
+        if found.kind == "file" and found.size > self.max_bytes:
+            return replace(attachment, fetch_error=self.failure(TooLarge("")))
+        try:
+            async with slots:
+                return await self._content(session, message, attachment, found)
+        except GraphError as error:
+            log.warning("attachment not fetched: %s", error)
+            return replace(attachment, fetch_error=self.failure(error))
+
+    async def _content(self, session, message, attachment: Attachment, found: Listed) -> Attachment:
+        if found.kind == "reference":
+            if not attachment.url:
+                raise GraphError("the link of a reference attachment is not known", code="no_link")
+            linked = await fetch_linked_file(session, attachment.url, self.max_bytes)
+            return _filled(attachment, linked.content, linked.content_type or attachment.content_type)
+        request = raw_value(message.attachments.by_attachment_id(found.id))
+        content = await session.download(request, self.max_bytes, "attachment content")
+        if found.kind == "item":
+            return _filled(attachment, content, _item_type(content))
+        return _filled(attachment, content, found.content_type or attachment.content_type)
+
+    def failure(self, error: GraphError) -> FetchError:
+        reasons = {
+            "too_large": f"it is larger than {self.max_bytes // 2**20} MB, the most Sendward fetches",
+            "folder": "it links to a folder, whose files Sendward does not read",
+            "time_budget": "the time budget ran out before it could be fetched from Microsoft 365",
+            "not_found": "it was not found on the saved draft in Microsoft 365",
+            "forbidden": "Sendward is not allowed to read it (a Microsoft Graph permission is missing)",
+            "auth": "Sendward could not sign in to Microsoft 365 to fetch it",
+            "no_user": "the caller's token names no user, so its mailbox is unknown",
+            "no_link": "its link is not known, so the linked file could not be read",
+        }
+        code = error.code if error.code in reasons else "unavailable"
+        reason = reasons.get(code, "Microsoft 365 could not be reached to fetch it")
+        return FetchError(code=code, reason=reason, infrastructure=code not in _NOT_OURS)
+
+
+def _listed(attachment) -> Listed:
+    kind = "item" if isinstance(attachment, ItemAttachment) else "file"
+    if isinstance(attachment, ReferenceAttachment):
+        kind = "reference"
+    extra = attachment.additional_data or {}
+    return Listed(
+        id=attachment.id or "",
+        name=attachment.name or "",
+        kind=kind,
+        size=attachment.size or 0,
+        content_type=attachment.content_type,
+        source_url=extra.get("sourceUrl") if isinstance(extra.get("sourceUrl"), str) else None,
+    )
+
+
+def _filled(attachment: Attachment, content: bytes, content_type: str) -> Attachment:
+    return replace(attachment, content=content, size=len(content), content_type=content_type)
+
+
+def _item_type(mime: bytes) -> str:
+    """An attached e-mail is MIME; an attached contact or event comes as vCard or iCalendar text."""
+    return "text/plain" if mime.lstrip()[:6].upper() == b"BEGIN:" else "message/rfc822"

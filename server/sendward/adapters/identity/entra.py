@@ -1,0 +1,263 @@
+"""Entra ID access tokens for Sendward's API: the tenant's signing keys and the validator.
+
+The add-in gets its token by nested app authentication (a v2 token) or, in classic
+Outlook on Windows, by Office single sign-on (a v1 token when the app registration
+still accepts v1). Both go through the same TokenValidator as the dev identity;
+this module supplies what differs: the keys, the issuers and the audiences.
+
+Keys come from the tenant's OpenID configuration (``jwks_uri``) and are kept in
+process. An unknown ``kid`` triggers one refresh (key rotation), at most once per
+``refresh_interval`` per tenant, and at most ``fetches_per_minute`` fetches in all,
+so forged key ids or tenant ids cannot make us hammer the identity provider.
+While the identity provider is unreachable the cached keys keep working; a token
+whose key we do not have then raises KeysUnavailable (HTTP 503), not InvalidToken
+(HTTP 401): the token was neither accepted nor refuted, and the add-in applies
+its fail mode.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import time
+from collections import OrderedDict, deque
+from dataclasses import dataclass, field
+from typing import Any, Callable
+from urllib.parse import urlsplit
+
+import jwt
+import requests
+
+from sendward.adapters.identity.http_session import IdentitySession
+from sendward.adapters.identity.tokens import InvalidToken, TokenValidator
+
+log = logging.getLogger(__name__)
+
+_GUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.IGNORECASE)
+
+# v1 tokens name the tenant under a security token service host, not the sign-in host.
+_V1_ISSUER_HOSTS = {
+    "login.microsoftonline.com": "https://sts.windows.net",
+    "login.microsoftonline.us": "https://sts.windows.net",
+    "login.chinacloudapi.cn": "https://sts.chinacloudapi.cn",
+    "login.partner.microsoftonline.cn": "https://sts.chinacloudapi.cn",
+}
+
+
+class KeysUnavailable(InvalidToken):
+    """Entra ID could not be reached for the signing key: the token could not be checked either way."""
+
+
+def v2_issuer(authority_host: str, tenant_id: str) -> str:
+    return f"{authority_host.rstrip('/')}/{tenant_id}/v2.0"
+
+
+def v1_issuer(authority_host: str, tenant_id: str) -> str:
+    """``https://sts.windows.net/{tid}/`` for Microsoft's clouds; ``{authority_host}/{tid}/`` for any other host."""
+    host = urlsplit(authority_host).hostname or ""
+    prefix = _V1_ISSUER_HOSTS.get(host.lower(), authority_host.rstrip("/"))
+    return f"{prefix}/{tenant_id}/"
+
+
+def entra_issuers(authority_host: str, tenant_id: str) -> list[str]:
+    return [v2_issuer(authority_host, tenant_id), v1_issuer(authority_host, tenant_id)]
+
+
+def entra_audiences(client_id: str, api_audience: str | None = None) -> tuple[str, ...]:
+    """v2 tokens carry the bare client id; v1 tokens the Application ID URI the client asked for."""
+    candidates = [api_audience, f"api://{client_id}", client_id]
+    return tuple(dict.fromkeys(a for a in candidates if a))
+
+
+def entra_validator(settings, *, keys: "EntraKeys | None" = None) -> TokenValidator:
+    host = settings.authority_host
+    return TokenValidator(
+        keys=keys or EntraKeys(host, verify=settings.ca_bundle or True),
+        issuers_for_tenant=lambda tenant_id: entra_issuers(host, tenant_id),
+        audiences=entra_audiences(settings.client_id, settings.api_audience),
+        allowed_tenants=settings.allowed_tenants,
+    )
+
+
+class _FetchFailed(Exception):
+    """Entra ID was unreachable or answered nonsense."""
+
+
+class _UnknownTenant(Exception):
+    """Entra ID answered that there is no such tenant."""
+
+
+@dataclass
+class _TenantKeys:
+    keys: dict[str, Any] = field(default_factory=dict)
+    fetched_at: float | None = None  # last successful fetch
+    attempted_at: float | None = None  # last fetch, successful or not
+    status: str = "never"  # never | ok | unreachable | unknown_tenant
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+class _FetchBudget:
+    """At most ``limit`` fetches in any ``window`` seconds, over all tenants."""
+
+    def __init__(self, limit: int, window: float, clock: Callable[[], float]):
+        self.limit, self.window, self._clock = limit, window, clock
+        self._times: deque[float] = deque()
+        self._lock = threading.Lock()
+
+    def take(self) -> bool:
+        with self._lock:
+            now = self._clock()
+            while self._times and now - self._times[0] >= self.window:
+                self._times.popleft()
+            if len(self._times) >= self.limit:
+                return False
+            self._times.append(now)
+            return True
+
+
+class EntraKeys:
+    """The signing keys of each tenant, from its OpenID configuration (a TokenValidator KeySource)."""
+
+    def __init__(
+        self,
+        authority_host: str,
+        *,
+        verify: str | bool = True,
+        session: requests.Session | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        refresh_interval: float = 30,
+        max_age: float = 24 * 3600,
+        fetches_per_minute: int = 120,
+        max_tenants: int = 1000,
+        in_background: Callable[[Callable[[], None]], None] | None = None,
+    ):
+        self.authority_host = authority_host.rstrip("/")
+        self.session = session or IdentitySession(verify)
+        self.refresh_interval = refresh_interval
+        self.max_age = max_age  # keys older than this are re-read on use (still used if that fails)
+        self.max_tenants = max_tenants
+        self._clock = clock
+        self._budget = _FetchBudget(fetches_per_minute, 60, clock)
+        self._tenants: OrderedDict[str, _TenantKeys] = OrderedDict()
+        self._tenants_lock = threading.Lock()
+        self._in_background = in_background or _in_a_thread
+
+    def signing_key(self, kid: str, tenant_id: str):
+        if not _GUID.match(tenant_id):
+            raise InvalidToken("token's tenant (tid) is not an Entra ID tenant id")
+        tenant = self._tenant(tenant_id.lower())
+        key = tenant.keys.get(kid)
+        if key is not None and not self._stale(tenant):
+            return key
+        # One fetch per tenant at a time. A known key whose set is due for a re-read is served at
+        # once and the set re-read in the background (a slow Entra ID must not hold a Send); an
+        # unknown key waits for the answer.
+        if key is not None:
+            if tenant.lock.acquire(blocking=False):
+                self._in_background(lambda: self._refresh_and_release(tenant, tenant_id.lower()))
+            return key
+        with tenant.lock:
+            if kid not in tenant.keys or self._stale(tenant):
+                self._refresh_if_allowed(tenant, tenant_id.lower())
+            return self._key_or_reason(tenant, kid)
+
+    def _refresh_and_release(self, tenant: _TenantKeys, tenant_id: str) -> None:
+        try:
+            self._refresh_if_allowed(tenant, tenant_id)
+        finally:
+            tenant.lock.release()
+
+    def _key_or_reason(self, tenant: _TenantKeys, kid: str):
+        key = tenant.keys.get(kid)
+        if key is not None:
+            return key
+        if tenant.status in ("unreachable", "never"):
+            raise KeysUnavailable("Entra ID cannot be reached for the tenant's signing keys")
+        if tenant.status == "unknown_tenant":
+            raise InvalidToken("Entra ID does not know the token's tenant")
+        raise InvalidToken("token signed by an unknown key")
+
+    def _stale(self, tenant: _TenantKeys) -> bool:
+        return tenant.fetched_at is None or self._clock() - tenant.fetched_at >= self.max_age
+
+    def _refresh_if_allowed(self, tenant: _TenantKeys, tenant_id: str) -> None:
+        now = self._clock()
+        if tenant.attempted_at is not None and now - tenant.attempted_at < self.refresh_interval:
+            return
+        if not self._budget.take():
+            log.warning("signing key fetches over budget; not fetching for now")
+            return
+        tenant.attempted_at = now
+        try:
+            tenant.keys = self._fetch(tenant_id)
+        except _UnknownTenant:
+            tenant.status, tenant.keys = "unknown_tenant", {}
+            return
+        except _FetchFailed as error:
+            log.warning("Entra ID signing keys unavailable: %s", error)
+            tenant.status = "unreachable"  # the keys we had stay in use
+            return
+        tenant.status, tenant.fetched_at = "ok", now
+
+    def _fetch(self, tenant_id: str) -> dict[str, Any]:
+        configuration = self._get_json(
+            f"{self.authority_host}/{tenant_id}/v2.0/.well-known/openid-configuration",
+            discovery=True,
+        )
+        jwks_uri = configuration.get("jwks_uri")
+        if not isinstance(jwks_uri, str) or urlsplit(jwks_uri).scheme != "https":
+            raise _FetchFailed("the OpenID configuration names no https jwks_uri")
+        return _parse_jwks(self._get_json(jwks_uri, discovery=False))
+
+    def _get_json(self, url: str, *, discovery: bool) -> dict:
+        try:
+            response = self.session.get(url, allow_redirects=False)
+        except requests.RequestException as error:
+            raise _FetchFailed(type(error).__name__) from None
+        if discovery and response.status_code in (400, 404):
+            raise _UnknownTenant()
+        if response.status_code != 200:
+            raise _FetchFailed(f"HTTP {response.status_code}")
+        try:
+            document = response.json()
+        except ValueError:
+            raise _FetchFailed("not JSON") from None
+        if not isinstance(document, dict):
+            raise _FetchFailed("not a JSON object")
+        return document
+
+    def _tenant(self, tenant_id: str) -> _TenantKeys:
+        with self._tenants_lock:
+            tenant = self._tenants.get(tenant_id)
+            if tenant is None:
+                tenant = self._tenants[tenant_id] = _TenantKeys()
+                while len(self._tenants) > self.max_tenants:
+                    self._tenants.popitem(last=False)
+            self._tenants.move_to_end(tenant_id)
+            return tenant
+
+
+def _in_a_thread(work: Callable[[], None]) -> None:
+    threading.Thread(target=work, name="entra-keys-refresh", daemon=True).start()
+
+
+def _parse_jwks(document: dict) -> dict[str, Any]:
+    """RSA signing keys by kid; keys of other kinds or uses are skipped."""
+    keys = {}
+    for entry in document.get("keys") or []:
+        if (
+            not isinstance(entry, dict)
+            or entry.get("kty") != "RSA"
+            or entry.get("use", "sig") != "sig"
+        ):
+            continue
+        if not isinstance(entry.get("kid"), str):
+            continue
+        try:
+            keys[entry["kid"]] = jwt.PyJWK(entry, algorithm="RS256").key
+        except (jwt.PyJWKError, jwt.InvalidKeyError, ValueError, TypeError):
+            continue
+    if not keys:
+        raise _FetchFailed("the key set holds no RSA signing key")
+    return keys

@@ -1,0 +1,429 @@
+"""Reading and writing tenants, policy versions and decisions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from collections.abc import Collection
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+
+from sendward.adapters.storage.tables import (
+    decision_attachments,
+    decision_findings,
+    decisions,
+    policy_versions,
+    tenants,
+)
+
+
+if TYPE_CHECKING:
+    from sendward.adapters.storage.audit_queries import AuditQueries
+
+
+@dataclass(frozen=True)
+class PolicyState:
+    """Where a tenant's policy stands; ``revision`` goes up by one on every save, publish and rollback."""
+
+    revision: int = 0
+    latest: int = 0  # the newest version saved; 0 for none
+    published: int = 0  # the version enforced; 0 for the built-in defaults
+
+
+class VersionConflict(Exception):
+    """Someone saved, published or rolled back since the caller read the policy."""
+
+    def __init__(self, state: PolicyState):
+        super().__init__(f"the policy is now at revision {state.revision}")
+        self.state = state
+
+
+# The revisions a change may start from (If-Match): one, any of several, or None for whatever it is now.
+ExpectedRevision = int | Collection[int] | None
+
+
+class UnknownVersion(LookupError):
+    pass
+
+
+@dataclass(frozen=True)
+class PolicyRecord:
+    tenant_id: str
+    version: int
+    document: dict[str, Any]
+    author: str
+    comment: str
+    created_at: datetime
+    published: bool = False
+    copied_from: int | None = None  # set when a rollback restored that version
+    revision: int | None = None  # on a record a save or publish returns: the tenant's revision it made
+
+
+@dataclass(frozen=True)
+class DecisionRecord:
+    id: str
+    tenant_id: str
+    user_hash: str
+    created_at: datetime
+    action: str
+    would_action: str | None
+    mode: str
+    score: int
+    policy_version: int
+    counts: dict[str, Any]
+    findings: tuple[tuple[str, str, str | None], ...]  # (rule, action, would_action)
+    attachments: tuple[tuple[str, bool, int], ...]  # (file type, scanned, data subjects)
+    override_of: str | None = None
+    justification: str | None = None
+    client_platform: str = ""
+    elapsed_ms: int = 0
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def as_utc(moment: datetime) -> datetime:
+    """Every time is stored in UTC (SQLite would silently drop another offset); naive means UTC."""
+    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
+
+
+@dataclass
+class Storage:
+    engine: Engine
+    clock: Any = field(default=utcnow)
+
+    def ping(self) -> bool:
+        """Can the database be reached right now?"""
+        try:
+            with self.engine.connect() as connection:
+                connection.execute(sa.text("SELECT 1"))
+            return True
+        except sa.exc.SQLAlchemyError:
+            return False
+
+    # -- policies -----------------------------------------------------------
+
+    def published_policy(self, tenant_id: str) -> PolicyRecord | None:
+        query = (
+            sa.select(policy_versions)
+            .join(tenants, tenants.c.id == policy_versions.c.tenant_id)
+            .where(tenants.c.id == tenant_id, policy_versions.c.version == tenants.c.published_version)
+        )
+        with self.engine.connect() as connection:
+            row = connection.execute(query).mappings().first()
+        return _policy_record(row, published=True) if row else None
+
+    def policy_version(self, tenant_id: str, version: int) -> PolicyRecord:
+        query = sa.select(policy_versions).where(
+            policy_versions.c.tenant_id == tenant_id, policy_versions.c.version == version
+        )
+        with self.engine.connect() as connection:
+            row = connection.execute(query).mappings().first()
+            published = self._published_version(connection, tenant_id)
+        if row is None:
+            raise UnknownVersion(version)
+        return _policy_record(row, published=version == published)
+
+    def policy_versions(self, tenant_id: str) -> list[PolicyRecord]:
+        query = (
+            sa.select(policy_versions)
+            .where(policy_versions.c.tenant_id == tenant_id)
+            .order_by(policy_versions.c.version.desc())
+        )
+        with self.engine.connect() as connection:
+            rows = connection.execute(query).mappings().all()
+            published = self._published_version(connection, tenant_id)
+        return [_policy_record(row, published=row["version"] == published) for row in rows]
+
+    def latest_version(self, tenant_id: str) -> int:
+        with self.engine.connect() as connection:
+            return self._latest_version(connection, tenant_id)
+
+    def policy_state(self, tenant_id: str) -> PolicyState:
+        with self.engine.connect() as connection:
+            return self._state(connection, tenant_id)
+
+    def save_policy(
+        self,
+        tenant_id: str,
+        document: dict[str, Any],
+        *,
+        author: str,
+        comment: str = "",
+        publish: bool,
+        expected_revision: ExpectedRevision = None,
+        copied_from: int | None = None,
+    ) -> PolicyRecord:
+        """Store ``document`` as the next version; raise VersionConflict if the revision is not an expected one."""
+        now = self.clock()
+        self._ensure_tenant(tenant_id, now)
+        try:
+            with self.engine.begin() as connection:
+                revision = self._next_revision(connection, tenant_id, expected_revision)
+                version = self._latest_version(connection, tenant_id) + 1
+                connection.execute(
+                    policy_versions.insert().values(
+                        tenant_id=tenant_id,
+                        version=version,
+                        document=document,
+                        author=author[:320],
+                        comment=comment[:500],
+                        created_at=now,
+                        copied_from=copied_from,
+                    )
+                )
+                if publish:
+                    connection.execute(
+                        tenants.update().where(tenants.c.id == tenant_id).values(published_version=version)
+                    )
+        except IntegrityError:
+            raise VersionConflict(self.policy_state(tenant_id)) from None
+        return PolicyRecord(
+            tenant_id,
+            version,
+            document,
+            author,
+            comment,
+            now,
+            published=publish,
+            copied_from=copied_from,
+            revision=revision,
+        )
+
+    def publish(self, tenant_id: str, version: int, *, expected_revision: ExpectedRevision = None) -> PolicyRecord:
+        """Make ``version`` the one enforced; raise VersionConflict if the revision is not an expected one."""
+        with self.engine.begin() as connection:
+            row = (
+                connection.execute(
+                    sa.select(policy_versions).where(
+                        policy_versions.c.tenant_id == tenant_id, policy_versions.c.version == version
+                    )
+                )
+                .mappings()
+                .first()
+            )
+            if row is None:  # versions are never deleted, so this holds once the row is locked too
+                raise UnknownVersion(version)
+            revision = self._next_revision(connection, tenant_id, expected_revision)
+            connection.execute(
+                tenants.update().where(tenants.c.id == tenant_id).values(published_version=version)
+            )
+        return _policy_record(row, published=True, revision=revision)
+
+    def _next_revision(self, connection, tenant_id: str, expected: ExpectedRevision) -> int:
+        """Count one more change to the tenant's policy, if its revision is an expected one: the compare-and-set.
+
+        A single conditional UPDATE, run before anything is read, so check and write are one step:
+        PostgreSQL keeps the row locked until commit (a concurrent writer waits, then finds the
+        revision moved on and updates nothing); SQLite takes its database write lock here.
+        """
+        condition = tenants.c.id == tenant_id
+        if expected is not None:
+            accepted = [expected] if isinstance(expected, int) else list(expected)
+            condition = condition & tenants.c.policy_revision.in_(accepted)
+        changed = connection.execute(
+            tenants.update().where(condition).values(policy_revision=tenants.c.policy_revision + 1)
+        )
+        if changed.rowcount != 1:
+            raise VersionConflict(self._state(connection, tenant_id))
+        return connection.execute(
+            sa.select(tenants.c.policy_revision).where(tenants.c.id == tenant_id)
+        ).scalar_one()
+
+    def _ensure_tenant(self, tenant_id: str, now: datetime) -> None:
+        with self.engine.connect() as connection:
+            if connection.execute(sa.select(tenants.c.id).where(tenants.c.id == tenant_id)).first():
+                return
+        try:
+            with self.engine.begin() as connection:
+                connection.execute(tenants.insert().values(id=tenant_id, created_at=now))
+        except IntegrityError:
+            pass  # created meanwhile by another request
+
+    @classmethod
+    def _state(cls, connection, tenant_id: str) -> PolicyState:
+        row = connection.execute(
+            sa.select(tenants.c.policy_revision, tenants.c.published_version).where(tenants.c.id == tenant_id)
+        ).first()
+        if row is None:
+            return PolicyState()
+        return PolicyState(
+            revision=row.policy_revision,
+            latest=cls._latest_version(connection, tenant_id),
+            published=row.published_version or 0,
+        )
+
+    @staticmethod
+    def _latest_version(connection, tenant_id: str) -> int:
+        query = sa.select(sa.func.max(policy_versions.c.version)).where(
+            policy_versions.c.tenant_id == tenant_id
+        )
+        return connection.execute(query).scalar() or 0
+
+    @staticmethod
+    def _published_version(connection, tenant_id: str) -> int | None:
+        return connection.execute(
+            sa.select(tenants.c.published_version).where(tenants.c.id == tenant_id)
+        ).scalar()
+
+    # -- decisions ----------------------------------------------------------
+
+    def record_decision(self, record: DecisionRecord) -> None:
+        created_at = as_utc(record.created_at)
+        with self.engine.begin() as connection:
+            connection.execute(
+                decisions.insert().values(
+                    id=record.id,
+                    tenant_id=record.tenant_id,
+                    user_hash=record.user_hash,
+                    created_at=created_at,
+                    action=record.action,
+                    would_action=record.would_action,
+                    mode=record.mode,
+                    score=record.score,
+                    policy_version=record.policy_version,
+                    counts=record.counts,
+                    override_of=record.override_of,
+                    justification=record.justification,
+                    client_platform=record.client_platform,
+                    elapsed_ms=record.elapsed_ms,
+                )
+            )
+            if record.findings:
+                connection.execute(
+                    decision_findings.insert(),
+                    [
+                        dict(
+                            decision_id=record.id,
+                            tenant_id=record.tenant_id,
+                            created_at=created_at,
+                            rule=rule,
+                            action=action,
+                            would_action=would,
+                        )
+                        for rule, action, would in record.findings
+                    ],
+                )
+            if record.attachments:
+                connection.execute(
+                    decision_attachments.insert(),
+                    [
+                        dict(
+                            decision_id=record.id,
+                            tenant_id=record.tenant_id,
+                            created_at=created_at,
+                            file_type=file_type,
+                            scanned=scanned,
+                            data_subjects=subjects,
+                        )
+                        for file_type, scanned, subjects in record.attachments
+                    ],
+                )
+
+    def decision(self, tenant_id: str, decision_id: str) -> dict[str, Any] | None:
+        query = sa.select(decisions).where(decisions.c.tenant_id == tenant_id, decisions.c.id == decision_id)
+        with self.engine.connect() as connection:
+            row = connection.execute(query).mappings().first()
+            if row is None:
+                return None
+            rules = self._rules_of(connection, [decision_id])
+            files = self._attachments_of(connection, [decision_id])
+        return _decision_dict(row, rules.get(decision_id, []), files.get(decision_id, []))
+
+    def decisions_page(self, tenant_id: str, where, *, offset: int, limit: int) -> tuple[list[dict[str, Any]], int]:
+        """Decisions matching ``where`` (a DecisionFilter), newest first, and how many match in all."""
+        condition = where.condition(tenant_id)
+        query = (
+            sa.select(decisions)
+            .where(condition)
+            .order_by(decisions.c.created_at.desc(), decisions.c.id)
+            .offset(offset)
+            .limit(limit)
+        )
+        with self.engine.connect() as connection:
+            total = connection.execute(sa.select(sa.func.count()).select_from(decisions).where(condition)).scalar()
+            rows = connection.execute(query).mappings().all()
+            ids = [row["id"] for row in rows]
+            rules = self._rules_of(connection, ids)
+            files = self._attachments_of(connection, ids)
+        return [_decision_dict(row, rules[row["id"]], files[row["id"]]) for row in rows], total
+
+    @property
+    def audit(self) -> "AuditQueries":
+        """Aggregates for the dashboard, and the retention purge."""
+        from sendward.adapters.storage.audit_queries import AuditQueries
+
+        return AuditQueries(self.engine)
+
+    def _attachments_of(self, connection, ids: list[str]) -> dict[str, list[dict[str, Any]]]:
+        found: dict[str, list[dict[str, Any]]] = {i: [] for i in ids}
+        if not ids:
+            return found
+        query = (
+            sa.select(decision_attachments)
+            .where(decision_attachments.c.decision_id.in_(ids))
+            .order_by(decision_attachments.c.id)
+        )
+        for row in connection.execute(query).mappings():
+            found[row["decision_id"]].append(
+                {"file_type": row["file_type"], "scanned": row["scanned"], "data_subjects": row["data_subjects"]}
+            )
+        return found
+
+    def _rules_of(self, connection, ids: list[str]) -> dict[str, list[dict[str, Any]]]:
+        found: dict[str, list[dict[str, Any]]] = {i: [] for i in ids}
+        if not ids:
+            return found
+        query = (
+            sa.select(decision_findings)
+            .where(decision_findings.c.decision_id.in_(ids))
+            .order_by(decision_findings.c.id)
+        )
+        for row in connection.execute(query).mappings():
+            found[row["decision_id"]].append(
+                {"rule": row["rule"], "action": row["action"], "would_action": row["would_action"]}
+            )
+        return found
+
+
+def _policy_record(row, *, published: bool, revision: int | None = None) -> PolicyRecord:
+    return PolicyRecord(
+        tenant_id=row["tenant_id"],
+        version=row["version"],
+        document=row["document"],
+        author=row["author"],
+        comment=row["comment"],
+        created_at=_aware(row["created_at"]),
+        published=published,
+        copied_from=row["copied_from"],
+        revision=revision,
+    )
+
+
+def _decision_dict(row, findings: list[dict[str, Any]], attachments: list[dict[str, Any]]) -> dict[str, Any]:
+    return {
+        "decision_id": row["id"],
+        "created_at": _aware(row["created_at"]).isoformat(),
+        "user": row["user_hash"],
+        "action": row["action"],
+        "would_action": row["would_action"],
+        "mode": row["mode"],
+        "score": row["score"],
+        "policy_version": row["policy_version"],
+        "findings": findings,
+        "attachments": attachments,
+        "counts": row["counts"],
+        "override_of": row["override_of"],
+        "justification": row["justification"],
+        "client_platform": row["client_platform"],
+        "elapsed_ms": row["elapsed_ms"],
+    }
+
+
+def _aware(moment: datetime) -> datetime:
+    """SQLite returns naive datetimes; every time we store is UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)

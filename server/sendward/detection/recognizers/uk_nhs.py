@@ -1,0 +1,23 @@
+"""UK NHS numbers (and Scottish CHI numbers): ten digits with a mod-11 check digit."""
+
+from presidio_analyzer import Pattern
+from presidio_analyzer.predefined_recognizers import NhsRecognizer
+
+from sendward.detection.recognizers.base import CellPatternRecognizer
+
+
+class UkNhsRecognizer(CellPatternRecognizer, NhsRecognizer):
+    ENTITY = "UK_NHS"
+    PATTERNS = [Pattern("NHS number (3-3-4)", r"\b[0-9]{3}[- ]?[0-9]{3}[- ]?[0-9]{4}\b", 0.5)]
+    CONTEXT = ["nhs", "nhs number", "nhs no", "national health service", "chi number", "patient number"]
+    HEADER_HINTS = (r"\bnhs\b", r"\bchi\b", r"health (?:service|care) (?:no|number)")
+
+    def __init__(self):
+        NhsRecognizer.__init__(self, patterns=self.PATTERNS, context=self.CONTEXT)
+
+    def validate_result(self, pattern_text: str) -> bool:
+        digits = "".join(c for c in pattern_text if c.isdigit())
+        if len(digits) != 10 or len(set(digits)) == 1:
+            return False
+        total = sum(int(d) * w for d, w in zip(digits, range(10, 0, -1)))
+        return total % 11 == 0

@@ -1,0 +1,1 @@
+"""The pure core of Sendward: no IO here (see README.md)."""

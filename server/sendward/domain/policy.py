@@ -1,0 +1,166 @@
+"""The tenant policy: one JSON document with every rule of the contract.
+
+``Policy.model_validate(data)`` checks a document and raises field-level errors;
+``Policy()`` is the default a UK public body or charity can start with (each
+default is explained in docs/rules.md).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from sendward.domain import rules as r
+from sendward.domain.rules import RULES
+from sendward.domain.rules._base import Mode
+from sendward.domain.sensitive_terms import DEFAULT_SENSITIVE_TERMS, SPECIAL_CATEGORIES
+
+FailMode = Literal["open", "closed"]
+_DOMAIN = re.compile(r"^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,62}$")
+_CATEGORY = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+
+
+def normalise_domain(value: str) -> str:
+    """Lower-case, strip a leading '@' or dot, and IDNA-encode; raise ValueError if invalid."""
+    domain = value.strip().lower().lstrip("@").strip(".")
+    try:
+        ascii_domain = domain.encode("idna").decode("ascii")
+    except UnicodeError:
+        raise ValueError(f"'{value}' is not a valid domain name") from None
+    if not _DOMAIN.match(ascii_domain):
+        raise ValueError(f"'{value}' is not a valid domain name (e.g. example.org.uk)")
+    return ascii_domain
+
+
+Domain = Annotated[str, AfterValidator(normalise_domain)]
+
+
+class CustomPattern(BaseModel):
+    """A tenant-defined identifier, e.g. a case reference ``ILS/[A-Z]{3}/\\d{5}``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=64)
+    pattern: str = Field(min_length=1, max_length=500, description="A regular expression (RE2 syntax)")
+    description: str = Field(default="", max_length=500)
+    min_count: int = Field(default=1, ge=1, description="Occurrences at which the rule fires")
+
+    @field_validator("pattern")
+    @classmethod
+    def _valid_pattern(cls, pattern: str) -> str:
+        from sendward.domain.patterns import check_pattern
+
+        check_pattern(pattern)
+        return pattern
+
+
+class Overrides(BaseModel):
+    """When a sender may send despite a finding, and what they must write."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    allow_warn_override: bool = Field(default=True, description="Warnings offer Send Anyway")
+    allow_block_override: bool = Field(
+        default=False, description="Blocks can be overridden with a written justification"
+    )
+    justification_min_length: int = Field(default=10, ge=0, le=500)
+
+
+def _rule_field(module):
+    return Field(default_factory=module.Config, alias=module.RULE)
+
+
+class Rules(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    recipients_exposed: r.recipients_exposed.Config = _rule_field(r.recipients_exposed)
+    recipients_large_audience: r.recipients_large_audience.Config = _rule_field(r.recipients_large_audience)
+    recipients_external_domains: r.recipients_external_domains.Config = _rule_field(r.recipients_external_domains)
+    recipients_lookalike_domain: r.recipients_lookalike_domain.Config = _rule_field(r.recipients_lookalike_domain)
+    attachment_personal_data: r.attachment_personal_data.Config = _rule_field(r.attachment_personal_data)
+    attachment_special_category: r.attachment_special_category.Config = _rule_field(r.attachment_special_category)
+    attachment_hidden_content: r.attachment_hidden_content.Config = _rule_field(r.attachment_hidden_content)
+    attachment_unscannable: r.attachment_unscannable.Config = _rule_field(r.attachment_unscannable)
+    body_personal_data: r.body_personal_data.Config = _rule_field(r.body_personal_data)
+    policy_custom_pattern: r.policy_custom_pattern.Config = _rule_field(r.policy_custom_pattern)
+
+    def config(self, rule_id: str):
+        return getattr(self, rule_id.replace(".", "_"))
+
+
+assert {f.alias for f in Rules.model_fields.values()} == {r.RULE for r in RULES}
+
+
+class Policy(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    mode: Mode = Field(default="enforce", description="'monitor': record verdicts, interrupt nobody")
+    fail_mode: FailMode | None = Field(
+        default=None, description="When our side fails: 'open' sends, 'closed' blocks; empty: the service default"
+    )
+    internal_domains: list[Domain] = Field(
+        default_factory=list, max_length=500, description="Empty: the sender's own domain"
+    )
+    trusted_domains: list[Domain] = Field(
+        default_factory=list, max_length=2000, description="Partners treated as inside for counting"
+    )
+    webmail_domains: list[Domain] = Field(
+        default_factory=list, max_length=2000, description="Consumer mail domains beyond the built-in list"
+    )
+    sensitive_terms: dict[str, list[str]] = Field(
+        default_factory=lambda: {k: list(v) for k, v in DEFAULT_SENSITIVE_TERMS.items()}, validate_default=True
+    )
+    special_categories: list[str] = Field(default_factory=lambda: list(SPECIAL_CATEGORIES))
+    custom_patterns: list[CustomPattern] = Field(default_factory=list, max_length=50)
+    overrides: Overrides = Field(default_factory=Overrides)
+    retention_days: int = Field(default=365, ge=1, le=3650, description="Days decisions are kept")
+    scan_linked_files: bool = Field(
+        default=False,
+        description="Read files linked from OneDrive or SharePoint (needs a Files permission for Graph)",
+    )
+    rules: Rules = Field(default_factory=Rules)
+
+    @field_validator("sensitive_terms")
+    @classmethod
+    def _valid_terms(cls, terms: dict[str, list[str]]) -> dict[str, list[str]]:
+        cleaned = {}
+        for category, words in terms.items():
+            if not _CATEGORY.match(category):
+                raise ValueError(f"category '{category}' must be lower-case letters, digits or _")
+            if len(words) > 500:
+                raise ValueError(f"category '{category}' has more than 500 terms")
+            kept = sorted({w.strip().lower() for w in words if w.strip()})
+            if any(len(w) > 100 for w in kept):
+                raise ValueError(f"category '{category}' has a term longer than 100 characters")
+            cleaned[category] = kept
+        return cleaned
+
+    @field_validator("custom_patterns")
+    @classmethod
+    def _unique_pattern_names(cls, patterns: list[CustomPattern]) -> list[CustomPattern]:
+        names = [p.name for p in patterns]
+        duplicates = sorted({n for n in names if names.count(n) > 1})
+        if duplicates:
+            raise ValueError(f"custom pattern names must be unique: {', '.join(duplicates)}")
+        return patterns
+
+    def rule(self, rule_id: str):
+        return self.rules.config(rule_id)
+
+    def effective_mode(self, rule_id: str) -> str:
+        return self.rule(rule_id).mode or self.mode
+
+    def to_json(self) -> dict[str, Any]:
+        return self.model_dump(mode="json", by_alias=True)
+
+
+def field_errors(error: ValidationError) -> list[dict[str, str]]:
+    """Pydantic's errors as ``[{"field": "rules.recipients.exposed.block_at", "message": ...}]``."""
+    errors = []
+    for item in error.errors():
+        path = ".".join(str(part) for part in item["loc"])
+        message = item["msg"].removeprefix("Value error, ")
+        errors.append({"field": path, "message": message})
+    return errors

@@ -1,0 +1,88 @@
+"""What every rule shares: its config fields and how a finding is built and scored."""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from sendward.domain.signals import RecipientSignals
+from sendward.domain.verdict import Finding
+
+Action = Literal["info", "warn", "block"]
+Mode = Literal["enforce", "monitor"]
+
+# Base score of a finding by its action; intensity above the threshold adds up to 30.
+BASE_SCORE = {"info": 10, "warn": 40, "block": 70}
+
+
+class RuleConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+    enabled: bool = True
+    action: Action = "warn"
+    mode: Mode | None = Field(
+        default=None, description="'monitor' records but never interrupts; empty: the tenant's mode"
+    )
+    message: str | None = Field(
+        default=None, max_length=500, description="Replaces the default sentence shown to the sender"
+    )
+
+
+class ContentRuleConfig(RuleConfig):
+    """A rule about content: it may act differently when every recipient is internal."""
+
+    internal_action: Action | None = Field(
+        default=None, description="Action when every recipient is internal; empty: no finding"
+    )
+
+
+def block_at_not_below(threshold: str):
+    """A validator for rules with a threshold and an optional ``block_at`` above it."""
+
+    @model_validator(mode="after")
+    def check(self):
+        if self.block_at is not None and self.block_at < getattr(self, threshold):
+            limit = getattr(self, threshold)
+            raise ValueError(f"block_at ({self.block_at}) must not be below {threshold} ({limit})")
+        return self
+
+    return check
+
+
+def action_for_audience(config: ContentRuleConfig, recipients: RecipientSignals) -> str | None:
+    return config.internal_action if recipients.all_internal else config.action
+
+
+def score(action: str, value: float = 1, threshold: float = 1) -> int:
+    intensity = 0
+    if threshold > 0 and value > threshold:
+        intensity = min(30, round(10 * math.log2(value / threshold)))
+    return min(100, BASE_SCORE[action] + intensity)
+
+
+def finding(
+    rule: str,
+    config: RuleConfig,
+    *,
+    action: str,
+    message: str,
+    evidence: dict[str, Any],
+    fix: str = "none",
+    value: float = 1,
+    threshold: float = 1,
+) -> Finding:
+    return Finding(
+        rule=rule,
+        action=action,
+        message=config.message or message,
+        evidence=evidence,
+        fix=fix,
+        score=score(action, value, threshold),
+    )
+
+
+def plural(count: int, singular: str, plural_form: str | None = None) -> str:
+    word = singular if count == 1 else (plural_form or singular + "s")
+    return f"{count:,} {word}"

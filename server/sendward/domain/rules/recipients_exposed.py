@@ -1,0 +1,79 @@
+"""recipients.exposed: outside recipients in To/CC can see each other's addresses.
+
+Hundreds of clients in To is the classic breach (the 2013 welfare-to-work
+mailing, the 2015 HIV clinic newsletter). On a sensitive topic even a few
+strangers in CC reveal something about each other. Colleagues in To, or several
+people from one outside organisation, are normal and do not fire.
+"""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from sendward.domain.rules._base import Action, RuleConfig, block_at_not_below, finding, plural
+
+RULE = "recipients.exposed"
+
+
+class Config(RuleConfig):
+    action: Action = "warn"
+    min_visible_external: int = Field(
+        default=10, ge=2, description="Outside people in To/CC at which the rule fires"
+    )
+    block_at: int | None = Field(
+        default=50, ge=2, description="At or above this many, block whatever the action"
+    )
+    sensitive_min_visible_external: int = Field(
+        default=2, ge=2, description="Outside people in To/CC that fire on a sensitive topic"
+    )
+    sensitive_action: Action = "block"
+    ignore_single_organisation: bool = Field(
+        default=True, description="Several people from one outside organisation do not fire"
+    )
+
+    _block_at_above_threshold = block_at_not_below("min_visible_external")
+
+
+def evaluate(signals, config: Config, policy):
+    r = signals.recipients
+    if r.visible_external < 2:
+        return []  # a single outside person sees nobody else from outside
+    if config.ignore_single_organisation and _one_outside_organisation(r):
+        return []
+    topics = sorted(signals.context.sensitive_categories)
+    if topics and r.visible_external >= config.sensitive_min_visible_external:
+        action, threshold = config.sensitive_action, config.sensitive_min_visible_external
+    elif r.visible_external >= config.min_visible_external:
+        threshold = config.min_visible_external
+        blocking = config.block_at is not None and r.visible_external >= config.block_at
+        action = "block" if blocking else config.action
+    else:
+        return []
+    message = (
+        f"{plural(r.visible_external, 'person', 'people')} outside your organisation are in "
+        "To/CC and will see each other's e-mail addresses."
+    )
+    if topics and threshold == config.sensitive_min_visible_external:
+        message += f" The message is about a sensitive topic ({', '.join(topics)})."
+    message += " Move them to BCC."
+    return [
+        finding(
+            RULE,
+            config,
+            action=action,
+            message=message,
+            evidence={
+                "visible_external": r.visible_external,
+                "visible_external_private": r.visible_external_private,
+                "external_organisations": r.external_organisations,
+                "sensitive_context": topics,
+            },
+            fix="move_to_bcc",
+            value=r.visible_external,
+            threshold=threshold,
+        )
+    ]
+
+
+def _one_outside_organisation(r) -> bool:
+    return r.visible_external_private == 0 and r.largest_external_organisation == r.visible_external

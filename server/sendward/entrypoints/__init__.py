@@ -1,0 +1,1 @@
+"""The outer layer: Flask blueprints and the `sendward` command."""

@@ -1,0 +1,284 @@
+"""The `sendward` command (see docs/reference.md, "Command line").
+
+Exit status: 0 allow, 1 warn, 2 block; 64 usage error; 65 unreadable input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ipaddress
+import json
+import sys
+from pathlib import Path
+
+from sendward.entrypoints import cli_admin
+
+EXIT_ALLOW, EXIT_WARN, EXIT_BLOCK = 0, 1, 2
+EXIT_USAGE, EXIT_UNREADABLE = 64, 65
+EXIT_FOR_ACTION = {"allow": EXIT_ALLOW, "warn": EXIT_WARN, "block": EXIT_BLOCK}
+
+
+class UsageError(Exception):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse exits 2 on a usage error; 2 means "block" here, so usage errors exit 64."""
+
+    def error(self, message):
+        self.print_usage(sys.stderr)
+        print(f"sendward: {message}", file=sys.stderr)
+        sys.exit(EXIT_USAGE)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="sendward", description="Send-time data-leak guard for Outlook and Microsoft 365.")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    check = commands.add_parser(
+        "check",
+        help="score .eml/.msg drafts offline",
+        description="Exit 0 allow, 1 warn, 2 block (the strongest over all files), 65 if any file is unreadable. "
+        "A draft not fully read within the time budget blocks, unless the policy sets fail_mode.",
+    )
+    check.add_argument("files", nargs="+", metavar="FILE")
+    check.add_argument("--policy", metavar="POLICY.json", help="a policy document (default: built-in defaults)")
+    check.add_argument("--internal-domain", action="append", default=[], metavar="DOMAIN")
+    check.add_argument("--json", action="store_true", help="one verdict JSON object per line")
+    check.add_argument("--time-budget-ms", type=int, default=60_000, help="per draft (default 60000)")
+
+    serve = commands.add_parser("serve", help="run the HTTP service")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=None, help="default: 2")
+
+    token = commands.add_parser("dev-token", help="print a bearer token from the local dev identity")
+    token.add_argument("--tenant", default=None)
+    token.add_argument("--user", default=None)
+    token.add_argument("--admin", action="store_true")
+
+    manifest = commands.add_parser("manifest", help="write the Outlook add-in's manifests for a deployment")
+    manifest.add_argument("--base-url", help="the https origin serving Sendward (with --dev: https://localhost:3000)")
+    manifest.add_argument("--client-id", required=True, help="the Entra ID application (client) id")
+    manifest.add_argument("--out", required=True, metavar="DIR")
+    manifest.add_argument("--dev", action="store_true", help="the localhost development variant, with its own add-in id")
+    manifest.add_argument("--send-mode", default="SoftBlock", choices=["SoftBlock", "Block", "PromptUser"])
+    manifest.add_argument("--app-id", help="an add-in id (GUID) of your own, e.g. for a second deployment in one tenant")
+
+    db = commands.add_parser("db", help="database migrations")
+    db.add_argument("action", choices=["upgrade", "downgrade", "current"])
+    db.add_argument("revision", nargs="?", default=None)
+
+    cli_admin.add_commands(commands)  # policy export|import|validate, purge
+    return parser
+
+
+def main(argv=None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        handler = {
+            "check": run_check,
+            "serve": run_serve,
+            "dev-token": run_dev_token,
+            "manifest": run_manifest,
+            "db": run_db,
+            "policy": cli_admin.run_policy,
+            "purge": cli_admin.run_purge,
+        }[args.command]
+        return handler(args)
+    except UsageError as error:
+        print(f"sendward: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+
+
+# -- check ----------------------------------------------------------------------
+
+
+def run_check(args) -> int:
+    from sendward.detection.scanner import Scanner
+    from sendward.drafts import UnreadableDraft, read_draft_file
+    from sendward.services.scoring import Scorer
+
+    policy = load_policy(args.policy, args.internal_domain)
+    if args.time_budget_ms < 100:
+        raise UsageError("--time-budget-ms must be at least 100")
+    scorer = Scorer(scanner=Scanner(), time_budget_ms=args.time_budget_ms, default_fail_mode="closed")
+    worst = EXIT_ALLOW
+    unreadable = False
+    for path in args.files:
+        try:
+            draft = read_draft_file(path)
+        except UnreadableDraft as error:
+            print(f"sendward: {error}", file=sys.stderr)
+            unreadable = True
+            continue
+        verdict = scorer.score(draft, policy, policy_version=0)
+        if args.json:
+            print(json.dumps({"file": str(path), **verdict.to_json()}))
+        else:
+            print(human_verdict(str(path), verdict))
+        worst = max(worst, EXIT_FOR_ACTION[verdict.action])
+    return EXIT_UNREADABLE if unreadable else worst
+
+
+def load_policy(path: str | None, internal_domains: list[str]):
+    from pydantic import ValidationError
+
+    from sendward.domain.policy import Policy, field_errors, normalise_domain
+
+    document = {}
+    if path:
+        try:
+            document = json.loads(Path(path).read_text("utf-8"))
+        except OSError as error:
+            raise UsageError(f"--policy {path}: {error.strerror or error}") from None
+        except ValueError as error:
+            raise UsageError(f"--policy {path}: not valid JSON ({error})") from None
+        if isinstance(document, dict) and isinstance(document.get("policy"), dict):
+            document = document["policy"]  # an export from the admin API
+    try:
+        policy = Policy.model_validate(document)
+    except ValidationError as error:
+        first = field_errors(error)[0]
+        raise UsageError(f"--policy {path}: {first['field']}: {first['message']}") from None
+    if internal_domains:
+        try:
+            extra = [normalise_domain(d) for d in internal_domains]
+        except ValueError as error:
+            raise UsageError(f"--internal-domain: {error}") from None
+        policy = policy.model_copy(update={"internal_domains": list(policy.internal_domains) + extra})
+    return policy
+
+
+def human_verdict(name: str, verdict) -> str:
+    lines = [f"{name}: {verdict.action.upper()} (score {verdict.score})"]
+    for finding in verdict.findings:
+        fix = f"  [fix: {finding.fix}]" if finding.fix != "none" else ""
+        lines.append(f"  {finding.action:<5}  {finding.rule}: {finding.message}{fix}")
+    r = verdict.recipients
+    lines.append(
+        f"  recipients: {r.total} in all, {r.visible} in To/CC, {r.external} outside, "
+        f"{r.visible_external} outside in To/CC, {r.external_organisations} outside organisations"
+    )
+    for attachment in verdict.attachments:
+        state = "scanned" if attachment.scanned else f"not fully scanned ({attachment.error or attachment.note})"
+        people = attachment.content.data_subjects
+        lines.append(
+            f"  attachment {attachment.name}: {state}, personal data about {people} "
+            + ("person" if people == 1 else "people")
+            + (", some of it hidden" if attachment.hidden_content else "")
+        )
+    return "\n".join(lines)
+
+
+# -- serve ----------------------------------------------------------------------
+
+
+def run_serve(args) -> int:
+    from sendward.config import ConfigError, Settings
+    from sendward.entrypoints.gunicorn_app import serve, threads_per_worker
+
+    try:
+        settings = Settings.from_env()
+        threads_per_worker()  # refuse a bad SENDWARD_THREADS before gunicorn starts
+    except ConfigError as error:
+        raise UsageError(str(error)) from None
+    if settings.identity == "dev" and not is_loopback(args.host):
+        raise UsageError(
+            f"the dev identity only serves on a loopback address, not {args.host}: "
+            "configure Entra ID (SENDWARD_IDENTITY=entra) to serve on a network"
+        )
+    if args.workers is not None and not 1 <= args.workers <= 64:
+        raise UsageError("--workers must be between 1 and 64")
+    if not 0 < args.port < 65536:
+        raise UsageError("--port must be between 1 and 65535")
+    return serve(settings, host=args.host, port=args.port, workers=args.workers)
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+# -- dev-token ------------------------------------------------------------------
+
+
+def run_dev_token(args) -> int:
+    from sendward.adapters.identity.dev import DEV_TENANT, DEV_USER, DevIdentity
+    from sendward.config import ConfigError, Settings
+
+    try:
+        settings = Settings.from_env()
+    except ConfigError as error:
+        raise UsageError(str(error)) from None
+    tenant = args.tenant or DEV_TENANT
+    from sendward.adapters.identity.tokens import _TENANT
+
+    if not _TENANT.match(tenant):
+        raise UsageError("--tenant must be letters, digits, '.', '_' or '-' (at most 64)")
+    print(DevIdentity(settings.data_dir).issue(tenant, args.user or DEV_USER, admin=args.admin))
+    return 0
+
+
+# -- manifest -------------------------------------------------------------------
+
+
+def run_manifest(args) -> int:
+    from sendward.config import ConfigError, Settings
+    from sendward.entrypoints import manifests
+    from sendward.entrypoints.addin_files import AddinFilesMissing, addin_dir, manifest_dir
+
+    try:
+        configured = Settings.from_env().addin_dir
+        base_url = args.base_url or (manifests.DEV_BASE_URL if args.dev else None)
+        if not base_url:
+            raise UsageError("--base-url is required (or --dev for https://localhost:3000)")
+        d = manifests.deployment(
+            base_url, args.client_id, dev=args.dev, app_id=args.app_id, send_mode=args.send_mode
+        )
+        written = manifests.write_manifests(
+            d, Path(args.out), manifest_dir(configured), addin_dir(configured) / "assets"
+        )
+    except (manifests.ManifestError, ConfigError) as error:
+        raise UsageError(str(error)) from None
+    except AddinFilesMissing as error:
+        print(f"sendward: {error}", file=sys.stderr)
+        return EXIT_UNREADABLE
+    except OSError as error:
+        raise UsageError(f"--out {args.out}: {error.strerror or error}") from None
+    for path in written:
+        print(path)
+    return 0
+
+
+# -- db -------------------------------------------------------------------------
+
+
+def run_db(args) -> int:
+    from sendward.adapters.storage import schema
+    from sendward.config import ConfigError, Settings
+
+    try:
+        settings = Settings.from_env()
+    except ConfigError as error:
+        raise UsageError(str(error)) from None
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    engine = schema.make_engine(settings.sqlalchemy_url)
+    if args.action == "upgrade":
+        schema.upgrade(engine, args.revision or "head")
+    elif args.action == "downgrade":
+        if not args.revision:
+            raise UsageError("db downgrade needs a revision (e.g. base)")
+        schema.downgrade(engine, args.revision)
+    print(schema.current_revision(engine) or "base")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,222 @@
+"""The admin's commands: `sendward policy export|import|validate` and `sendward purge`.
+
+Exit status: 0 done; 64 usage error (including an unknown tenant version or an
+unwritable --out); 65 a policy file that cannot be read or is invalid, with the
+field errors on stderr.
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+import sys
+from pathlib import Path
+
+EXIT_OK, EXIT_USAGE, EXIT_INVALID = 0, 64, 65
+
+
+class InvalidPolicyFile(Exception):
+    def __init__(self, reason: str, fields: list[dict[str, str]] | None = None):
+        super().__init__(reason)
+        self.fields = fields or []
+
+
+def add_commands(commands) -> None:
+    policy = commands.add_parser("policy", help="export, import or validate a tenant policy (JSON)")
+    actions = policy.add_subparsers(dest="policy_action", required=True, parser_class=type(policy))
+
+    export = actions.add_parser("export", help="print a policy version as JSON")
+    export.add_argument(
+        "--tenant", default=None, help="default: the dev tenant in the embedded default"
+    )
+    export.add_argument("--version", type=int, default=None, help="default: the published version")
+    export.add_argument(
+        "--out", metavar="FILE", default=None, help="write to FILE instead of stdout"
+    )
+
+    imported = actions.add_parser("import", help="save a policy file as the tenant's next version")
+    imported.add_argument("file", metavar="FILE")
+    imported.add_argument(
+        "--tenant", default=None, help="default: the dev tenant in the embedded default"
+    )
+    imported.add_argument(
+        "--publish", action="store_true", help="enforce it at once (default: save only)"
+    )
+    imported.add_argument("--comment", default="", help="shown in the version history")
+
+    validate = actions.add_parser("validate", help="check a policy file; exit 0 valid, 65 invalid")
+    validate.add_argument("file", metavar="FILE")
+
+    purge = commands.add_parser(
+        "purge", help="delete decisions older than each tenant's retention_days"
+    )
+    purge.add_argument("--tenant", default=None, help="default: every tenant")
+    purge.add_argument("--dry-run", action="store_true", help="count, delete nothing")
+
+
+def run_policy(args) -> int:
+    if args.policy_action == "validate":
+        return _validate(args.file)
+    if args.policy_action == "export":
+        return _export(args)
+    return _import(args)
+
+
+def run_purge(args) -> int:
+    from sendward.services.policies import PolicyService
+    from sendward.services.retention import purge
+
+    settings, storage = _storage()
+    tenant = _tenant_argument(args.tenant, settings, required=False)
+    results = purge(storage, PolicyService(storage), tenant_id=tenant, dry_run=args.dry_run)
+    verb = "would delete" if args.dry_run else "deleted"
+    for result in results:
+        print(
+            f"{result.tenant_id}: {verb} {result.decisions} "
+            f"decision{'s' if result.decisions != 1 else ''} older than {result.retention_days} days "
+            f"(before {result.cutoff.date().isoformat()})"
+        )
+    total = sum(r.decisions for r in results)
+    print(
+        f"{verb} {total} decision{'s' if total != 1 else ''} in {len(results)} tenant{'s' if len(results) != 1 else ''}"
+    )
+    return EXIT_OK
+
+
+# -- policy validate / import / export ----------------------------------------------
+
+
+def read_policy_file(path: str):
+    """A Policy from a file holding a policy document or an export (``{"policy": {...}}``)."""
+    from pydantic import ValidationError
+
+    from sendward.domain.policy import Policy, field_errors
+
+    try:
+        raw = Path(path).read_text("utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise InvalidPolicyFile(f"{path}: {getattr(error, 'strerror', None) or error}") from None
+    try:
+        document = json.loads(raw)
+    except (ValueError, RecursionError) as error:
+        raise InvalidPolicyFile(f"{path}: not valid JSON ({str(error).splitlines()[0]})") from None
+    if isinstance(document, dict) and isinstance(document.get("policy"), dict):
+        document = document["policy"]
+    if not isinstance(document, dict):
+        raise InvalidPolicyFile(f"{path}: a policy is a JSON object")
+    try:
+        return Policy.model_validate(document)
+    except ValidationError as error:
+        fields = field_errors(error)
+        raise InvalidPolicyFile(
+            f"{path}: {len(fields)} invalid field{'s' if len(fields) != 1 else ''}", fields
+        ) from None
+
+
+def _validate(path: str) -> int:
+    try:
+        read_policy_file(path)
+    except InvalidPolicyFile as error:
+        return _report_invalid(error)
+    print(f"{path}: valid")
+    return EXIT_OK
+
+
+def _import(args) -> int:
+    from sendward.bootstrap import policy_service
+
+    try:
+        policy = read_policy_file(args.file)
+    except InvalidPolicyFile as error:
+        return _report_invalid(error)
+    settings, storage = _storage()
+    tenant = _tenant_argument(args.tenant, settings, required=True)
+    record = policy_service(settings, storage).replace(
+        tenant,
+        policy.to_json(),
+        author=_author(),
+        comment=args.comment[:500] or f"Imported from {Path(args.file).name}",
+        publish=args.publish,
+    )
+    state = "published" if args.publish else "saved, not published"
+    print(f"{tenant}: imported as version {record.version} ({state})")
+    return EXIT_OK
+
+
+def _export(args) -> int:
+    from sendward.adapters.storage.repository import UnknownVersion
+    from sendward.services.policies import PolicyService, export_json
+
+    settings, storage = _storage()
+    tenant = _tenant_argument(args.tenant, settings, required=True)
+    policies = PolicyService(storage)
+    try:
+        version = args.version if args.version is not None else policies.current(tenant)[1]
+        record = policies.version(tenant, version)
+    except UnknownVersion:
+        return _usage(f"tenant {tenant} has no policy version {args.version}")
+    text = json.dumps(export_json(record), indent=2) + "\n"
+    if args.out is None:
+        sys.stdout.write(text)
+        return EXIT_OK
+    try:
+        Path(args.out).write_text(text, "utf-8")
+    except OSError as error:
+        return _usage(f"cannot write {args.out}: {error.strerror or error}")
+    print(f"{tenant}: version {record.version} written to {args.out}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _report_invalid(error: InvalidPolicyFile) -> int:
+    print(f"sendward: {error}", file=sys.stderr)
+    for field in error.fields[:50]:
+        print(f"  {field['field'] or '(document)'}: {field['message']}", file=sys.stderr)
+    return EXIT_INVALID
+
+
+# -- shared ---------------------------------------------------------------------------
+
+
+def _storage():
+    from sendward.adapters.storage import schema
+    from sendward.adapters.storage.repository import Storage
+    from sendward.config import ConfigError, Settings
+    from sendward.entrypoints.cli import UsageError
+
+    try:
+        settings = Settings.from_env()
+    except ConfigError as error:
+        raise UsageError(str(error)) from None
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    engine = schema.make_engine(settings.sqlalchemy_url)
+    schema.upgrade(engine)
+    return settings, Storage(engine)
+
+
+def _tenant_argument(tenant: str | None, settings, *, required: bool) -> str | None:
+    from sendward.adapters.identity.dev import DEV_TENANT
+    from sendward.adapters.identity.tokens import _TENANT
+    from sendward.entrypoints.cli import UsageError
+
+    if tenant is None:
+        if settings.identity == "dev":
+            return DEV_TENANT if required else None
+        if required:
+            raise UsageError("--tenant is required with Entra ID (the directory's tenant id)")
+        return None
+    if not _TENANT.match(tenant):
+        raise UsageError("--tenant must be letters, digits, '.', '_' or '-' (at most 64)")
+    return tenant
+
+
+def _author() -> str:
+    try:
+        user = getpass.getuser()
+    except Exception:  # no login name in some containers
+        user = "unknown user"
+    return f"{user} (command line)"
+
+
+def _usage(message: str) -> int:
+    print(f"sendward: {message}", file=sys.stderr)
+    return EXIT_USAGE

@@ -1,0 +1,112 @@
+"""`sendward serve`: the Flask app under gunicorn, loaded once before the workers fork."""
+
+from __future__ import annotations
+
+import gc
+import logging
+import os
+
+from gunicorn.app.base import BaseApplication
+
+from sendward.config import ConfigError, Settings
+from sendward.entrypoints.gunicorn_observe import (
+    child_exit,
+    gunicorn_logger_class,
+    multiprocess_metrics,
+)
+from sendward.entrypoints.logs import configure_logging
+
+DEFAULT_WORKERS = 2
+THREADS_PER_WORKER = 4  # compared with other configurations in docs/performance.md#worker-configuration
+MAX_THREADS = 32
+
+
+class SendwardApplication(BaseApplication):
+    def __init__(self, settings: Settings, options: dict):
+        self.settings = settings
+        self.options = options
+        super().__init__()
+
+    def load_config(self):
+        for key, value in self.options.items():
+            if key in self.cfg.settings:  # settings newer than the installed gunicorn are skipped
+                self.cfg.set(key, value)
+
+    def load(self):
+        from sendward.entrypoints.http.app import create_app
+
+        app = create_app(self.settings)
+        # Everything loaded so far (Presidio, spaCy, name lists) lives as long as the process: out of
+        # the garbage collector's sight, a full collection no longer walks it on a request's time,
+        # and the workers' copy-on-write pages stay shared.
+        gc.freeze()
+        return app
+
+
+def _post_fork(server, worker):
+    """Each worker opens its own database connections (never share a socket across a fork)."""
+    app = server.app.callable
+    if app is not None:
+        app.extensions["sendward"].storage.engine.dispose(close=False)
+
+
+def threads_per_worker() -> int:
+    """gthread threads per worker: SENDWARD_THREADS (1..32), else THREADS_PER_WORKER."""
+    raw = os.environ.get("SENDWARD_THREADS", "").strip()
+    if not raw:
+        return THREADS_PER_WORKER
+    if not raw.isdigit() or not 1 <= int(raw) <= MAX_THREADS:
+        raise ConfigError(f"SENDWARD_THREADS must be a whole number from 1 to {MAX_THREADS}")
+    return int(raw)
+
+
+def options(host: str, port: int, workers: int | None, log_format: str = "json") -> dict:
+    bind = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+    return {
+        "bind": bind,
+        "workers": workers or int(os.environ.get("SENDWARD_WORKERS", DEFAULT_WORKERS)),
+        "worker_class": "gthread",
+        "threads": threads_per_worker(),
+        "timeout": 60,
+        "graceful_timeout": 20,
+        "keepalive": 5,
+        "preload_app": True,  # Presidio and the models load once, shared copy-on-write
+        "post_fork": _post_fork,
+        "child_exit": child_exit,
+        "logger_class": gunicorn_logger_class(log_format),
+        "accesslog": None,  # the service writes access lines itself (sendward.access)
+        "errorlog": "-",
+        "loglevel": "info",
+        "proc_name": "sendward",
+        "limit_request_line": 8190,
+        # gunicorn 25+ opens a control socket in $HOME by default: one path for every
+        # instance on the machine, and an interface we do not use.
+        "control_socket_disable": True,
+    }
+
+
+def serve(settings: Settings, *, host: str, port: int, workers: int | None) -> int:
+    log_format = settings.log_format or "json"
+    configure_logging(log_format, settings.log_level)
+    for warning in start_up_warnings(settings):
+        logging.getLogger(__name__).warning(warning)
+    with multiprocess_metrics():
+        SendwardApplication(settings, options(host, port, workers, log_format)).run()
+    return 0
+
+
+def start_up_warnings(settings: Settings) -> list[str]:
+    """Configurations that work but that an operator most likely did not mean."""
+    warnings = []
+    shared = settings.redis_url or (settings.database_url and not settings.database_url.startswith("sqlite"))
+    if shared and not (settings.user_hash_key and settings.session_secret):
+        warnings.append(
+            "a shared database or Redis is configured but SENDWARD_USER_HASH_KEY or SENDWARD_SESSION_SECRET "
+            "is not: instances with their own data directories will hash users, seal caches and sign admin "
+            "sessions differently; set the same values on every instance"
+        )
+    if settings.identity != "dev" and not settings.metrics_token:
+        warnings.append(
+            "GET /metrics is served without a token: set SENDWARD_METRICS_TOKEN or keep it off the internet"
+        )
+    return warnings

@@ -1,0 +1,134 @@
+"""The Outlook add-in's files, the well-known list Outlook checks, and the headers the add-in needs.
+
+- /addin/...: the handler, the details pane and their assets, from the addin/ folder.
+  launchevent.js is served with its configuration prepended: classic Outlook on Windows loads
+  that one file alone, so it cannot fetch a config file or know its origin.
+- /.well-known/microsoft-officeaddins-allowed.json: the JavaScript files allowed to use SSO and
+  CORS from the event runtime of classic Outlook on Windows.
+- CORS on POST /api/v1/score for the service's own origin and SENDWARD_ADDIN_ORIGINS; a
+  Content-Security-Policy on the add-in's pages.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+from flask import Blueprint, Response, jsonify, request, send_from_directory
+
+from sendward.entrypoints.addin_files import AddinFilesMissing, addin_dir
+from sendward.entrypoints.http.auth import container
+from sendward.entrypoints.http.errors import ApiError
+
+bp = Blueprint("addin", __name__)
+
+HANDLER_FILE = "launchevent.js"
+SEND_BUDGET_MS = 4000  # Outlook says "taking longer than expected" after 5 s, loading included
+_SERVED = re.compile(r"^(?:[\w-]+\.(?:html|js|css)|assets/[\w-]+\.png)$")
+MSAL_BUNDLE = "node_modules/@azure/msal-browser/lib/msal-browser.min.js"
+CORS_PATHS = ("/api/v1/score",)
+ADDIN_CSP = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self' https://appsforoffice.microsoft.com",
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data:",
+        "connect-src 'self' https://login.microsoftonline.com",
+        "frame-src 'self' https://login.microsoftonline.com",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+    ]
+)
+
+
+def files_dir():
+    try:
+        return addin_dir(container().settings.addin_dir)
+    except AddinFilesMissing as error:
+        raise ApiError(404, str(error), code="not_found") from None
+
+
+def origin() -> str:
+    return request.host_url.rstrip("/")
+
+
+def handler_config() -> dict:
+    """What launchevent.js needs to know about this deployment (no policy: that stays here)."""
+    settings = container().settings
+    config = {
+        "apiBase": origin(),
+        "budgetMs": SEND_BUDGET_MS,
+        # A background check has no Outlook clock: it may take what the service allows one.
+        "precheckBudgetMs": settings.precheck_budget_ms,
+        # Until a verdict tells the tenant's own fail mode, an outage follows the deployment's.
+        "failMode": settings.fail_mode,
+        # Without Graph (the embedded default) the add-in sends attachment bytes itself.
+        "attachments": "inline" if settings.identity == "dev" else "reference",
+    }
+    if settings.client_id:
+        audience = settings.api_audience or f"api://{request.host}/{settings.client_id}"
+        config.update(clientId=settings.client_id, apiScope=f"{audience}/access_as_user")
+    return config
+
+
+@bp.get(f"/addin/{HANDLER_FILE}")
+def handler_script():
+    source = (files_dir() / HANDLER_FILE).read_text("utf-8")
+    body = f"var SENDWARD_CONFIG = {json.dumps(handler_config())};\n{source}"
+    response = Response(body, mimetype="text/javascript")
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+@bp.get("/addin/vendor/msal-browser.min.js")
+def msal_bundle():
+    path = files_dir() / MSAL_BUNDLE
+    if not path.is_file():
+        raise ApiError(404, "MSAL.js is not installed (npm ci in addin/)", code="not_found")
+    return send_from_directory(path.parent, path.name, mimetype="text/javascript", max_age=3600)
+
+
+@bp.get("/addin/<path:name>")
+def addin_file(name: str):
+    if not _SERVED.match(name):
+        raise ApiError(404, "no such add-in file", code="not_found")
+    return send_from_directory(files_dir(), name, max_age=300)
+
+
+@bp.get("/.well-known/microsoft-officeaddins-allowed.json")
+def allowed_addins():
+    return jsonify({"allowed": [f"{origin()}/addin/{HANDLER_FILE}"]})
+
+
+def allowed_origins() -> set[str]:
+    return {origin(), *container().settings.addin_origins}
+
+
+@bp.after_app_request
+def addin_headers(response):
+    path = request.path
+    if path.startswith(CORS_PATHS):
+        _cors(response)
+    if path.startswith("/addin/"):
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        if response.mimetype == "text/html":
+            response.headers.setdefault("Content-Security-Policy", ADDIN_CSP)
+            response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def _cors(response) -> None:
+    requester = request.headers.get("Origin", "").rstrip("/")
+    response.headers.add("Vary", "Origin")
+    if not requester or requester not in allowed_origins():
+        return
+    response.headers["Access-Control-Allow-Origin"] = requester
+    # so the add-in can quote the request id when it reports a failure, and read the stage timings
+    response.headers["Access-Control-Expose-Headers"] = "X-Request-Id, Server-Timing"
+    if request.method == "OPTIONS":
+        response.headers["Access-Control-Allow-Methods"] = "POST"
+        response.headers["Access-Control-Allow-Headers"] = "Authorization, Content-Type"
+        response.headers["Access-Control-Max-Age"] = "600"
+
+

@@ -1,0 +1,458 @@
+"""The admin API: the caller's tenant policy, its versions, the simulator and the audit log.
+
+Every endpoint needs the admin role and works on the token's tenant only: a
+version or decision of another tenant is simply not found (404).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from contextlib import contextmanager
+from datetime import date, datetime, time, timedelta, timezone
+
+from flask import Blueprint, g, jsonify, request, url_for
+from pydantic import ValidationError
+
+from sendward.adapters.storage.audit_queries import DecisionFilter
+from sendward.adapters.storage.repository import (
+    ExpectedRevision,
+    PolicyRecord,
+    UnknownVersion,
+    VersionConflict,
+)
+from sendward.domain.patterns import try_pattern
+from sendward.domain.policy import Policy, field_errors
+from sendward.domain.rules import RULE_IDS
+from sendward.drafts import UnreadableDraft, read_draft_bytes
+from sendward.drafts.json_draft import ScoreRequest
+from sendward.entrypoints.http.auth import container, require_admin
+from sendward.entrypoints.http.errors import ApiError
+from sendward.entrypoints.http.requests import json_body, validated
+from sendward.services import audit_log, dashboard
+from sendward.services.policies import export_json, version_json
+from sendward.services.simulate import Simulation, simulate
+
+bp = Blueprint("admin_api", __name__, url_prefix="/api/v1/admin")
+
+MAX_PATTERN_TEST_TEXT = 20_000
+
+
+# -- the published policy (the contract's GET/PUT) -------------------------------
+
+
+@bp.get("/policy")
+@require_admin
+def get_policy():
+    policy, version, state = container().policies.editable(g.caller.tenant_id)
+    return _policy_response(policy, version, state.revision)
+
+
+@bp.put("/policy")
+@require_admin
+def put_policy():
+    """Replace the policy: save a new version and publish it."""
+    policy = validated(Policy, json_body())
+    with version_errors():
+        record = container().policies.replace(
+            g.caller.tenant_id,
+            policy.to_json(),
+            author=g.caller.name,
+            comment=_comment(),
+            expected_revision=_if_match(),
+        )
+    return _policy_response(policy, record.version, record.revision)
+
+
+@bp.post("/policy/validate")
+@require_admin
+def validate_policy():
+    """Check a candidate without saving it: 200 with the document as it would be stored, or 422 with fields."""
+    policy = validated(Policy, json_body())
+    return jsonify({"valid": True, "policy": policy.to_json()})
+
+
+# -- versions ---------------------------------------------------------------------
+
+
+@bp.get("/versions")
+@require_admin
+def list_versions():
+    policies = container().policies
+    state = policies.state(g.caller.tenant_id)  # before the history: the ETag is never the newer
+    history = policies.history(g.caller.tenant_id)
+    latest = history[0].version if history else 0
+    published = next((r.version for r in history if r.published), 0)
+    response = jsonify(
+        {"latest": latest, "published": published, "versions": [version_json(r) for r in history]}
+    )
+    return _with_etag(response, state.revision)
+
+
+@bp.post("/versions")
+@require_admin
+def save_version():
+    """Save a new version without publishing it."""
+    policy = validated(Policy, json_body())
+    with version_errors():
+        record = container().policies.save_draft(
+            g.caller.tenant_id,
+            policy.to_json(),
+            author=g.caller.name,
+            comment=_comment(),
+            expected_revision=_if_match(),
+        )
+    return _created(record)
+
+
+@bp.get("/versions/<int:version>")
+@require_admin
+def get_version(version: int):
+    policies = container().policies
+    state = policies.state(g.caller.tenant_id)
+    with version_errors():
+        record = policies.version(g.caller.tenant_id, version)
+    return _with_etag(jsonify(export_json(record)), state.revision)
+
+
+@bp.get("/versions/<int:before>/diff/<int:after>")
+@require_admin
+def diff_versions(before: int, after: int):
+    with version_errors():
+        changes = container().policies.diff(g.caller.tenant_id, before, after)
+    return jsonify({"from": before, "to": after, "changes": [c.to_json() for c in changes]})
+
+
+@bp.post("/versions/<int:version>/publish")
+@require_admin
+def publish_version(version: int):
+    with version_errors():
+        record = container().policies.publish(
+            g.caller.tenant_id, version, expected_revision=_if_match()
+        )
+    return _with_etag(jsonify(version_json(record)), record.revision)
+
+
+@bp.post("/rollback")
+@require_admin
+def rollback():
+    """Copy an earlier version into a new, published version (history stays linear)."""
+    body = json_body()
+    version = body.get("version")
+    if not isinstance(version, int) or isinstance(version, bool) or version < 0:
+        raise ApiError(
+            422,
+            "version: give the number of the version to roll back to",
+            code="invalid",
+            fields=[{"field": "version", "message": "must be a whole number, 0 or more"}],
+        )
+    comment = body.get("comment", "")
+    if not isinstance(comment, str):
+        raise ApiError(
+            422,
+            "comment: must be text",
+            code="invalid",
+            fields=[{"field": "comment", "message": "must be text"}],
+        )
+    with version_errors():
+        record = container().policies.rollback(
+            g.caller.tenant_id,
+            version,
+            author=g.caller.name,
+            comment=comment[:500],
+            expected_revision=_if_match(),
+        )
+    return _created(record)
+
+
+# -- simulator --------------------------------------------------------------------
+
+
+@bp.post("/simulate")
+@require_admin
+def simulate_draft():
+    """Score an uploaded .eml/.msg or a JSON draft against a policy, recording nothing."""
+    if request.mimetype == "multipart/form-data":
+        draft, candidate, version = _multipart_simulation()
+    elif request.mimetype == "application/json":
+        draft, candidate, version = _json_simulation(json_body())
+    else:
+        raise ApiError(
+            415,
+            "send an .eml or .msg file as multipart/form-data, or a JSON draft as application/json",
+        )
+    if candidate is not None and version is not None:
+        raise ApiError(400, "give a candidate policy or a version, not both", code="bad_request")
+    c = container()
+    with version_errors():
+        result = simulate(
+            c.scorer, c.policies, g.caller.tenant_id, draft, candidate=candidate, version=version
+        )
+    return jsonify(simulation_json(result))
+
+
+def simulation_json(result: Simulation) -> dict:
+    verdict = result.verdict.to_json()
+    verdict["policy_version"] = result.version
+    return {
+        "simulated": True,
+        "recorded": False,
+        "policy": {"source": result.source, "version": result.version},
+        "verdict": verdict,
+    }
+
+
+def _multipart_simulation():
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        raise ApiError(
+            400,
+            "attach the draft as the form field 'file' (.eml, .msg or .json)",
+            code="missing_file",
+        )
+    try:
+        draft = read_draft_bytes(upload.read())
+    except UnreadableDraft as error:
+        raise ApiError(
+            422, f"the file is not a draft Sendward can read: {error}", code="unreadable_draft"
+        ) from None
+    candidate = None
+    if request.form.get("policy", "").strip():
+        candidate = _candidate(_parse_json_field(request.form["policy"], "policy"))
+    version = _int_field(request.form.get("version"), "version")
+    return draft, candidate, version
+
+
+def _json_simulation(body: dict):
+    if not isinstance(body.get("draft"), dict):
+        raise ApiError(
+            400,
+            "give the draft to score as 'draft' (the JSON of POST /api/v1/score)",
+            code="invalid_draft",
+        )
+    draft = validated(ScoreRequest, body["draft"], status=400, code="invalid_draft").to_draft()
+    candidate = _candidate(body["policy"]) if body.get("policy") is not None else None
+    version = body.get("version")
+    if version is not None and (not isinstance(version, int) or isinstance(version, bool)):
+        raise ApiError(400, "version must be a whole number", code="bad_request")
+    return draft, candidate, version
+
+
+def _candidate(document) -> Policy:
+    if not isinstance(document, dict):
+        raise ApiError(
+            422,
+            "policy: must be a JSON object",
+            code="invalid_policy",
+            fields=[{"field": "policy", "message": "must be a JSON object"}],
+        )
+    return validated(Policy, document, code="invalid_policy")
+
+
+def _parse_json_field(raw: str, name: str):
+    try:
+        return json.loads(raw)
+    except (ValueError, RecursionError):
+        raise ApiError(
+            400, f"the form field '{name}' is not valid JSON", code="invalid_json"
+        ) from None
+
+
+def _int_field(raw: str | None, name: str) -> int | None:
+    if raw is None or not raw.strip():
+        return None
+    if not raw.strip().isdigit():
+        raise ApiError(400, f"the form field '{name}' must be a whole number", code="bad_request")
+    return int(raw)
+
+
+# -- pattern tester ---------------------------------------------------------------
+
+
+@bp.post("/patterns/test")
+@require_admin
+def test_pattern():
+    """Where a custom identifier pattern matches in a sample text (RE2, as the scanner runs it)."""
+    body = json_body()
+    pattern, text = body.get("pattern"), body.get("text", "")
+    if not isinstance(pattern, str) or not isinstance(text, str):
+        raise ApiError(400, "give 'pattern' and 'text' as strings", code="bad_request")
+    if len(text) > MAX_PATTERN_TEST_TEXT:
+        raise ApiError(
+            413,
+            f"the sample text is limited to {MAX_PATTERN_TEST_TEXT} characters",
+            code="too_large",
+        )
+    return jsonify(try_pattern(pattern, text))
+
+
+# -- audit log and dashboard ------------------------------------------------------
+
+
+@bp.get("/decisions")
+@require_admin
+def list_decisions():
+    where = decision_filter(request.args)
+    page = _query_int("page", 1)
+    per_page = _query_int("per_page", audit_log.DEFAULT_PER_PAGE)
+    try:
+        result = audit_log.decisions_page(
+            container().storage, g.caller.tenant_id, where, page=page, per_page=per_page
+        )
+    except ValueError as error:
+        raise ApiError(400, str(error), code="invalid_query") from None
+    return jsonify(result)
+
+
+@bp.get("/decisions/<decision_id>")
+@require_admin
+def get_decision(decision_id: str):
+    found = container().storage.decision(g.caller.tenant_id, decision_id[:64])
+    if found is None:
+        raise ApiError(404, "no decision with that id in your tenant", code="unknown_decision")
+    return jsonify(found)
+
+
+@bp.get("/stats")
+@require_admin
+def get_stats():
+    days = _query_int("days", 30)
+    try:
+        figures = dashboard.stats(container().storage, g.caller.tenant_id, days)
+    except ValueError as error:
+        raise ApiError(400, str(error), code="invalid_query") from None
+    return jsonify(figures)
+
+
+def decision_filter(args) -> DecisionFilter:
+    """The decision log's query parameters; ApiError 400 for a bad one."""
+    action = args.get("action") or None
+    if action is not None and action not in ("allow", "warn", "block"):
+        raise ApiError(400, "action must be allow, warn or block", code="invalid_query")
+    rule = args.get("rule") or None
+    if rule is not None and rule not in RULE_IDS:
+        raise ApiError(400, f"rule must be one of {', '.join(RULE_IDS)}", code="invalid_query")
+    user = args.get("user") or None
+    if user is not None and not (len(user) <= 64 and user.isalnum()):
+        raise ApiError(400, "user must be a user hash from the decision log", code="invalid_query")
+    return DecisionFilter(
+        since=_moment(args.get("since"), "since", end_of_day=False),
+        until=_moment(args.get("until"), "until", end_of_day=True),
+        action=action,
+        rule=rule,
+        user=user,
+    )
+
+
+def _moment(raw: str | None, name: str, *, end_of_day: bool) -> datetime | None:
+    """A date (YYYY-MM-DD; 'until' includes the whole day) or an ISO date and time (UTC if no offset)."""
+    if not raw:
+        return None
+    try:
+        if len(raw) == 10:
+            day = date.fromisoformat(raw)
+            if end_of_day:
+                day += timedelta(days=1)
+            return datetime.combine(day, time(), tzinfo=timezone.utc)
+        moment = datetime.fromisoformat(raw)
+        moment = moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment
+        return moment.astimezone(timezone.utc)
+    except (ValueError, OverflowError):  # OverflowError: a day past year 9999 in UTC
+        raise ApiError(
+            400,
+            f"{name} must be a date like 2026-11-25 or an ISO date and time",
+            code="invalid_query",
+        ) from None
+
+
+def _query_int(name: str, default: int) -> int:
+    raw = request.args.get(name)
+    if raw is None or raw == "":
+        return default
+    if not raw.isdigit() or len(raw) > 9:
+        raise ApiError(400, f"{name} must be a whole number", code="invalid_query")
+    return int(raw)
+
+
+# -- shared -----------------------------------------------------------------------
+
+
+@contextmanager
+def version_errors():
+    """Storage and validation errors of version operations, as API errors."""
+    try:
+        yield
+    except UnknownVersion as error:
+        raise ApiError(
+            404, f"there is no version {error.args[0]} of your policy", code="unknown_version"
+        ) from None
+    except VersionConflict as error:
+        state = error.state
+        raise ApiError(
+            409,
+            "someone changed the policy since you loaded it (version "
+            f"{state.latest} is the newest, version {state.published} is published); "
+            "reload and try again",
+            code="version_conflict",
+            latest_version=state.latest,
+            published_version=state.published,
+        ) from None
+    except ValidationError as error:
+        fields = field_errors(error)
+        raise ApiError(
+            422,
+            f"that version is not valid any more: {fields[0]['field']}: {fields[0]['message']}",
+            code="invalid_policy",
+            fields=fields[:50],
+        ) from None
+
+
+def _created(record: PolicyRecord):
+    response = jsonify({**version_json(record), "policy": record.document})
+    response.status_code = 201
+    response.headers["Location"] = url_for("admin_api.get_version", version=record.version)
+    return _with_etag(response, record.revision)
+
+
+def _policy_response(policy: Policy, version: int, revision: int):
+    return _with_etag(jsonify({"version": version, "policy": policy.to_json()}), revision)
+
+
+def _with_etag(response, revision: int):
+    """One ETag for the tenant's whole policy state: it changes on every save, publish and rollback."""
+    response.headers["ETag"] = f'"r{revision}"'
+    return response
+
+
+def _comment() -> str:
+    return request.headers.get("X-Policy-Comment", "")[:500]
+
+
+ENTITY_TAG = re.compile(r'\s*(?:W/)?"([\x21\x23-\x7e]*)"\s*(?:,|$)')  # RFC 9110 entity-tag, in a list
+OUR_TAG = re.compile(r"r([0-9]{1,9})")
+
+
+def _if_match() -> ExpectedRevision:
+    """The revisions If-Match accepts; None (any) without the header or for "*".
+
+    Only a header that is not a list of entity tags is a 400: a well-formed tag this API never
+    gave (or gave before the policy changed, such as an older release's "v3") simply does not
+    match, which is a 409.
+    """
+    header = request.headers.get("If-Match")
+    if header is None or header.strip() == "*":
+        return None
+    tags, position = [], 0
+    while position < len(header):
+        tag = ENTITY_TAG.match(header, position)
+        if tag is None:
+            raise ApiError(
+                400,
+                'If-Match must be an ETag this API sent, quotes included, like "r3", or *',
+                code="invalid_if_match",
+            )
+        tags.append(tag.group(1))
+        position = tag.end()
+    if not tags:
+        raise ApiError(400, "If-Match is empty: send an ETag or *", code="invalid_if_match")
+    return {int(found[1]) for found in map(OUR_TAG.fullmatch, tags) if found}

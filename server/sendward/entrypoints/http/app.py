@@ -1,0 +1,41 @@
+"""The application factory."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask
+
+from sendward.bootstrap import Container, bootstrap
+from sendward.config import Settings
+from sendward.entrypoints.http import (
+    addin,
+    admin_api,
+    admin_page,
+    api,
+    demo,
+    health,
+    metrics,
+    observe,
+    openapi,
+)
+from sendward.entrypoints.http.errors import register_error_handlers
+
+
+def create_app(settings: Settings | None = None, container: Container | None = None) -> Flask:
+    app = Flask("sendward")
+    if container is None:
+        container = bootstrap(settings or Settings.from_env())
+    app.extensions["sendward"] = container
+    app.config["MAX_CONTENT_LENGTH"] = container.settings.max_request_bytes
+    app.json.sort_keys = False
+    logging.basicConfig(level=container.settings.log_level)
+    observe.install(app)  # first: request ids and timing before any other hook
+    register_error_handlers(app)
+    for blueprint in (health.bp, api.bp, admin_api.bp, admin_page.bp, addin.bp):
+        app.register_blueprint(blueprint)
+    for blueprint in (metrics.bp, openapi.bp):
+        app.register_blueprint(blueprint)
+    if container.settings.identity == "dev":
+        app.register_blueprint(demo.bp)  # the demo's token endpoint exists only with the dev identity
+    return app

@@ -1,0 +1,117 @@
+"""docs/reference.md is the project's interface contract: everything the code offers is in it.
+
+Read from the code itself (the rule registry, the settings model, the parser, the Makefile and
+the sources), so a new rule, setting, command, option, make target or error code that is not
+documented fails here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+REFERENCE = (ROOT / "docs" / "reference.md").read_text(encoding="utf-8")
+SOURCES = sorted((ROOT / "server" / "sendward").rglob("*.py"))
+
+
+def _code(name: str) -> str:
+    return f"`{name}`"
+
+
+def test_every_rule_id_is_in_the_reference():
+    from sendward.domain.rules import RULE_IDS
+
+    missing = [rule for rule in RULE_IDS if _code(rule) not in REFERENCE]
+    assert not missing
+
+
+def _settings_in_code() -> set[str]:
+    from sendward.config import Settings
+
+    names = {f"SENDWARD_{f.name.upper()}" for f in dataclasses.fields(Settings)}
+    for path in SOURCES + [ROOT / "Makefile"]:
+        names |= set(re.findall(r"SENDWARD_[A-Z0-9_]*[A-Z0-9]", path.read_text(encoding="utf-8")))
+    return names
+
+
+def test_every_setting_is_in_the_reference():
+    settings = _settings_in_code()
+    assert "SENDWARD_DATA_DIR" in settings and "SENDWARD_THREADS" in settings  # the scan sees both kinds
+    missing = sorted(name for name in settings if _code(name) not in REFERENCE)
+    assert not missing
+
+
+def _commands(parser: argparse.ArgumentParser, prefix: str):
+    """Yield (command line prefix, its parser) for every command and sub-command."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                yield f"{prefix} {name}", sub
+                yield from _commands(sub, f"{prefix} {name}")
+
+
+def test_every_command_and_option_is_in_the_reference():
+    from sendward.entrypoints.cli import build_parser
+
+    commands = list(_commands(build_parser(), "sendward"))
+    assert len(commands) >= 9
+    for command, parser in commands:
+        lines = [line for line in REFERENCE.splitlines() if f"`{command}" in line]
+        assert lines, f"{command} is not in docs/reference.md"
+        text = "\n".join(lines)
+        for action in parser._actions:
+            for option in action.option_strings:
+                if option in ("-h", "--help"):
+                    continue
+                assert option in text, f"{command} {option} is not in docs/reference.md"
+
+
+def test_every_make_target_is_in_the_reference():
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    phony = re.search(r"^\.PHONY:(.*)$", makefile, re.M).group(1).split()
+    assert "run" in phony and "test" in phony
+    missing = [t for t in phony if f"`make {t}`" not in REFERENCE]
+    assert not missing
+
+
+def test_every_error_code_is_in_the_reference():
+    codes: set[str] = set()
+    for path in (ROOT / "server" / "sendward" / "entrypoints" / "http").rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        codes |= set(re.findall(r'code="([a-z_]+)"', text))
+        codes |= set(re.findall(r'error_response\(\s*\d+,\s*"([a-z_]+)"', text))
+    from sendward.entrypoints.http import errors
+
+    codes |= set(errors._CODES.values())
+    assert {"invalid_token", "invalid_draft", "too_large"} <= codes
+    missing = sorted(code for code in codes if _code(code) not in REFERENCE)
+    assert not missing
+
+
+@pytest.mark.parametrize("pattern", [r"\.\./shared(?!/eval/)", r"CONTRACT\.md", r"(?i)send" + "guard"])
+def test_nothing_in_the_repository_points_outside_it_or_uses_the_old_name(pattern):
+    """The only outside files read are the public evaluation data in ../shared/eval/ (never copied in)."""
+    import subprocess
+
+    tracked = subprocess.run(
+        ["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.split()
+    if not tracked:
+        pytest.skip("not a git checkout")
+    offenders = []
+    for name in tracked:
+        path = ROOT / name
+        if not path.is_file() or path.suffix in {".png", ".ico"}:
+            continue
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            continue
+        if re.search(pattern, text):
+            offenders.append(name)
+    assert not offenders
