@@ -11,6 +11,7 @@ CONTRACT_RULES = {
     "recipients.large_audience",
     "recipients.external_domains",
     "recipients.lookalike_domain",
+    "recipients.misdirected",
     "attachment.personal_data",
     "attachment.special_category",
     "attachment.hidden_content",

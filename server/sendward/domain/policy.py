@@ -79,6 +79,7 @@ class Rules(BaseModel):
     recipients_large_audience: r.recipients_large_audience.Config = _rule_field(r.recipients_large_audience)
     recipients_external_domains: r.recipients_external_domains.Config = _rule_field(r.recipients_external_domains)
     recipients_lookalike_domain: r.recipients_lookalike_domain.Config = _rule_field(r.recipients_lookalike_domain)
+    recipients_misdirected: r.recipients_misdirected.Config = _rule_field(r.recipients_misdirected)
     attachment_personal_data: r.attachment_personal_data.Config = _rule_field(r.attachment_personal_data)
     attachment_special_category: r.attachment_special_category.Config = _rule_field(r.attachment_special_category)
     attachment_hidden_content: r.attachment_hidden_content.Config = _rule_field(r.attachment_hidden_content)

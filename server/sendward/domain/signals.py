@@ -90,8 +90,42 @@ class ContextSignals:
 
 
 @dataclass(frozen=True)
+class RecipientFit:
+    """How one recipient fits the sender's history (``sendward.signals.misdirection``).
+
+    Unlike the other signals these name addresses (the recipient, and the correspondent it may
+    have been meant for): they exist for the sender's own verdict and are never stored or cached.
+    """
+
+    address: str
+    internal: bool = False
+    mailed: int = 0  # messages the sender wrote to this address before
+    days_since: float | None = None  # since the last of them
+    namesake: str | None = None  # "full_name", "surname" or "first_name": shared with a usual correspondent
+    namesake_of: str | None = None  # ... that correspondent's address
+    namesake_share: float = 0.0  # ... their share of the sender's messages
+    typo_of: str | None = None  # a known address this one is a few keystrokes from
+    typo_distance: int = 0
+    personal_address_of: str | None = None  # webmail of someone the sender mails at work
+    thread_dropped: str | None = None  # a participant of this conversation missing from the message
+    companion_missing: str | None = None  # the address the other recipients usually come with
+    other_company: bool = False  # mailed before, never with any of these co-recipients
+
+
+@dataclass(frozen=True)
+class HistorySignals:
+    """The sender's history of correspondents, as far as this draft is concerned."""
+
+    known: bool = False  # a history was available for the sender
+    messages: int = 0  # messages in it
+    novelty_rate: float = 0.0  # how often the sender writes to someone new
+    recipients: tuple[RecipientFit, ...] = ()
+
+
+@dataclass(frozen=True)
 class Signals:
     recipients: RecipientSignals = field(default_factory=RecipientSignals)
     context: ContextSignals = field(default_factory=ContextSignals)
     attachments: tuple[AttachmentSignals, ...] = ()
     body: ContentSignals = field(default_factory=ContentSignals)
+    history: HistorySignals = field(default_factory=HistorySignals)

@@ -15,6 +15,7 @@ from sendward.domain.rules import (
     recipients_external_domains,
     recipients_large_audience,
     recipients_lookalike_domain,
+    recipients_misdirected,
 )
 
 RULES = (
@@ -22,6 +23,7 @@ RULES = (
     recipients_large_audience,
     recipients_external_domains,
     recipients_lookalike_domain,
+    recipients_misdirected,
     attachment_personal_data,
     attachment_special_category,
     attachment_hidden_content,

@@ -86,7 +86,7 @@ FIELD_ORDER_LAST = ("mode", "message")
 class Spec:
     keys: tuple[str, ...]  # the path in the document
     label: str
-    kind: str  # "checkbox", "number", "select" or "text"
+    kind: str  # "checkbox", "number", "select", "text" or "textarea" (a list, one per line)
     hint: str = ""
     options: tuple[tuple[str, str], ...] = ()
     optional: bool = False
@@ -179,6 +179,8 @@ def _spec(keys: tuple[str, ...], name: str, info) -> Spec:
         return Spec(keys, label, "checkbox", hint)
     if annotation is int:
         return Spec(keys, label, "number", hint, optional=optional, minimum=minimum)
+    if typing.get_origin(annotation) is list:
+        return Spec(keys, label, "textarea", hint + " (one per line)" if hint else "One per line")
     if typing.get_origin(annotation) is Literal:
         choices = tuple(
             (str(v), OPTION_LABELS.get(str(v), str(v))) for v in typing.get_args(annotation)
@@ -267,7 +269,7 @@ def policy_form(document: dict[str, Any], errors: list[dict[str, str]] = ()) -> 
             Section(
                 f"rules.{m.RULE}",
                 *_rule_title(m),
-                [Field(s, _get(document, s.keys)) for s in rule_specs(m)],
+                [Field(s, _shown(_get(document, s.keys))) for s in rule_specs(m)],
                 owns=(f"rules.{m.RULE}",),
             )
             for m in RULES
@@ -309,6 +311,11 @@ def policy_form(document: dict[str, Any], errors: list[dict[str, str]] = ()) -> 
     )
     place_errors(form, errors)
     return form
+
+
+def _shown(value: Any) -> Any:
+    """A list (e.g. a rule's exempt domains) is edited one entry per line."""
+    return "\n".join(str(v) for v in value) if isinstance(value, list) else value
 
 
 def _get(document: Any, keys: tuple[str, ...]) -> Any:
@@ -378,6 +385,8 @@ def document_from_form(form: MultiDict, base: dict[str, Any]) -> dict[str, Any]:
         if spec.kind == "checkbox":
             if spec.name in ticked:
                 _set(document, spec.keys, spec.name in form)
+        elif spec.kind == "textarea" and spec.name in form:
+            _set(document, spec.keys, split_list(form.get(spec.name, "")))
         elif spec.name in form:
             _set(document, spec.keys, _scalar(form.get(spec.name, ""), spec))
     for key, _label, _hint in DOMAIN_LISTS:

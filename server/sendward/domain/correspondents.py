@@ -1,0 +1,161 @@
+"""A sender's correspondents, learned from their sent mail (metadata only).
+
+Per address the sender has written to: how often, first and last time, the display names
+used, and with whom it was addressed together (co-recipients). Per conversation (a
+normalised subject): who took part. Addresses are keyed by an HMAC with the tenant's key,
+so what is stored cannot be matched against a list of addresses without the key; the
+address itself is kept beside its key only to offer "did you mean" and to find typos.
+
+Pure: no IO, no clock. ``SentMessage`` values come from Graph (adapters) or a JSON Lines
+file (the offline path); ``recipients.misdirected`` reads the model through
+``sendward.signals.misdirection``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+from collections import Counter, OrderedDict
+from dataclasses import dataclass, field
+from datetime import datetime
+
+# The offline path (``sendward check --history``, the evaluation) keys addresses with this.
+LOCAL_KEY = b"sendward-offline-history"
+# Bounds, so one user's model stays small whatever their mailbox holds.
+MAX_CO_RECIPIENTS = 40  # kept per correspondent (the most frequent)
+MAX_THREADS = 2000  # most recent conversations
+MAX_THREAD_PARTICIPANTS = 30
+CO_OCCURRENCE_MAX_RECIPIENTS = 25  # a message to more people says nothing about who belongs together
+# Messages before which every address is new anyway (the model is warming up).
+WARM_UP_MESSAGES = 30
+
+_REPLY_PREFIX = re.compile(r"^\s*(?:(?:re|fw|fwd|aw|wg|tr|sv|vs)\s*(?:\[\d+\])?\s*:\s*)+", re.IGNORECASE)
+_SPACE = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class Correspondence:
+    """One address a message went to."""
+
+    address: str
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class SentMessage:
+    sent_at: datetime
+    recipients: tuple[Correspondence, ...]
+    subject: str = ""
+
+
+def normalise_address(address: str) -> str:
+    return address.strip().strip("<>").lower().rstrip(".")
+
+
+def address_key(key: bytes, address: str) -> str:
+    return hmac.new(key, b"a:" + normalise_address(address).encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def thread_key(key: bytes, subject: str) -> str | None:
+    """A conversation as the subject without Re:/Fw:; None when too short to tell threads apart."""
+    topic = _SPACE.sub(" ", _REPLY_PREFIX.sub("", subject or "")).strip().lower()
+    if len(topic) < 4:
+        return None
+    return hmac.new(key, b"t:" + topic.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+@dataclass
+class Correspondent:
+    address: str
+    count: int = 0
+    first_seen: float = 0.0  # epoch seconds
+    last_seen: float = 0.0
+    names: Counter = field(default_factory=Counter)
+    co: Counter = field(default_factory=Counter)  # keys of co-recipients -> messages together
+    # Messages with co-recipients (CO_OCCURRENCE_MAX_RECIPIENTS at most): the base of ``co``.
+    group_messages: int = 0
+
+    @property
+    def name(self) -> str:
+        return self.names.most_common(1)[0][0] if self.names else ""
+
+
+@dataclass
+class CorrespondentModel:
+    key: bytes
+    correspondents: dict[str, Correspondent] = field(default_factory=dict)
+    threads: OrderedDict = field(default_factory=OrderedDict)  # thread key -> Counter of recipient keys
+    messages: int = 0
+    warm_messages: int = 0  # messages after the warm-up
+    warm_novel: int = 0  # ... of which went to at least one address never mailed before
+    last_sent: float = 0.0
+    _version: int = 0  # bumped on every change: caches of derived indexes check it
+
+    @classmethod
+    def build(cls, messages, key: bytes = LOCAL_KEY) -> CorrespondentModel:
+        model = cls(key=key)
+        for message in sorted(messages, key=lambda m: m.sent_at):
+            model.add(message)
+        return model
+
+    def key_of(self, address: str) -> str:
+        return address_key(self.key, address)
+
+    def get(self, address: str) -> Correspondent | None:
+        return self.correspondents.get(self.key_of(address))
+
+    def add(self, message: SentMessage) -> None:
+        when = message.sent_at.timestamp()
+        seen: dict[str, Correspondence] = {}
+        for recipient in message.recipients:
+            address = normalise_address(recipient.address)
+            if "@" in address:
+                seen.setdefault(self.key_of(address), Correspondence(address, recipient.name.strip()))
+        if not seen:
+            return
+        novel = any(k not in self.correspondents for k in seen)
+        if self.messages >= WARM_UP_MESSAGES:
+            self.warm_messages += 1
+            self.warm_novel += novel
+        self.messages += 1
+        self.last_sent = max(self.last_sent, when)
+        self._version += 1
+        grouped = 1 < len(seen) <= CO_OCCURRENCE_MAX_RECIPIENTS
+        for k, recipient in seen.items():
+            entry = self.correspondents.get(k)
+            if entry is None:
+                entry = self.correspondents[k] = Correspondent(recipient.address, first_seen=when)
+            entry.count += 1
+            entry.last_seen = max(entry.last_seen, when)
+            if recipient.name and recipient.name.lower() != recipient.address:
+                entry.names[recipient.name] += 1
+            if grouped:
+                entry.group_messages += 1
+                entry.co.update(other for other in seen if other != k)
+                if len(entry.co) > 2 * MAX_CO_RECIPIENTS:
+                    entry.co = Counter(dict(entry.co.most_common(MAX_CO_RECIPIENTS)))
+        self._add_thread(message.subject, list(seen))
+
+    def _add_thread(self, subject: str, keys: list[str]) -> None:
+        thread = thread_key(self.key, subject)
+        if thread is None or len(keys) > MAX_THREAD_PARTICIPANTS:
+            return
+        participants = self.threads.pop(thread, None) or Counter()
+        participants.update(keys)
+        self.threads[thread] = participants  # most recent last
+        while len(self.threads) > MAX_THREADS:
+            self.threads.popitem(last=False)
+
+    @property
+    def novelty_rate(self) -> float:
+        """How often this sender writes to someone new, smoothed towards 1 in 10 while little is known."""
+        return (self.warm_novel + 1) / (self.warm_messages + 10)
+
+    def thread(self, subject: str) -> Counter | None:
+        key = thread_key(self.key, subject)
+        return self.threads.get(key) if key else None
+
+    @property
+    def version(self) -> int:
+        return self._version

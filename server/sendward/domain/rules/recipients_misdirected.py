@@ -1,0 +1,155 @@
+"""recipients.misdirected: a recipient who does not fit the sender's history for this message.
+
+"Data emailed to incorrect recipient" is the largest category of breaches reported to the UK
+ICO: the autocomplete slip (the right John Smith's name, the wrong John Smith's address), a
+client's letter to the previous client, a personal address next to the work one. Each
+recipient is scored from what the sender's own sent mail says (``HistorySignals``): never
+mailed, and then what makes that suspicious rather than simply new (a namesake or a typo of a
+usual correspondent, the same person's work address, a conversation whose participant is
+missing, the people the others usually come with). A new address on its own is not enough:
+people write to someone new every week, and a prompt each time would teach them to click on.
+"""
+
+from __future__ import annotations
+
+from pydantic import Field, field_validator
+
+from sendward.domain.rules._base import Action, RuleConfig, finding
+
+RULE = "recipients.misdirected"
+
+# Points a signal adds to a recipient's score (0-100). A score at or above ``threshold`` fires.
+# Never mailed is worth NEW, plus up to NEW_UNUSUAL more for a sender who seldom writes to
+# anyone new (novelty rate at or below 2%, falling to nothing at USUAL_NOVELTY).
+NEW, NEW_UNUSUAL, USUAL_NOVELTY = 30, 15, 0.12
+RARE = 10  # mailed once before (the first slip is remembered too)
+NAMESAKE = {"full_name": 55, "surname": 35, "first_name": 30}
+TYPO = {1: 55, 2: 40}
+PERSONAL_ADDRESS = 45
+THREAD_DROPPED = 30
+COMPANION_MISSING = 30
+OTHER_COMPANY = 20
+PERSONAL_DATA_EXTERNAL = 25
+
+
+class Config(RuleConfig):
+    action: Action = "warn"
+    threshold: int = Field(
+        default=60, ge=1, le=100, description="Score (0-100) of a recipient at which the rule fires"
+    )
+    block_at: int | None = Field(
+        default=None, ge=1, le=100, description="At or above this score, block whatever the action"
+    )
+    min_history_messages: int = Field(
+        default=20, ge=1, description="Sent messages known for the sender before the rule judges"
+    )
+    rarely_mailed: int = Field(
+        default=1, ge=0, le=10, description="Mailed at most this often counts as rarely (0: only never)"
+    )
+    include_internal: bool = Field(
+        default=True, description="Judge internal recipients too (the wrong colleague)"
+    )
+    exempt_domains: list[str] = Field(
+        default_factory=list, max_length=500, description="Recipients in these domains are never flagged"
+    )
+    max_findings: int = Field(default=3, ge=1, le=20, description="Recipients named at most per message")
+
+    @field_validator("exempt_domains")
+    @classmethod
+    def _valid_domains(cls, domains: list[str]) -> list[str]:
+        from sendward.domain.policy import normalise_domain  # the policy module imports the rules
+
+        return list(dict.fromkeys(normalise_domain(d) for d in domains))
+
+
+def recipient_score(fit, signals, config: Config) -> tuple[int, list[str]]:
+    """A recipient's score and the reasons behind it (signal names)."""
+    history = signals.history
+    points, reasons = 0, []
+    if fit.mailed == 0:
+        unusual = max(0.0, min(1.0, (USUAL_NOVELTY - history.novelty_rate) / (USUAL_NOVELTY - 0.02)))
+        points += NEW + round(NEW_UNUSUAL * unusual)
+        reasons.append("never_mailed")
+    elif fit.mailed <= config.rarely_mailed:
+        points += RARE
+        reasons.append("rarely_mailed")
+    if fit.namesake:
+        points += NAMESAKE[fit.namesake]
+        reasons.append(f"namesake_{fit.namesake}")
+    if fit.typo_of:
+        points += TYPO.get(fit.typo_distance, 0)
+        reasons.append("typo")
+    if fit.personal_address_of:
+        points += PERSONAL_ADDRESS
+        reasons.append("personal_address")
+    if fit.thread_dropped:
+        points += THREAD_DROPPED
+        reasons.append("thread_participant_missing")
+    if fit.companion_missing:
+        points += COMPANION_MISSING
+        reasons.append("usual_companion_missing")
+    if fit.other_company:
+        points += OTHER_COMPANY
+        reasons.append("other_company")
+    if fit.mailed == 0 and not fit.internal and _carries_personal_data(signals):
+        points += PERSONAL_DATA_EXTERNAL
+        reasons.append("personal_data_first_time_external")
+    return min(100, points), reasons
+
+
+def suggestion(fit) -> str | None:
+    return fit.typo_of or fit.personal_address_of or fit.namesake_of or fit.thread_dropped or fit.companion_missing
+
+
+def evaluate(signals, config: Config, policy):
+    history = signals.history
+    if not history.known or history.messages < config.min_history_messages:
+        return []
+    scored = []
+    for fit in history.recipients:
+        if (fit.internal and not config.include_internal) or _exempt(fit.address, config.exempt_domains):
+            continue
+        points, reasons = recipient_score(fit, signals, config)
+        if points >= config.threshold:
+            scored.append((points, fit, reasons))
+    scored.sort(key=lambda item: -item[0])
+    return [_finding(points, fit, reasons, config) for points, fit, reasons in scored[: config.max_findings]]
+
+
+def _finding(points, fit, reasons, config: Config):
+    blocking = config.block_at is not None and points >= config.block_at
+    suggested = suggestion(fit)
+    evidence = {"recipient": fit.address, "score": points, "reasons": reasons, "mailed_before": fit.mailed}
+    if suggested:
+        evidence["suggestion"] = suggested
+    return finding(
+        RULE,
+        config,
+        action="block" if blocking else config.action,
+        message=_message(fit, suggested),
+        evidence=evidence,
+        fix="remove_recipient",
+        value=points,
+        threshold=config.threshold,
+    )
+
+
+def _message(fit, suggested: str | None) -> str:
+    if fit.mailed == 0:
+        said = f"You have not written to {fit.address} before."
+    else:
+        said = f"{fit.address} does not usually get mail with these recipients."
+    if suggested:
+        said += f" You usually write to {suggested}: is this the right address?"
+    else:
+        said += " Check it is the person you mean."
+    return said
+
+
+def _carries_personal_data(signals) -> bool:
+    return signals.body.data_subjects > 0 or any(a.content.data_subjects > 0 for a in signals.attachments)
+
+
+def _exempt(address: str, domains) -> bool:
+    domain = address.rpartition("@")[2]
+    return any(domain == d or domain.endswith("." + d) for d in domains)

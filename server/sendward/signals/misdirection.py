@@ -1,0 +1,215 @@
+"""Draft recipients + the sender's correspondent model -> how each recipient fits (HistorySignals).
+
+The autocomplete slip: the right John Smith's name, the wrong John Smith's address; a typo of
+an address the sender uses every week; a personal webmail address next to the same person's
+work address; someone new on a thread in place of one of its participants. CPU only: the model
+(``sendward.domain.correspondents``) is built or loaded beforehand.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import defaultdict
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from sendward.domain.correspondents import CorrespondentModel, normalise_address
+from sendward.domain.draft import Draft
+from sendward.domain.signals import HistorySignals, RecipientFit
+from sendward.signals.domains import is_webmail, within
+
+DAY = 86400.0
+# A usual correspondent: mailed at least this often (a one-off is nobody's "usual John").
+USUAL_MIN_MESSAGES = 2
+# The other recipients "usually come with" an address when at least this share of their group mail had it.
+COMPANION_SHARE = 0.5
+_TITLES = frozenset("mr mrs ms miss dr prof sir jr sr ii iii iv phd esq".split())
+_TOKEN = re.compile(r"[a-z]+")
+
+
+def history_signals(
+    draft: Draft,
+    model: CorrespondentModel | None,
+    internal_domains=(),
+    webmail_domains=(),
+    now: float | None = None,
+) -> HistorySignals:
+    """``now``: the draft's time in epoch seconds (the offline path); else the model's last message."""
+    if model is None or model.messages == 0:
+        return HistorySignals()
+    sender = normalise_address(draft.sender.address) if draft.sender else ""
+    recipients: dict[str, str] = {}
+    for r in draft.recipients:
+        address = normalise_address(r.address.address)
+        if "@" in address and address != sender:
+            recipients.setdefault(address, r.address.name.strip())
+    keys = {address: model.key_of(address) for address in recipients}
+    index = _index(model)
+    now = model.last_sent if now is None else now
+    thread = model.thread(draft.subject)
+    # One new address among usual ones is a substitution; several new ones are a new group.
+    new = sum(1 for k in keys.values() if k not in model.correspondents)
+    fits = tuple(
+        _fit(address, name, keys, model, index, thread, internal_domains, webmail_domains, now, new == 1)
+        for address, name in recipients.items()
+    )
+    return HistorySignals(known=True, messages=model.messages, novelty_rate=model.novelty_rate, recipients=fits)
+
+
+def _fit(address, name, keys, model, index, thread, internal_domains, webmail_domains, now, alone) -> RecipientFit:
+    key = keys[address]
+    entry = model.correspondents.get(key)
+    domain = address.rpartition("@")[2]
+    fit = dict(
+        address=address,
+        internal=within(domain, internal_domains) is not None,
+        mailed=entry.count if entry else 0,
+        days_since=(max(0.0, now - entry.last_seen) / DAY) if entry else None,
+    )
+    others = [k for a, k in keys.items() if a != address]
+    if entry is None or entry.count < USUAL_MIN_MESSAGES:
+        fit.update(_namesake(address, name, key, model, index))
+        fit.update(_typo(address, key, model, index))
+        fit["personal_address_of"] = _personal_address(address, name, domain, key, model, index, webmail_domains)
+        if alone:
+            fit["thread_dropped"] = _thread_dropped(key, thread, keys, model)
+            fit["companion_missing"] = _companion_missing(others, keys, model)
+    else:
+        fit["other_company"] = _other_company(entry, others, model)
+    return RecipientFit(**fit)
+
+
+# -- names ----------------------------------------------------------------------
+
+
+def name_tokens(name: str, address: str) -> tuple[str, str] | None:
+    """(first, last) from a display name ("Smith, John" too), else from a first.last local part."""
+    if name and "@" not in name:
+        text = _ascii(name)
+        if "," in text:
+            last, _, first = text.partition(",")
+            text = f"{first} {last}"
+        words = [w for w in _TOKEN.findall(text) if len(w) > 1 and w not in _TITLES]
+        if len(words) >= 2:
+            return words[0], words[-1]
+    local = _ascii(address.partition("@")[0])
+    words = [w for w in _TOKEN.findall(local) if len(w) > 1]
+    return (words[0], words[-1]) if len(words) >= 2 else None
+
+
+def _ascii(text: str) -> str:
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+
+
+class _Index:
+    """Lookups derived from a model, rebuilt when the model changes."""
+
+    def __init__(self, model: CorrespondentModel):
+        self.version = model.version
+        self.full = defaultdict(list)
+        self.first = defaultdict(list)
+        self.last = defaultdict(list)
+        self.addresses: list[str] = []
+        self.keys: list[str] = []
+        for key, entry in model.correspondents.items():
+            self.addresses.append(entry.address)
+            self.keys.append(key)
+            if entry.count < USUAL_MIN_MESSAGES:
+                continue
+            tokens = name_tokens(entry.name, entry.address)
+            if tokens:
+                self.full[tokens].append(key)
+                self.first[tokens[0]].append(key)
+                self.last[tokens[1]].append(key)
+
+
+def _index(model: CorrespondentModel) -> _Index:
+    cached = model.__dict__.get("_misdirection_index")
+    if cached is None or cached.version != model.version:
+        cached = _Index(model)
+        model.__dict__["_misdirection_index"] = cached
+    return cached
+
+
+def _namesake(address, name, key, model, index) -> dict:
+    tokens = name_tokens(name, address)
+    if not tokens:
+        return {}
+    first, last = tokens
+    for kind, candidates in (
+        ("full_name", index.full.get(tokens, ())),
+        ("surname", index.last.get(last, ()) if len(last) > 2 else ()),
+        ("first_name", index.first.get(first, ()) if len(first) > 2 else ()),
+    ):
+        found = [model.correspondents[k] for k in candidates if k != key]
+        if found:
+            best = max(found, key=lambda e: (e.count, e.last_seen))
+            return {"namesake": kind, "namesake_of": best.address, "namesake_share": best.count / model.messages}
+    return {}
+
+
+def _typo(address, key, model, index) -> dict:
+    if len(address) < 8 or not index.addresses:
+        return {}
+    found = process.extractOne(address, index.addresses, scorer=OSA.distance, score_cutoff=2)
+    if found is None:
+        return {}
+    known, distance, position = found
+    if index.keys[position] == key or distance == 0:
+        return {}
+    local, known_local = address.partition("@")[0], known.partition("@")[0]
+    if distance == 2 and min(len(local), len(known_local)) < 6:
+        return {}  # two edits in a short name make another name, not a typo
+    return {"typo_of": known, "typo_distance": int(distance)}
+
+
+def _personal_address(address, name, domain, key, model, index, webmail_domains) -> str | None:
+    if not is_webmail(domain, webmail_domains):
+        return None
+    tokens = name_tokens(name, address)
+    local = address.partition("@")[0]
+    for other_key, other in zip(index.keys, index.addresses):
+        if other_key == key or is_webmail(other.rpartition("@")[2], webmail_domains):
+            continue
+        entry = model.correspondents[other_key]
+        if entry.count < USUAL_MIN_MESSAGES:
+            continue
+        if other.partition("@")[0] == local or (tokens and name_tokens(entry.name, other) == tokens):
+            return other
+    return None
+
+
+def _thread_dropped(key, thread, keys, model) -> str | None:
+    if not thread or key in thread:
+        return None
+    present = set(keys.values())
+    missing = [(count, k) for k, count in thread.items() if k not in present and k in model.correspondents]
+    if not missing:
+        return None
+    return model.correspondents[max(missing)[1]].address
+
+
+def _companion_missing(others, keys, model) -> str | None:
+    """The known address every other (usual) recipient mostly came with, absent here."""
+    known = [model.correspondents[k] for k in others if k in model.correspondents]
+    known = [e for e in known if e.count >= USUAL_MIN_MESSAGES and e.group_messages >= USUAL_MIN_MESSAGES]
+    if not known:
+        return None
+    present = set(keys.values())
+    candidates = set().union(*(e.co.keys() for e in known)) - present
+    best, best_share = None, COMPANION_SHARE
+    for candidate in candidates:
+        share = min(e.co.get(candidate, 0) / e.group_messages for e in known)
+        if share >= best_share and candidate in model.correspondents:
+            best, best_share = candidate, share
+    return model.correspondents[best].address if best else None
+
+
+def _other_company(entry, others, model) -> bool:
+    """Mailed before, always with other people, never with any of the (usual) co-recipients here."""
+    usual = [k for k in others if (e := model.correspondents.get(k)) and e.count >= USUAL_MIN_MESSAGES]
+    if not usual or entry.group_messages < USUAL_MIN_MESSAGES:
+        return False
+    return not any(entry.co.get(k) for k in usual)

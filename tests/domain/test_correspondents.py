@@ -1,0 +1,80 @@
+"""The correspondent model: counts, last seen, names, co-recipients and threads from sent mail."""
+
+from datetime import datetime, timedelta, timezone
+
+from sendward.domain.correspondents import (
+    LOCAL_KEY,
+    MAX_THREADS,
+    WARM_UP_MESSAGES,
+    Correspondence,
+    CorrespondentModel,
+    SentMessage,
+    address_key,
+    thread_key,
+)
+
+T0 = datetime(2024, 1, 1, tzinfo=timezone.utc)
+
+
+def sent(day, *addresses, subject="", names=None):
+    names = names or {}
+    return SentMessage(
+        T0 + timedelta(days=day), tuple(Correspondence(a, names.get(a, "")) for a in addresses), subject
+    )
+
+
+def test_counts_last_seen_names_and_co_recipients():
+    model = CorrespondentModel.build(
+        [
+            sent(2, "John.Smith@Partner.org", "ann@partner.org", names={"John.Smith@Partner.org": "John Smith"}),
+            sent(1, "john.smith@partner.org"),
+        ]
+    )
+    john = model.get("JOHN.SMITH@partner.org")
+    assert john.count == 2
+    assert john.last_seen == (T0 + timedelta(days=2)).timestamp()
+    assert john.first_seen == (T0 + timedelta(days=1)).timestamp()
+    assert john.name == "John Smith"
+    assert john.co[model.key_of("ann@partner.org")] == 1
+    assert john.group_messages == 1
+    assert model.messages == 2
+
+
+def test_addresses_are_keyed_with_the_tenant_key():
+    assert address_key(b"tenant-a", "x@y.org") != address_key(b"tenant-b", "x@y.org")
+    assert address_key(LOCAL_KEY, " X@Y.org ") == address_key(LOCAL_KEY, "x@y.org")
+    model = CorrespondentModel.build([sent(0, "x@y.org")], key=b"tenant-a")
+    assert list(model.correspondents) == [address_key(b"tenant-a", "x@y.org")]
+    assert "x@y.org" not in str(list(model.threads)) and "x@y.org" not in list(model.correspondents)
+
+
+def test_threads_ignore_reply_prefixes_and_are_bounded():
+    assert thread_key(LOCAL_KEY, "RE: Fwd:  Budget 2024") == thread_key(LOCAL_KEY, "budget 2024")
+    assert thread_key(LOCAL_KEY, "Re:") is None  # too short to tell conversations apart
+    model = CorrespondentModel.build([sent(i, "a@b.org", subject=f"topic {i}") for i in range(MAX_THREADS + 5)])
+    assert len(model.threads) == MAX_THREADS
+    assert model.thread("topic 0") is None and model.thread(f"re: topic {MAX_THREADS + 4}") is not None
+
+
+def test_novelty_rate_counts_messages_to_someone_new_after_the_warm_up():
+    usual = [sent(i, f"person{i % 5}@b.org") for i in range(WARM_UP_MESSAGES + 40)]
+    steady = CorrespondentModel.build(usual)
+    assert steady.warm_messages == 40 and steady.warm_novel == 0
+    churning = CorrespondentModel.build([sent(i, f"new{i}@b.org") for i in range(WARM_UP_MESSAGES + 40)])
+    assert churning.warm_novel == 40
+    assert steady.novelty_rate < 0.05 < 0.5 < churning.novelty_rate
+
+
+def test_large_mailings_do_not_count_as_company():
+    model = CorrespondentModel.build([sent(0, *(f"p{i}@b.org" for i in range(60)))])
+    assert model.get("p1@b.org").co == {}
+    assert model.get("p1@b.org").count == 1
+
+
+def test_the_version_changes_with_every_message():
+    model = CorrespondentModel.build([sent(0, "a@b.org")])
+    before = model.version
+    model.add(sent(1, "c@b.org"))
+    assert model.version > before
+    model.add(sent(2))  # no recipients: nothing learnt
+    assert model.messages == 2
