@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, field
+from datetime import datetime
 from enum import StrEnum
 
 
@@ -89,6 +90,7 @@ class Draft:
     attachments: tuple[Attachment, ...] = ()
     item_id: str | None = None
     override: Override | None = None
+    date: datetime | None = None  # an .eml's Date (the offline path judges it against the history before it)
 
     @functools.cached_property
     def recipients(self) -> tuple[Recipient, ...]:

@@ -38,6 +38,7 @@ def draft_from_message(message: EmailMessage) -> Draft:
         subject=_header_text(message, "subject"),
         body=body_of(message),
         attachments=tuple(attachments_of(message)),
+        date=_date(message),
     )
 
 
@@ -75,6 +76,20 @@ def attachments_of(message: EmailMessage) -> list[Attachment]:
             Attachment(name=name, content_type=content_type, size=len(content), content=content, kind=kind)
         )
     return found
+
+
+def _date(message: EmailMessage):
+    """The Date header as an aware datetime (UTC when it has no zone); None when absent or unreadable."""
+    try:
+        raw = message.get_all("date", [None])[0]
+        moment = email.utils.parsedate_to_datetime(str(raw)) if raw is not None else None
+    except (TypeError, ValueError, IndexError):
+        return None
+    if moment is not None and moment.tzinfo is None:
+        from datetime import timezone
+
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment
 
 
 def _header_text(message: EmailMessage, header: str) -> str:

@@ -46,6 +46,12 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--internal-domain", action="append", default=[], metavar="DOMAIN")
     check.add_argument("--json", action="store_true", help="one verdict JSON object per line")
     check.add_argument("--time-budget-ms", type=int, default=60_000, help="per draft (default 60000)")
+    check.add_argument(
+        "--history",
+        metavar="HISTORY.jsonl",
+        help="sent mail in Graph's message shape, one a line (.gz too): recipients.misdirected judges "
+        "each draft against what its From sent before its Date",
+    )
 
     serve = commands.add_parser("serve", help="run the HTTP service")
     serve.add_argument("--host", default="127.0.0.1")
@@ -104,7 +110,10 @@ def run_check(args) -> int:
     policy = load_policy(args.policy, args.internal_domain)
     if args.time_budget_ms < 100:
         raise UsageError("--time-budget-ms must be at least 100")
-    scorer = Scorer(scanner=Scanner(), time_budget_ms=args.time_budget_ms, default_fail_mode="closed")
+    history = load_history(args.history) if args.history else None
+    scorer = Scorer(
+        scanner=Scanner(), time_budget_ms=args.time_budget_ms, default_fail_mode="closed", history=history
+    )
     worst = EXIT_ALLOW
     unreadable = False
     for path in args.files:
@@ -121,6 +130,15 @@ def run_check(args) -> int:
             print(human_verdict(str(path), verdict))
         worst = max(worst, EXIT_FOR_ACTION[verdict.action])
     return EXIT_UNREADABLE if unreadable else worst
+
+
+def load_history(path: str):
+    from sendward.drafts.history import HistoryFile, UnreadableHistory
+
+    try:
+        return HistoryFile(path)
+    except UnreadableHistory as error:
+        raise UsageError(f"--history {error}") from None
 
 
 def load_policy(path: str | None, internal_domains: list[str]):

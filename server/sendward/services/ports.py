@@ -29,6 +29,16 @@ class GroupSizes(Protocol):
         """Address (lower case) -> its size, for the addresses that are groups."""
 
 
+class CorrespondentHistory(Protocol):
+    """The sender's correspondent model (recipients.misdirected): synced from Graph, or a file offline."""
+
+    def model(self, draft: Draft, caller, tenant_id: str):
+        """A CorrespondentModel, or None when nothing is known of the sender yet (cold start).
+
+        Raise when the history exists but cannot be read: the verdict names it as not checked.
+        """
+
+
 class ScanCache(Protocol):
     """Scan results by tenant, content hash and policy fingerprint (never the content)."""
 

@@ -15,11 +15,19 @@ from sendward.detection.scanner import Scanner, ScanRequest
 from sendward.domain.draft import LINK_NOT_READ, Attachment, Draft, FetchError
 from sendward.domain.evaluate import evaluate
 from sendward.domain.policy import Policy
-from sendward.domain.signals import AttachmentSignals, Signals
+from sendward.domain.signals import AttachmentSignals, HistorySignals, Signals
 from sendward.domain.verdict import Verdict
-from sendward.services.ports import AttachmentSource, DraftSignalsCache, GroupSizes, ScanCache, TenantDomains
+from sendward.services.ports import (
+    AttachmentSource,
+    CorrespondentHistory,
+    DraftSignalsCache,
+    GroupSizes,
+    ScanCache,
+    TenantDomains,
+)
 from sendward.services.telemetry import NO_STAGE_TIMES, NO_TELEMETRY, StageTimes, Telemetry
 from sendward.signals.context import context_signals
+from sendward.signals.misdirection import history_signals
 from sendward.signals.recipients import recipient_signals
 
 SCANNER_VERSION = "1"
@@ -43,6 +51,8 @@ class Scorer:
     scan_reserve: float = 0.2
     clock: object = time.monotonic
     telemetry: Telemetry = NO_TELEMETRY
+    # The sender's correspondents (recipients.misdirected); None: the rule has nothing to judge by.
+    history: CorrespondentHistory | None = None
 
     def score(
         self,
@@ -70,6 +80,10 @@ class Scorer:
             signals = self._gather(draft, policy, caller, tenant_id, deadline, not_checked, stages)
             if key is not None and _complete(signals, not_checked):
                 self.draft_signals.put(key, signals)
+        if self.history is not None and policy.rule("recipients.misdirected").enabled:
+            # Never cached with the rest: it names addresses, and the model changes as mail is sent.
+            with stages.timing("detection"):
+                signals = replace(signals, history=self._history(draft, policy, caller, tenant_id, signals, not_checked))
         with stages.timing("policy"):
             verdict = evaluate(
                 signals,
@@ -99,6 +113,16 @@ class Scorer:
             attachments=tuple(self._scan(a, request, policy, tenant_id) for a in attachments),
             body=self.scanner.scan_body(draft.body, request),
         )
+
+    def _history(self, draft: Draft, policy: Policy, caller, tenant_id: str, signals: Signals, not_checked):
+        try:
+            model = self.history.model(draft, caller, tenant_id)
+        except Exception as error:  # the verdict is made without it, and says so
+            log.warning("recipient history not checked: %s", type(error).__name__)
+            not_checked.append("recipient_history")
+            return HistorySignals()
+        now = draft.date.timestamp() if draft.date is not None else None
+        return history_signals(draft, model, signals.recipients.internal_domains, policy.webmail_domains, now=now)
 
     def _verified_domains(
         self, policy: Policy, caller, deadline: Deadline, not_checked: list[str], stages: StageTimes

@@ -1,0 +1,138 @@
+"""Sent mail in Microsoft Graph's message shape -> SentMessage (the correspondent model's input).
+
+One message a line in a JSON Lines file (``sendward check --history``; gzip'd when the name
+ends in .gz), or one item of a Graph delta page: ``sentDateTime``, ``subject``, ``from``,
+``toRecipients``, ``ccRecipients``, ``bccRecipients``, each recipient as
+``{"emailAddress": {"address", "name"}}``. Bodies are never read.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+from datetime import datetime, timezone
+from pathlib import Path
+
+from sendward.domain.correspondents import (
+    LOCAL_KEY,
+    Correspondence,
+    CorrespondentModel,
+    SentMessage,
+    normalise_address,
+)
+
+RECIPIENT_FIELDS = ("toRecipients", "ccRecipients", "bccRecipients")
+MAX_LINE_CHARS = 1_000_000
+
+
+class UnreadableHistory(Exception):
+    pass
+
+
+def parse_time(value) -> datetime | None:
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def sent_message(item: dict) -> tuple[str, SentMessage] | None:
+    """(sender address, message), or None for an item that is not a sent message with a time."""
+    if not isinstance(item, dict) or "@removed" in item:
+        return None
+    sent_at = parse_time(item.get("sentDateTime"))
+    if sent_at is None:
+        return None
+    recipients = []
+    for name in RECIPIENT_FIELDS:
+        for recipient in item.get(name) or ():
+            address = _address(recipient)
+            if address:
+                recipients.append(Correspondence(address[0], address[1]))
+    sender = _address(item.get("from")) or _address(item.get("sender"))
+    subject = item.get("subject") if isinstance(item.get("subject"), str) else ""
+    return (sender[0] if sender else ""), SentMessage(sent_at, tuple(recipients), subject)
+
+
+def _address(recipient) -> tuple[str, str] | None:
+    if not isinstance(recipient, dict) or not isinstance(recipient.get("emailAddress"), dict):
+        return None
+    email = recipient["emailAddress"]
+    address = email.get("address")
+    if not isinstance(address, str) or "@" not in address:
+        return None
+    name = email.get("name") if isinstance(email.get("name"), str) else ""
+    return normalise_address(address), name
+
+
+def read_history(path, sender: str | None = None, before: datetime | None = None) -> list[SentMessage]:
+    """The messages of ``sender`` (any sender when None) sent before ``before``."""
+    wanted = normalise_address(sender) if sender else None
+    return [
+        message
+        for from_address, message in _messages(path)
+        if not (wanted and from_address and from_address != wanted)
+        and (before is None or message.sent_at < before)
+    ]
+
+
+def _lines(path):
+    path = Path(path)
+    try:
+        if path.name.endswith(".gz"):
+            with gzip.open(path, "rt", encoding="utf-8") as handle:
+                yield from handle
+        else:
+            with path.open(encoding="utf-8") as handle:
+                yield from handle
+    except OSError as error:
+        raise UnreadableHistory(f"{path}: {error.strerror or error}") from None
+    except (UnicodeError, EOFError) as error:
+        raise UnreadableHistory(f"{path}: not UTF-8 JSON Lines ({type(error).__name__})") from None
+
+
+class HistoryFile:
+    """``sendward check --history``: the sender's model from a file, from what was sent before the draft.
+
+    The file may hold several people's sent mail: the draft's From picks the sender. Read once;
+    a model per (sender, date) is built on demand.
+    """
+
+    def __init__(self, path, key: bytes = LOCAL_KEY):
+        self.key = key
+        self._by_sender: dict[str, list[SentMessage]] = {}
+        for sender, message in _messages(path):
+            self._by_sender.setdefault(sender, []).append(message)
+        for messages in self._by_sender.values():
+            messages.sort(key=lambda m: m.sent_at)
+
+    @property
+    def senders(self) -> list[str]:
+        return sorted(self._by_sender)
+
+    def model(self, draft, caller=None, tenant_id: str = "") -> CorrespondentModel | None:
+        sender = normalise_address(draft.sender.address) if draft.sender else ""
+        messages = self._by_sender.get(sender) or (self._by_sender.get("") if len(self._by_sender) == 1 else None)
+        if not messages:
+            return None
+        if draft.date is not None:
+            messages = [m for m in messages if m.sent_at < draft.date]
+        return CorrespondentModel.build(messages, key=self.key)
+
+
+def _messages(path):
+    for number, line in enumerate(_lines(path), start=1):
+        if not line.strip():
+            continue
+        if len(line) > MAX_LINE_CHARS:
+            raise UnreadableHistory(f"{path}: line {number} is longer than {MAX_LINE_CHARS:,} characters")
+        try:
+            item = json.loads(line)
+        except ValueError:
+            raise UnreadableHistory(f"{path}: line {number} is not JSON") from None
+        parsed = sent_message(item)
+        if parsed is not None:
+            yield parsed

@@ -1,0 +1,95 @@
+"""`sendward check --history`: recipients.misdirected judged against the sender's earlier sent mail."""
+
+import gzip
+import json
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from sendward.entrypoints import cli
+
+SENDER = "me@northshire.gov.uk"
+T0 = datetime(2024, 1, 1, tzinfo=timezone.utc)
+
+
+def graph_message(day, to, sender=SENDER, subject="weekly"):
+    return {
+        "id": f"m{day}",
+        "sentDateTime": (T0 + timedelta(days=day)).isoformat().replace("+00:00", "Z"),
+        "subject": subject,
+        "conversationId": f"c{day}",
+        "from": {"emailAddress": {"address": sender, "name": "Me"}},
+        "toRecipients": [{"emailAddress": {"address": a, "name": n}} for a, n in to],
+        "ccRecipients": [],
+        "bccRecipients": [],
+    }
+
+
+def write_history(path, lines):
+    text = "".join(json.dumps(line) + "\n" for line in lines)
+    if path.name.endswith(".gz"):
+        with gzip.open(path, "wt", encoding="utf-8") as handle:
+            handle.write(text)
+    else:
+        path.write_text(text, encoding="utf-8")
+    return path
+
+
+def usual_history(days=40):
+    return [graph_message(d, [("john.smith@partner.org", "John Smith")]) for d in range(days)]
+
+
+def eml(tmp_path, to, date="Mon, 01 Apr 2024 10:00:00 +0000", sender=SENDER):
+    path = tmp_path / "draft.eml"
+    path.write_text(f"From: Me <{sender}>\nTo: {to}\nSubject: Report\nDate: {date}\n\nHello\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("name", ["history.jsonl", "history.jsonl.gz"])
+def test_the_wrong_john_smith_warns_and_names_the_usual_one(tmp_path, capsys, name):
+    history = write_history(tmp_path / name, usual_history())
+    code = cli.main(["check", "--json", "--history", str(history), str(eml(tmp_path, "John Smith <john.smith@gmail.com>"))])
+    verdict = json.loads(capsys.readouterr().out)
+    assert code == cli.EXIT_WARN
+    [found] = [f for f in verdict["findings"] if f["rule"] == "recipients.misdirected"]
+    assert found["evidence"]["recipient"] == "john.smith@gmail.com"
+    assert found["evidence"]["suggestion"] == "john.smith@partner.org"
+
+
+def test_the_usual_address_is_allowed(tmp_path, capsys):
+    history = write_history(tmp_path / "h.jsonl", usual_history())
+    code = cli.main(["check", "--history", str(history), str(eml(tmp_path, "John Smith <john.smith@partner.org>"))])
+    assert code == cli.EXIT_ALLOW, capsys.readouterr().out
+
+
+def test_only_mail_sent_before_the_drafts_date_counts(tmp_path, capsys):
+    history = write_history(tmp_path / "h.jsonl", usual_history())
+    draft = eml(tmp_path, "John Smith <john.smith@gmail.com>", date="Tue, 02 Jan 2024 12:00:00 +0000")
+    code = cli.main(["check", "--json", "--history", str(history), str(draft)])
+    assert code == cli.EXIT_ALLOW  # two days of history: too little to judge
+    assert json.loads(capsys.readouterr().out)["findings"] == []
+
+
+def test_the_sender_is_the_drafts_from(tmp_path, capsys):
+    others = [graph_message(d, [("john.smith@partner.org", "John Smith")], sender="you@northshire.gov.uk") for d in range(40)]
+    history = write_history(tmp_path / "h.jsonl", others)
+    code = cli.main(["check", "--history", str(history), str(eml(tmp_path, "John Smith <john.smith@gmail.com>"))])
+    assert code == cli.EXIT_ALLOW  # nothing known of this sender: nothing to judge by
+
+
+def test_a_bad_history_file_is_a_usage_error(tmp_path, capsys):
+    draft = eml(tmp_path, "a@b.org")
+    assert cli.main(["check", "--history", str(tmp_path / "missing.jsonl"), str(draft)]) == cli.EXIT_USAGE
+    broken = tmp_path / "broken.jsonl"
+    broken.write_text('{"sentDateTime": "2024-01-01T00:00:00Z"}\nnot json\n', encoding="utf-8")
+    assert cli.main(["check", "--history", str(broken), str(draft)]) == cli.EXIT_USAGE
+    assert "line 2 is not JSON" in capsys.readouterr().err
+    (tmp_path / "bad.jsonl.gz").write_bytes(b"not gzip")
+    assert cli.main(["check", "--history", str(tmp_path / "bad.jsonl.gz"), str(draft)]) == cli.EXIT_USAGE
+
+
+def test_items_that_are_not_sent_messages_are_skipped(tmp_path, capsys):
+    lines = usual_history() + [{"@removed": {"reason": "deleted"}, "id": "x"}, {"subject": "no date"}, []]
+    history = write_history(tmp_path / "h.jsonl", lines)
+    code = cli.main(["check", "--history", str(history), str(eml(tmp_path, "John Smith <john.smith@partner.org>"))])
+    assert code == cli.EXIT_ALLOW
