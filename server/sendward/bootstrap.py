@@ -24,6 +24,7 @@ from sendward.services.decide import DecisionService
 from sendward.services.policies import PolicyService
 from sendward.services.ports import GraphTokens
 from sendward.services.rate_limits import RateLimits
+from sendward.services.recipient_history import StoredCorrespondents
 from sendward.services.scoring import Scorer
 
 if TYPE_CHECKING:
@@ -45,6 +46,7 @@ class Container:
     metrics: PrometheusMetrics | None = None  # also the services' Telemetry
     rate_limits: RateLimits | None = None
     redis: RedisStore | None = None
+    history: StoredCorrespondents | None = None  # recipients.misdirected's models (SENDWARD_RECIPIENT_HISTORY)
 
 
 def bootstrap(
@@ -68,6 +70,7 @@ def bootstrap(
     policies = _policies(storage, redis)
     metrics = PrometheusMetrics(tenant_label=settings.metrics_tenant_label)
     graph = _graph_adapters(settings, graph_tokens, shared_cache, metrics)
+    history = _recipient_history(settings, storage, user_hash_key, graph)
     scorer = Scorer(
         scanner=scanner or Scanner(model_path=settings.spacy_model),
         default_fail_mode=settings.fail_mode,
@@ -79,6 +82,7 @@ def bootstrap(
         group_sizes=graph.group_sizes if graph else None,
         tenant_domains=graph.tenant_domains if graph else None,
         telemetry=metrics,
+        history=history,
     )
     decisions = DecisionService(
         scorer=scorer,
@@ -104,7 +108,20 @@ def bootstrap(
         metrics=metrics,
         rate_limits=rate_limits,
         redis=redis,
+        history=history,
     )
+
+
+def _recipient_history(settings: Settings, storage: Storage, user_hash_key: bytes, graph) -> StoredCorrespondents | None:
+    """Stored models when the admin opted in; synced on first use when Graph can read Sent Items."""
+    if not settings.recipient_history:
+        return None
+    from sendward.adapters.storage.correspondents import CorrespondentStore, sealing_key_from
+    from sendward.services.recipient_history import HistorySync
+
+    store = CorrespondentStore(storage.engine, sealing_key_from(user_hash_key))
+    sync = HistorySync(graph.sent_items, store, user_hash_key) if graph and graph.sent_items else None
+    return StoredCorrespondents(store, user_hash_key, sync=sync)
 
 
 def policy_service(settings: Settings, storage: Storage) -> PolicyService:

@@ -50,6 +50,8 @@ class Settings:
     metrics_tenant_label: bool = False  # count decisions per tenant id too (one series per tenant)
     addin_dir: Path | None = None  # the add-in's files (default: addin/ beside server/ in a checkout)
     addin_origins: tuple[str, ...] = ()  # origins besides the service's own that may call the API (CORS)
+    # Learn each user's correspondents from their Sent Items (recipients.misdirected): off until an admin opts in.
+    recipient_history: bool = False
 
     @property
     def sqlalchemy_url(self) -> str:
@@ -102,7 +104,7 @@ _INTS = {
     "time_budget_ms", "precheck_budget_ms", "max_request_bytes", "max_attachment_bytes",
     "rate_limit_per_user", "rate_limit_per_tenant",
 }
-_BOOLS = {"metrics_tenant_label"}
+_BOOLS = {"metrics_tenant_label", "recipient_history"}
 
 
 def _convert(name: str, raw: str):

@@ -78,3 +78,17 @@ def test_the_version_changes_with_every_message():
     assert model.version > before
     model.add(sent(2))  # no recipients: nothing learnt
     assert model.messages == 2
+
+
+def test_a_model_survives_the_round_trip_to_plain_values():
+    import json
+
+    from sendward.domain.correspondents import model_from_dict, model_to_dict
+
+    model = CorrespondentModel.build(
+        [sent(d, "a@b.org", "c@b.org", subject="budget", names={"a@b.org": "Ann B"}) for d in range(40)], key=b"k"
+    )
+    again = model_from_dict(json.loads(json.dumps(model_to_dict(model))), b"k")
+    assert model_to_dict(again) == model_to_dict(model)
+    assert again.get("a@b.org").name == "Ann B" and again.thread("Re: budget") is not None
+    assert again.novelty_rate == model.novelty_rate

@@ -25,7 +25,16 @@ names faults and counters use:
 ``drive_item``        GET  /v1.0/shares/{u!token}/driveItem
 ``drive_content``     GET  /v1.0/shares/{u!token}/driveItem/content: a 302 to ``download``
 ``download``          GET  https://localhost:PORT/download/{n}: another origin, pre-authenticated
+``sent_items_delta``  GET  /v1.0/me/mailFolders/sentitems/messages/delta (or /users/{id}/...): Sent Items
 ==================  =====================================================================
+
+Sent Items (``add_sent_message(mailbox, message)``, a Graph message resource) are served by the
+delta query as Graph does: only the ``$select``-ed fields (plus ``id``), at most
+``Prefer: odata.maxpagesize`` per page (default 10), pages linked by ``@odata.nextLink``
+(``$skiptoken``), the last with ``@odata.deltaLink`` (``$deltatoken``), from which a later call
+returns only messages added since. A /users/{id} mailbox with no Sent Items added is a 404
+(``ErrorInvalidUser``). ``expire_delta_links()`` makes every earlier token answer
+410 Gone (``SyncStateNotFound``). ``delta_requests`` holds each call's query parameters.
 
 Every route but ``download`` answers 401 unless ``Authorization: Bearer <token>`` (``token`` may
 also be a callable that checks the presented token, e.g. against the fake Entra ID).
@@ -53,7 +62,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 from tests.fakes.tls import LoopbackServer, TestCA
 
@@ -115,6 +124,9 @@ class _State:
     counts: Counter = field(default_factory=Counter)
     requests: list = field(default_factory=list)
     mail_tips_requests: list = field(default_factory=list)
+    sent_items: dict = field(default_factory=dict)  # mailbox -> [message resource], in the order added
+    delta_epoch: int = 0  # tokens of an earlier epoch answer 410
+    delta_requests: list = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
     stopping: threading.Event = field(default_factory=threading.Event)
 
@@ -161,6 +173,24 @@ class FakeGraph:
     def add_shared_file(self, url: str, name: str, content: bytes = b"", mime_type: str = "application/octet-stream",
                         folder: bool = False) -> None:
         self._state.shared[url] = SharedFile(name, content, mime_type, folder)
+
+    def add_sent_message(self, mailbox: str, message: dict) -> None:
+        """A message in a mailbox's Sent Items ("me", or a user's id or address as /users/{id} names it)."""
+        with self._state.lock:
+            self._state.sent_items.setdefault(mailbox.lower(), []).append(dict(message))
+
+    def add_sent_messages(self, mailbox: str, messages) -> None:
+        with self._state.lock:
+            self._state.sent_items.setdefault(mailbox.lower(), []).extend(dict(m) for m in messages)
+
+    def expire_delta_links(self) -> None:
+        with self._state.lock:
+            self._state.delta_epoch += 1
+
+    @property
+    def delta_requests(self) -> list[dict]:
+        with self._state.lock:
+            return list(self._state.delta_requests)
 
     # -- faults -----------------------------------------------------------------
 
@@ -231,7 +261,9 @@ class _GraphHandler(BaseHTTPRequestHandler):
 
     def _serve(self, method: str) -> None:
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-        route, mailbox, parts = _route(method, urlsplit(self.path).path)
+        url = urlsplit(self.path)
+        route, mailbox, parts = _route(method, url.path)
+        parts["query"] = {k: v[-1] for k, v in parse_qs(url.query, keep_blank_values=True).items()}
         authorised = _authorised(self.headers.get("Authorization", ""), self.state.token)
         with self.state.lock:
             self.state.counts[route] += 1
@@ -291,6 +323,46 @@ class _GraphHandler(BaseHTTPRequestHandler):
             tips.append({"emailAddress": {"address": address, "name": ""},
                          "totalMemberCount": total, "externalMemberCount": external})
         self._json(200, {"value": tips})
+
+    def _sent_items_delta(self, mailbox, parts, body) -> None:
+        query = parts["query"]
+        with self.state.lock:
+            self.state.delta_requests.append(dict(query))
+            epoch = self.state.delta_epoch
+            known = mailbox == "me" or mailbox in self.state.sent_items
+            messages = list(self.state.sent_items.get(mailbox, []))
+        if not known:
+            return self._error(404, "ErrorInvalidUser", "The requested user is invalid.")
+        try:
+            if "$skiptoken" in query:
+                token_epoch, start, end = (int(x) for x in query["$skiptoken"].split("-"))
+            elif "$deltatoken" in query:
+                token_epoch, start = (int(x) for x in query["$deltatoken"].split("-"))
+                end = len(messages)
+            else:
+                token_epoch, start, end = epoch, 0, len(messages)
+        except ValueError:
+            return self._error(400, "BadRequest", "Invalid token.")
+        if token_epoch != epoch:
+            return self._error(410, "SyncStateNotFound", "The sync state generation is not found.")
+        size = 10
+        for preference in (self.headers.get("Prefer") or "").split(","):
+            name, _, value = preference.strip().partition("=")
+            if name == "odata.maxpagesize" and value.isdigit():
+                size = max(1, int(value))
+        fields = [f for f in (query.get("$select") or "").split(",") if f]
+        page = [
+            {"id": m.get("id"), **{f: m.get(f) for f in fields if f in m}} if fields else m
+            for m in messages[start : min(end, start + size)]
+        ]
+        base = f"https://{self.headers.get('Host')}/v1.0{urlsplit(self.path).path.removeprefix('/v1.0')}"
+        select = f"$select={quote(query['$select'], safe=',')}&" if fields else ""
+        document = {"value": page}
+        if start + size < end:
+            document["@odata.nextLink"] = f"{base}?{select}$skiptoken={epoch}-{start + size}-{end}"
+        else:
+            document["@odata.deltaLink"] = f"{base}?{select}$deltatoken={epoch}-{end}"
+        self._json(200, document)
 
     def _organization(self, mailbox, parts, body) -> None:
         domains = [{"name": d, "isDefault": i == 0, "isInitial": False, "capabilities": "Email", "type": "Managed"}
@@ -397,6 +469,8 @@ def _route(method: str, path: str) -> tuple[str, str | None, dict]:
         return "unknown", None, {}
     if rest == ["getMailTips"] and method == "POST":
         return "mail_tips", mailbox, {}
+    if [r.lower() for r in rest] == ["mailfolders", "sentitems", "messages", "delta"] and method == "GET":
+        return "sent_items_delta", mailbox, {}
     if len(rest) >= 3 and rest[0] == "messages" and rest[2] == "attachments" and method == "GET":
         if len(rest) == 3:
             return "list_attachments", mailbox, {"message": rest[1]}

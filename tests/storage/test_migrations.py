@@ -46,11 +46,17 @@ def round_trip(engine):
     assert "copied_from" in columns(engine, "policy_versions")
     assert "policy_revision" not in columns(engine, "tenants")
 
-    schema.upgrade(engine)
+    schema.upgrade(engine, "0003_policy_revision")
     assert schema.current_revision(engine) == "0003_policy_revision"
     with engine.connect() as connection:
         revisions = connection.execute(sa.text("SELECT id, policy_revision FROM tenants")).all()
     assert [tuple(row) for row in revisions] == [("tenant-a", 0)]  # an existing tenant starts at 0
+
+    schema.upgrade(engine)
+    assert schema.current_revision(engine) == "0004_recipient_history"
+    assert "correspondent_models" in table_names(engine)
+    schema.downgrade(engine, "0003_policy_revision")
+    assert "correspondent_models" not in table_names(engine)
 
     schema.downgrade(engine, "0002_admin")
     assert "policy_revision" not in columns(engine, "tenants")
@@ -67,7 +73,7 @@ def round_trip(engine):
     assert table_names(engine) == set()
 
     schema.upgrade(engine)
-    assert table_names(engine) == TABLES
+    assert table_names(engine) == TABLES | {"correspondent_models"}
     assert "copied_from" in columns(engine, "policy_versions")
     assert "policy_revision" in columns(engine, "tenants")
 
@@ -102,4 +108,4 @@ def test_a_schema_newer_than_this_release_is_left_alone_at_start(sqlite_engine, 
     schema.upgrade(sqlite_engine)
     assert schema.current_revision(sqlite_engine) == "0099_from_a_newer_release"
     assert "newer than this release" in caplog.text
-    assert table_names(sqlite_engine) == TABLES
+    assert table_names(sqlite_engine) == TABLES | {"correspondent_models"}

@@ -159,3 +159,41 @@ class CorrespondentModel:
     @property
     def version(self) -> int:
         return self._version
+
+
+FORMAT_VERSION = 1
+
+
+def model_to_dict(model: CorrespondentModel) -> dict:
+    """Plain JSON values (the storage adapter seals them); keys stay keyed hashes."""
+    return {
+        "v": FORMAT_VERSION,
+        "messages": model.messages,
+        "warm_messages": model.warm_messages,
+        "warm_novel": model.warm_novel,
+        "last_sent": model.last_sent,
+        "correspondents": {
+            k: [e.address, e.count, e.first_seen, e.last_seen, dict(e.names.most_common(3)), dict(e.co), e.group_messages]
+            for k, e in model.correspondents.items()
+        },
+        "threads": [[k, dict(participants)] for k, participants in model.threads.items()],
+    }
+
+
+def model_from_dict(data: dict, key: bytes) -> CorrespondentModel:
+    if data.get("v") != FORMAT_VERSION:
+        raise ValueError("another model format")
+    model = CorrespondentModel(
+        key=key,
+        messages=int(data["messages"]),
+        warm_messages=int(data["warm_messages"]),
+        warm_novel=int(data["warm_novel"]),
+        last_sent=float(data["last_sent"]),
+    )
+    for k, (address, count, first, last, names, co, grouped) in data["correspondents"].items():
+        model.correspondents[k] = Correspondent(
+            address, int(count), float(first), float(last), Counter(names), Counter(co), int(grouped)
+        )
+    for k, participants in data["threads"]:
+        model.threads[k] = Counter(participants)
+    return model

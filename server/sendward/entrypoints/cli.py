@@ -11,7 +11,7 @@ import json
 import sys
 from pathlib import Path
 
-from sendward.entrypoints import cli_admin
+from sendward.entrypoints import cli_admin, cli_history
 
 EXIT_ALLOW, EXIT_WARN, EXIT_BLOCK = 0, 1, 2
 EXIT_USAGE, EXIT_UNREADABLE = 64, 65
@@ -76,6 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
     db.add_argument("revision", nargs="?", default=None)
 
     cli_admin.add_commands(commands)  # policy export|import|validate, purge
+    cli_history.add_commands(commands)  # history sync|import|forget|purge
     return parser
 
 
@@ -90,6 +91,7 @@ def main(argv=None) -> int:
             "db": run_db,
             "policy": cli_admin.run_policy,
             "purge": cli_admin.run_purge,
+            "history": cli_history.run_history,
         }[args.command]
         return handler(args)
     except UsageError as error:

@@ -38,3 +38,9 @@ class TooLarge(GraphError):
     """The content is larger than Sendward fetches; the file's nature, not our failure."""
 
     code = "too_large"
+
+
+class DeltaExpired(GraphError):
+    """A delta link Graph no longer knows (410 Gone): the sync starts over."""
+
+    code = "delta_expired"

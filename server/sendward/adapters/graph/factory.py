@@ -9,6 +9,7 @@ from sendward.adapters.graph.client import GraphClient
 from sendward.adapters.graph.domains import GraphTenantDomains
 from sendward.adapters.graph.mail_tips import GraphGroupSizes
 from sendward.adapters.graph.sdk import load_sdk_models
+from sendward.adapters.graph.sent_items import GraphSentItems
 from sendward.services.telemetry import NO_TELEMETRY
 
 
@@ -18,6 +19,7 @@ class GraphAdapters:
     group_sizes: GraphGroupSizes
     tenant_domains: GraphTenantDomains
     client: GraphClient
+    sent_items: GraphSentItems | None = None  # recipients.misdirected's history (Sent Items, metadata only)
 
     def close(self) -> None:
         """Close the connection pool and stop the worker's Graph loop."""
@@ -37,4 +39,5 @@ def build_graph_adapters(settings, graph_tokens, cache, telemetry=NO_TELEMETRY) 
         group_sizes=GraphGroupSizes(client, cache, mode=settings.graph_mode),
         tenant_domains=GraphTenantDomains(client, cache),
         client=client,
+        sent_items=GraphSentItems(client, mode=settings.graph_mode),
     )

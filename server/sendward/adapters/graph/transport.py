@@ -8,6 +8,7 @@ download URL; kiota drops the Authorization header when the origin changes).
 
 from __future__ import annotations
 
+import logging
 import ssl
 
 import httpx
@@ -17,6 +18,10 @@ from msgraph._version import VERSION
 from msgraph_core import APIVersion, GraphClientFactory
 from msgraph_core.middleware import GraphTelemetryHandler
 from msgraph_core.middleware.options import GraphTelemetryHandlerOption
+
+# httpx logs every request's URL at INFO, and Graph URLs name mailboxes and messages
+# (/users/{object id}/mailFolders/sentitems/...): only its warnings reach our logs.
+logging.getLogger("httpx").setLevel(logging.WARNING)
 
 # Per attempt: a stalled connection or read fails fast enough to retry within a 4 s budget.
 TIMEOUT = httpx.Timeout(connect=1.5, read=2.0, write=2.0, pool=1.0)

@@ -2,7 +2,21 @@
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, Boolean, Column, DateTime, ForeignKey, Index, Integer, MetaData, String, Table, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
 
 metadata = MetaData(
     naming_convention={
@@ -83,4 +97,22 @@ decision_attachments = Table(
     Column("data_subjects", Integer, nullable=False),
     Index("ix_decision_attachments_tenant", "tenant_id", "created_at"),
     Index("ix_decision_attachments_decision", "decision_id"),
+)
+
+# One row per user: the correspondent model learnt from their Sent Items (recipients.misdirected),
+# sealed (AES-GCM) because it holds addresses and display names for "did you mean"; inside it,
+# addresses are keyed by an HMAC with the tenant's key. The user's object id is sealed too: the
+# sync job needs it to call Graph, and nothing else may read it.
+correspondent_models = Table(
+    "correspondent_models",
+    metadata,
+    Column("tenant_id", String(64), primary_key=True),
+    Column("user_hash", String(64), primary_key=True),
+    Column("user_ref", LargeBinary, nullable=False),  # the sealed object id
+    Column("model", LargeBinary, nullable=False),  # sealed, compressed JSON
+    Column("delta_link", Text, nullable=True),  # where the next incremental sync starts (sealed, base64)
+    Column("complete", Boolean, nullable=False),  # False: the first sync stopped at its page bound
+    Column("messages", Integer, nullable=False),
+    Column("synced_at", DateTime(timezone=True), nullable=False),
+    Index("ix_correspondent_models_synced", "synced_at"),
 )

@@ -1,0 +1,78 @@
+"""GraphSentItems: a user's Sent Items, page by page, through the delta query (metadata only).
+
+``GET /users/{id}/mailFolders/sentitems/messages/delta?$select=...`` (``/me/...`` on the user's
+behalf) returns pages linked by ``@odata.nextLink``; the last one carries ``@odata.deltaLink``,
+where the next sync starts to get only what changed. ``$select`` keeps to recipients, sender,
+time, subject and conversation: ``Mail.ReadBasic`` is enough and no body is ever fetched. A
+delta link Graph no longer knows answers 410 Gone: ``DeltaExpired``, and the caller starts over.
+Links are followed only on Graph's own origin: a page cannot send our token anywhere else.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from kiota_abstractions.method import Method
+from kiota_abstractions.request_information import RequestInformation
+
+from sendward.adapters.graph.client import GraphClient
+from sendward.adapters.graph.errors import DeltaExpired, GraphError, GraphRefused
+from sendward.detection.limits import Deadline
+
+SELECT = "sentDateTime,subject,conversationId,from,toRecipients,ccRecipients,bccRecipients"
+PAGE_SIZE = 200  # Prefer: odata.maxpagesize (Graph may send fewer)
+MAX_PAGE_BYTES = 32 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list
+    next_link: str | None = None  # more pages of this round
+    delta_link: str | None = None  # the round is complete; the next sync starts here
+
+
+class GraphSentItems:
+    def __init__(self, client: GraphClient, *, mode: str = "application", page_size: int = PAGE_SIZE):
+        self.client = client
+        self.mode = mode
+        self.page_size = page_size
+
+    def first_link(self, user_id: str) -> str:
+        mailbox = "me" if self.mode == "delegated" else f"users/{user_id}"
+        return f"{self.client.base_url}/{mailbox}/mailFolders/sentitems/messages/delta?$select={SELECT}"
+
+    def page(self, caller, deadline: Deadline, link: str) -> Page:
+        if not _same_origin(link, self.client.base_url):
+            raise GraphError("a sent items link pointed away from Microsoft Graph", code="bad_link")
+        return self.client.call(caller, deadline, lambda session: self._get(session, link))
+
+    async def _get(self, session, link: str) -> Page:
+        request = RequestInformation(Method.GET)
+        request.url = link
+        request.headers.add("Prefer", f"odata.maxpagesize={self.page_size}")
+        try:
+            raw = await session.download(request, MAX_PAGE_BYTES, "sent items")
+        except GraphRefused as error:
+            if error.status == 410:
+                raise DeltaExpired("the sent items delta link has expired") from None
+            raise
+        try:
+            document = json.loads(raw)
+        except ValueError:
+            raise GraphError("Microsoft Graph answered sent items with something that is not JSON") from None
+        items = document.get("value") if isinstance(document, dict) else None
+        if not isinstance(items, list):
+            raise GraphError("Microsoft Graph answered sent items without a list of messages")
+        next_link, delta_link = document.get("@odata.nextLink"), document.get("@odata.deltaLink")
+        return Page(
+            items=items,
+            next_link=next_link if isinstance(next_link, str) else None,
+            delta_link=delta_link if isinstance(delta_link, str) else None,
+        )
+
+
+def _same_origin(link: str, base_url: str) -> bool:
+    a, b = urlsplit(link), urlsplit(base_url)
+    return (a.scheme, a.netloc.lower()) == (b.scheme, b.netloc.lower()) and a.path.startswith(b.path.rstrip("/") + "/")

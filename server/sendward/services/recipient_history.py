@@ -1,0 +1,186 @@
+"""Learn each user's correspondents from their Sent Items, and hand the model to the scorer.
+
+``HistorySync.sync(tenant, user)`` runs one incremental round of the Sent Items delta query
+for a user (``sendward history sync``, which an operator schedules), continuing where the
+last one stopped; a delta link Graph has forgotten (410) starts the user over. Messages are
+counted once (their ids are kept as keyed hashes), in time order.
+
+``StoredCorrespondents`` is the scorer's ``CorrespondentHistory``: the caller's model from the
+database, kept warm in process for a few minutes. A user with no model yet gets none for this
+draft (the rule then judges nobody) and a first sync of a few pages in the background, so the
+send never waits for Graph.
+
+Nothing here logs an address, a name or a subject: only counts and error types.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import threading
+import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from types import SimpleNamespace
+
+from cachetools import TTLCache
+
+from sendward.adapters.graph.errors import DeltaExpired
+from sendward.adapters.storage.correspondents import UnreadableModel, tenant_key_from
+from sendward.detection.limits import Deadline
+from sendward.domain.correspondents import CorrespondentModel, model_from_dict, model_to_dict
+from sendward.drafts.history import sent_message
+from sendward.services.audit import user_hash
+
+log = logging.getLogger(__name__)
+MAX_SEEN_IDS = 50_000  # message ids remembered per user (the most recent), so an update is not counted twice
+FIRST_USE_PAGES = 5  # the background sync on first use stops here; the scheduled sync does the rest
+
+
+@dataclass(frozen=True)
+class SyncResult:
+    pages: int
+    messages: int  # new messages learnt in this run
+    total: int  # messages in the model
+    complete: bool  # the round reached a delta link (False: stopped at max_pages, continues next time)
+    restarted: bool  # the delta link had expired: the user was synced from the start
+
+
+class HistorySync:
+    def __init__(self, sent_items, store, user_hash_key: bytes, *, page_seconds: float = 60.0):
+        self.sent_items = sent_items
+        self.store = store
+        self.user_hash_key = user_hash_key
+        self.page_seconds = page_seconds
+
+    def sync(self, tenant_id: str, user_id: str, *, max_pages: int | None = None, caller=None) -> SyncResult:
+        """``caller``: the user's own validated caller (on-behalf-of tokens); else the application acts."""
+        caller = caller or SimpleNamespace(tenant_id=tenant_id, user_id=user_id)
+        user = user_hash(self.user_hash_key, tenant_id, user_id)
+        key = tenant_key_from(self.user_hash_key, tenant_id)
+        model, seen, link = self._load(tenant_id, user, user_id, key)
+        pending, pages, restarted, complete = [], 0, False, False
+        while max_pages is None or pages < max_pages:
+            try:
+                page = self.sent_items.page(caller, Deadline(self.page_seconds), link)
+            except DeltaExpired:
+                if restarted:
+                    raise
+                model, seen, pending = CorrespondentModel(key=key), {}, []
+                link, restarted = self.sent_items.first_link(user_id), True
+                continue
+            pages += 1
+            pending.extend(self._new_messages(page.items, seen, key))
+            if page.delta_link or not page.next_link:
+                link, complete = page.delta_link, True
+                break
+            link = page.next_link
+        for message in sorted(pending, key=lambda m: m.sent_at):
+            model.add(message)
+        self._save(tenant_id, user, user_id, model, seen, link, complete)
+        return SyncResult(pages, len(pending), model.messages, complete, restarted)
+
+    def _load(self, tenant_id, user, user_id, key):
+        try:
+            stored = self.store.load(tenant_id, user)
+        except UnreadableModel:
+            stored = None  # another key, or damaged: learn it again
+        if stored is None:
+            return CorrespondentModel(key=key), {}, self.sent_items.first_link(user_id)
+        model = model_from_dict(stored.data["model"], key)
+        seen = dict.fromkeys(stored.data.get("seen", ()))
+        link = stored.delta_link or self.sent_items.first_link(user_id)
+        return model, seen, link
+
+    @staticmethod
+    def _new_messages(items, seen: dict, key: bytes):
+        for item in items:
+            parsed = sent_message(item)
+            if parsed is None:
+                continue  # removed, or not a sent message: nothing to learn
+            item_id = item.get("id")
+            if isinstance(item_id, str) and item_id:
+                digest = hmac.new(key, b"m:" + item_id.encode(), hashlib.sha256).hexdigest()[:20]
+                if digest in seen:
+                    continue  # a message we know, changed (a flag, a category)
+                seen[digest] = None
+            yield parsed[1]
+
+    def _save(self, tenant_id, user, user_id, model, seen, link, complete) -> None:
+        kept = list(seen)[-MAX_SEEN_IDS:]
+        self.store.save(
+            tenant_id, user, user_id, {"model": model_to_dict(model), "seen": kept},
+            delta_link=link, complete=complete, messages=model.messages,
+        )
+
+
+class StoredCorrespondents:
+    """The scorer's CorrespondentHistory: stored models, warm in process, a first sync on first use."""
+
+    def __init__(
+        self, store, user_hash_key: bytes, *, sync: HistorySync | None = None, first_use_pages: int = FIRST_USE_PAGES,
+        ttl_seconds: float = 300, max_models: int = 512, clock=time.monotonic, refresh_after_hours: float = 12,
+        now=None,
+    ):
+        self.store = store
+        self.user_hash_key = user_hash_key
+        self.sync = sync
+        self.first_use_pages = first_use_pages
+        self._models = TTLCache(maxsize=max_models, ttl=ttl_seconds, timer=clock)
+        self._lock = threading.Lock()
+        self._syncing: set[tuple[str, str]] = set()
+        self.last_thread: threading.Thread | None = None
+        self.refresh_after = timedelta(hours=refresh_after_hours)
+        self._now = now or (lambda: datetime.now(timezone.utc))
+
+    def model(self, draft, caller, tenant_id: str):
+        if caller is None or not getattr(caller, "user_id", ""):
+            return None
+        tenant_id = tenant_id or caller.tenant_id
+        user = user_hash(self.user_hash_key, tenant_id, caller.user_id)
+        with self._lock:
+            cached = self._models.get((tenant_id, user))
+        if cached is not None:
+            return cached
+        try:
+            stored = self.store.load(tenant_id, user)
+        except UnreadableModel:
+            stored = None
+        if stored is None or self._now() - stored.synced_at > self.refresh_after:
+            # Nothing yet, or not synced lately (on-behalf-of deployments have no scheduled sync):
+            # a bounded sync in the background, never on the send's time.
+            self._sync_in_background(tenant_id, caller)
+        if stored is None:
+            return None
+        model = model_from_dict(stored.data["model"], tenant_key_from(self.user_hash_key, tenant_id))
+        with self._lock:
+            self._models[(tenant_id, user)] = model
+        return model
+
+    def forget(self, tenant_id: str, user: str) -> None:
+        with self._lock:
+            self._models.pop((tenant_id, user), None)
+
+    def _sync_in_background(self, tenant_id: str, caller) -> threading.Thread | None:
+        if self.sync is None:
+            return None
+        with self._lock:
+            if (tenant_id, caller.user_id) in self._syncing:
+                return None
+            self._syncing.add((tenant_id, caller.user_id))
+        thread = threading.Thread(target=self._run_sync, args=(tenant_id, caller), daemon=True)
+        self.last_thread = thread
+        thread.start()
+        return thread
+
+    def _run_sync(self, tenant_id: str, caller) -> None:
+        try:
+            result = self.sync.sync(tenant_id, caller.user_id, max_pages=self.first_use_pages, caller=caller)
+            log.info("recipient history: a user synced on use, %d pages, %d messages", result.pages, result.messages)
+            self.forget(tenant_id, user_hash(self.user_hash_key, tenant_id, caller.user_id))
+        except Exception as error:  # Graph refused (no Mail.ReadBasic), storage away: tried again next time
+            log.warning("recipient history: sync on use failed: %s", type(error).__name__)
+        finally:
+            with self._lock:
+                self._syncing.discard((tenant_id, caller.user_id))
