@@ -234,6 +234,121 @@ def _fresh_process_case(count: int, repeats: int) -> dict:
         return summary(timings(check, repeats), rss_of=resource.RUSAGE_CHILDREN)  # the largest `sendward check`
 
 
+def _history_model(messages: int = 5000):
+    from sendward.domain.correspondents import CorrespondentModel
+    from sendward.drafts.history import sent_message
+
+    return CorrespondentModel.build(sent_message(item)[1] for item in inputs.sent_items(messages))
+
+
+def case_scorer_5_history(repeats: int) -> dict:
+    """Scorer.score with recipients.misdirected and a warm model (5,000 sent messages, 400 correspondents)."""
+    from sendward.detection.scanner import Scanner
+    from sendward.domain.policy import Policy
+    from sendward.services.scoring import Scorer
+
+    model = _history_model()
+    history = type("Warm", (), {"model": lambda self, draft, caller, tenant_id: model})()
+    scorer = Scorer(scanner=Scanner(), history=history)
+    draft = inputs.recipients_draft(5)
+    policy = Policy()
+    return summary(timings(lambda: scorer.score(draft, policy, 1), repeats))
+
+
+def case_history_check_5(repeats: int) -> dict:
+    """Only what recipients.misdirected adds: the recipients' fit to a warm model, and the rule."""
+    from sendward.domain.policy import Policy
+    from sendward.domain.rules import recipients_misdirected as rule
+    from sendward.domain.signals import Signals
+    from sendward.signals.misdirection import history_signals
+
+    model = _history_model()
+    draft = inputs.recipients_draft(5)
+    policy = Policy()
+    config = policy.rule(rule.RULE)
+
+    def run():
+        signals = Signals(history=history_signals(draft, model, ["northshire.gov.uk"]))
+        return rule.evaluate(signals, config, policy)
+
+    return summary(timings(run, repeats))
+
+
+def _sync_case(repeats: int, messages: int = 10_000, *, over_graph: bool = True) -> dict:
+    """A first sync of ``messages`` sent messages: over the Graph fake (HTTPS, the real SDK), or parsing only."""
+    import tempfile
+    from types import SimpleNamespace
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from sendward.adapters.storage import schema
+    from sendward.adapters.storage.correspondents import CorrespondentStore, sealing_key_from
+    from sendward.services.recipient_history import HistorySync
+
+    items = inputs.sent_items(messages)
+    runs = iter(range(1_000_000))
+    with tempfile.TemporaryDirectory() as directory:
+        engine = schema.make_engine(f"sqlite:///{Path(directory) / 'bench.db'}")
+        schema.upgrade(engine)
+        store = CorrespondentStore(engine, sealing_key_from(b"bench-key"))
+        if not over_graph:
+            source = _ItemsInMemory(items)
+            sync = HistorySync(source, store, b"bench-key")
+            result = summary(timings(lambda: sync.sync("bench", f"user-{next(runs)}"), repeats))
+            engine.dispose()
+            return result
+        from sendward.adapters.cache.key_value import MemoryKeyValueCache
+        from sendward.adapters.graph.factory import build_graph_adapters
+        from sendward.config import Settings
+        from tests.fakes.graph import FakeGraph
+        from tests.fakes.tls import make_test_ca
+
+        (Path(directory) / "ca").mkdir()
+        ca = make_test_ca(Path(directory) / "ca")
+        tokens = SimpleNamespace(graph_token=lambda caller: "bench-token")
+        with FakeGraph(ca, token="bench-token") as graph:
+            for n in range(repeats + 1):
+                graph.add_sent_messages(f"user-{n}", items)
+            settings = Settings(data_dir=Path(directory), graph_base_url=graph.url, ca_bundle=str(ca.bundle),
+                                graph_mode="application")
+            adapters = build_graph_adapters(settings, tokens, MemoryKeyValueCache())
+            try:
+                sync = HistorySync(adapters.sent_items, store, b"bench-key")
+                results = []
+
+                def run():
+                    results.append(sync.sync("bench", f"user-{next(runs)}"))
+
+                samples = timings(run, repeats)
+            finally:
+                adapters.close()
+        engine.dispose()
+        assert all(r.total == messages and r.complete for r in results), results
+        return summary(samples, pages=results[-1].pages)
+
+
+class _ItemsInMemory:
+    """GraphSentItems' shape over a list: every item on one page."""
+
+    def __init__(self, items):
+        self.items = items
+
+    def first_link(self, user_id):
+        return "memory"
+
+    def page(self, caller, deadline, link):
+        from sendward.adapters.graph.sent_items import Page
+
+        return Page(items=self.items, delta_link="memory-delta")
+
+
+def case_history_sync_10k(repeats: int) -> dict:
+    return _sync_case(repeats)
+
+
+def case_history_sync_10k_no_graph(repeats: int) -> dict:
+    return _sync_case(repeats, over_graph=False)
+
+
 CASES = {name[5:]: function for name, function in globals().items() if name.startswith("case_")}
 RECIPIENT_COUNTS = (5, 200, 2000)
 for prefix, case in (("recipients", _recipients_case), ("scorer", _scorer_case), ("fresh_process", _fresh_process_case)):

@@ -156,3 +156,33 @@ def nested_zip() -> tuple[bytes, int]:
     inner = zipped({"report.docx": report, "clients.csv": rows.getvalue().encode()})
     archive = zipped({"clients.xlsx": sheet, "inner.zip": inner, "forwarded.eml": message.as_bytes()})
     return archive, 1000 + contacts  # the sheet's people (also in the CSV and the e-mail) and the report's
+
+
+def sent_items(count: int, correspondents: int = 400, seed: int = 17) -> list[dict]:
+    """``count`` sent messages in Graph's shape: mostly to a few usual people, some groups, some one-offs."""
+    from datetime import datetime, timedelta, timezone
+
+    rng = random.Random(seed)
+    first = ["anna", "ben", "chloe", "david", "emma", "farah", "george", "hannah", "imran", "jack", "kate", "liam"]
+    last = ["smith", "jones", "patel", "brown", "taylor", "wilson", "evans", "khan", "walker", "wright", "hall"]
+    people = [
+        (f"{rng.choice(first)}.{rng.choice(last)}{i}@{rng.choice(['northshire.gov.uk', 'partner.org.uk'])}",
+         f"{rng.choice(first).title()} {rng.choice(last).title()}")
+        for i in range(correspondents)
+    ]
+    start = datetime(2024, 1, 1, tzinfo=timezone.utc)
+    messages = []
+    for n in range(count):
+        size = rng.choice((1, 1, 1, 2, 2, 3, 5))
+        chosen = {people[min(int(rng.paretovariate(1.2)) - 1, correspondents - 1)] for _ in range(size)}
+        messages.append({
+            "id": f"AAMkAD-{n}",
+            "sentDateTime": (start + timedelta(minutes=37 * n)).isoformat().replace("+00:00", "Z"),
+            "subject": f"Case {rng.randrange(count // 4 + 1)} update",
+            "conversationId": f"conv-{n}",
+            "from": {"emailAddress": {"address": "ils@northshire.gov.uk", "name": "ILS"}},
+            "toRecipients": [{"emailAddress": {"address": a, "name": name}} for a, name in sorted(chosen)],
+            "ccRecipients": [],
+            "bccRecipients": [],
+        })
+    return messages

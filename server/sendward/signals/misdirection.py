@@ -15,7 +15,7 @@ from collections import defaultdict
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from sendward.domain.correspondents import CorrespondentModel, normalise_address
+from sendward.domain.correspondents import CO_OCCURRENCE_MAX_RECIPIENTS, CorrespondentModel, normalise_address
 from sendward.domain.draft import Draft
 from sendward.domain.signals import HistorySignals, RecipientFit
 from sendward.signals.domains import is_webmail, within
@@ -68,15 +68,17 @@ def _fit(address, name, keys, model, index, thread, internal_domains, webmail_do
         mailed=entry.count if entry else 0,
         days_since=(max(0.0, now - entry.last_seen) / DAY) if entry else None,
     )
-    others = [k for a, k in keys.items() if a != address]
+    # Company is judged on messages to a group (as the model learns it), not on mass mailings.
+    grouped = len(keys) <= CO_OCCURRENCE_MAX_RECIPIENTS
+    others = [k for a, k in keys.items() if a != address] if grouped else []
     if entry is None or entry.count < USUAL_MIN_MESSAGES:
         fit.update(_namesake(address, name, key, model, index))
         fit.update(_typo(address, key, model, index))
         fit["personal_address_of"] = _personal_address(address, name, domain, key, model, index, webmail_domains)
-        if alone:
+        if alone and grouped:
             fit["thread_dropped"] = _thread_dropped(key, thread, keys, model)
             fit["companion_missing"] = _companion_missing(others, keys, model)
-    else:
+    elif grouped:
         fit["other_company"] = _other_company(entry, others, model)
     return RecipientFit(**fit)
 
@@ -111,11 +113,15 @@ class _Index:
         self.full = defaultdict(list)
         self.first = defaultdict(list)
         self.last = defaultdict(list)
+        self.work_local = defaultdict(list)  # local part of a usual work address -> keys
         self.addresses: list[str] = []
         self.keys: list[str] = []
+        # Addresses by length: a typo (two edits at most) is within two characters of the original.
+        self.by_length: dict[int, list[tuple[str, str]]] = defaultdict(list)
         for key, entry in model.correspondents.items():
             self.addresses.append(entry.address)
             self.keys.append(key)
+            self.by_length[len(entry.address)].append((entry.address, key))
             if entry.count < USUAL_MIN_MESSAGES:
                 continue
             tokens = name_tokens(entry.name, entry.address)
@@ -123,6 +129,9 @@ class _Index:
                 self.full[tokens].append(key)
                 self.first[tokens[0]].append(key)
                 self.last[tokens[1]].append(key)
+            local, _, domain = entry.address.partition("@")
+            if not is_webmail(domain):
+                self.work_local[local].append(key)
 
 
 def _index(model: CorrespondentModel) -> _Index:
@@ -151,13 +160,14 @@ def _namesake(address, name, key, model, index) -> dict:
 
 
 def _typo(address, key, model, index) -> dict:
-    if len(address) < 8 or not index.addresses:
+    if len(address) < 8:
         return {}
-    found = process.extractOne(address, index.addresses, scorer=OSA.distance, score_cutoff=2)
+    near = [pair for length in range(len(address) - 2, len(address) + 3) for pair in index.by_length.get(length, ())]
+    found = process.extractOne(address, [a for a, _ in near], scorer=OSA.distance, score_cutoff=2)
     if found is None:
         return {}
     known, distance, position = found
-    if index.keys[position] == key or distance == 0:
+    if near[position][1] == key or distance == 0:
         return {}
     local, known_local = address.partition("@")[0], known.partition("@")[0]
     if distance == 2 and min(len(local), len(known_local)) < 6:
@@ -169,14 +179,10 @@ def _personal_address(address, name, domain, key, model, index, webmail_domains)
     if not is_webmail(domain, webmail_domains):
         return None
     tokens = name_tokens(name, address)
-    local = address.partition("@")[0]
-    for other_key, other in zip(index.keys, index.addresses):
-        if other_key == key or is_webmail(other.rpartition("@")[2], webmail_domains):
-            continue
-        entry = model.correspondents[other_key]
-        if entry.count < USUAL_MIN_MESSAGES:
-            continue
-        if other.partition("@")[0] == local or (tokens and name_tokens(entry.name, other) == tokens):
+    candidates = index.work_local.get(address.partition("@")[0], []) + (index.full.get(tokens, []) if tokens else [])
+    for other_key in candidates:
+        other = model.correspondents[other_key].address
+        if other_key != key and not is_webmail(other.rpartition("@")[2], webmail_domains):
             return other
     return None
 
