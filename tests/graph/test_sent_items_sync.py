@@ -175,3 +175,13 @@ def test_nothing_about_the_mail_is_logged(graph, sync, store, caller, caplog):
     text = "\n".join(r.getMessage() for r in caplog.records)
     assert "john.smith" not in text and "partner.org" not in text and "report" not in text
     assert caller.user_id not in text
+
+
+def test_ten_thousand_messages_sync_completely(graph, adapters, store):
+    """The issue's size (its time is a bench row: history_sync_10k)."""
+    graph.add_sent_messages(USER, [message(n, to=f"person{n % 700}@partner.org", name="") for n in range(10_000)])
+    sync = HistorySync(GraphSentItems(adapters.client, mode="application", page_size=1000), store, KEY)
+    result = sync.sync("tenant-a", USER)
+    assert (result.total, result.pages, result.complete) == (10_000, 10, True)
+    _, model = stored_model(store, sync)
+    assert len(model.correspondents) == 700 and model.get("person3@partner.org").count in (14, 15)
