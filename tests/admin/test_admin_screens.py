@@ -256,6 +256,18 @@ def test_the_dashboard_draws_its_charts_with_text_alternatives(client, sign_in, 
     assert "No rule ran in monitor mode" in html
 
 
+def test_the_dashboard_shows_wrong_recipient_prompts_and_acceptance(client, sign_in, container):
+    sign_in()
+    for i in range(3):
+        record(container, f"plain{i}", action="allow")
+    record(container, "m1", rule="recipients.misdirected")
+    html = client.get("/admin/?days=7").text
+    assert "Wrong recipients" in html
+    assert '<span class="figure">250.0</span> prompts per 1,000 sends' in html
+    assert '<span class="figure">0%</span> acceptance' in html
+    assert 'aria-labelledby="misdirected-acceptance-title misdirected-acceptance-desc"' in html
+
+
 def test_the_dashboard_shows_the_shadow_load_in_monitor_mode(client, sign_in, container):
     sign_in()
     container.policies.replace("tenant-a", {"mode": "monitor"}, author="x")

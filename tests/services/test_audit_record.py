@@ -81,3 +81,16 @@ def test_everything_at_once():
 )
 def test_ordinary_justifications_are_kept_as_written(sentence):
     assert redact_justification(sentence) == sentence
+
+
+def test_message_keys_tell_a_resend_to_other_recipients_without_naming_anything():
+    from sendward.domain.draft import Address, Body, Draft
+    from sendward.services.audit import message_keys
+
+    first = Draft(to=(Address("john.smith@gmail.com"),), subject="Referral for J", body=Body(content="hello"))
+    fixed = Draft(to=(Address("John.Smith@partner.org"),), subject="Referral for J", body=Body(content="hello"))
+    a, b = message_keys(b"k", "t", "u1", first), message_keys(b"k", "t", "u1", fixed)
+    assert a["content"] == b["content"] and a["recipients"] != b["recipients"]
+    assert message_keys(b"k", "t", "u2", first)["content"] != a["content"]  # per user
+    assert message_keys(b"other", "t", "u1", first) != a  # keyed
+    assert all(len(v) == 12 and "gmail" not in v for v in a.values())

@@ -22,6 +22,7 @@ def record(
     user="u1",
     override_of=None,
     tenant="tenant-a",
+    message=None,
 ):
     storage.record_decision(
         DecisionRecord(
@@ -34,7 +35,7 @@ def record(
             mode="monitor" if would and not override_of else "enforce",
             score=0,
             policy_version=1,
-            counts={},
+            counts={"message": message} if message else {},
             findings=tuple(findings),
             attachments=tuple(files),
             override_of=override_of,
@@ -194,3 +195,36 @@ def test_days_out_of_range_are_refused(container):
 def test_iso_weeks_cross_the_year():
     assert iso_week(date(2026, 12, 31)) == "2026-W53"
     assert iso_week(date(2027, 1, 4)) == "2027-W01"
+
+
+def test_misdirected_prompt_rate_and_acceptance(container):
+    """Per 1,000 sends, and how often the sender then sent the same message to other recipients."""
+    s = container.storage
+    wrong = [("recipients.misdirected", "warn", None)]
+    at = NOW - timedelta(hours=5)
+    for n in range(16):
+        record(s, f"plain-{n}", at + timedelta(minutes=n), user="u9")
+    # u1: prompted, then the same message to other recipients ten minutes later: accepted.
+    record(s, "p1", at, action="warn", findings=wrong, user="u1", message={"content": "c1", "recipients": "r1"})
+    record(s, "p1-again", at + timedelta(minutes=10), user="u1", message={"content": "c1", "recipients": "r2"})
+    # u2: prompted, then sent anyway (an override).
+    record(s, "p2", at, action="warn", findings=wrong, user="u2", message={"content": "c2", "recipients": "r3"})
+    record(s, "p2-override", at + timedelta(minutes=1), action="warn", findings=wrong, user="u2",
+           override_of="p2", message={"content": "c2", "recipients": "r3"})
+    # u3: prompted; later another message, and the same one only after two hours: not counted.
+    record(s, "p3", at, action="warn", findings=wrong, user="u3", message={"content": "c3", "recipients": "r4"})
+    record(s, "p3-other", at + timedelta(minutes=5), user="u3", message={"content": "c9", "recipients": "r5"})
+    record(s, "p3-late", at + timedelta(hours=2), user="u3", message={"content": "c3", "recipients": "r6"})
+    # Another user's resend of u1's keys does not count for u1 (keys are per user anyway).
+    figures = stats(s, "tenant-a", days=7, now=NOW)["misdirected"]
+    assert figures["sends"] == 16 + 3 + 2 + 1  # the override repeats p2 and is left out
+    assert (figures["prompts"], figures["changed_recipient"], figures["sent_anyway"]) == (3, 1, 1)
+    assert figures["per_1000_sends"] == round(1000 * 3 / 22, 1)
+    assert figures["acceptance_rate"] == round(1 / 3, 4)
+
+
+def test_no_prompts_no_rates(container):
+    record(container.storage, "a", NOW)
+    figures = stats(container.storage, "tenant-a", days=7, now=NOW)["misdirected"]
+    assert figures == {"sends": 1, "prompts": 0, "per_1000_sends": 0.0, "changed_recipient": 0,
+                       "sent_anyway": 0, "acceptance_rate": None}

@@ -67,7 +67,10 @@ def decision_record(
     justification: str | None = None,
     client_platform: str = "",
     now=None,
+    message_keys: dict[str, str] | None = None,
 ) -> DecisionRecord:
+    """``message_keys``: ``message_keys()`` of the draft, so the dashboard can tell a sender who
+    changed a recipient after a prompt from one who sent anyway (keyed hashes, never content)."""
     entities: Counter[str] = Counter()
     special: Counter[str] = Counter()
     for attachment in verdict.attachments:
@@ -81,6 +84,8 @@ def decision_record(
         "entities": dict(entities),
         "special_categories": dict(special),
     }
+    if message_keys:
+        counts["message"] = dict(message_keys)
     return DecisionRecord(
         id=verdict.decision_id,
         tenant_id=tenant_id,
@@ -101,6 +106,27 @@ def decision_record(
         client_platform=re.sub(r"[^A-Za-z0-9 ._-]", "", client_platform)[:64],
         elapsed_ms=verdict.elapsed_ms,
     )
+
+
+def message_keys(key: bytes, tenant_id: str, user: str, draft) -> dict[str, str]:
+    """Short keyed hashes of the draft's content and of its recipient set.
+
+    The same message sent again with other recipients keeps ``content`` and changes
+    ``recipients``: that is how a prompt's acceptance is counted. 48 bits, keyed with the
+    deployment's secret and the user's pseudonym: they link a user's own resends, nothing else.
+    """
+    content = hashlib.sha256()
+    for part in (draft.subject, draft.body.content, *(f"{a.name}\n{a.size}" for a in draft.attachments)):
+        content.update(part.encode("utf-8", "surrogatepass") + b"\0")
+    recipients = "\n".join(sorted({r.address.address.strip().lower() for r in draft.recipients}))
+    return {
+        "content": _keyed(key, f"content:{tenant_id}:{user}:{content.hexdigest()}"),
+        "recipients": _keyed(key, f"recipients:{tenant_id}:{user}:{recipients}"),
+    }
+
+
+def _keyed(key: bytes, text: str) -> str:
+    return hmac.new(key, text.encode("utf-8", "surrogatepass"), hashlib.sha256).hexdigest()[:12]
 
 
 def redact_justification(text: str) -> str:

@@ -48,6 +48,48 @@ def stats(
             "rate": round(overridden / interrupted, 4) if interrupted else None,
         },
         "monitor": shadow_load(audit.would_interrupt(tenant_id, since, until)),
+        "misdirected": misdirected_figures(audit, tenant_id, since, until),
+    }
+
+
+MISDIRECTED = "recipients.misdirected"
+# A resend of the prompted message with other recipients within this long counts as accepted.
+ACCEPTANCE_WINDOW = timedelta(hours=1)
+
+
+def misdirected_figures(audit, tenant_id: str, since: datetime, until: datetime) -> dict[str, Any]:
+    """How often recipients.misdirected prompts, and how often the sender then changed a recipient.
+
+    Accepted: the same user sent the same message (same keyed content hash) within an hour with
+    another recipient set. Sent anyway: they overrode it. The rest: abandoned, or sent some other
+    way we cannot see.
+    """
+    sends = audit.sends(tenant_id, since, until)
+    prompts = audit.rule_prompts(tenant_id, MISDIRECTED, since, until)
+    later = audit.follow_ups(
+        tenant_id, sorted({user for _, user, _, _ in prompts}), since, until + ACCEPTANCE_WINDOW
+    )
+    by_user: dict[str, list] = defaultdict(list)
+    for user, when, counts, override_of in later:
+        by_user[user].append((when, counts.get("message") or {}, override_of))
+    changed = overridden = 0
+    for decision_id, user, when, counts in prompts:
+        keys = counts.get("message") or {}
+        after = [(w, k, o) for w, k, o in by_user[user] if when < w <= when + ACCEPTANCE_WINDOW]
+        if any(o == decision_id for _, _, o in after):
+            overridden += 1
+        elif keys and any(
+            o is None and k.get("content") == keys.get("content") and k.get("recipients") != keys.get("recipients")
+            for _, k, o in after
+        ):
+            changed += 1
+    return {
+        "sends": sends,
+        "prompts": len(prompts),
+        "per_1000_sends": round(1000 * len(prompts) / sends, 1) if sends else None,
+        "changed_recipient": changed,
+        "sent_anyway": overridden,
+        "acceptance_rate": round(changed / len(prompts), 4) if prompts else None,
     }
 
 

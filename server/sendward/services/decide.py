@@ -11,7 +11,7 @@ from sendward.adapters.storage.repository import Storage
 from sendward.domain.draft import Draft
 from sendward.domain.overrides import review_override
 from sendward.domain.verdict import Verdict
-from sendward.services.audit import decision_record, user_hash
+from sendward.services.audit import decision_record, message_keys, user_hash
 from sendward.services.outbox import AuditOutbox
 from sendward.services.policies import PolicyService
 from sendward.services.scoring import Scorer
@@ -85,6 +85,7 @@ class DecisionService:
             override_of=draft.override.decision_id if accepted else None,
             justification=draft.override.justification.strip() if accepted else None,
             client_platform=client_platform,
+            message_keys=message_keys(self.user_hash_key, tenant_id, user, draft),
         )
         self.outbox.record(record)  # the sender gets the verdict even while the database is away
 

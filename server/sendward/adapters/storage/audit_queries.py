@@ -170,6 +170,41 @@ class AuditQueries:
         )
         return self._rows(query)
 
+    def rule_prompts(
+        self, tenant_id: str, rule: str, since: datetime, until: datetime
+    ) -> list[tuple[str, str, datetime, dict]]:
+        """(decision id, user hash, time, counts) of decisions where ``rule`` warned or blocked (overrides left out)."""
+        fired = sa.select(decision_findings.c.decision_id).where(
+            _window(decision_findings, tenant_id, since, until),
+            decision_findings.c.rule == rule,
+            decision_findings.c.action.in_(INTERRUPTING),
+        )
+        query = sa.select(decisions.c.id, decisions.c.user_hash, decisions.c.created_at, decisions.c.counts).where(
+            _window(decisions, tenant_id, since, until),
+            decisions.c.id.in_(fired),
+            decisions.c.override_of.is_(None),
+        )
+        return [(i, u, as_utc(t), c or {}) for i, u, t, c in self._rows(query)]
+
+    def follow_ups(
+        self, tenant_id: str, users: list[str], since: datetime, until: datetime
+    ) -> list[tuple[str, datetime, dict, str | None]]:
+        """(user hash, time, counts, override_of) of these users' decisions in the window."""
+        if not users:
+            return []
+        query = sa.select(
+            decisions.c.user_hash, decisions.c.created_at, decisions.c.counts, decisions.c.override_of
+        ).where(_window(decisions, tenant_id, since, until), decisions.c.user_hash.in_(users))
+        return [(u, as_utc(t), c or {}, o) for u, t, c, o in self._rows(query)]
+
+    def sends(self, tenant_id: str, since: datetime, until: datetime) -> int:
+        """Decisions recorded (each a Send), overrides left out: they repeat the decision they override."""
+        query = sa.select(sa.func.count()).select_from(decisions).where(
+            _window(decisions, tenant_id, since, until), decisions.c.override_of.is_(None)
+        )
+        with self.engine.connect() as connection:
+            return int(connection.execute(query).scalar() or 0)
+
     def tenants(self) -> list[str]:
         """Every tenant with a policy or a decision."""
         query = sa.union(sa.select(tenants.c.id), sa.select(decisions.c.tenant_id).distinct())

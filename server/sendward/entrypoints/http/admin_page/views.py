@@ -87,6 +87,15 @@ def dashboard_charts(stats: dict, days: int) -> dict[str, charts.Chart]:
             "did not override",
         ),
     }
+    misdirected = stats["misdirected"]
+    shown["misdirected"] = charts.proportion(
+        "misdirected-acceptance",
+        "Wrong-recipient prompts: senders who then changed a recipient",
+        misdirected["changed_recipient"],
+        misdirected["prompts"],
+        "of prompts were followed by a change of recipients",
+        "sent anyway or not resent",
+    )
     if stats["monitor"]["would_interrupt"] or stats["would_per_day"] != stats["per_day"]:
         shown["would_per_day"] = charts.stacked_columns(
             "would-per-day", "What enforcement would have done, per day", stats["would_per_day"]
