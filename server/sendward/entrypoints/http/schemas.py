@@ -32,7 +32,10 @@ class Finding(_Closed):
     rule: RuleId
     action: FindingAction
     message: str = Field(description="A sentence for the sender")
-    evidence: dict[str, Any] = Field(description="Counts, types and locations; never the personal data")
+    evidence: dict[str, Any] = Field(
+        description="Counts, types and locations; never the personal data found in content "
+        "(recipients.misdirected names the draft's own recipient and the address suggested instead)"
+    )
     fix: Fix
     would_action: Literal["warn", "block"] | None = Field(
         default=None, description="Monitor mode: what enforcement would have done (the action is 'info')"
