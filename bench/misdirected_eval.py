@@ -10,7 +10,8 @@ The wrong address is never one the sender mailed (in all of their mail). Reporte
 those with a genuinely new recipient), next to the baseline "flag every never-mailed address".
 
 Data: <repo>/../shared/eval/enron-sent (or $SENDWARD_EVAL_DIR/enron-sent); read in place, never
-copied. Usage: python bench/misdirected_eval.py [--seed N] [--senders a,b] [--json]
+copied. Usage: python bench/misdirected_eval.py [--seed N]... [--senders a,b] [--threshold N] [--growing]
+[--data FOLDER] [--json]
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "server"))
 
-from sendward.domain.correspondents import CorrespondentModel, normalise_address  # noqa: E402
+from sendward.domain.correspondents import CorrespondentModel  # noqa: E402
 from sendward.domain.draft import Address, Draft  # noqa: E402
 from sendward.domain.policy import Policy  # noqa: E402
 from sendward.domain.rules import recipients_misdirected as rule  # noqa: E402
@@ -47,15 +48,17 @@ def eval_dir() -> Path:
 
 
 def load_corpus(directory: Path) -> dict[str, list[dict]]:
-    """Sender address -> their sent messages (Graph items), oldest first."""
-    corpus = {}
+    """Sender address -> their sent messages (Graph items), oldest first (one file a sender, or mixed)."""
+    corpus: dict[str, list[dict]] = {}
     for path in sorted((directory / "history").glob("*.jsonl*")):
         opener = gzip.open if path.name.endswith(".gz") else open
         with opener(path, "rt", encoding="utf-8") as handle:
-            items = [json.loads(line) for line in handle if line.strip()]
-        items.sort(key=lambda item: item["sentDateTime"])
-        sender = normalise_address(items[0]["from"]["emailAddress"]["address"])
-        corpus[sender] = items
+            for line in handle:
+                parsed = sent_message(json.loads(line)) if line.strip() else None
+                if parsed and parsed[0]:
+                    corpus.setdefault(parsed[0], []).append(json.loads(line))
+    for items in corpus.values():
+        items.sort(key=lambda item: sent_message(item)[1].sent_at)
     return corpus
 
 
@@ -67,7 +70,7 @@ def directory_of(corpus) -> dict[str, str]:
             _, message = sent_message(item)
             for r in message.recipients:
                 names.setdefault(r.address, Counter())[r.name] += 1
-            names.setdefault(sender, Counter())[item["from"]["emailAddress"].get("name", "")] += 1
+            names.setdefault(sender, Counter())[((item.get("from") or {}).get("emailAddress") or {}).get("name", "")] += 1
     return {address: counts.most_common(1)[0][0] for address, counts in names.items()}
 
 
@@ -172,8 +175,9 @@ def _check(item, sender, model, directory, never_mailed, rng, policy, config, ta
     tally["baseline_detected"] += model.get(wrong) is None
 
 
-def run(seed: int, senders=None, policy: Policy | None = None, growing: bool = False) -> dict:
-    directory_path = eval_dir() / "enron-sent"
+def run(seed: int, senders=None, policy: Policy | None = None, growing: bool = False, data: Path | None = None) -> dict:
+    """``data``: a folder holding ``history/*.jsonl[.gz]`` (default: the eval dir's enron-sent)."""
+    directory_path = data or eval_dir() / "enron-sent"
     if not (directory_path / "history").is_dir():
         return {}
     corpus = load_corpus(directory_path)
@@ -224,15 +228,16 @@ def main(argv=None) -> int:
     parser.add_argument(
         "--growing", action="store_true", help="as deployed: every message sent before a test message counts"
     )
+    parser.add_argument("--data", type=Path, help="a folder holding history/*.jsonl[.gz] (default: enron-sent)")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     senders = args.senders.split(",") if args.senders else None
     policy = Policy()
     if args.threshold is not None:
         policy = Policy.model_validate({"rules": {rule.RULE: {"threshold": args.threshold}}})
-    results = [run(seed, senders, policy, args.growing) for seed in args.seed or (1, 2, 3)]
+    results = [run(seed, senders, policy, args.growing, args.data) for seed in args.seed or (1, 2, 3)]
     if not results[0]:
-        print(f"skipped: no evaluation data under {eval_dir() / 'enron-sent'} (set SENDWARD_EVAL_DIR)")
+        print(f"skipped: no evaluation data under {args.data or eval_dir() / 'enron-sent'} (set SENDWARD_EVAL_DIR)")
         return 0
     for result in results:
         print(json.dumps(result) if args.json else _table_row(result))
