@@ -8,7 +8,7 @@ from sendward.domain.correspondents import Correspondence, CorrespondentModel, S
 from sendward.domain.draft import Address, Draft
 from sendward.domain.policy import Policy
 from sendward.domain.rules import recipients_misdirected as rule
-from sendward.domain.signals import ContentSignals, Signals
+from sendward.domain.signals import AttachmentSignals, ContentSignals, Signals
 from sendward.signals.misdirection import history_signals, name_tokens
 
 T0 = datetime(2024, 1, 1, tzinfo=timezone.utc)
@@ -128,6 +128,12 @@ def test_first_time_external_with_personal_data_weighs_more():
     score, reasons = rule.recipient_score(fit, with_data, config)
     assert score == without + rule.PERSONAL_DATA_EXTERNAL
     assert "personal_data_first_time_external" in reasons
+    signature_only = Signals(history=plain.history, body=ContentSignals(data_subjects=1))
+    assert rule.recipient_score(fit, signature_only, config)[0] == without
+    about_them = AttachmentSignals("letter.docx", content=ContentSignals(data_subjects=1, about_recipient=True))
+    assert rule.recipient_score(fit, Signals(history=plain.history, attachments=(about_them,)), config)[0] == without
+    internal = {f.address: f for f in plain.history.recipients}["bob.lee@northshire.gov.uk"]
+    assert "personal_data_first_time_external" not in rule.recipient_score(internal, with_data, config)[1]
 
 
 def test_policy_switches_thresholds_and_exemptions():

@@ -147,7 +147,10 @@ def _message(fit, suggested: str | None) -> str:
 
 
 def _carries_personal_data(signals) -> bool:
-    return signals.body.data_subjects > 0 or any(a.content.data_subjects > 0 for a in signals.attachments)
+    """A file about someone (not only about a recipient), or a body about several people: a body about
+    one person is most often the sender's own signature."""
+    files = any(a.content.data_subjects > 0 and not a.content.about_recipient for a in signals.attachments)
+    return files or signals.body.data_subjects >= 2
 
 
 def _exempt(address: str, domains) -> bool:
