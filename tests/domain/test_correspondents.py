@@ -92,3 +92,14 @@ def test_a_model_survives_the_round_trip_to_plain_values():
     assert model_to_dict(again) == model_to_dict(model)
     assert again.get("a@b.org").name == "Ann B" and again.thread("Re: budget") is not None
     assert again.novelty_rate == model.novelty_rate
+
+
+def test_the_model_stays_bounded(monkeypatch):
+    import sendward.domain.correspondents as c
+
+    monkeypatch.setattr(c, "MAX_CORRESPONDENTS", 50)
+    messages = [sent(0, "usual@b.org")] * 5 + [sent(i, f"once{i}@b.org") for i in range(1, 60)]
+    model = CorrespondentModel.build(messages)
+    assert len(model.correspondents) <= 50
+    assert model.get("usual@b.org").count == 5  # the usual one is kept
+    assert model.get("once1@b.org") is None  # the longest unseen one-off is forgotten

@@ -185,3 +185,29 @@ def test_ten_thousand_messages_sync_completely(graph, adapters, store):
     assert (result.total, result.pages, result.complete) == (10_000, 10, True)
     _, model = stored_model(store, sync)
     assert len(model.correspondents) == 700 and model.get("person3@partner.org").count in (14, 15)
+
+
+def test_background_syncs_are_bounded(store):
+    import threading
+
+    release = threading.Event()
+
+    class SlowSync:
+        def __init__(self):
+            self.users = []
+
+        def sync(self, tenant_id, user_id, *, max_pages=None, caller=None):
+            self.users.append(user_id)
+            release.wait(5)
+            raise TimeoutError()
+
+    slow = SlowSync()
+    history = StoredCorrespondents(store, KEY, sync=slow, max_background=2)
+    threads = []
+    for n in range(4):
+        history.model(Draft(), type("C", (), {"tenant_id": "t", "user_id": f"user-{n}"})(), "t")
+        threads.append(history.last_thread)
+    release.set()
+    for thread in {t for t in threads if t}:
+        thread.join(5)
+    assert sorted(slow.users) == ["user-0", "user-1"]  # the others wait for a later draft

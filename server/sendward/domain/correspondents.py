@@ -26,6 +26,7 @@ LOCAL_KEY = b"sendward-offline-history"
 MAX_CO_RECIPIENTS = 40  # kept per correspondent (the most frequent)
 MAX_THREADS = 2000  # most recent conversations
 MAX_THREAD_PARTICIPANTS = 30
+MAX_CORRESPONDENTS = 20_000  # beyond this, the longest unseen one-off addresses are forgotten
 CO_OCCURRENCE_MAX_RECIPIENTS = 25  # a message to more people says nothing about who belongs together
 # Messages before which every address is new anyway (the model is warming up).
 WARM_UP_MESSAGES = 30
@@ -136,6 +137,14 @@ class CorrespondentModel:
                 if len(entry.co) > 2 * MAX_CO_RECIPIENTS:
                     entry.co = Counter(dict(entry.co.most_common(MAX_CO_RECIPIENTS)))
         self._add_thread(message.subject, list(seen))
+        if len(self.correspondents) > MAX_CORRESPONDENTS:
+            self._forget_least_used()
+
+    def _forget_least_used(self) -> None:
+        """Drop a tenth: the fewest messages first, then the longest unseen."""
+        ranked = sorted(self.correspondents.items(), key=lambda item: (item[1].count, item[1].last_seen))
+        for key, _ in ranked[: len(ranked) // 10]:
+            del self.correspondents[key]
 
     def _add_thread(self, subject: str, keys: list[str]) -> None:
         thread = thread_key(self.key, subject)

@@ -36,6 +36,7 @@ from sendward.services.audit import user_hash
 log = logging.getLogger(__name__)
 MAX_SEEN_IDS = 50_000  # message ids remembered per user (the most recent), so an update is not counted twice
 FIRST_USE_PAGES = 5  # the background sync on first use stops here; the scheduled sync does the rest
+MAX_BACKGROUND_SYNCS = 4  # at once per process: a Monday morning of new users must not flood Graph
 
 
 @dataclass(frozen=True)
@@ -121,7 +122,7 @@ class StoredCorrespondents:
     def __init__(
         self, store, user_hash_key: bytes, *, sync: HistorySync | None = None, first_use_pages: int = FIRST_USE_PAGES,
         ttl_seconds: float = 300, max_models: int = 512, clock=time.monotonic, refresh_after_hours: float = 12,
-        now=None,
+        now=None, max_background: int = MAX_BACKGROUND_SYNCS,
     ):
         self.store = store
         self.user_hash_key = user_hash_key
@@ -130,6 +131,7 @@ class StoredCorrespondents:
         self._models = TTLCache(maxsize=max_models, ttl=ttl_seconds, timer=clock)
         self._lock = threading.Lock()
         self._syncing: set[tuple[str, str]] = set()
+        self.max_background = max_background
         self.last_thread: threading.Thread | None = None
         self.refresh_after = timedelta(hours=refresh_after_hours)
         self._now = now or (lambda: datetime.now(timezone.utc))
@@ -166,8 +168,8 @@ class StoredCorrespondents:
         if self.sync is None:
             return None
         with self._lock:
-            if (tenant_id, caller.user_id) in self._syncing:
-                return None
+            if (tenant_id, caller.user_id) in self._syncing or len(self._syncing) >= self.max_background:
+                return None  # already under way, or enough at once: a later draft tries again
             self._syncing.add((tenant_id, caller.user_id))
         thread = threading.Thread(target=self._run_sync, args=(tenant_id, caller), daemon=True)
         self.last_thread = thread
