@@ -186,6 +186,47 @@ var SendwardFixes = (function () {
       });
   }
 
+  /**
+   * recipients.misdirected: the flagged address out of To, CC and BCC, or in its place the one the
+   * sender usually writes to (in the same field), unless that one is already there.
+   */
+  function replaceRecipient(item, draft, address, replacement) {
+    var target = String(address || "").trim().toLowerCase();
+    var instead = String(replacement || "").trim();
+    var present = draft.to.concat(draft.cc, draft.bcc).some(function (r) {
+      return String(r.address).trim().toLowerCase() === instead.toLowerCase();
+    });
+    var changed = 0;
+    function swap(list) {
+      var out = [];
+      list.forEach(function (r) {
+        if (String(r.address).trim().toLowerCase() !== target) {
+          out.push(r);
+          return;
+        }
+        changed += 1;
+        if (instead && !present) {
+          out.push({ address: instead, name: instead });
+          present = true;
+        }
+      });
+      return out;
+    }
+    var to = swap(draft.to);
+    var cc = swap(draft.cc);
+    var bcc = swap(draft.bcc);
+    return setRecipients(item.to, to)
+      .then(function () {
+        return setRecipients(item.cc, cc);
+      })
+      .then(function () {
+        return setRecipients(item.bcc, bcc);
+      })
+      .then(function () {
+        return changed;
+      });
+  }
+
   return {
     SPLIT_LIMIT: SPLIT_LIMIT,
     domainOf: domainOf,
@@ -193,7 +234,8 @@ var SendwardFixes = (function () {
     moveOutsideToBcc: moveOutsideToBcc,
     splitPerRecipient: splitPerRecipient,
     removeAttachment: removeAttachment,
-    removeRecipientsAt: removeRecipientsAt
+    removeRecipientsAt: removeRecipientsAt,
+    replaceRecipient: replaceRecipient
   };
 })();
 

@@ -174,6 +174,25 @@
         })
       ];
     }
+    if (finding.fix === "remove_recipient" && evidence.recipient) {
+      // recipients.misdirected: the address meant, when the history suggests one, else just remove it.
+      const buttons = [];
+      if (evidence.suggestion) {
+        buttons.push(
+          fixButton(`Send to ${evidence.suggestion} instead`, "replace_recipient", evidence.recipient, async () => {
+            await SendwardFixes.replaceRecipient(item(), draft, evidence.recipient, evidence.suggestion);
+            return `Replaced ${evidence.recipient} with ${evidence.suggestion}.`;
+          })
+        );
+      }
+      buttons.push(
+        fixButton(`Remove ${evidence.recipient}`, "remove_recipient", evidence.recipient, async () => {
+          await SendwardFixes.replaceRecipient(item(), draft, evidence.recipient, null);
+          return `Removed ${evidence.recipient}.`;
+        }, Boolean(evidence.suggestion))
+      );
+      return buttons;
+    }
     if (finding.fix === "remove_recipient" && evidence.domain) {
       return [
         fixButton(`Remove recipients at ${evidence.domain}`, "remove_recipient", evidence.domain, async () => {

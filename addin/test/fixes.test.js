@@ -110,3 +110,31 @@ test("remove a look-alike recipient from every field", async () => {
   assert.deepEqual(office.state.to.map((r) => r.address), ["ann@northshire.gov.uk"]);
   assert.deepEqual(office.state.bcc, []);
 });
+
+test("wrong recipient: replaced by the address meant, in the same field, or removed", async () => {
+  const { office, Fixes, item, read } = setup({
+    to: [{ address: "ann@northshire.gov.uk" }, { address: "John.Smith@gmail.com", name: "John Smith" }],
+    cc: [{ address: "bob@northshire.gov.uk" }],
+  });
+
+  const changed = await Fixes.replaceRecipient(item, await read(), "john.smith@gmail.com", "john.smith@partner.org");
+
+  assert.equal(changed, 1);
+  assert.deepEqual(office.state.to.map((r) => r.address), ["ann@northshire.gov.uk", "john.smith@partner.org"]);
+  assert.deepEqual(office.state.cc.map((r) => r.address), ["bob@northshire.gov.uk"]);
+
+  await Fixes.replaceRecipient(item, await read(), "bob@northshire.gov.uk", null);
+  assert.deepEqual(office.state.cc, []);
+});
+
+test("wrong recipient: the address meant is not added twice when it is already there", async () => {
+  const { office, Fixes, item, read } = setup({
+    to: [{ address: "john.smith@partner.org" }],
+    cc: [{ address: "john.smith@gmail.com" }],
+  });
+
+  await Fixes.replaceRecipient(item, await read(), "john.smith@gmail.com", "john.smith@partner.org");
+
+  assert.deepEqual(office.state.to.map((r) => r.address), ["john.smith@partner.org"]);
+  assert.deepEqual(office.state.cc, []);
+});
