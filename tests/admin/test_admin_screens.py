@@ -72,6 +72,26 @@ def test_simulating_the_seed_draft_shows_the_block_the_sender_would_see(client, 
     assert decisions_stored(container) == 0
 
 
+def test_a_sent_mail_history_can_be_simulated_with_the_draft(client, sign_in, container):
+    import json
+
+    from tests.cli.test_check_history import graph_message
+
+    token = sign_in()
+    history = "".join(
+        json.dumps(graph_message(d, [("john.smith@partner.org", "John Smith")])) + "\n" for d in range(40)
+    ).encode()
+    eml = (
+        b"From: Me <me@northshire.gov.uk>\r\nTo: John Smith <john.smith@gmail.com>\r\n"
+        b"Subject: Report\r\nDate: Mon, 01 Apr 2024 10:00:00 +0000\r\n\r\nHello\r\n"
+    )
+    html = simulate(client, token, eml, "draft.eml", history=(io.BytesIO(history), "history.jsonl")).text
+    assert "You usually write to john.smith@partner.org" in html
+    bad = simulate(client, token, eml, "draft.eml", history=(io.BytesIO(b"[oops\n"), "history.jsonl"))
+    assert bad.status_code == 422 and "line 1 is not JSON" in bad.text
+    assert decisions_stored(container) == 0
+
+
 def test_a_saved_version_can_be_simulated(client, sign_in, container):
     token = sign_in()
     container.policies.save_draft("tenant-a", {"mode": "monitor"}, author="x")

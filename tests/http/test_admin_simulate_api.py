@@ -140,3 +140,27 @@ def test_a_too_large_upload_is_413(client, admin, app):
     response = upload(client, admin)
     assert response.status_code == 413
     assert response.get_json()["error"] == "too_large"
+
+
+def test_a_history_beside_the_draft_lets_the_wrong_recipient_rule_judge(client, admin, container):
+    import gzip
+
+    from tests.cli.test_check_history import graph_message
+
+    history = "".join(
+        json.dumps(graph_message(d, [("john.smith@partner.org", "John Smith")])) + "\n" for d in range(40)
+    ).encode()
+    eml = (
+        b"From: Me <me@northshire.gov.uk>\r\nTo: John Smith <john.smith@gmail.com>\r\n"
+        b"Subject: Report\r\nDate: Mon, 01 Apr 2024 10:00:00 +0000\r\n\r\nHello\r\n"
+    )
+    for data in (history, gzip.compress(history)):
+        response = upload(client, admin, eml, name="draft.eml", history=(io.BytesIO(data), "history.jsonl"))
+        assert response.status_code == 200
+        [found] = [f for f in response.get_json()["verdict"]["findings"] if f["rule"] == "recipients.misdirected"]
+        assert found["evidence"]["suggestion"] == "john.smith@partner.org"
+    without = upload(client, admin, eml, name="draft.eml").get_json()["verdict"]["findings"]
+    assert not [f for f in without if f["rule"] == "recipients.misdirected"]
+    bad = upload(client, admin, eml, name="draft.eml", history=(io.BytesIO(b"not json\n"), "h.jsonl"))
+    assert bad.status_code == 422 and bad.get_json()["error"] == "unreadable_history"
+    assert decision_count(container) == 0

@@ -9,6 +9,7 @@ ends in .gz), or one item of a Graph delta page: ``sentDateTime``, ``subject``, 
 from __future__ import annotations
 
 import gzip
+import io
 import json
 from datetime import datetime, timezone
 from pathlib import Path
@@ -23,6 +24,7 @@ from sendward.domain.correspondents import (
 
 RECIPIENT_FIELDS = ("toRecipients", "ccRecipients", "bccRecipients")
 MAX_LINE_CHARS = 1_000_000
+MAX_UPLOAD_TEXT_BYTES = 256 * 1024 * 1024  # an uploaded history, gzip'd or not, once inflated
 
 
 class UnreadableHistory(Exception):
@@ -101,13 +103,18 @@ class HistoryFile:
     a model per (sender, date) is built on demand.
     """
 
-    def __init__(self, path, key: bytes = LOCAL_KEY):
+    def __init__(self, path, key: bytes = LOCAL_KEY, *, lines=None):
         self.key = key
         self._by_sender: dict[str, list[SentMessage]] = {}
-        for sender, message in _messages(path):
+        for sender, message in _messages(path, lines):
             self._by_sender.setdefault(sender, []).append(message)
         for messages in self._by_sender.values():
             messages.sort(key=lambda m: m.sent_at)
+
+    @classmethod
+    def from_bytes(cls, data: bytes, name: str = "history", key: bytes = LOCAL_KEY) -> HistoryFile:
+        """An uploaded history (the admin simulator): JSON Lines, gzip'd or not, bounded once inflated."""
+        return cls(name, key, lines=_lines_of_bytes(data, name))
 
     @property
     def senders(self) -> list[str]:
@@ -123,8 +130,24 @@ class HistoryFile:
         return CorrespondentModel.build(messages, key=self.key)
 
 
-def _messages(path):
-    for number, line in enumerate(_lines(path), start=1):
+def _lines_of_bytes(data: bytes, name: str):
+    try:
+        if data[:2] == b"\x1f\x8b":
+            handle = gzip.GzipFile(fileobj=io.BytesIO(data))
+        else:
+            handle = io.BytesIO(data)
+        total = 0
+        for raw in handle:
+            total += len(raw)
+            if total > MAX_UPLOAD_TEXT_BYTES:
+                raise UnreadableHistory(f"{name}: larger than {MAX_UPLOAD_TEXT_BYTES // (1024 * 1024)} MB of text")
+            yield raw.decode("utf-8")
+    except (OSError, EOFError, UnicodeError) as error:
+        raise UnreadableHistory(f"{name}: not UTF-8 JSON Lines, gzip'd or not ({type(error).__name__})") from None
+
+
+def _messages(path, lines=None):
+    for number, line in enumerate(lines if lines is not None else _lines(path), start=1):
         if not line.strip():
             continue
         if len(line) > MAX_LINE_CHARS:

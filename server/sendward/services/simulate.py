@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sendward.domain.draft import Draft
 from sendward.domain.policy import Policy
@@ -26,11 +26,14 @@ def simulate(
     *,
     candidate: Policy | None = None,
     version: int | None = None,
+    history=None,
 ) -> Simulation:
     """Score ``draft`` as the add-in would, but record nothing and call nothing outside.
 
     The caller is not passed to the scorer, so nothing is fetched through Graph:
     the draft is judged on the content it carries (an .eml or .msg holds its attachments).
+    ``history`` (a CorrespondentHistory, e.g. an uploaded HISTORY.jsonl) lets recipients.misdirected
+    judge the draft's recipients against its From's earlier mail; without it that rule judges nobody.
     """
     if candidate is not None:
         policy, source, number = candidate, "candidate", None
@@ -41,5 +44,6 @@ def simulate(
         policy, number = policies.current(tenant_id)
         source = "published"
     # An override in the draft is ignored: overrides are reviewed only when a decision is recorded.
+    scorer = replace(scorer, history=history)
     verdict = scorer.score(draft, policy, number or 0, tenant_id=tenant_id)
     return Simulation(verdict=verdict, source=source, version=number)

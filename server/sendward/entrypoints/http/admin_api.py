@@ -172,8 +172,10 @@ def rollback():
 @require_admin
 def simulate_draft():
     """Score an uploaded .eml/.msg or a JSON draft against a policy, recording nothing."""
+    history = None
     if request.mimetype == "multipart/form-data":
         draft, candidate, version = _multipart_simulation()
+        history = uploaded_history(request.files.get("history"))
     elif request.mimetype == "application/json":
         draft, candidate, version = _json_simulation(json_body())
     else:
@@ -186,9 +188,22 @@ def simulate_draft():
     c = container()
     with version_errors():
         result = simulate(
-            c.scorer, c.policies, g.caller.tenant_id, draft, candidate=candidate, version=version
+            c.scorer, c.policies, g.caller.tenant_id, draft, candidate=candidate, version=version,
+            history=history,
         )
     return jsonify(simulation_json(result))
+
+
+def uploaded_history(upload):
+    """An optional HISTORY.jsonl[.gz] beside the draft: recipients.misdirected judges against it."""
+    if upload is None or not upload.filename:
+        return None
+    from sendward.drafts.history import HistoryFile, UnreadableHistory
+
+    try:
+        return HistoryFile.from_bytes(upload.read(), "the history file")
+    except UnreadableHistory as error:
+        raise ApiError(422, f"{error}", code="unreadable_history") from None
 
 
 def simulation_json(result: Simulation) -> dict:

@@ -16,7 +16,7 @@ from sendward.domain.patterns import try_pattern
 from sendward.domain.policy import Policy, field_errors
 from sendward.domain.rules import RULE_IDS
 from sendward.drafts import UnreadableDraft, read_draft_bytes
-from sendward.entrypoints.http.admin_api import decision_filter
+from sendward.entrypoints.http.admin_api import decision_filter, uploaded_history
 from sendward.entrypoints.http.admin_page import charts
 from sendward.entrypoints.http.admin_page.blueprint import bp, container
 from sendward.entrypoints.http.admin_page.forms import document_from_form, policy_form
@@ -253,10 +253,14 @@ def run_simulation():
         return _simulator_page(
             error=f"Sendward cannot read {upload.filename}: {error}.", status=422
         )
+    try:
+        history = uploaded_history(request.files.get("history"))
+    except ApiError as error:
+        return _simulator_page(error=f"{error.message}.", status=422)
     c = container()
     try:
         result = simulate(
-            c.scorer, c.policies, tenant(), draft, candidate=candidate, version=version
+            c.scorer, c.policies, tenant(), draft, candidate=candidate, version=version, history=history
         )
     except UnknownVersion:
         abort(404)
