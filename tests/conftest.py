@@ -31,7 +31,7 @@ def scanner() -> Scanner:
 @pytest.fixture
 def scan(scanner):
     """scan(name, data, policy=None, seconds=30, to=()) -> AttachmentSignals."""
-    from sendward.detection.limits import Deadline
+    from sendward.kernel import Deadline
     from sendward.detection.scanner import ScanRequest
     from sendward.domain.policy import Policy
     from tests.builders import attachment, draft
@@ -47,7 +47,7 @@ def scan(scanner):
 @pytest.fixture
 def scan_body(scanner):
     """scan_body(text, body_type="text", policy=None, to=()) -> ContentSignals."""
-    from sendward.detection.limits import Deadline
+    from sendward.kernel import Deadline
     from sendward.detection.scanner import ScanRequest
     from sendward.domain.draft import Body
     from sendward.domain.policy import Policy

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from sendward.detection.limits import Deadline
+from sendward.kernel import Deadline
 from sendward.domain.draft import LINK_NOT_READ, Address, Attachment, Draft
 from tests.fakes.graph import FakeAttachment
 from tests.files import client_list_xlsx, csv_text, eml

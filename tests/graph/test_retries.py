@@ -9,7 +9,7 @@ import pytest
 
 from sendward.adapters.graph.errors import GraphAuthError, GraphRefused, GraphUnavailable
 from sendward.adapters.graph.retry import Backoff, parse_retry_after
-from sendward.detection.limits import Deadline
+from sendward.kernel import Deadline
 from sendward.domain.draft import Address, Attachment, Draft
 from tests.fakes.graph import FakeAttachment
 from tests.graph.conftest import SENDER, FakeGraphTokens

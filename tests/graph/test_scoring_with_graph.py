@@ -74,7 +74,7 @@ def test_mail_tips_are_cached_per_tenant_without_addresses_in_the_keys(graph, sc
 def test_only_groups_are_expanded_a_mailbox_counts_once(graph, adapters, caller):
     graph.add_group("team@northshire.gov.uk", total=12, external=1)
     d = a_draft(to=("team@northshire.gov.uk", "bob@northshire.gov.uk", "Ann@Gmail.com"))
-    from sendward.detection.limits import Deadline
+    from sendward.kernel import Deadline
 
     sizes = adapters.group_sizes.sizes(d, caller, Deadline(4))
     assert {a: (s.total, s.external) for a, s in sizes.items()} == {"team@northshire.gov.uk": (12, 1)}

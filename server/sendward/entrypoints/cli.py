@@ -12,14 +12,11 @@ import sys
 from pathlib import Path
 
 from sendward.entrypoints import cli_admin
+from sendward.entrypoints.cli_errors import UsageError
 
 EXIT_ALLOW, EXIT_WARN, EXIT_BLOCK = 0, 1, 2
 EXIT_USAGE, EXIT_UNREADABLE = 64, 65
 EXIT_FOR_ACTION = {"allow": EXIT_ALLOW, "warn": EXIT_WARN, "block": EXIT_BLOCK}
-
-
-class UsageError(Exception):
-    pass
 
 
 class _Parser(argparse.ArgumentParser):
@@ -218,9 +215,9 @@ def run_dev_token(args) -> int:
     except ConfigError as error:
         raise UsageError(str(error)) from None
     tenant = args.tenant or DEV_TENANT
-    from sendward.adapters.identity.tokens import _TENANT
+    from sendward.kernel import TENANT_ID
 
-    if not _TENANT.match(tenant):
+    if not TENANT_ID.match(tenant):
         raise UsageError("--tenant must be letters, digits, '.', '_' or '-' (at most 64)")
     print(DevIdentity(settings.data_dir).issue(tenant, args.user or DEV_USER, admin=args.admin))
     return 0

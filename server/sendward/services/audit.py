@@ -10,7 +10,8 @@ import secrets
 from collections import Counter
 from pathlib import Path
 
-from sendward.adapters.storage.repository import DecisionRecord, utcnow
+from sendward.adapters.storage.repository import DecisionRecord
+from sendward.kernel import utcnow
 from sendward.detection.recognizers.person_name import name_pairs, titled_names
 from sendward.domain.verdict import Verdict, recipients_json
 

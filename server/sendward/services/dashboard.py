@@ -10,7 +10,8 @@ from collections import Counter, defaultdict
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
 
-from sendward.adapters.storage.repository import Storage, utcnow
+from sendward.adapters.storage.repository import Storage
+from sendward.kernel import utcnow
 
 ACTIONS = ("allow", "warn", "block")
 MAX_DAYS = 366

@@ -9,7 +9,7 @@ from sendward.adapters.graph.client import GraphClient
 from sendward.adapters.graph.domains import GraphTenantDomains
 from sendward.adapters.graph.mail_tips import GraphGroupSizes
 from sendward.adapters.graph.sdk import load_sdk_models
-from sendward.services.telemetry import NO_TELEMETRY
+from sendward.kernel import NO_TELEMETRY
 
 
 @dataclass

@@ -18,7 +18,8 @@ import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from sendward.adapters.identity.tokens import ADMIN_ROLE, API_SCOPE, InvalidToken, TokenValidator
+from sendward.adapters.identity.tokens import API_SCOPE, InvalidToken, TokenValidator
+from sendward.kernel import ADMIN_ROLE
 
 DEV_AUTHORITY = "https://dev-identity.sendward.invalid"
 DEV_AUDIENCE = "api://sendward-dev"

@@ -14,13 +14,13 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import FunctionElement
 
-from sendward.adapters.storage.repository import as_utc
 from sendward.adapters.storage.tables import (
     decision_attachments,
     decision_findings,
     decisions,
     tenants,
 )
+from sendward.kernel import as_utc
 
 PURGE_BATCH = 5000
 INTERRUPTING = ("warn", "block")
