@@ -113,6 +113,8 @@ class _State:
     faults: list = field(default_factory=list)
     slow: dict = field(default_factory=dict)
     counts: Counter = field(default_factory=Counter)
+    in_flight: Counter = field(default_factory=Counter)  # requests being answered now, per route
+    peak_in_flight: Counter = field(default_factory=Counter)  # the most ever at once, per route
     requests: list = field(default_factory=list)
     mail_tips_requests: list = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -187,6 +189,11 @@ class FakeGraph:
         with self._state.lock:
             return self._state.counts[route]
 
+    def peak_concurrency(self, route: str) -> int:
+        """The most requests to ``route`` this fake was answering at the same moment."""
+        with self._state.lock:
+            return self._state.peak_in_flight[route]
+
     @property
     def requests(self) -> list[Seen]:
         with self._state.lock:
@@ -241,11 +248,22 @@ class _GraphHandler(BaseHTTPRequestHandler):
             return self._error(404, "UnknownRoute", "no such fake route")
         if route != "download" and not authorised:
             return self._error(401, "InvalidAuthenticationToken", "Access token is empty or invalid.")
-        if delay and self.state.stopping.wait(delay):
+        if delay and self._wait(route, delay):
             return self._reset()
         if self._faulted(route):
             return
         getattr(self, f"_{route}")(mailbox, parts, body)
+
+    def _wait(self, route: str, delay: float) -> bool:
+        """Answer ``delay`` seconds late, counting how many slow answers overlap; True when stopping."""
+        with self.state.lock:
+            self.state.in_flight[route] += 1
+            self.state.peak_in_flight[route] = max(self.state.peak_in_flight[route], self.state.in_flight[route])
+        try:
+            return self.state.stopping.wait(delay)
+        finally:
+            with self.state.lock:
+                self.state.in_flight[route] -= 1
 
     def _faulted(self, route: str) -> bool:
         with self.state.lock:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 
 from sendward.kernel import Deadline
 from sendward.domain.draft import LINK_NOT_READ, Address, Attachment, Draft
@@ -202,8 +201,7 @@ def test_several_slow_attachments_take_about_the_time_of_one(graph, adapters, ca
     graph.add_message("draft-1", [FakeAttachment(f"att-{i}", f"f{i}.txt", content=b"x") for i in range(4)])
     fetch(adapters, caller, draft_with(Attachment("warm-up", id="none")))  # the first TLS handshakes
     graph.slow("attachment_value", 0.6)
-    started = time.monotonic()
     fetched = fetch(adapters, caller, draft_with(*(Attachment(f"f{i}.txt", id=f"att-{i}") for i in range(4))))
-    elapsed = time.monotonic() - started
     assert [a.content for a in fetched] == [b"x"] * 4
-    assert 0.6 <= elapsed < 1.5, f"four 0.6 s downloads took {elapsed:.2f} s: not concurrent"
+    # the logic, not the clock: the fake was answering more than one download at the same moment
+    assert graph.peak_concurrency("attachment_value") > 1, "the four downloads ran one after another"
