@@ -11,12 +11,13 @@ import json
 import sys
 from pathlib import Path
 
+from sendward.domain.verdict import Action
 from sendward.entrypoints import cli_admin
 from sendward.entrypoints.cli_errors import UsageError
 
 EXIT_ALLOW, EXIT_WARN, EXIT_BLOCK = 0, 1, 2
 EXIT_USAGE, EXIT_UNREADABLE = 64, 65
-EXIT_FOR_ACTION = {"allow": EXIT_ALLOW, "warn": EXIT_WARN, "block": EXIT_BLOCK}
+EXIT_FOR_ACTION = {Action.ALLOW: EXIT_ALLOW, Action.WARN: EXIT_WARN, Action.BLOCK: EXIT_BLOCK}
 
 
 class _Parser(argparse.ArgumentParser):

@@ -11,9 +11,10 @@ from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
 
 from sendward.adapters.storage.repository import Storage
+from sendward.domain.verdict import VERDICT_ACTIONS
 from sendward.kernel import utcnow
 
-ACTIONS = ("allow", "warn", "block")
+ACTIONS = VERDICT_ACTIONS
 MAX_DAYS = 366
 TOP = 10
 MAX_USER_WEEKS = 200

@@ -19,10 +19,9 @@ from prometheus_client.exposition import choose_encoder
 from prometheus_client.multiprocess import MultiProcessCollector
 
 from sendward.domain.rules import RULE_IDS
+from sendward.domain.verdict import FINDING_ACTIONS, VERDICT_ACTIONS
 from sendward.kernel import GRAPH_ERROR_KINDS, STAGES
 
-VERDICT_ACTIONS = ("allow", "warn", "block")
-FINDING_ACTIONS = ("info", "warn", "block")
 PURPOSES = ("send", "precheck")
 METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 OTHER = "other"
