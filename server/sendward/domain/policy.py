@@ -164,3 +164,12 @@ def field_errors(error: ValidationError) -> list[dict[str, str]]:
         message = item["msg"].removeprefix("Value error, ")
         errors.append({"field": path, "message": message})
     return errors
+
+
+def first_error(error: ValidationError, whole: str = "document") -> str:
+    """The first of pydantic's errors as one line, "rules.recipients.exposed.block_at: ...".
+
+    ``whole`` names what an error about no one field is about (the body, the draft).
+    """
+    first = field_errors(error)[0]
+    return f"{first['field'] or whole}: {first['message']}"

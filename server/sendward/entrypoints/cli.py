@@ -124,7 +124,7 @@ def run_check(args) -> int:
 def load_policy(path: str | None, internal_domains: list[str]):
     from pydantic import ValidationError
 
-    from sendward.domain.policy import Policy, field_errors, normalise_domain
+    from sendward.domain.policy import Policy, first_error, normalise_domain
 
     document = {}
     if path:
@@ -139,8 +139,7 @@ def load_policy(path: str | None, internal_domains: list[str]):
     try:
         policy = Policy.model_validate(document)
     except ValidationError as error:
-        first = field_errors(error)[0]
-        raise UsageError(f"--policy {path}: {first['field']}: {first['message']}") from None
+        raise UsageError(f"--policy {path}: {first_error(error)}") from None
     if internal_domains:
         try:
             extra = [normalise_domain(d) for d in internal_domains]

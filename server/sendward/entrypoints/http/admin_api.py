@@ -22,7 +22,7 @@ from sendward.adapters.storage.repository import (
     VersionConflict,
 )
 from sendward.domain.patterns import try_pattern
-from sendward.domain.policy import Policy, field_errors
+from sendward.domain.policy import Policy, field_errors, first_error
 from sendward.domain.rules import RULE_IDS
 from sendward.domain.verdict import VERDICT_ACTIONS
 from sendward.drafts import UnreadableDraft, read_draft_bytes
@@ -402,7 +402,7 @@ def version_errors():
         fields = field_errors(error)
         raise ApiError(
             422,
-            f"that version is not valid any more: {fields[0]['field']}: {fields[0]['message']}",
+            f"that version is not valid any more: {first_error(error)}",
             code="invalid_policy",
             fields=fields[:50],
         ) from None
