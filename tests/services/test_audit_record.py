@@ -2,7 +2,9 @@
 
 import pytest
 
-from sendward.services.audit import redact_justification
+from sendward.domain.policy import Policy
+from sendward.services.audit import decision_record, redact_justification
+from tests.builders import draft, evaluate_recipients
 
 
 @pytest.mark.parametrize(
@@ -81,3 +83,12 @@ def test_everything_at_once():
 )
 def test_ordinary_justifications_are_kept_as_written(sentence):
     assert redact_justification(sentence) == sentence
+
+
+def test_the_audit_record_keeps_counts_not_domains():
+    """The verdict names the inside domains for the add-in; the audit record keeps counts only."""
+    policy = Policy(internal_domains=["northshire.gov.uk"], trusted_domains=["partner-trust.org.uk"])
+    verdict = evaluate_recipients(draft(to=["a@gmail.com"]), policy)
+    record = decision_record(verdict, tenant_id="tenant-a", user="u")
+    assert "internal_domains" not in record.counts["recipients"]
+    assert "partner-trust" not in repr(record)
