@@ -39,7 +39,8 @@ Faults, each for the next ``times`` requests of a route, in the order added:
 ``slow(route, seconds)`` delays every request of the route until ``slow(route, 0)``.
 
 Observations: ``count(route)``; ``requests`` (a list of ``Seen``: route, mailbox,
-authorised); ``mail_tips_requests`` (the JSON bodies of getMailTips calls).
+authorised, the ``$select`` asked for); ``mail_tips_requests`` (the JSON bodies of getMailTips
+calls); ``peak_concurrency(route)`` (the most slow requests of a route answered at once).
 """
 
 from __future__ import annotations
@@ -53,7 +54,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from tests.fakes.tls import LoopbackServer, TestCA
 
@@ -90,6 +91,7 @@ class Seen:
     route: str
     mailbox: str | None
     authorised: bool
+    select: tuple[str, ...] = ()  # the $select the request asked for, in its order
 
 
 @dataclass
@@ -238,11 +240,15 @@ class _GraphHandler(BaseHTTPRequestHandler):
 
     def _serve(self, method: str) -> None:
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-        route, mailbox, parts = _route(method, urlsplit(self.path).path)
+        url = urlsplit(self.path)
+        route, mailbox, parts = _route(method, url.path)
         authorised = _authorised(self.headers.get("Authorization", ""), self.state.token)
+        select = tuple(
+            name for value in parse_qs(url.query).get("$select", []) for name in value.split(",") if name
+        )
         with self.state.lock:
             self.state.counts[route] += 1
-            self.state.requests.append(Seen(route, mailbox, authorised))
+            self.state.requests.append(Seen(route, mailbox, authorised, select))
             delay = self.state.slow.get(route, 0)
         if route == "unknown":
             return self._error(404, "UnknownRoute", "no such fake route")

@@ -30,6 +30,9 @@ def test_a_file_attachment_is_fetched_as_the_caller(graph, adapters, caller, gra
     assert (fetched.kind, fetched.size, fetched.content_type, fetched.fetch_error) == ("file", 5, "text/plain", None)
     assert graph_tokens.asked_for == ["tenant-a"]
     assert graph.requests and all(seen.authorised and seen.mailbox == "me" for seen in graph.requests)
+    # a listing without $select would carry every file's bytes in base64
+    (listing,) = [seen for seen in graph.requests if seen.route == "list_attachments"]
+    assert set(listing.select) == {"id", "name", "contentType", "size", "isInline"}
 
 
 def test_an_attached_email_comes_as_mime_for_the_email_extractor(graph, adapters, caller):
@@ -59,6 +62,8 @@ def test_a_link_is_read_through_shares_when_the_policy_asks(graph, adapters, cal
     assert [graph.count(r) for r in ("drive_item", "drive_content", "download", "attachment_value")] == [1, 1, 1, 0]
     download = next(seen for seen in graph.requests if seen.route == "download")
     assert not download.authorised  # the Graph token stays with Graph's host
+    (item,) = [seen for seen in graph.requests if seen.route == "drive_item"]
+    assert set(item.select) == {"name", "size", "file", "folder"}  # the metadata, not the whole item
 
 
 def test_a_link_is_reported_with_a_note_and_not_read_by_default(graph, adapters, caller):

@@ -39,6 +39,7 @@ def test_a_429_is_retried_after_its_retry_after(graph, adapters, caller, waits):
     assert domains(adapters, caller) == ["northshire.gov.uk"]
     assert graph.count("organization") == 2
     assert waits == [1.0]
+    assert all(seen.select == ("id", "verifiedDomains") for seen in graph.requests)  # each try asks the same
 
 
 def test_a_retry_after_longer_than_the_time_left_fails_at_once(graph, adapters, caller, waits):
