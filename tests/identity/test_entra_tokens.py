@@ -323,3 +323,12 @@ def test_audiences():
         f"api://{CLIENT_ID}",
         CLIENT_ID,
     )
+
+
+def test_the_key_sets_kept_are_bounded_the_least_recently_used_going_first():
+    keys = EntraKeys("https://login.example", max_tenants=2)
+    first, second = keys._tenant("tenant-1"), keys._tenant("tenant-2")
+    assert keys._tenant("tenant-1") is first  # used again: now the most recent
+    keys._tenant("tenant-3")
+    assert sorted(keys._tenants) == ["tenant-1", "tenant-3"]
+    assert keys._tenant("tenant-2") is not second  # forgotten: a fresh, empty entry
