@@ -21,6 +21,7 @@ class Action(StrEnum):
 
 VERDICT_ACTIONS = (Action.ALLOW, Action.WARN, Action.BLOCK)
 FINDING_ACTIONS = (Action.INFO, Action.WARN, Action.BLOCK)
+INTERRUPTING = (Action.WARN, Action.BLOCK)  # what stops a Send (an info finding or an allow does not)
 # Strength of each action; "allow" is what a verdict says when nothing fired.
 ACTION_RANK = {action: rank for rank, action in enumerate(Action)}
 FIXES = ("move_to_bcc", "remove_attachment", "remove_recipient", "none")

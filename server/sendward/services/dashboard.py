@@ -11,7 +11,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
 
 from sendward.adapters.storage.repository import Storage
-from sendward.domain.verdict import VERDICT_ACTIONS
+from sendward.domain.verdict import INTERRUPTING, VERDICT_ACTIONS
 from sendward.kernel import utcnow
 
 ACTIONS = VERDICT_ACTIONS
@@ -74,7 +74,7 @@ def top_rules(rows) -> list[dict[str, Any]]:
         entry = rules[rule]
         entry["findings"] += count
         entry[action] += count
-        if would_action in ("warn", "block") and action == "info":
+        if would_action in INTERRUPTING and action == "info":
             entry["would_interrupt"] += count
     ranked = sorted(rules.items(), key=lambda item: (-item[1]["findings"], item[0]))[:TOP]
     return [

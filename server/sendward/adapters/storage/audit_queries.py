@@ -20,10 +20,11 @@ from sendward.adapters.storage.tables import (
     decisions,
     tenants,
 )
+from sendward.domain import verdict
 from sendward.kernel import as_utc
 
 PURGE_BATCH = 5000
-INTERRUPTING = ("warn", "block")
+INTERRUPTING = tuple(map(str, verdict.INTERRUPTING))  # plain strings for the database driver
 
 
 class utc_day(FunctionElement):
