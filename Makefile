@@ -30,7 +30,7 @@ system-deps:
 run: install
 	$(BIN)/sendward serve --host 127.0.0.1 --port $${PORT:-8000}
 
-test: install
+test: install lint
 	$(BIN)/python -m pytest -q -m "not slow"
 	@if [ -f addin/package.json ]; then cd addin && npm test --silent; fi
 
@@ -46,6 +46,7 @@ eval-misdirected: install
 
 lint: install
 	$(BIN)/python -m ruff check server tests bench
+	$(BIN)/lint-imports  # the layers and no cycles: [tool.importlinter] in pyproject.toml
 
 clean:
 	rm -rf $(VENV) addin/node_modules .pytest_cache

@@ -41,7 +41,7 @@ def summary(samples: list[float], rss_of=resource.RUSAGE_SELF, **extra) -> dict:
 
 
 def scanner_and_request():
-    from sendward.detection.limits import Deadline
+    from sendward.kernel import Deadline
     from sendward.detection.scanner import Scanner, ScanRequest
     from sendward.domain.draft import Draft
     from sendward.domain.policy import Policy
@@ -177,7 +177,7 @@ def _recipients_case(count: int, repeats: int, *, checked_before: bool = False) 
     import itertools
     import tempfile
 
-    from sendward.adapters.identity.tokens import Caller
+    from sendward.kernel import Caller
     from sendward.bootstrap import bootstrap
     from sendward.config import Settings
 

@@ -1,4 +1,9 @@
-"""Shared fixtures: settings in a temporary data directory, the app, tokens, drafts."""
+"""Shared fixtures: settings in a temporary data directory, the app, tokens, drafts.
+
+Sendward's modules are imported inside the fixtures that need them, so the domain and
+detection tests never import Flask, SQLAlchemy or the Graph SDK (`pytest tests/domain`
+takes seconds).
+"""
 
 from __future__ import annotations
 
@@ -9,29 +14,32 @@ from contextlib import contextmanager
 os.environ.setdefault("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", "")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
+from typing import TYPE_CHECKING
+
 import pytest
 from hypothesis import settings as hypothesis_settings
+
+if TYPE_CHECKING:
+    from sendward.config import Settings
+    from sendward.detection.scanner import Scanner
 
 # `make test` runs short property runs; `make soak` sets HYPOTHESIS_PROFILE=soak for long ones.
 hypothesis_settings.register_profile("default", max_examples=25)
 hypothesis_settings.register_profile("soak", max_examples=2000)
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
-from sendward.bootstrap import bootstrap
-from sendward.config import Settings
-from sendward.detection.scanner import Scanner
-from sendward.entrypoints.http.app import create_app
-
 
 @pytest.fixture(scope="session")
 def scanner() -> Scanner:
+    from sendward.detection.scanner import Scanner
+
     return Scanner()
 
 
 @pytest.fixture
 def scan(scanner):
     """scan(name, data, policy=None, seconds=30, to=()) -> AttachmentSignals."""
-    from sendward.detection.limits import Deadline
+    from sendward.kernel import Deadline
     from sendward.detection.scanner import ScanRequest
     from sendward.domain.policy import Policy
     from tests.builders import attachment, draft
@@ -47,7 +55,7 @@ def scan(scanner):
 @pytest.fixture
 def scan_body(scanner):
     """scan_body(text, body_type="text", policy=None, to=()) -> ContentSignals."""
-    from sendward.detection.limits import Deadline
+    from sendward.kernel import Deadline
     from sendward.detection.scanner import ScanRequest
     from sendward.domain.draft import Body
     from sendward.domain.policy import Policy
@@ -70,16 +78,22 @@ def data_dir(tmp_path):
 
 @pytest.fixture
 def settings(data_dir) -> Settings:
+    from sendward.config import Settings
+
     return Settings(data_dir=data_dir)
 
 
 @pytest.fixture
 def container(settings, scanner):
+    from sendward.bootstrap import bootstrap
+
     return bootstrap(settings, scanner=scanner)
 
 
 @pytest.fixture
 def app(container):
+    from sendward.entrypoints.http.app import create_app
+
     app = create_app(container=container)
     app.config["TESTING"] = True
     return app

@@ -138,3 +138,63 @@ test("wrong recipient: the address meant is not added twice when it is already t
   assert.deepEqual(office.state.to.map((r) => r.address), ["john.smith@partner.org"]);
   assert.deepEqual(office.state.cc, []);
 });
+
+// -- a fix failing half-way: whatever step fails, nobody is dropped from the message -----------
+
+/** Makes `method` of `target` fail from its `from`-th call on (1: the first), as Office.js reports it. */
+function failFrom(target, method, from = 1) {
+  const real = target[method];
+  let calls = 0;
+  target[method] = function (...args) {
+    calls += 1;
+    if (calls < from) return real.apply(this, args);
+    args.pop()({ status: "failed", error: { name: "Error", message: "GenericResponseError" } });
+  };
+}
+
+/** assert.rejects' check for the error officeCall reports: reason "office", the call named in detail. */
+const officeFailure = (pattern) => (error) => error.reason === "office" && pattern.test(error.detail);
+
+test("move to BCC failing when To is rewritten: rejected, and everyone is still on the message", async () => {
+  const { office, Fixes, item, read } = setup({ to: people(5).concat([{ address: "ann@northshire.gov.uk" }]) });
+  failFrom(item.to, "setAsync");
+
+  await assert.rejects(Fixes.moveOutsideToBcc(item, await read()), officeFailure(/setAsync failed: GenericResponseError/));
+
+  assert.equal(office.state.to.length, 6, "To is untouched: nobody was taken off before the failure");
+  assert.equal(office.state.bcc.length, 5, "BCC came first, so the outside people are also in BCC");
+});
+
+test("move to BCC failing after the first 100 of 157: To is untouched and the error surfaces", async () => {
+  const { office, Fixes, item, read } = setup({ to: people(157) });
+  failFrom(item.bcc, "addAsync");
+
+  await assert.rejects(Fixes.moveOutsideToBcc(item, await read()), officeFailure(/addAsync failed/));
+
+  assert.equal(office.state.to.length, 157);
+  assert.equal(office.state.bcc.length, 100);
+  assert.deepEqual(office.state.calls, ["bcc.setAsync:100"]);
+});
+
+test("split failing on the second new draft: rejected, and this draft keeps every recipient", async () => {
+  const { office, Fixes, item, read } = setup({ to: people(4) });
+  failFrom(global.Office.context.mailbox, "displayNewMessageFormAsync", 2);
+
+  await assert.rejects(Fixes.splitPerRecipient(item, await read()), officeFailure(/displayNewMessageFormAsync failed/));
+
+  assert.equal(office.state.opened.length, 1, "one new draft opened before the failure");
+  assert.equal(office.state.to.length, 4, "recipients leave this draft only after every new draft opened");
+});
+
+test("removing a look-alike failing on CC: rejected, so the pane can say the fix did not finish", async () => {
+  const { office, Fixes, item, read } = setup({
+    to: [{ address: "referrals@northshlre.gov.uk" }, { address: "ann@northshire.gov.uk" }],
+    cc: [{ address: "x@northshlre.gov.uk" }],
+  });
+  failFrom(item.cc, "setAsync");
+
+  await assert.rejects(Fixes.removeRecipientsAt(item, await read(), "northshlre.gov.uk"), officeFailure(/setAsync failed/));
+
+  assert.deepEqual(office.state.to.map((r) => r.address), ["ann@northshire.gov.uk"]);
+  assert.deepEqual(office.state.cc.map((r) => r.address), ["x@northshlre.gov.uk"], "not silently claimed done");
+});

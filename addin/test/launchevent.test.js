@@ -482,3 +482,54 @@ test("precheck: an attachment read that never calls back does not hang the event
   assert.equal(fetch.requests.length, 0);
   assert.equal(office.state.session["sendward.precheck"], undefined);
 });
+
+// -- the service failing on its side (5xx): never an allow, the fail mode decides ---------------
+
+for (const [status, body] of [
+  [500, { error: "internal", message: "internal error" }],
+  [503, { error: "unavailable", message: "the policy store cannot be reached; try again" }],
+]) {
+  test(`a ${status} from the service with an unknown fail mode: not sent silently, Send Anyway offered`, async () => {
+    const office = makeOffice(SEED);
+    const { Sendward } = load({ office, fetch: fakeFetch(() => answer(status, body)) });
+
+    const completed = await run(Sendward.onMessageSendHandler);
+
+    assert.equal(completed.allowEvent, false);
+    assert.equal(completed.sendModeOverride, "promptUser");
+    assert.match(completed.errorMessage, /Sendward could not check this e-mail/);
+    assert.match(completed.errorMessage, /Nothing was checked/);
+  });
+
+  test(`a ${status} from the service with a closed fail mode: blocked without Send Anyway`, async () => {
+    const office = makeOffice(SEED, { roaming: { "sendward.failMode": "closed" } });
+    const { Sendward } = load({ office, fetch: fakeFetch(() => answer(status, body)) });
+
+    const completed = await run(Sendward.onMessageSendHandler);
+
+    assert.equal(completed.allowEvent, false);
+    assert.equal(completed.sendModeOverride, undefined);
+    assert.match(completed.errorMessage, /requires a check before e-mail leaves/);
+  });
+}
+
+test("a 502 from a proxy, with an HTML body, is a failure too, never a verdict", async () => {
+  const office = makeOffice(SEED);
+  const html = { ok: false, status: 502, json: () => Promise.reject(new SyntaxError("Unexpected token <")) };
+  const { Sendward } = load({ office, fetch: fakeFetch(() => html) });
+
+  const completed = await run(Sendward.onMessageSendHandler);
+
+  assert.equal(completed.allowEvent, false);
+  assert.match(completed.errorMessage, /Nothing was checked/);
+});
+
+test("a 5xx whose body looks like a verdict is still a failure, not that verdict", async () => {
+  const office = makeOffice(SEED);
+  const { Sendward } = load({ office, fetch: fakeFetch(() => answer(500, ALLOW)) });
+
+  const completed = await run(Sendward.onMessageSendHandler);
+
+  assert.equal(completed.allowEvent, false, "an allow inside an error reply is not an allow");
+  assert.match(completed.errorMessage, /Nothing was checked/);
+});

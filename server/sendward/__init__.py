@@ -7,6 +7,7 @@ The data flows draft -> signals -> policy -> verdict:
 - ``services``    use cases that tie the core to the adapters (score a draft, manage policy)
 - ``adapters``    the edges: storage, identity, Microsoft Graph, caches
 - ``entrypoints`` the thin outer layer: Flask blueprints and the ``sendward`` command
+- ``kernel``      the plain types every layer shares: deadline, caller, telemetry, time helpers
 """
 
 __version__ = "0.1.0"

@@ -14,12 +14,12 @@ from sendward.adapters.graph.tokens import MsalGraphTokens
 from sendward.adapters.identity.dev import DevIdentity
 from sendward.adapters.identity.entra import entra_validator
 from sendward.adapters.identity.tokens import TokenValidator
+from sendward.adapters.local_secrets import load_user_hash_key
 from sendward.adapters.metrics.prometheus import PrometheusMetrics
 from sendward.adapters.storage import schema
 from sendward.adapters.storage.repository import Storage
 from sendward.config import Settings
 from sendward.detection.scanner import Scanner
-from sendward.services.audit import load_user_hash_key
 from sendward.services.decide import DecisionService
 from sendward.services.policies import PolicyService
 from sendward.services.ports import GraphTokens

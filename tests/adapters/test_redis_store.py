@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import socket
-import time
 
 import pytest
 import redis
@@ -72,9 +71,8 @@ def test_an_unreachable_redis_is_a_miss_and_is_not_asked_again_at_once():
     assert not store.available and not store.ping()
     calls = []
     store._redis = type("Spy", (), {"get": lambda self, key: calls.append(key)})()
-    started = time.perf_counter()
     assert store.get("k") is None
-    assert calls == [] and time.perf_counter() - started < 0.01  # paused: no connection attempt
+    assert calls == []  # paused: no connection attempt, so no wait for one
 
 
 def test_asking_resumes_after_the_pause(redis_url):

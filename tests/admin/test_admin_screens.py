@@ -8,7 +8,8 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from sendward.adapters.storage.repository import DecisionRecord, utcnow
+from sendward.adapters.storage.repository import DecisionRecord
+from sendward.kernel import utcnow
 from tests.admin.htmlform import form_fields
 
 SEED = Path(__file__).resolve().parents[2] / "examples" / "01-mass-email-client-list.eml"

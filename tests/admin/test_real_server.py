@@ -14,6 +14,8 @@ import socket
 
 import pytest
 
+pytestmark = pytest.mark.served  # starts a real `sendward serve`: `pytest -m 'not served'` leaves it out
+
 
 def free_port() -> int:
     with socket.socket() as s:

@@ -53,6 +53,7 @@ def served(tmp_path_factory):
         yield server
 
 
+@pytest.mark.served
 def test_a_real_server_logs_and_counts_no_personal_data(served):
     status, _, body = request(served.base + "/api/v1/score", request_json(), served.token)
     assert status == 200

@@ -80,7 +80,7 @@ def test_nesting_deeper_than_the_limit(scan):
 
 def test_too_many_cells(scan):
     small = Scanner(limits=Limits(max_cells=500))
-    from sendward.detection.limits import Deadline
+    from sendward.kernel import Deadline
     from sendward.detection.scanner import ScanRequest
     from sendward.domain.policy import Policy
     from tests.builders import attachment, draft

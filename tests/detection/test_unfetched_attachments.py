@@ -1,6 +1,6 @@
 """An attachment without bytes: a failed fetch is an error (ours or the file's), a deliberate skip a note."""
 
-from sendward.detection.limits import Deadline
+from sendward.kernel import Deadline
 from sendward.detection.scanner import ScanRequest
 from sendward.domain.draft import Attachment, FetchError
 from sendward.domain.policy import Policy

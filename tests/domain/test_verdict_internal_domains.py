@@ -1,7 +1,6 @@
 """The verdict says which domains counted as inside, so the add-in's move-to-BCC fix agrees with it."""
 
 from sendward.domain.policy import Policy
-from sendward.services.audit import decision_record
 from tests.builders import draft, evaluate_recipients
 
 
@@ -24,11 +23,3 @@ def test_without_a_policy_the_senders_domain_is_inside():
 def test_the_contracts_counts_are_all_still_there():
     found = recipients_json(draft(to=["a@gmail.com"]))
     assert {"total", "visible", "external", "visible_external", "external_domains"} <= set(found)
-
-
-def test_the_audit_record_keeps_counts_not_domains():
-    policy = Policy(internal_domains=["northshire.gov.uk"], trusted_domains=["partner-trust.org.uk"])
-    verdict = evaluate_recipients(draft(to=["a@gmail.com"]), policy)
-    record = decision_record(verdict, tenant_id="tenant-a", user="u")
-    assert "internal_domains" not in record.counts["recipients"]
-    assert "partner-trust" not in repr(record)

@@ -48,7 +48,8 @@ Faults, each for the next ``times`` requests of a route, in the order added:
 ``slow(route, seconds)`` delays every request of the route until ``slow(route, 0)``.
 
 Observations: ``count(route)``; ``requests`` (a list of ``Seen``: route, mailbox,
-authorised); ``mail_tips_requests`` (the JSON bodies of getMailTips calls).
+authorised, the ``$select`` asked for); ``mail_tips_requests`` (the JSON bodies of getMailTips
+calls); ``peak_concurrency(route)`` (the most slow requests of a route answered at once).
 """
 
 from __future__ import annotations
@@ -99,6 +100,7 @@ class Seen:
     route: str
     mailbox: str | None
     authorised: bool
+    select: tuple[str, ...] = ()  # the $select the request asked for, in its order
 
 
 @dataclass
@@ -122,6 +124,8 @@ class _State:
     faults: list = field(default_factory=list)
     slow: dict = field(default_factory=dict)
     counts: Counter = field(default_factory=Counter)
+    in_flight: Counter = field(default_factory=Counter)  # requests being answered now, per route
+    peak_in_flight: Counter = field(default_factory=Counter)  # the most ever at once, per route
     requests: list = field(default_factory=list)
     mail_tips_requests: list = field(default_factory=list)
     sent_items: dict = field(default_factory=dict)  # mailbox -> [message resource], in the order added
@@ -217,6 +221,11 @@ class FakeGraph:
         with self._state.lock:
             return self._state.counts[route]
 
+    def peak_concurrency(self, route: str) -> int:
+        """The most requests to ``route`` this fake was answering at the same moment."""
+        with self._state.lock:
+            return self._state.peak_in_flight[route]
+
     @property
     def requests(self) -> list[Seen]:
         with self._state.lock:
@@ -265,19 +274,33 @@ class _GraphHandler(BaseHTTPRequestHandler):
         route, mailbox, parts = _route(method, url.path)
         parts["query"] = {k: v[-1] for k, v in parse_qs(url.query, keep_blank_values=True).items()}
         authorised = _authorised(self.headers.get("Authorization", ""), self.state.token)
+        select = tuple(
+            name for value in parse_qs(url.query).get("$select", []) for name in value.split(",") if name
+        )
         with self.state.lock:
             self.state.counts[route] += 1
-            self.state.requests.append(Seen(route, mailbox, authorised))
+            self.state.requests.append(Seen(route, mailbox, authorised, select))
             delay = self.state.slow.get(route, 0)
         if route == "unknown":
             return self._error(404, "UnknownRoute", "no such fake route")
         if route != "download" and not authorised:
             return self._error(401, "InvalidAuthenticationToken", "Access token is empty or invalid.")
-        if delay and self.state.stopping.wait(delay):
+        if delay and self._wait(route, delay):
             return self._reset()
         if self._faulted(route):
             return
         getattr(self, f"_{route}")(mailbox, parts, body)
+
+    def _wait(self, route: str, delay: float) -> bool:
+        """Answer ``delay`` seconds late, counting how many slow answers overlap; True when stopping."""
+        with self.state.lock:
+            self.state.in_flight[route] += 1
+            self.state.peak_in_flight[route] = max(self.state.peak_in_flight[route], self.state.in_flight[route])
+        try:
+            return self.state.stopping.wait(delay)
+        finally:
+            with self.state.lock:
+                self.state.in_flight[route] -= 1
 
     def _faulted(self, route: str) -> bool:
         with self.state.lock:

@@ -20,7 +20,8 @@ What it serves, per tenant (``/{tid}/...``; any GUID is a tenant unless ``idp.te
   (see ``certificate_pem_path``/``certificate_thumbprint``). Errors are Entra-shaped
   JSON: ``invalid_client`` (AADSTS7000215, AADSTS700027), ``invalid_grant``
   (AADSTS50013 bad assertion, AADSTS500133 expired, AADSTS65001 consent missing for a
-  tenant in ``idp.consent_missing``).
+  tenant in ``idp.consent_missing``), ``invalid_scope`` (AADSTS1002012: client credentials
+  without a ``/.default`` scope).
 
 Failure switches: ``idp.fail("jwks", "error")`` answers 503, ``idp.fail("jwks", "drop")``
 closes the connection unanswered; ``idp.fail("all", ...)`` covers every endpoint;
@@ -441,6 +442,14 @@ class FakeIdentityProvider:
 
     def _client_credentials(self, tenant: str, form: dict) -> tuple[int, dict]:
         scope = form.get("scope", "").split()
+        if not any(s.endswith("/.default") for s in scope):  # as Entra ID: an app asks for a resource's .default
+            return _error(
+                400,
+                "invalid_scope",
+                1002012,
+                "The provided value for scope is not valid. Client credential flows must have a scope value "
+                "with /.default suffixed to the resource identifier (application ID URI).",
+            )
         return 200, {
             "token_type": "Bearer",
             "expires_in": self.token_lifetime,

@@ -19,6 +19,7 @@ from tests.served import free_port, request, scan_cache_hits, serve
 
 pytestmark = [
     pytest.mark.redis,
+    pytest.mark.served,
     pytest.mark.skipif(not shutil.which("redis-server"), reason="redis-server is not installed"),
 ]
 

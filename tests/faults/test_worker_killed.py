@@ -24,7 +24,10 @@ import inputs  # noqa: E402
 import loadgen  # noqa: E402
 
 CONNECTIONS = 8
-pytestmark = pytest.mark.skipif(not loadgen.wrk_available(), reason="wrk is not installed (scripts/install-system-deps.sh)")
+pytestmark = [
+    pytest.mark.served,
+    pytest.mark.skipif(not loadgen.wrk_available(), reason="wrk is not installed (scripts/install-system-deps.sh)"),
+]
 
 
 def load_while(server, load_dir, seconds: float, action) -> loadgen.LoadResult:

@@ -84,9 +84,7 @@ def test_mutated_files_end_as_signals(scan, name):
     @settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
     @given(mutations(seed))
     def run(data):
-        started = time.monotonic()
-        signals = scan(name, data, seconds=2.0)
-        assert time.monotonic() - started < 4.0
+        signals = scan(name, data, seconds=2.0)  # a hang is caught by the deadline, or by pytest-timeout
         assert signals.name == name
         assert signals.content.data_subjects >= 0
         assert signals.scanned or signals.error or signals.note
@@ -113,17 +111,29 @@ def test_regression_html_that_made_the_name_pattern_backtrack(scan):
         )
         + b"</table>"
     )
-    started = time.monotonic()
     signals = scan("page.html", data, seconds=2.0)
-    assert time.monotonic() - started < 2.5
-    assert signals.error_code != "time_budget"
+    assert signals.error_code != "time_budget"  # it took 11 s before the fix: the 2 s deadline would stop it
+    assert signals.scanned and signals.content.data_subjects >= 1
 
 
 def test_name_cells_never_backtrack():
     from sendward.detection.recognizers.person_name import PersonNameRecognizer
 
     recognizer = PersonNameRecognizer()
+    # Against a same-run baseline (ordinary names of the same length), best of five: a backtracking
+    # pattern takes tens of milliseconds on these (46 ms a cell before the fix), a linear one microseconds.
+    ordinary = "Ann Marie " * 4 + "Smith-Jones"  # 51 characters, a cell the pattern reads in full
+    baseline = best_of(5, lambda: recognizer.matches_value(ordinary))
     for value in ["a" * 59 + "!", "Ab" * 29 + "1", "O'" * 20 + "x" * 19 + "9", ("Smith-" * 9) + "1"]:
-        started = time.monotonic()
-        recognizer.matches_value(value)
-        assert time.monotonic() - started < 0.05, value
+        seconds = best_of(5, lambda: recognizer.matches_value(value))
+        assert seconds < 100 * baseline + 0.005, (value, seconds, baseline)
+
+
+def best_of(times: int, run) -> float:
+    """The shortest of ``times`` runs: a busy machine only ever makes a run longer."""
+    timings = []
+    for _ in range(times):
+        started = time.perf_counter()
+        run()
+        timings.append(time.perf_counter() - started)
+    return min(timings)

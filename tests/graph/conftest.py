@@ -7,7 +7,7 @@ import pytest
 from sendward.adapters.cache.key_value import MemoryKeyValueCache
 from sendward.adapters.graph.errors import GraphAuthError
 from sendward.adapters.graph.factory import build_graph_adapters
-from sendward.adapters.identity.tokens import Caller
+from sendward.kernel import Caller
 from sendward.config import Settings
 from tests.fakes.graph import FakeGraph
 

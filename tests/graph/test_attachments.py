@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import time
 
-from sendward.detection.limits import Deadline
+from sendward.kernel import Deadline
 from sendward.domain.draft import LINK_NOT_READ, Address, Attachment, Draft
 from tests.fakes.graph import FakeAttachment
 from tests.files import client_list_xlsx, csv_text, eml
@@ -31,6 +30,9 @@ def test_a_file_attachment_is_fetched_as_the_caller(graph, adapters, caller, gra
     assert (fetched.kind, fetched.size, fetched.content_type, fetched.fetch_error) == ("file", 5, "text/plain", None)
     assert graph_tokens.asked_for == ["tenant-a"]
     assert graph.requests and all(seen.authorised and seen.mailbox == "me" for seen in graph.requests)
+    # a listing without $select would carry every file's bytes in base64
+    (listing,) = [seen for seen in graph.requests if seen.route == "list_attachments"]
+    assert set(listing.select) == {"id", "name", "contentType", "size", "isInline"}
 
 
 def test_an_attached_email_comes_as_mime_for_the_email_extractor(graph, adapters, caller):
@@ -60,6 +62,8 @@ def test_a_link_is_read_through_shares_when_the_policy_asks(graph, adapters, cal
     assert [graph.count(r) for r in ("drive_item", "drive_content", "download", "attachment_value")] == [1, 1, 1, 0]
     download = next(seen for seen in graph.requests if seen.route == "download")
     assert not download.authorised  # the Graph token stays with Graph's host
+    (item,) = [seen for seen in graph.requests if seen.route == "drive_item"]
+    assert set(item.select) == {"name", "size", "file", "folder"}  # the metadata, not the whole item
 
 
 def test_a_link_is_reported_with_a_note_and_not_read_by_default(graph, adapters, caller):
@@ -202,8 +206,7 @@ def test_several_slow_attachments_take_about_the_time_of_one(graph, adapters, ca
     graph.add_message("draft-1", [FakeAttachment(f"att-{i}", f"f{i}.txt", content=b"x") for i in range(4)])
     fetch(adapters, caller, draft_with(Attachment("warm-up", id="none")))  # the first TLS handshakes
     graph.slow("attachment_value", 0.6)
-    started = time.monotonic()
     fetched = fetch(adapters, caller, draft_with(*(Attachment(f"f{i}.txt", id=f"att-{i}") for i in range(4))))
-    elapsed = time.monotonic() - started
     assert [a.content for a in fetched] == [b"x"] * 4
-    assert 0.6 <= elapsed < 1.5, f"four 0.6 s downloads took {elapsed:.2f} s: not concurrent"
+    # the logic, not the clock: the fake was answering more than one download at the same moment
+    assert graph.peak_concurrency("attachment_value") > 1, "the four downloads ran one after another"

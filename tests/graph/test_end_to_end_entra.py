@@ -12,6 +12,7 @@ from sendward.bootstrap import bootstrap
 from sendward.config import Settings
 from sendward.entrypoints.http.app import create_app
 from tests.fakes.graph import FakeAttachment, FakeGraph
+from tests.fakes.identity_provider import JWT_BEARER, TENANT
 from tests.graph.test_score_api_with_graph import DOCX, XLSX, files, request_body, summary
 
 
@@ -63,8 +64,10 @@ def test_an_item_id_with_an_entra_token_gives_the_inline_verdict(
     assert identity_provider.token_requests  # the Graph token came from on-behalf-of at Entra ID
 
 
-def test_consent_missing_at_entra_follows_the_fail_mode(identity_provider, graph_checking_entra_tokens, entra_client):
-    identity_provider.consent_missing = True
+def test_consent_missing_at_entra_follows_the_fail_mode(
+    identity_provider, graph_checking_entra_tokens, entra_client, caplog
+):
+    identity_provider.consent_missing.add(TENANT)  # on-behalf-of answers AADSTS65001 for this tenant
     headers = {"Authorization": f"Bearer {identity_provider.issue_user_token(user='ils@northshire.gov.uk')}"}
     response = entra_client.post("/api/v1/score", json=request_body(with_graph=True), headers=headers)
     verdict = response.get_json()
@@ -73,3 +76,7 @@ def test_consent_missing_at_entra_follows_the_fail_mode(identity_provider, graph
     assert unscannable and all(f["evidence"]["infrastructure_failure"] for f in unscannable)
     assert verdict["action"] == "block"  # 157 people in To still block on their own
     assert graph_checking_entra_tokens.count("attachment_value") == 0
+    # the refusal was the consent one, not any other failure of the identity provider
+    assert [r["grant_type"] for r in identity_provider.token_requests] == [JWT_BEARER]
+    assert "AADSTS65001: consent is missing" in caplog.text
+    assert {f["evidence"]["reason"] for f in unscannable} == {"auth"}

@@ -9,7 +9,7 @@ import threading
 import pytest
 
 from sendward.adapters.graph.loop import BackgroundLoop
-from sendward.detection.limits import Deadline
+from sendward.kernel import Deadline
 
 
 async def where() -> tuple[int, int]:

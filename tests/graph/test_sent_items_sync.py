@@ -12,7 +12,7 @@ from sendward.adapters.graph.errors import GraphError
 from sendward.adapters.graph.sent_items import GraphSentItems
 from sendward.adapters.storage import schema
 from sendward.adapters.storage.correspondents import CorrespondentStore, sealing_key_from
-from sendward.detection.limits import Deadline
+from sendward.kernel import Deadline
 from sendward.domain.draft import Address, Draft
 from sendward.services.audit import user_hash
 from sendward.services.recipient_history import HistorySync, StoredCorrespondents
@@ -52,7 +52,7 @@ def sync(adapters, store):
 
 
 def stored_model(store, sync_service):
-    from sendward.adapters.storage.correspondents import tenant_key_from
+    from sendward.domain.correspondents import tenant_key_from
     from sendward.domain.correspondents import model_from_dict
 
     stored = store.load("tenant-a", user_hash(KEY, "tenant-a", USER))

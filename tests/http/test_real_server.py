@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.served  # starts a real `sendward serve`: `pytest -m 'not served'` leaves it out
+
 ROOT = Path(__file__).resolve().parents[2]
 
 

@@ -159,6 +159,14 @@ def test_client_credentials_in_application_mode(idp, settings, cache, caller):
     assert [r["tenant"] for r in idp.token_requests] == [TENANT, OTHER_TENANT]
 
 
+def test_client_credentials_need_the_default_scope_as_at_entra(idp, settings, cache, caller):
+    graph_tokens = tokens_for(settings, cache, graph_mode="application")
+    graph_tokens.scopes = ["https://graph.microsoft.com/Mail.Read"]  # not the resource's /.default
+    with pytest.raises(GraphAuthError, match="AADSTS1002012"):
+        graph_tokens.graph_token(caller(oid=ALICE))
+    assert [r["scope"] for r in idp.token_requests] == ["https://graph.microsoft.com/Mail.Read"]
+
+
 def test_a_certificate_credential(idp, settings, cache, caller, tmp_path):
     with_certificate = settings.with_changes(
         client_secret=None,

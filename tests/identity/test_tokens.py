@@ -10,7 +10,8 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from sendward.adapters.identity.dev import DEV_AUDIENCE, DevIdentity, dev_issuer
-from sendward.adapters.identity.tokens import ADMIN_ROLE, InvalidToken, TokenValidator
+from sendward.adapters.identity.tokens import InvalidToken, TokenValidator
+from sendward.kernel import ADMIN_ROLE
 
 
 @pytest.fixture

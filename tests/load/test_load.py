@@ -22,7 +22,10 @@ import loadgen  # noqa: E402
 
 from sendward.domain.draft import Address, Draft  # noqa: E402
 
-pytestmark = pytest.mark.skipif(not loadgen.wrk_available(), reason="wrk is not installed (scripts/install-system-deps.sh)")
+pytestmark = [
+    pytest.mark.served,
+    pytest.mark.skipif(not loadgen.wrk_available(), reason="wrk is not installed (scripts/install-system-deps.sh)"),
+]
 
 
 def mixed_drafts() -> list[dict]:

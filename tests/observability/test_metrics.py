@@ -8,7 +8,7 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from sendward.domain.rules import RULE_IDS
-from sendward.services.telemetry import GRAPH_ERROR_KINDS, STAGES
+from sendward.kernel import GRAPH_ERROR_KINDS, STAGES
 
 
 def samples(client, headers=None) -> list:

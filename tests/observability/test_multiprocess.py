@@ -76,9 +76,18 @@ def test_a_dead_workers_live_gauge_is_dropped_and_its_counts_kept(tmp_path, monk
     assert found.get(("sendward_http_requests_in_flight", ()), 0) == 0
 
 
-def test_child_exit_without_multiprocess_mode_does_nothing(monkeypatch):
+def test_child_exit_without_multiprocess_mode_does_nothing(monkeypatch, tmp_path):
+    from prometheus_client import multiprocess
+
+    marked = []
+    monkeypatch.setattr(multiprocess, "mark_process_dead", lambda pid, path=None: marked.append(pid))
     monkeypatch.delenv("PROMETHEUS_MULTIPROC_DIR", raising=False)
     gunicorn_observe.child_exit(server=None, worker=SimpleNamespace(pid=1))
+    assert marked == []
+    # the same call in multiprocess mode does mark the worker dead: the recorder above is the one used
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path))
+    gunicorn_observe.child_exit(server=None, worker=SimpleNamespace(pid=2))
+    assert marked == [2]
 
 
 def test_the_directory_must_be_set_before_prometheus_client_is_imported():

@@ -16,7 +16,7 @@ from tests.files import client_list_xlsx
 from tests.scaleout.conftest import RATE_LIMIT_PER_USER, instances
 from tests.served import metric, request, scan_cache_hits
 
-pytestmark = [pytest.mark.postgres, pytest.mark.redis]
+pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.served]
 
 
 @pytest.fixture(scope="module")

@@ -2,7 +2,9 @@
 
 import pytest
 
-from sendward.services.audit import redact_justification
+from sendward.domain.policy import Policy
+from sendward.services.audit import decision_record, redact_justification
+from tests.builders import draft, evaluate_recipients
 
 
 @pytest.mark.parametrize(
@@ -94,3 +96,12 @@ def test_message_keys_tell_a_resend_to_other_recipients_without_naming_anything(
     assert message_keys(b"k", "t", "u2", first)["content"] != a["content"]  # per user
     assert message_keys(b"other", "t", "u1", first) != a  # keyed
     assert all(len(v) == 12 and "gmail" not in v for v in a.values())
+
+
+def test_the_audit_record_keeps_counts_not_domains():
+    """The verdict names the inside domains for the add-in; the audit record keeps counts only."""
+    policy = Policy(internal_domains=["northshire.gov.uk"], trusted_domains=["partner-trust.org.uk"])
+    verdict = evaluate_recipients(draft(to=["a@gmail.com"]), policy)
+    record = decision_record(verdict, tenant_id="tenant-a", user="u")
+    assert "internal_domains" not in record.counts["recipients"]
+    assert "partner-trust" not in repr(record)

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from sendward.adapters.identity.tokens import Caller
+from sendward.kernel import Caller
 from sendward.config import ConfigError, Settings
 from sendward.services.decide import DecisionService
 from sendward.services.scoring import Scorer

@@ -7,7 +7,7 @@ from types import SimpleNamespace
 
 from sendward.domain.policy import Policy
 from sendward.services.scoring import Scorer
-from sendward.services.telemetry import StageTimes
+from sendward.kernel import StageTimes
 from sendward.signals.recipients import GroupSize
 from tests.builders import attachment, draft
 

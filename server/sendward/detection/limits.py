@@ -1,8 +1,7 @@
-"""Hard limits on what one scan may read, and the draft's time budget."""
+"""Hard limits on what one scan may read (the draft's time budget is ``sendward.kernel.Deadline``)."""
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 
 
@@ -24,33 +23,3 @@ class Unscannable(Exception):
     def __init__(self, code: str, reason: str):
         super().__init__(reason)
         self.code = code
-
-
-class DeadlineExceeded(Exception):
-    """The draft's time budget ran out."""
-
-
-class Deadline:
-    def __init__(self, seconds: float, clock=time.monotonic):
-        self._clock = clock
-        self.seconds = seconds  # the whole budget, as given
-        self.expires_at = clock() + seconds
-
-    @classmethod
-    def unlimited(cls) -> "Deadline":
-        return cls(365 * 24 * 3600.0)
-
-    def within(self, seconds: float) -> "Deadline":
-        """A deadline at most ``seconds`` away that never outlives this one."""
-        return Deadline(min(seconds, self.remaining()), clock=self._clock)
-
-    def remaining(self) -> float:
-        return max(0.0, self.expires_at - self._clock())
-
-    @property
-    def expired(self) -> bool:
-        return self._clock() >= self.expires_at
-
-    def check(self) -> None:
-        if self.expired:
-            raise DeadlineExceeded()

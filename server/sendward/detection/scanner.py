@@ -18,7 +18,8 @@ from sendward.detection.custom import CustomMatcher
 from sendward.detection.extractors import EXTRACTORS
 from sendward.detection.extractors.html import html_parts
 from sendward.detection.extractors.state import ScanState
-from sendward.detection.limits import Deadline, DeadlineExceeded, Limits, Unscannable
+from sendward.detection.limits import Limits, Unscannable
+from sendward.kernel import Deadline, DeadlineExceeded
 from sendward.detection.model import Embedded, Failed, Table, Text
 from sendward.detection.people import PeopleCounter, identifier, name_key
 from sendward.detection.recognizers import load_recognizers
@@ -28,7 +29,7 @@ from sendward.detection.tables import analyze_table
 from sendward.detection.text import analyze_text
 from sendward.domain.draft import Attachment, Body, Draft
 from sendward.domain.signals import AttachmentSignals, ContentSignals
-from sendward.services.telemetry import NO_STAGE_TIMES, StageTimes
+from sendward.kernel import NO_STAGE_TIMES, StageTimes
 
 log = logging.getLogger(__name__)
 

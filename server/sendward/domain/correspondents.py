@@ -35,6 +35,19 @@ _REPLY_PREFIX = re.compile(r"^\s*(?:(?:re|fw|fwd|aw|wg|tr|sv|vs)\s*(?:\[\d+\])?\
 _SPACE = re.compile(r"\s+")
 
 
+def tenant_key_from(user_hash_key: bytes, tenant_id: str) -> bytes:
+    """The tenant's key for the HMAC of addresses inside its users' models."""
+    return hmac.new(user_hash_key, f"sendward correspondents v1:{tenant_id}".encode(), hashlib.sha256).digest()
+
+
+class UnreadableModel(Exception):
+    """A stored model that does not open (another key, damaged): it is synced afresh."""
+
+
+class HistoryRestart(Exception):
+    """The source of a user's history forgot where the last sync stopped (Graph's 410): start over."""
+
+
 @dataclass(frozen=True)
 class Correspondence:
     """One address a message went to."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from sendward.domain.policy import Policy
-from sendward.domain.verdict import Verdict
+from sendward.domain.verdict import INTERRUPTING, Verdict
 
 
 def review_override(verdict: Verdict, policy: Policy, justification: str, *, decision_known: bool) -> Verdict:
@@ -14,7 +14,7 @@ def review_override(verdict: Verdict, policy: Policy, justification: str, *, dec
     if reason:
         return replace(verdict, override={"accepted": False, "reason": reason})
     findings = tuple(
-        replace(f, action="info", would_action=f.would_action or f.action) if f.action in ("warn", "block") else f
+        replace(f, action="info", would_action=f.would_action or f.action) if f.action in INTERRUPTING else f
         for f in verdict.findings
     )
     return replace(

@@ -15,23 +15,11 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 from sendward.domain import rules as r
 from sendward.domain.rules import RULES
 from sendward.domain.rules._base import Mode
+from sendward.domain.domain_names import normalise_domain
 from sendward.domain.sensitive_terms import DEFAULT_SENSITIVE_TERMS, SPECIAL_CATEGORIES
 
 FailMode = Literal["open", "closed"]
-_DOMAIN = re.compile(r"^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,62}$")
 _CATEGORY = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
-
-
-def normalise_domain(value: str) -> str:
-    """Lower-case, strip a leading '@' or dot, and IDNA-encode; raise ValueError if invalid."""
-    domain = value.strip().lower().lstrip("@").strip(".")
-    try:
-        ascii_domain = domain.encode("idna").decode("ascii")
-    except UnicodeError:
-        raise ValueError(f"'{value}' is not a valid domain name") from None
-    if not _DOMAIN.match(ascii_domain):
-        raise ValueError(f"'{value}' is not a valid domain name (e.g. example.org.uk)")
-    return ascii_domain
 
 
 Domain = Annotated[str, AfterValidator(normalise_domain)]
@@ -165,3 +153,12 @@ def field_errors(error: ValidationError) -> list[dict[str, str]]:
         message = item["msg"].removeprefix("Value error, ")
         errors.append({"field": path, "message": message})
     return errors
+
+
+def first_error(error: ValidationError, whole: str = "document") -> str:
+    """The first of pydantic's errors as one line, "rules.recipients.exposed.block_at: ...".
+
+    ``whole`` names what an error about no one field is about (the body, the draft).
+    """
+    first = field_errors(error)[0]
+    return f"{first['field'] or whole}: {first['message']}"

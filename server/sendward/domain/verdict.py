@@ -3,12 +3,27 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
 from sendward.domain.signals import AttachmentSignals, RecipientSignals
 
+
+
+class Action(StrEnum):
+    """What a verdict or a finding says, weakest first. Members are plain strings in JSON and storage."""
+
+    ALLOW = "allow"  # a verdict when nothing (or only info) fired; never a finding's action
+    INFO = "info"  # a finding that interrupts nobody; never a verdict's action
+    WARN = "warn"
+    BLOCK = "block"
+
+
+VERDICT_ACTIONS = (Action.ALLOW, Action.WARN, Action.BLOCK)
+FINDING_ACTIONS = (Action.INFO, Action.WARN, Action.BLOCK)
+INTERRUPTING = (Action.WARN, Action.BLOCK)  # what stops a Send (an info finding or an allow does not)
 # Strength of each action; "allow" is what a verdict says when nothing fired.
-ACTION_RANK = {"allow": 0, "info": 1, "warn": 2, "block": 3}
+ACTION_RANK = {action: rank for rank, action in enumerate(Action)}
 FIXES = ("move_to_bcc", "remove_attachment", "remove_recipient", "none")
 
 
@@ -38,8 +53,8 @@ class Finding:
 
 def strongest_action(actions) -> str:
     """The verdict's action: block > warn > allow (an "info" finding still allows)."""
-    best = max(actions, key=ACTION_RANK.__getitem__, default="allow")
-    return "allow" if best == "info" else best
+    best = max(actions, key=ACTION_RANK.__getitem__, default=Action.ALLOW)
+    return str(Action.ALLOW if best == Action.INFO else best)
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from sendward.domain.draft import Address, Attachment, Body, Draft, Override
+from sendward.domain.policy import first_error
 from sendward.drafts.errors import UnreadableDraft
 
 MAX_RECIPIENTS_PER_FIELD = 100_000
@@ -135,9 +136,7 @@ def draft_from_json(document) -> Draft:
     try:
         return ScoreRequest.model_validate(document).to_draft()
     except ValidationError as error:
-        first = error.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "draft"
-        raise UnreadableDraft(f"invalid JSON draft: {where}: {first['msg']}") from None
+        raise UnreadableDraft(f"invalid JSON draft: {first_error(error, 'draft')}") from None
 
 
 def _address(a: AddressIn) -> Address:

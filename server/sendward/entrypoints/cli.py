@@ -11,15 +11,13 @@ import json
 import sys
 from pathlib import Path
 
+from sendward.domain.verdict import Action
 from sendward.entrypoints import cli_admin, cli_history
+from sendward.entrypoints.cli_errors import UsageError
 
 EXIT_ALLOW, EXIT_WARN, EXIT_BLOCK = 0, 1, 2
 EXIT_USAGE, EXIT_UNREADABLE = 64, 65
-EXIT_FOR_ACTION = {"allow": EXIT_ALLOW, "warn": EXIT_WARN, "block": EXIT_BLOCK}
-
-
-class UsageError(Exception):
-    pass
+EXIT_FOR_ACTION = {Action.ALLOW: EXIT_ALLOW, Action.WARN: EXIT_WARN, Action.BLOCK: EXIT_BLOCK}
 
 
 class _Parser(argparse.ArgumentParser):
@@ -146,7 +144,7 @@ def load_history(path: str):
 def load_policy(path: str | None, internal_domains: list[str]):
     from pydantic import ValidationError
 
-    from sendward.domain.policy import Policy, field_errors, normalise_domain
+    from sendward.domain.policy import Policy, first_error, normalise_domain
 
     document = {}
     if path:
@@ -161,8 +159,7 @@ def load_policy(path: str | None, internal_domains: list[str]):
     try:
         policy = Policy.model_validate(document)
     except ValidationError as error:
-        first = field_errors(error)[0]
-        raise UsageError(f"--policy {path}: {first['field']}: {first['message']}") from None
+        raise UsageError(f"--policy {path}: {first_error(error)}") from None
     if internal_domains:
         try:
             extra = [normalise_domain(d) for d in internal_domains]
@@ -238,9 +235,9 @@ def run_dev_token(args) -> int:
     except ConfigError as error:
         raise UsageError(str(error)) from None
     tenant = args.tenant or DEV_TENANT
-    from sendward.adapters.identity.tokens import _TENANT
+    from sendward.kernel import TENANT_ID
 
-    if not _TENANT.match(tenant):
+    if not TENANT_ID.match(tenant):
         raise UsageError("--tenant must be letters, digits, '.', '_' or '-' (at most 64)")
     print(DevIdentity(settings.data_dir).issue(tenant, args.user or DEV_USER, admin=args.admin))
     return 0

@@ -181,7 +181,7 @@ def _storage():
     from sendward.adapters.storage import schema
     from sendward.adapters.storage.repository import Storage
     from sendward.config import ConfigError, Settings
-    from sendward.entrypoints.cli import UsageError
+    from sendward.entrypoints.cli_errors import UsageError
 
     try:
         settings = Settings.from_env()
@@ -195,8 +195,8 @@ def _storage():
 
 def _tenant_argument(tenant: str | None, settings, *, required: bool) -> str | None:
     from sendward.adapters.identity.dev import DEV_TENANT
-    from sendward.adapters.identity.tokens import _TENANT
-    from sendward.entrypoints.cli import UsageError
+    from sendward.kernel import TENANT_ID
+    from sendward.entrypoints.cli_errors import UsageError
 
     if tenant is None:
         if settings.identity == "dev":
@@ -204,7 +204,7 @@ def _tenant_argument(tenant: str | None, settings, *, required: bool) -> str | N
         if required:
             raise UsageError("--tenant is required with Entra ID (the directory's tenant id)")
         return None
-    if not _TENANT.match(tenant):
+    if not TENANT_ID.match(tenant):
         raise UsageError("--tenant must be letters, digits, '.', '_' or '-' (at most 64)")
     return tenant
 

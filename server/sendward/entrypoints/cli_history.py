@@ -47,7 +47,7 @@ def run_history(args, graph_tokens=None) -> int:
 def _context():
     from sendward.adapters.storage.correspondents import CorrespondentStore, sealing_key_from
     from sendward.entrypoints.cli_admin import _storage
-    from sendward.services.audit import load_user_hash_key
+    from sendward.adapters.local_secrets import load_user_hash_key
 
     settings, storage = _storage()
     key = load_user_hash_key(settings.user_hash_key, settings.data_dir)
@@ -55,7 +55,7 @@ def _context():
 
 
 def _user(value: str) -> str:
-    from sendward.entrypoints.cli import UsageError
+    from sendward.entrypoints.cli_errors import UsageError
 
     value = value.strip()
     if not value or len(value) > 128 or any(c in value for c in "/?#% \t"):
@@ -65,7 +65,7 @@ def _user(value: str) -> str:
 
 def _sync(args, graph_tokens=None) -> int:
     from sendward.adapters.cache.key_value import MemoryKeyValueCache
-    from sendward.entrypoints.cli import UsageError
+    from sendward.entrypoints.cli_errors import UsageError
     from sendward.entrypoints.cli_admin import _tenant_argument
     from sendward.services.recipient_history import HistorySync
 
@@ -108,7 +108,7 @@ def _sync(args, graph_tokens=None) -> int:
 
 
 def _users_file(path: str | None) -> list[str]:
-    from sendward.entrypoints.cli import UsageError
+    from sendward.entrypoints.cli_errors import UsageError
 
     if not path:
         return []
@@ -120,7 +120,7 @@ def _users_file(path: str | None) -> list[str]:
 
 
 def _import(args) -> int:
-    from sendward.adapters.storage.correspondents import tenant_key_from
+    from sendward.domain.correspondents import tenant_key_from
     from sendward.domain.correspondents import CorrespondentModel, model_to_dict
     from sendward.drafts.history import UnreadableHistory, read_history
     from sendward.entrypoints.cli_admin import _tenant_argument
@@ -154,8 +154,8 @@ def _forget(args) -> int:
 
 
 def _purge(args) -> int:
-    from sendward.adapters.storage.repository import utcnow
-    from sendward.entrypoints.cli import UsageError
+    from sendward.kernel import utcnow
+    from sendward.entrypoints.cli_errors import UsageError
     from sendward.entrypoints.cli_admin import _tenant_argument
 
     if not 1 <= args.days <= 3650:

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import os
 import re
-import secrets
 from collections import Counter
-from pathlib import Path
 
-from sendward.adapters.storage.repository import DecisionRecord, utcnow
+from sendward.adapters.storage.repository import DecisionRecord
+from sendward.kernel import utcnow
 from sendward.detection.recognizers.person_name import name_pairs, titled_names
 from sendward.domain.verdict import Verdict, recipients_json
 
@@ -36,26 +34,6 @@ _REDACTIONS = (
 def user_hash(key: bytes, tenant_id: str, user_id: str) -> str:
     """A stable pseudonym for a user: per-deployment secret key, so it cannot be reversed by guessing."""
     return hmac.new(key, f"{tenant_id}:{user_id}".encode(), hashlib.sha256).hexdigest()[:32]
-
-
-def load_user_hash_key(configured: str | None, data_dir: Path) -> bytes:
-    """The configured key (shared by every instance), else one kept in the data directory."""
-    if configured:
-        return configured.encode()
-    path = Path(data_dir) / "user-hash.key"
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_suffix(f".{os.getpid()}.{secrets.token_hex(8)}.tmp")
-        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as handle:
-            handle.write(secrets.token_hex(32))
-        try:
-            os.link(temporary, path)
-        except FileExistsError:
-            pass
-        finally:
-            temporary.unlink()
-    return path.read_text().strip().encode()
 
 
 def decision_record(

@@ -10,9 +10,11 @@ from collections import Counter, defaultdict
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
 
-from sendward.adapters.storage.repository import Storage, utcnow
+from sendward.adapters.storage.repository import Storage
+from sendward.domain.verdict import INTERRUPTING, VERDICT_ACTIONS
+from sendward.kernel import utcnow
 
-ACTIONS = ("allow", "warn", "block")
+ACTIONS = VERDICT_ACTIONS
 MAX_DAYS = 366
 TOP = 10
 MAX_USER_WEEKS = 200
@@ -114,7 +116,7 @@ def top_rules(rows) -> list[dict[str, Any]]:
         entry = rules[rule]
         entry["findings"] += count
         entry[action] += count
-        if would_action in ("warn", "block") and action == "info":
+        if would_action in INTERRUPTING and action == "info":
             entry["would_interrupt"] += count
     ranked = sorted(rules.items(), key=lambda item: (-item[1]["findings"], item[0]))[:TOP]
     return [

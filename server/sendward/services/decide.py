@@ -15,7 +15,7 @@ from sendward.services.audit import decision_record, message_keys, user_hash
 from sendward.services.outbox import AuditOutbox
 from sendward.services.policies import PolicyService
 from sendward.services.scoring import Scorer
-from sendward.services.telemetry import NO_TELEMETRY, StageTimes, Telemetry
+from sendward.kernel import NO_TELEMETRY, StageTimes, Telemetry
 
 log = logging.getLogger(__name__)
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
+from cachetools import LRUCache
 from sqlalchemy.exc import SQLAlchemyError
 
 from sendward.adapters.storage.repository import (
@@ -56,9 +56,12 @@ class PolicyService:
     storage: Storage
     cache: PolicyCache | None = None  # shared by instances (Redis); without it, the database per request
     # The policy last read per tenant, kept for database outages; the least recently used go first.
-    _last_known: OrderedDict[str, tuple[Policy, int]] = field(default_factory=OrderedDict, repr=False)
     last_known_tenants: int = 10_000
+    _last_known: LRUCache[str, tuple[Policy, int]] = field(init=False, repr=False)
     _last_known_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def __post_init__(self) -> None:
+        self._last_known = LRUCache(self.last_known_tenants)
 
     def editable(self, tenant_id: str) -> tuple[Policy, int, PolicyState]:
         """The published policy as an admin edits it, with the state to send back as If-Match.
@@ -94,13 +97,11 @@ class PolicyService:
     def _remember(self, tenant_id: str, current: tuple[Policy, int]) -> None:
         with self._last_known_lock:  # the threads of a worker share it
             self._last_known[tenant_id] = current
-            self._last_known.move_to_end(tenant_id)
-            while len(self._last_known) > self.last_known_tenants:
-                self._last_known.popitem(last=False)
 
     def _last_known_or_fail(self, tenant_id: str, error: Exception) -> tuple[Policy, int]:
         """While the database is away, keep enforcing the policy last read; never fall back to defaults."""
-        known = self._last_known.get(tenant_id)
+        with self._last_known_lock:
+            known = self._last_known.get(tenant_id)
         if known is None:
             raise PolicyUnavailable() from error
         log.warning("policy store unavailable (%s): using version %d", type(error).__name__, known[1])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Mapping, Protocol, Sequence
 
-from sendward.detection.limits import Deadline
+from sendward.kernel import Deadline
 from sendward.domain.draft import Attachment, Draft
 from sendward.signals.recipients import GroupSize
 

@@ -26,10 +26,15 @@ from types import SimpleNamespace
 
 from cachetools import TTLCache
 
-from sendward.adapters.graph.errors import DeltaExpired
-from sendward.adapters.storage.correspondents import UnreadableModel, tenant_key_from
-from sendward.detection.limits import Deadline
-from sendward.domain.correspondents import CorrespondentModel, model_from_dict, model_to_dict
+from sendward.domain.correspondents import (
+    CorrespondentModel,
+    HistoryRestart,
+    UnreadableModel,
+    model_from_dict,
+    model_to_dict,
+    tenant_key_from,
+)
+from sendward.kernel import Deadline
 from sendward.drafts.history import sent_message
 from sendward.services.audit import user_hash
 
@@ -65,7 +70,7 @@ class HistorySync:
         while max_pages is None or pages < max_pages:
             try:
                 page = self.sent_items.page(caller, Deadline(self.page_seconds), link)
-            except DeltaExpired:
+            except HistoryRestart:
                 if restarted:
                     raise
                 model, seen, pending = CorrespondentModel(key=key), {}, []

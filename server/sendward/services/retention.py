@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sendward.adapters.storage.repository import Storage, utcnow
+from sendward.adapters.storage.repository import Storage
+from sendward.kernel import utcnow
 from sendward.services.policies import PolicyService
 
 

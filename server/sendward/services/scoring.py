@@ -10,7 +10,7 @@ import uuid
 from dataclasses import dataclass, replace
 
 from sendward.detection.extractors.html import html_to_text
-from sendward.detection.limits import Deadline
+from sendward.kernel import Deadline
 from sendward.detection.scanner import Scanner, ScanRequest
 from sendward.domain.draft import LINK_NOT_READ, Attachment, Draft, FetchError
 from sendward.domain.evaluate import evaluate
@@ -25,7 +25,7 @@ from sendward.services.ports import (
     ScanCache,
     TenantDomains,
 )
-from sendward.services.telemetry import NO_STAGE_TIMES, NO_TELEMETRY, StageTimes, Telemetry
+from sendward.kernel import NO_STAGE_TIMES, NO_TELEMETRY, StageTimes, Telemetry
 from sendward.signals.context import context_signals
 from sendward.signals.misdirection import history_signals
 from sendward.signals.recipients import recipient_signals

@@ -1,11 +1,20 @@
-"""An in-process key-value cache with a time to live per entry (the default KeyValueCache)."""
+"""In-process key-value stores with a time to live per entry (the default KeyValueCache and WindowCounter).
+
+cachetools' TLRUCache keeps each entry until its own expiry and drops the least recently
+used beyond the bound; the lock is ours (the threads of a worker share one).
+"""
 
 from __future__ import annotations
 
 import threading
 import time
-from collections import OrderedDict
 from typing import Callable
+
+from cachetools import TLRUCache
+
+
+def _expires_at(key, entry: tuple[float, object], now: float) -> float:
+    return entry[0]
 
 
 class MemoryKeyValueCache:
@@ -14,20 +23,14 @@ class MemoryKeyValueCache:
             raise ValueError("max_entries must be positive")
         self.max_entries = max_entries
         self._clock = clock
-        self._entries: OrderedDict[str, tuple[float, bytes]] = OrderedDict()
+        # key -> (expires at, value)
+        self._entries: TLRUCache[str, tuple[float, bytes]] = TLRUCache(max_entries, _expires_at, timer=clock)
         self._lock = threading.Lock()
 
     def get(self, key: str) -> bytes | None:
         with self._lock:
             entry = self._entries.get(key)
-            if entry is None:
-                return None
-            expires, value = entry
-            if self._clock() >= expires:
-                del self._entries[key]
-                return None
-            self._entries.move_to_end(key)
-            return value
+        return None if entry is None else entry[1]
 
     def set(self, key: str, value: bytes, ttl_seconds: int) -> None:
         if ttl_seconds <= 0:
@@ -40,8 +43,7 @@ class MemoryKeyValueCache:
         if ttl_seconds <= 0:
             return
         with self._lock:
-            entry = self._entries.get(key)
-            if entry is None or self._clock() >= entry[0]:
+            if key not in self._entries:  # an expired entry counts as nothing
                 self._store(key, value, ttl_seconds)
 
     def delete(self, key: str) -> None:
@@ -51,8 +53,6 @@ class MemoryKeyValueCache:
     def _store(self, key: str, value: bytes, ttl_seconds: int) -> None:
         self._entries.pop(key, None)
         self._entries[key] = (self._clock() + ttl_seconds, bytes(value))
-        while len(self._entries) > self.max_entries:
-            self._entries.popitem(last=False)
 
     def __len__(self) -> int:
         with self._lock:
@@ -65,16 +65,13 @@ class MemoryWindowCounter:
     def __init__(self, *, max_keys: int = 100_000, clock: Callable[[], float] = time.monotonic):
         self.max_keys = max_keys
         self._clock = clock
-        self._counts: OrderedDict[str, tuple[float, int]] = OrderedDict()
+        # key -> (the window's end, events in it); a window that ended is gone
+        self._counts: TLRUCache[str, tuple[float, int]] = TLRUCache(max_keys, _expires_at, timer=clock)
         self._lock = threading.Lock()
 
     def hit(self, key: str, window_seconds: int) -> int:
         now = self._clock()
         with self._lock:
             expires, count = self._counts.pop(key, (now + window_seconds, 0))
-            if now >= expires:
-                expires, count = now + window_seconds, 0
             self._counts[key] = (expires, count + 1)
-            while len(self._counts) > self.max_keys:
-                self._counts.popitem(last=False)
             return count + 1

@@ -2,7 +2,8 @@
 
 Bounded both in entries and in (approximate) bytes, and safe to share between
 the threads of one worker. Each worker process has its own; a shared cache
-(Redis) implements the same port.
+(Redis) implements the same port. The bookkeeping is cachetools' TTLCache (its size
+is the bytes); the entry bound and the lock are ours.
 """
 
 from __future__ import annotations
@@ -10,8 +11,9 @@ from __future__ import annotations
 import pickle
 import threading
 import time
-from collections import OrderedDict
 from typing import Any, Callable
+
+from cachetools import TTLCache
 
 
 def pickled_size(value: Any) -> int:
@@ -33,35 +35,27 @@ class MemoryScanCache:
         self.max_entries = max_entries
         self.max_bytes = max_bytes
         self.ttl_seconds = ttl_seconds
-        self._clock = clock
         self._size_of = size_of
-        self._entries: OrderedDict[str, tuple[float, int, Any]] = OrderedDict()
-        self._bytes = 0
+        # (size, value) pairs: the size is measured once, when the value is put
+        self._entries: TTLCache[str, tuple[int, Any]] = TTLCache(
+            maxsize=max_bytes, ttl=ttl_seconds, timer=clock, getsizeof=lambda entry: entry[0]
+        )
         self._lock = threading.Lock()
 
     def get(self, key: str):
         with self._lock:
             entry = self._entries.get(key)
-            if entry is None:
-                return None
-            expires, _, value = entry
-            if self._clock() >= expires:
-                self._remove(key)
-                return None
-            self._entries.move_to_end(key)
-            return value
+        return None if entry is None else entry[1]
 
     def put(self, key: str, value) -> None:
         size = self._size_of(value)
         if size > self.max_bytes:
             return  # would evict everything else and still not fit
         with self._lock:
-            if key in self._entries:
-                self._remove(key)
-            self._entries[key] = (self._clock() + self.ttl_seconds, size, value)
-            self._bytes += size
-            while len(self._entries) > self.max_entries or self._bytes > self.max_bytes:
-                self._remove(next(iter(self._entries)))
+            self._entries.pop(key, None)
+            self._entries[key] = (size, value)  # evicts the least recently used beyond max_bytes
+            while len(self._entries) > self.max_entries:
+                self._entries.popitem()
 
     def __len__(self) -> int:
         with self._lock:
@@ -69,8 +63,5 @@ class MemoryScanCache:
 
     @property
     def bytes_used(self) -> int:
-        return self._bytes
-
-    def _remove(self, key: str) -> None:
-        _, size, _ = self._entries.pop(key)
-        self._bytes -= size
+        with self._lock:
+            return self._entries.currsize

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import json
 import threading
-from collections import OrderedDict
+
+from cachetools import LRUCache
 
 from sendward.domain.policy import Policy
 
@@ -23,7 +24,7 @@ class KeyValuePolicyCache:
     def __init__(self, store, *, ttl_seconds: int = 60):
         self.store = store
         self.ttl_seconds = ttl_seconds
-        self._parsed: OrderedDict[tuple[str, int], Policy] = OrderedDict()
+        self._parsed: LRUCache[tuple[str, int], Policy] = LRUCache(PARSED_VERSIONS)
         self._lock = threading.Lock()
 
     def get(self, tenant_id: str) -> tuple[Policy, int] | None:
@@ -47,14 +48,10 @@ class KeyValuePolicyCache:
         key = (tenant_id, version)
         with self._lock:
             policy = self._parsed.get(key)
-            if policy is not None:
-                self._parsed.move_to_end(key)
-                return policy
-        policy = Policy.model_validate(document)
-        with self._lock:
-            self._parsed[key] = policy
-            while len(self._parsed) > PARSED_VERSIONS:
-                self._parsed.popitem(last=False)
+        if policy is None:
+            policy = Policy.model_validate(document)
+            with self._lock:
+                self._parsed[key] = policy
         return policy
 
 

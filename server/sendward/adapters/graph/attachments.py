@@ -32,7 +32,7 @@ from sendward.adapters.graph.sdk import (
     ReferenceAttachment,
     RequestConfiguration,
 )
-from sendward.detection.limits import Deadline
+from sendward.kernel import Deadline
 from sendward.domain.draft import LINK_NOT_READ, Attachment, Draft, FetchError
 
 log = logging.getLogger(__name__)

@@ -23,8 +23,8 @@ from sendward.adapters.graph.loop import BackgroundLoop
 from sendward.adapters.graph.retry import Backoff, HttpStatusError, with_retries
 from sendward.adapters.graph.sdk import GraphRequestAdapter, GraphServiceClient
 from sendward.adapters.graph.transport import make_http_client
-from sendward.detection.limits import Deadline
-from sendward.services.telemetry import NO_TELEMETRY
+from sendward.kernel import Deadline
+from sendward.kernel import NO_TELEMETRY
 
 T = TypeVar("T")
 # The waiting thread gives the loop this long past the deadline to hand back partial results.

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from sendward.adapters.graph.client import GraphClient
 from sendward.adapters.graph.sdk import OrganizationRequestBuilder, RequestConfiguration
-from sendward.detection.limits import Deadline
+from sendward.kernel import Deadline
 
 _SELECT = RequestConfiguration(
     query_parameters=OrganizationRequestBuilder.OrganizationRequestBuilderGetQueryParameters(

@@ -4,6 +4,8 @@ Every message is a sentence without personal data: it may be logged and shown to
 ``code`` is the machine-readable reason an attachment carries when it could not be fetched.
 """
 
+from sendward.domain.correspondents import HistoryRestart
+
 
 class GraphError(Exception):
     """Graph could not answer; ``str(error)`` says why without personal data."""
@@ -40,7 +42,7 @@ class TooLarge(GraphError):
     code = "too_large"
 
 
-class DeltaExpired(GraphError):
+class DeltaExpired(GraphError, HistoryRestart):
     """A delta link Graph no longer knows (410 Gone): the sync starts over."""
 
     code = "delta_expired"

@@ -10,7 +10,7 @@ from sendward.adapters.graph.domains import GraphTenantDomains
 from sendward.adapters.graph.mail_tips import GraphGroupSizes
 from sendward.adapters.graph.sdk import load_sdk_models
 from sendward.adapters.graph.sent_items import GraphSentItems
-from sendward.services.telemetry import NO_TELEMETRY
+from sendward.kernel import NO_TELEMETRY
 
 
 @dataclass

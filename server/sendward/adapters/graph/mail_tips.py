@@ -18,7 +18,7 @@ from collections.abc import Mapping, Sequence
 from sendward.adapters.graph.client import GraphClient
 from sendward.adapters.graph.errors import GraphError
 from sendward.adapters.graph.sdk import GetMailTipsPostRequestBody
-from sendward.detection.limits import Deadline
+from sendward.kernel import Deadline
 from sendward.domain.draft import Draft
 from sendward.signals.recipients import GroupSize
 

@@ -26,7 +26,7 @@ from sendward.adapters.graph.errors import (
     GraphRefused,
     GraphUnavailable,
 )
-from sendward.detection.limits import Deadline
+from sendward.kernel import Deadline
 
 T = TypeVar("T")
 RETRIED_STATUSES = frozenset({429, 500, 502, 503, 504})

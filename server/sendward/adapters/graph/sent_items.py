@@ -19,7 +19,7 @@ from kiota_abstractions.request_information import RequestInformation
 
 from sendward.adapters.graph.client import GraphClient
 from sendward.adapters.graph.errors import DeltaExpired, GraphError, GraphRefused
-from sendward.detection.limits import Deadline
+from sendward.kernel import Deadline
 
 SELECT = "sentDateTime,subject,conversationId,from,toRecipients,ccRecipients,bccRecipients"
 PAGE_SIZE = 200  # Prefer: odata.maxpagesize (Graph may send fewer)

@@ -1,5 +1,8 @@
-"""Who is calling: bearer tokens validated the same way for the dev identity and Entra ID."""
+"""Who is calling: bearer tokens validated the same way for the dev identity and Entra ID.
 
-from sendward.adapters.identity.tokens import ADMIN_ROLE, API_SCOPE, Caller, InvalidToken, TokenValidator
+The validated ``Caller`` and ``ADMIN_ROLE`` live in ``sendward.kernel``: every layer uses them.
+"""
 
-__all__ = ["ADMIN_ROLE", "API_SCOPE", "Caller", "InvalidToken", "TokenValidator"]
+from sendward.adapters.identity.tokens import API_SCOPE, InvalidToken, TokenValidator
+
+__all__ = ["API_SCOPE", "InvalidToken", "TokenValidator"]

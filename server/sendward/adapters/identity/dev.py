@@ -7,8 +7,6 @@ must never face a network: `sendward serve` refuses a non-loopback address.
 
 from __future__ import annotations
 
-import os
-import secrets
 import threading
 import time
 import uuid
@@ -18,7 +16,9 @@ import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from sendward.adapters.identity.tokens import ADMIN_ROLE, API_SCOPE, InvalidToken, TokenValidator
+from sendward.adapters.identity.tokens import API_SCOPE, InvalidToken, TokenValidator
+from sendward.adapters.local_secrets import create_secret_file
+from sendward.kernel import ADMIN_ROLE
 
 DEV_AUTHORITY = "https://dev-identity.sendward.invalid"
 DEV_AUDIENCE = "api://sendward-dev"
@@ -86,21 +86,10 @@ class DevIdentity:
         return jwt.encode(claims, self.private_key, algorithm="RS256", headers={"kid": self.kid})
 
     def _load_or_create(self):
-        if self.key_path.exists():
-            return serialization.load_pem_private_key(self.key_path.read_bytes(), password=None)
-        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-        pem = key.private_bytes(
-            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-        )
-        self.key_path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = self.key_path.with_suffix(f".{os.getpid()}.{secrets.token_hex(8)}.tmp")
-        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(pem)
-        try:
-            os.link(temporary, self.key_path)  # first writer wins when workers race
-        except FileExistsError:
-            pass
-        finally:
-            temporary.unlink()
+        if not self.key_path.exists():
+            key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+            pem = key.private_bytes(
+                serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+            )
+            create_secret_file(self.key_path, pem)  # another worker's key wins a race: read it back
         return serialization.load_pem_private_key(self.key_path.read_bytes(), password=None)

@@ -21,13 +21,14 @@ import logging
 import re
 import threading
 import time
-from collections import OrderedDict, deque
+from collections import deque
 from dataclasses import dataclass, field
 from typing import Any, Callable
 from urllib.parse import urlsplit
 
 import jwt
 import requests
+from cachetools import LRUCache
 
 from sendward.adapters.identity.http_session import IdentitySession
 from sendward.adapters.identity.tokens import InvalidToken, TokenValidator
@@ -139,7 +140,7 @@ class EntraKeys:
         self.max_tenants = max_tenants
         self._clock = clock
         self._budget = _FetchBudget(fetches_per_minute, 60, clock)
-        self._tenants: OrderedDict[str, _TenantKeys] = OrderedDict()
+        self._tenants: LRUCache[str, _TenantKeys] = LRUCache(max_tenants)  # the least recently used go first
         self._tenants_lock = threading.Lock()
         self._in_background = in_background or _in_a_thread
 
@@ -232,9 +233,6 @@ class EntraKeys:
             tenant = self._tenants.get(tenant_id)
             if tenant is None:
                 tenant = self._tenants[tenant_id] = _TenantKeys()
-                while len(self._tenants) > self.max_tenants:
-                    self._tenants.popitem(last=False)
-            self._tenants.move_to_end(tenant_id)
             return tenant
 
 

@@ -6,35 +6,19 @@ source and the expected issuers differ.
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Callable, Iterable, Protocol
 
 import jwt
 
+from sendward.kernel import TENANT_ID, Caller
+
 API_SCOPE = "access_as_user"
-ADMIN_ROLE = "Sendward.Admin"
 ALGORITHMS = ("RS256",)
-_TENANT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 
 
 class InvalidToken(Exception):
     """The token cannot be trusted; ``str(error)`` says why, without echoing the token."""
-
-
-@dataclass(frozen=True)
-class Caller:
-    tenant_id: str
-    user_id: str  # the immutable object id (oid), never written to storage unhashed
-    name: str  # preferred_username: shown as the author of a policy version
-    scopes: frozenset[str]
-    roles: frozenset[str]
-    # The bearer token itself: Graph's on-behalf-of flow exchanges it. Kept out of repr and logs.
-    assertion: str = field(default="", repr=False, compare=False)
-
-    @property
-    def is_admin(self) -> bool:
-        return ADMIN_ROLE in self.roles
 
 
 class KeySource(Protocol):
@@ -95,7 +79,7 @@ class TokenValidator:
         except jwt.PyJWTError:
             raise InvalidToken("malformed token") from None
         tenant_id = claims.get("tid")
-        if not isinstance(tenant_id, str) or not _TENANT.match(tenant_id):
+        if not isinstance(tenant_id, str) or not TENANT_ID.match(tenant_id):
             raise InvalidToken("token has no valid tenant (tid)")
         return tenant_id
 

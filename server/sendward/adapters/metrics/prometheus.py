@@ -19,10 +19,9 @@ from prometheus_client.exposition import choose_encoder
 from prometheus_client.multiprocess import MultiProcessCollector
 
 from sendward.domain.rules import RULE_IDS
-from sendward.services.telemetry import GRAPH_ERROR_KINDS, STAGES
+from sendward.domain.verdict import FINDING_ACTIONS, VERDICT_ACTIONS
+from sendward.kernel import GRAPH_ERROR_KINDS, STAGES
 
-VERDICT_ACTIONS = ("allow", "warn", "block")
-FINDING_ACTIONS = ("info", "warn", "block")
 PURPOSES = ("send", "precheck")
 METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 OTHER = "other"
@@ -36,7 +35,7 @@ def bounded(value: str, allowed: Sequence[str]) -> str:
 
 
 class PrometheusMetrics:
-    """Implements services.telemetry.Telemetry; one per process (its registry is its own)."""
+    """Implements sendward.kernel.Telemetry; one per process (its registry is its own)."""
 
     def __init__(self, *, tenant_label: bool = False, registry: CollectorRegistry | None = None):
         self.registry = registry if registry is not None else CollectorRegistry()

@@ -14,16 +14,17 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import FunctionElement
 
-from sendward.adapters.storage.repository import as_utc
 from sendward.adapters.storage.tables import (
     decision_attachments,
     decision_findings,
     decisions,
     tenants,
 )
+from sendward.domain import verdict
+from sendward.kernel import as_utc
 
 PURGE_BATCH = 5000
-INTERRUPTING = ("warn", "block")
+INTERRUPTING = tuple(map(str, verdict.INTERRUPTING))  # plain strings for the database driver
 
 
 class utc_day(FunctionElement):

@@ -24,7 +24,8 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy.engine import Engine
 
-from sendward.adapters.storage.repository import as_utc, utcnow
+from sendward.domain.correspondents import UnreadableModel, tenant_key_from  # noqa: F401 (the store's callers use both)
+from sendward.kernel import as_utc, utcnow
 from sendward.adapters.storage.tables import correspondent_models as table
 
 NONCE_BYTES = 12
@@ -33,15 +34,6 @@ MAX_MODEL_BYTES = 64 * 1024 * 1024  # what a stored model may inflate to
 
 def sealing_key_from(user_hash_key: bytes) -> bytes:
     return hmac.new(user_hash_key, b"sendward correspondent models v1", hashlib.sha256).digest()
-
-
-def tenant_key_from(user_hash_key: bytes, tenant_id: str) -> bytes:
-    """The tenant's key for the HMAC of addresses inside its users' models."""
-    return hmac.new(user_hash_key, f"sendward correspondents v1:{tenant_id}".encode(), hashlib.sha256).digest()
-
-
-class UnreadableModel(Exception):
-    """A stored model that does not open (another key, damaged): it is synced afresh."""
 
 
 @dataclass(frozen=True)

@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from collections.abc import Collection
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
+from sendward.adapters.storage.audit_queries import AuditQueries
 from sendward.adapters.storage.tables import (
     decision_attachments,
     decision_findings,
@@ -19,9 +20,7 @@ from sendward.adapters.storage.tables import (
     tenants,
 )
 
-
-if TYPE_CHECKING:
-    from sendward.adapters.storage.audit_queries import AuditQueries
+from sendward.kernel import as_utc, utcnow
 
 
 @dataclass(frozen=True)
@@ -80,15 +79,6 @@ class DecisionRecord:
     justification: str | None = None
     client_platform: str = ""
     elapsed_ms: int = 0
-
-
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
-
-
-def as_utc(moment: datetime) -> datetime:
-    """Every time is stored in UTC (SQLite would silently drop another offset); naive means UTC."""
-    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
 
 
 @dataclass
@@ -353,10 +343,8 @@ class Storage:
         return [_decision_dict(row, rules[row["id"]], files[row["id"]]) for row in rows], total
 
     @property
-    def audit(self) -> "AuditQueries":
+    def audit(self) -> AuditQueries:
         """Aggregates for the dashboard, and the retention purge."""
-        from sendward.adapters.storage.audit_queries import AuditQueries
-
         return AuditQueries(self.engine)
 
     def _attachments_of(self, connection, ids: list[str]) -> dict[str, list[dict[str, Any]]]:

@@ -9,7 +9,8 @@ from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 
 from sendward.detection.extractors.state import ScanState
-from sendward.detection.limits import DeadlineExceeded, Unscannable
+from sendward.detection.limits import Unscannable
+from sendward.kernel import DeadlineExceeded
 from sendward.detection.model import COMMENTS, Embedded, Text
 
 logging.getLogger("pypdf").setLevel(logging.CRITICAL)  # its warnings can quote document text

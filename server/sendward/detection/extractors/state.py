@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sendward.detection.limits import Deadline, Limits, Unscannable
+from sendward.detection.limits import Limits, Unscannable
+from sendward.kernel import Deadline
 
 
 @dataclass

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from sendward.domain.signals import RecipientSignals
 from sendward.domain.verdict import Finding
 
+# A rule config's action (verdict.FINDING_ACTIONS): a Literal, so the policy JSON and its schema keep plain strings.
 Action = Literal["info", "warn", "block"]
 Mode = Literal["enforce", "monitor"]
 

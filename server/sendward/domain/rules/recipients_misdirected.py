@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from pydantic import Field, field_validator
 
+from sendward.domain.domain_names import normalise_domain
 from sendward.domain.rules._base import Action, RuleConfig, finding
 
 RULE = "recipients.misdirected"
@@ -57,8 +58,6 @@ class Config(RuleConfig):
     @field_validator("exempt_domains")
     @classmethod
     def _valid_domains(cls, domains: list[str]) -> list[str]:
-        from sendward.domain.policy import normalise_domain  # the policy module imports the rules
-
         return list(dict.fromkeys(normalise_domain(d) for d in domains))
 
 

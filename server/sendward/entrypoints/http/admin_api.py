@@ -22,8 +22,9 @@ from sendward.adapters.storage.repository import (
     VersionConflict,
 )
 from sendward.domain.patterns import try_pattern
-from sendward.domain.policy import Policy, field_errors
+from sendward.domain.policy import Policy, field_errors, first_error
 from sendward.domain.rules import RULE_IDS
+from sendward.domain.verdict import VERDICT_ACTIONS
 from sendward.drafts import UnreadableDraft, read_draft_bytes
 from sendward.drafts.json_draft import ScoreRequest
 from sendward.entrypoints.http.auth import container, require_admin
@@ -342,7 +343,7 @@ def get_stats():
 def decision_filter(args) -> DecisionFilter:
     """The decision log's query parameters; ApiError 400 for a bad one."""
     action = args.get("action") or None
-    if action is not None and action not in ("allow", "warn", "block"):
+    if action is not None and action not in VERDICT_ACTIONS:
         raise ApiError(400, "action must be allow, warn or block", code="invalid_query")
     rule = args.get("rule") or None
     if rule is not None and rule not in RULE_IDS:
@@ -416,7 +417,7 @@ def version_errors():
         fields = field_errors(error)
         raise ApiError(
             422,
-            f"that version is not valid any more: {fields[0]['field']}: {fields[0]['message']}",
+            f"that version is not valid any more: {first_error(error)}",
             code="invalid_policy",
             fields=fields[:50],
         ) from None

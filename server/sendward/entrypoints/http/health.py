@@ -10,7 +10,7 @@ outage of Sendward.
 from flask import Blueprint, current_app, jsonify
 
 import sendward
-from sendward.detection.limits import Deadline
+from sendward.kernel import Deadline
 from sendward.detection.scanner import ScanRequest
 from sendward.domain.draft import Body, Draft
 from sendward.domain.policy import Policy

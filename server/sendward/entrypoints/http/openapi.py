@@ -17,6 +17,7 @@ from pydantic.json_schema import models_json_schema
 import sendward
 from sendward.domain.policy import Policy
 from sendward.domain.rules import RULE_IDS
+from sendward.domain.verdict import VERDICT_ACTIONS
 from sendward.drafts.json_draft import ScoreRequest
 from sendward.entrypoints.http import schemas as s
 from sendward.entrypoints.http.observe import REQUEST_ID_HEADER
@@ -70,7 +71,7 @@ COMMENT = {
     "description": "Shown in the version history (the first 500 characters)",
 }
 DECISION_QUERY = [
-    _query("action", {"type": "string", "enum": ["allow", "warn", "block"]}, "Only this action"),
+    _query("action", {"type": "string", "enum": list(map(str, VERDICT_ACTIONS))}, "Only this action"),
     _query("rule", {"type": "string", "enum": list(RULE_IDS)}, "Only decisions with a finding of this rule"),
     _query("user", {"type": "string", "pattern": "^[A-Za-z0-9]{0,64}$"}, "A user hash from the log"),
     _query("since", {"type": "string"}, "YYYY-MM-DD or an ISO date and time (UTC if no offset)"),

@@ -7,7 +7,7 @@ import json
 from flask import request
 from pydantic import BaseModel, ValidationError
 
-from sendward.domain.policy import field_errors
+from sendward.domain.policy import field_errors, first_error
 from sendward.entrypoints.http.errors import ApiError
 
 
@@ -29,10 +29,7 @@ def validated(model: type[BaseModel], document: dict, status: int = 422, code: s
         return model.model_validate(document)
     except ValidationError as error:
         fields = field_errors(error)
-        first = fields[0]
-        raise ApiError(
-            status, f"{first['field'] or 'body'}: {first['message']}", code=code, fields=fields[:50]
-        ) from None
+        raise ApiError(status, first_error(error, "body"), code=code, fields=fields[:50]) from None
 
 
 def _first_line(error: Exception) -> str:

@@ -15,13 +15,13 @@ from pydantic import BaseModel, ConfigDict, Field
 from sendward.domain.policy import FailMode, Policy
 from sendward.domain.rules import RULE_IDS
 from sendward.domain.rules._base import Mode
-from sendward.domain.verdict import FIXES
+from sendward.domain.verdict import FINDING_ACTIONS, FIXES, VERDICT_ACTIONS
 from sendward.drafts.json_draft import ScoreRequest
 
 RuleId = Literal[tuple(RULE_IDS)]
 Fix = Literal[tuple(FIXES)]
-VerdictAction = Literal["allow", "warn", "block"]
-FindingAction = Literal["info", "warn", "block"]
+VerdictAction = Literal[tuple(map(str, VERDICT_ACTIONS))]
+FindingAction = Literal[tuple(map(str, FINDING_ACTIONS))]
 
 
 class _Closed(BaseModel):

@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, g, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, g, jsonify, redirect, render_template, request, url_for
 from werkzeug.exceptions import HTTPException
 
 from sendward.entrypoints.http.admin_page import session as admin_session
+from sendward.entrypoints.http.auth import container
 
 bp = Blueprint(
     "admin_page",
@@ -26,10 +27,6 @@ PUBLIC_ENDPOINTS = {
     "admin_page.static",
 }
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
-
-
-def container():
-    return current_app.extensions["sendward"]
 
 
 @bp.record_once

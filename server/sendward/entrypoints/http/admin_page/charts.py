@@ -12,6 +12,8 @@ from html import escape
 
 from markupsafe import Markup
 
+from sendward.domain.verdict import VERDICT_ACTIONS
+
 COLOURS = {
     "allow": "#4b7f52",
     "warn": "#b25e00",
@@ -34,7 +36,7 @@ class Chart:
 
 
 def stacked_columns(
-    id: str, title: str, series: list[dict], keys=("allow", "warn", "block")
+    id: str, title: str, series: list[dict], keys=VERDICT_ACTIONS
 ) -> Chart:
     """One column per day, stacked by action; ``series`` items are {"day": ..., key: count, ...}."""
     width, height, left, bottom, top = 760, 260, 44, 34, 28

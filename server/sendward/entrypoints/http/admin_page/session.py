@@ -15,7 +15,7 @@ from pathlib import Path
 
 from flask import Flask, session
 
-from sendward.adapters.identity.tokens import Caller
+from sendward.kernel import Caller
 from sendward.adapters.local_secrets import read_or_create_secret
 
 SESSION_HOURS = 8

@@ -12,7 +12,8 @@ from flask import abort, current_app, redirect, render_template, request, url_fo
 from sendward.adapters.identity.dev import DEV_TENANT, DEV_USER
 from sendward.adapters.identity.entra import KeysUnavailable
 from sendward.adapters.identity.entra_sign_in import EntraSignIn, SignInFailed
-from sendward.adapters.identity.tokens import _TENANT, InvalidToken
+from sendward.adapters.identity.tokens import InvalidToken
+from sendward.kernel import TENANT_ID
 from sendward.entrypoints.http.admin_page import session as admin_session
 from sendward.entrypoints.http.admin_page.blueprint import bp, container, safe_next
 
@@ -60,7 +61,7 @@ def sign_out():
 def _dev_sign_in():
     tenant = request.form.get("tenant", "").strip() or DEV_TENANT
     user = request.form.get("user", "").strip() or DEV_USER
-    if not _TENANT.match(tenant):
+    if not TENANT_ID.match(tenant):
         return _sign_in_page(
             error="The tenant is letters, digits, '.', '_' or '-' (at most 64).", status=422
         )

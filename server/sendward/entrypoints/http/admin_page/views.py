@@ -13,7 +13,7 @@ from pydantic import ValidationError
 
 from sendward.adapters.storage.repository import PolicyState, UnknownVersion, VersionConflict
 from sendward.domain.patterns import try_pattern
-from sendward.domain.policy import Policy, field_errors
+from sendward.domain.policy import Policy, field_errors, first_error
 from sendward.domain.rules import RULE_IDS
 from sendward.drafts import UnreadableDraft, read_draft_bytes
 from sendward.entrypoints.http.admin_api import decision_filter, uploaded_history
@@ -347,7 +347,7 @@ def publish_version(version: int):
     except VersionConflict:
         flash(CHANGED_MEANWHILE.format(what="nothing was published"), "error")
     except ValidationError as error:
-        flash(f"Version {version} is no longer a valid policy: {_first_error(error)}", "error")
+        flash(f"Version {version} is no longer a valid policy: {first_error(error)}", "error")
     return redirect(url_for("admin_page.history"))
 
 
@@ -371,7 +371,7 @@ def rollback_version(version: int):
     except VersionConflict:
         flash(CHANGED_MEANWHILE.format(what="nothing was rolled back"), "error")
     except ValidationError as error:
-        flash(f"Version {version} is no longer a valid policy: {_first_error(error)}", "error")
+        flash(f"Version {version} is no longer a valid policy: {first_error(error)}", "error")
     return redirect(url_for("admin_page.history"))
 
 
@@ -391,7 +391,7 @@ def import_version():
     try:
         policy = Policy.model_validate(document)
     except ValidationError as error:
-        flash(f"{upload.filename} is not a valid policy: {_first_error(error)}", "error")
+        flash(f"{upload.filename} is not a valid policy: {first_error(error)}", "error")
         return redirect(url_for("admin_page.history"))
     publish = "publish" in request.form
     record = container().policies.replace(
@@ -415,11 +415,6 @@ def _version_or_404(version: int):
         return container().policies.version(tenant(), version)
     except UnknownVersion:
         abort(404)
-
-
-def _first_error(error: ValidationError) -> str:
-    first = field_errors(error)[0]
-    return f"{first['field'] or 'document'}: {first['message']}"
 
 
 # -- decision log ------------------------------------------------------------------------
