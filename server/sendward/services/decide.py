@@ -18,6 +18,7 @@ from sendward.services.scoring import Scorer
 from sendward.services.telemetry import NO_TELEMETRY, StageTimes, Telemetry
 
 log = logging.getLogger(__name__)
+BUDGET_FLOOR_MS = 1000  # the least budget a score request gets, whatever its budget_ms (docs/reference.md)
 
 
 @dataclass
@@ -58,14 +59,17 @@ class DecisionService:
         return verdict
 
     def _budget_ms(self, requested: int | None, *, precheck: bool) -> int:
-        """The client's budget, up to the ceiling for its purpose; without one, the configured budget."""
+        """The client's budget, between the floor and the ceiling for its purpose; without one, the
+        configured budget. The floor (BUDGET_FLOOR_MS, or the configured budget if smaller) means a
+        client's short budget never buys less work than the recipients and the body: the service
+        may answer after the client gave up, never with less checked."""
         configured = self.scorer.time_budget_ms
         if requested is None:
             return configured
         ceiling = configured
         if precheck and self.precheck_budget_ms is not None:
             ceiling = max(configured, self.precheck_budget_ms)
-        return min(ceiling, requested)
+        return max(min(BUDGET_FLOOR_MS, configured), min(ceiling, requested))
 
     def _report(self, verdict: Verdict, stages: StageTimes, *, purpose: str, tenant_id: str) -> None:
         self.telemetry.stages_finished(stages.seconds())

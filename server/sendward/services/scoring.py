@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from sendward.detection.extractors.html import html_to_text
 from sendward.detection.limits import Deadline
 from sendward.detection.scanner import Scanner, ScanRequest
-from sendward.domain.draft import LINK_NOT_READ, Attachment, Draft, FetchError
+from sendward.domain.draft import LINK_NOT_READ, TIME_BUDGET, Attachment, Draft, FetchError
 from sendward.domain.evaluate import evaluate
 from sendward.domain.policy import Policy
 from sendward.domain.signals import AttachmentSignals, Signals
@@ -41,6 +41,8 @@ class Scorer:
     # the draft's budget; fetching attachments stops early enough to leave ``scan_reserve`` of it for reading them.
     lookup_share: float = 0.25
     scan_reserve: float = 0.2
+    # The body is scanned with at least this much time, however little the budget leaves it.
+    body_floor_ms: int = 500
     clock: object = time.monotonic
     telemetry: Telemetry = NO_TELEMETRY
 
@@ -83,21 +85,25 @@ class Scorer:
     def _gather(
         self, draft: Draft, policy: Policy, caller, tenant_id: str, deadline: Deadline, not_checked, stages
     ) -> Signals:
-        """Every signal of the draft: Graph lookups, attachments fetched and read, recipients, body."""
+        """Every signal of the draft, cheap parts first: recipients (with their bounded Graph
+        lookups) and the body, then attachments, so a short budget or a slow file can cost only
+        attachments, each named as not read; it never costs the body or the recipients."""
         verified = self._verified_domains(policy, caller, deadline, not_checked, stages)
         groups = self._group_sizes(draft, caller, deadline, not_checked, stages)
-        attachments = self._attachments(draft, policy, caller, deadline, stages)
         request = ScanRequest.for_draft(draft, policy, deadline, stages=stages)
         with stages.timing("detection"):
             recipients = recipient_signals(draft, policy, groups, verified)
             context = context_signals(
                 [draft.subject, _body_text(draft), *(a.name for a in draft.attachments)], policy.sensitive_terms
             )
+        body_deadline = Deadline(max(deadline.remaining(), self.body_floor_ms / 1000), clock=self.clock)
+        body = self.scanner.scan_body(draft.body, replace(request, deadline=body_deadline))
+        attachments = self._attachments(draft, policy, caller, deadline, stages)
         return Signals(
             recipients=recipients,
             context=context,
             attachments=tuple(self._scan(a, request, policy, tenant_id) for a in attachments),
-            body=self.scanner.scan_body(draft.body, request),
+            body=body,
         )
 
     def _verified_domains(
@@ -154,6 +160,9 @@ class Scorer:
             return tuple(_not_fetched(a) for a in attachments)
 
     def _scan(self, attachment: Attachment, request: ScanRequest, policy: Policy, tenant_id: str) -> AttachmentSignals:
+        if attachment.content is not None and request.deadline.expired:
+            # Not started: named as not read in time, never as scanned.
+            attachment = replace(attachment, content=None, fetch_error=TIME_BUDGET)
         if attachment.content is None:
             return self.scanner.scan_attachment(attachment, request)
         key = None

@@ -140,7 +140,7 @@ def _listed(attachment) -> Listed:
 
 
 def _filled(attachment: Attachment, content: bytes, content_type: str) -> Attachment:
-    return replace(attachment, content=content, size=len(content), content_type=content_type)
+    return attachment.read_as(content, content_type=content_type)
 
 
 def _item_type(mime: bytes) -> str:
