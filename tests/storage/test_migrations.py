@@ -46,11 +46,18 @@ def round_trip(engine):
     assert "copied_from" in columns(engine, "policy_versions")
     assert "policy_revision" not in columns(engine, "tenants")
 
-    schema.upgrade(engine)
+    schema.upgrade(engine, "0003_policy_revision")
     assert schema.current_revision(engine) == "0003_policy_revision"
     with engine.connect() as connection:
         revisions = connection.execute(sa.text("SELECT id, policy_revision FROM tenants")).all()
     assert [tuple(row) for row in revisions] == [("tenant-a", 0)]  # an existing tenant starts at 0
+    assert "draft_digest" not in columns(engine, "decisions")
+
+    schema.upgrade(engine)
+    assert schema.current_revision(engine) == "0004_decision_draft_digest"
+    assert "draft_digest" in columns(engine, "decisions")  # earlier decisions: NULL, no override binds to them
+    schema.downgrade(engine, "0003_policy_revision")
+    assert "draft_digest" not in columns(engine, "decisions")
 
     schema.downgrade(engine, "0002_admin")
     assert "policy_revision" not in columns(engine, "tenants")
@@ -70,6 +77,7 @@ def round_trip(engine):
     assert table_names(engine) == TABLES
     assert "copied_from" in columns(engine, "policy_versions")
     assert "policy_revision" in columns(engine, "tenants")
+    assert "draft_digest" in columns(engine, "decisions")
 
 
 def test_sqlite_up_down_up(sqlite_engine):

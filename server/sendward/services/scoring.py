@@ -194,10 +194,15 @@ def cache_key(tenant_id: str, content: bytes, policy: Policy) -> str:
     return f"scan:{tenant_id}:{digest}:{settings}"
 
 
-def draft_key(tenant_id: str, caller, draft: Draft, policy: Policy) -> str:
-    """The same draft from the same user under the same policy gathers the same signals."""
+def draft_digest(caller, draft: Draft) -> str:
+    """What makes a draft this draft for this user: sender, recipients, subject, body, attachments.
+
+    An attachment Outlook gave an id is that id (with its name, kind and link), whether its bytes
+    came inline (a background check) or are read through Graph (Send): Outlook gives a replaced
+    file a new id. One without an id (a file, the command line) is its bytes.
+    """
     attachments = [
-        [a.name, a.size, a.id, a.kind, a.url, _digest(a.content) if a.content is not None else None]
+        [a.name, a.id, a.kind, a.url] if a.id else [a.name, a.kind, a.url, a.size, _content_digest(a)]
         for a in draft.attachments
     ]
     recipients = [
@@ -212,14 +217,24 @@ def draft_key(tenant_id: str, caller, draft: Draft, policy: Policy) -> str:
             "recipients": recipients,
             "subject": _digest(draft.subject.encode("utf-8", "surrogatepass")),
             "body": [draft.body.type, _digest(draft.body.content.encode("utf-8", "surrogatepass"))],
-            "item": draft.item_id,
             "attachments": attachments,
-            "policy": policy.to_json(),
-            "scanner": SCANNER_VERSION,
         },
         sort_keys=True,
     )
+    return _digest(described.encode())
+
+
+def draft_key(tenant_id: str, caller, draft: Draft, policy: Policy) -> str:
+    """The same draft from the same user under the same policy gathers the same signals."""
+    described = json.dumps(
+        {"draft": draft_digest(caller, draft), "policy": policy.to_json(), "scanner": SCANNER_VERSION},
+        sort_keys=True,
+    )
     return f"draft:{tenant_id}:{_digest(described.encode())}"
+
+
+def _content_digest(attachment: Attachment) -> str | None:
+    return _digest(attachment.content) if attachment.content is not None else None
 
 
 def _digest(data: bytes) -> str:
