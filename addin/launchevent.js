@@ -292,8 +292,9 @@ var Sendward = (function () {
     if (!item.from) {
       return Promise.resolve(null);
     }
+    // Optional, so it may not hold the check up: a short cap, like a sessionData read.
     return optional(
-      officeCall(item.from, "getAsync", [], until(deadline)).then(function (from) {
+      officeCall(item.from, "getAsync", [], sessionReadMs(deadline)).then(function (from) {
         if (!from) {
           return null;
         }
@@ -715,6 +716,10 @@ var Sendward = (function () {
   function ask(settings, request, token, deadline) {
     // Abort a little before the handler's own deadline, leaving time to fall back.
     var msLeft = deadline - now() - FALLBACK_MARGIN_MS;
+    if (msLeft <= 0) {
+      // The handler has already answered: asking now would only be a request nobody waits for.
+      return Promise.reject(problem("slow"));
+    }
     request.budget_ms = serviceBudget(msLeft);
     return postScore(settings, request, token, msLeft);
   }

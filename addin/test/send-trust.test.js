@@ -272,3 +272,59 @@ test("the harness catches a handler that calls event.completed twice", async () 
   assert.deepEqual(first, { allowEvent: false });
   assert.throws(assertCompletedOnce, /called again/);
 });
+
+// -- reference mode: a draft Graph cannot find yet ------------------------------------------
+
+test("a draft Graph cannot find yet (409 draft_not_synced): the bytes go inline within the budget", TIMEOUT, async () => {
+  const office = makeOffice(SEED);
+  const notSynced = answer(409, { error: "draft_not_synced", message: "not yet" });
+  const fetch = fakeFetch((request) => (request.body.item_id ? notSynced : answer(200, BLOCK)));
+  const { Sendward } = load({ office, fetch, config: { budgetMs: 2000 } });
+
+  isBlockShown(await run(Sendward.onMessageSendHandler));
+
+  const [byReference, inline] = fetch.requests;
+  assert.equal(byReference.body.item_id, "REST(EWS-ITEM-ID,v2.0)");
+  assert.equal(inline.body.item_id, undefined);
+  assert.equal(inline.body.attachments[0].content_base64, "bmFtZSxwaG9uZQ==");
+  assert.ok(inline.body.budget_ms <= byReference.body.budget_ms, "the second request fits in what is left");
+});
+
+test("a 409 that is not draft_not_synced is not retried: the fail mode decides", TIMEOUT, async () => {
+  const office = makeOffice(SEED);
+  const fetch = fakeFetch(() => answer(409, { error: "conflict", message: "?" }));
+  const { Sendward } = load({ office, fetch });
+
+  const completed = await run(Sendward.onMessageSendHandler);
+
+  assert.equal(fetch.requests.length, 1);
+  assert.match(completed.errorMessage, /could not check this e-mail/);
+});
+
+test("classic Outlook on Windows sends the bytes inline: its cached mode saves drafts locally first", TIMEOUT, async () => {
+  const office = makeOffice(SEED, { platform: "PC" });
+  const fetch = fakeFetch(() => answer(200, BLOCK));
+  const { Sendward } = load({ office, fetch });
+
+  await run(Sendward.onMessageSendHandler);
+
+  assert.equal(office.state.saves, 0);
+  assert.equal(fetch.requests[0].body.item_id, undefined);
+  assert.equal(fetch.requests[0].body.attachments[0].content_base64, "bmFtZSxwaG9uZQ==");
+});
+
+test("the background check sends the bytes inline in reference mode too, so Send finds them read", TIMEOUT, async () => {
+  const office = makeOffice(SEED);
+  const fetch = fakeFetch(() => answer(200, BLOCK));
+  const { Sendward } = load({ office, fetch, config: { attachments: "reference" } });
+
+  await run(Sendward.onMessageRecipientsChangedHandler);
+  await run(Sendward.onMessageSendHandler);
+
+  const [precheck, send] = fetch.requests;
+  assert.equal(precheck.body.purpose, "precheck");
+  assert.equal(precheck.body.attachments[0].content_base64, "bmFtZSxwaG9uZQ==");
+  assert.equal(precheck.body.item_id, undefined);
+  assert.equal(send.body.item_id, "REST(EWS-ITEM-ID,v2.0)", "Send names the same attachment ids by reference");
+  assert.deepEqual(send.body.attachments.map((a) => a.id), precheck.body.attachments.map((a) => a.id));
+});

@@ -9,6 +9,12 @@ from sendward.domain.draft import Attachment, Draft
 from sendward.signals.recipients import GroupSize
 
 
+class DraftNotSynced(Exception):
+    """The saved draft the request names is not where Graph looks (yet): classic Outlook's cached
+    mode saves locally first, and a shared or delegate mailbox's draft is saved in that mailbox.
+    The client should send the attachment bytes inline instead."""
+
+
 class AttachmentSource(Protocol):
     """Fetches attachment bytes the draft only names (Graph, for a saved draft)."""
 
@@ -19,6 +25,7 @@ class AttachmentSource(Protocol):
 
         One that could not be fetched keeps content None and says why in ``fetch_error``;
         a link (reference attachment) is fetched only with ``scan_links``, else it carries a ``note``.
+        Raises DraftNotSynced when the draft itself cannot be found.
         """
 
 

@@ -17,7 +17,7 @@ from sendward.domain.evaluate import evaluate
 from sendward.domain.policy import Policy
 from sendward.domain.signals import AttachmentSignals, Signals
 from sendward.domain.verdict import Verdict
-from sendward.services.ports import AttachmentSource, DraftSignalsCache, GroupSizes, ScanCache, TenantDomains
+from sendward.services.ports import AttachmentSource, DraftNotSynced, DraftSignalsCache, GroupSizes, ScanCache, TenantDomains
 from sendward.services.telemetry import NO_STAGE_TIMES, NO_TELEMETRY, StageTimes, Telemetry
 from sendward.signals.context import context_signals
 from sendward.signals.recipients import recipient_signals
@@ -155,6 +155,8 @@ class Scorer:
                         scan_links=policy.scan_linked_files,
                     )
                 )
+        except DraftNotSynced:
+            raise  # the client can do better than the fail mode: send the bytes inline
         except Exception as error:  # the fail mode decides, through attachment.unscannable
             log.warning("attachments not fetched: %s", type(error).__name__)
             return tuple(_not_fetched(a) for a in attachments)

@@ -34,6 +34,7 @@ from sendward.adapters.graph.sdk import (
 )
 from sendward.detection.limits import Deadline
 from sendward.domain.draft import LINK_NOT_READ, Attachment, Draft, FetchError
+from sendward.services.ports import DraftNotSynced
 
 log = logging.getLogger(__name__)
 MAILBOX_CONCURRENCY = 4
@@ -60,6 +61,8 @@ class GraphAttachmentSource:
         try:
             fetched = self.client.call(caller, deadline, lambda s: self._fetch_all(s, draft, targets, scan_links))
         except GraphError as error:
+            if error.code == "not_found":  # the listing itself: the draft is not in that mailbox (yet)
+                raise DraftNotSynced("the saved draft was not found in Microsoft 365") from None
             log.warning("attachments not fetched: %s", error)
             fetched = [replace(a, fetch_error=self.failure(error)) for a in targets]
         result = list(draft.attachments)
