@@ -252,3 +252,28 @@ def test_a_missing_attachment_on_a_found_draft_is_still_named_not_found(graph, g
     verdict = client.post("/api/v1/score", json=body, headers=headers).get_json()
     reasons = [f["evidence"]["reason"] for f in verdict["findings"] if f["rule"] == "attachment.unscannable"]
     assert reasons == ["not_found"]
+
+
+def test_a_send_after_its_inline_background_check_reads_nothing_from_graph(graph, graph_settings, make_client):
+    """The add-in's precheck sends bytes inline with Outlook's attachment ids; the Send names the same
+    ids by reference, so the draft's signals are found by id and no attachment is fetched (issue 13)."""
+    graph.add_message("AAMkADraft=", [
+        FakeAttachment(attachment_id, name, kind=kind, content=data,
+                       content_type=XLSX if name.endswith("xlsx") else DOCX)
+        for attachment_id, name, kind, data in files()
+    ])
+    client, container = make_client(graph_settings.with_changes(time_budget_ms=60_000))
+    headers = {"Authorization": f"Bearer {container.dev_identity.issue('tenant-a', 'alice@northshire.gov.uk')}"}
+    by_reference = request_body(with_graph=True)
+    precheck = request_body(with_graph=False)
+    for inline, named in zip(precheck["attachments"], by_reference["attachments"]):
+        inline.update(id=named["id"], kind=named["kind"], size=named["size"])
+    precheck["purpose"] = "precheck"
+
+    checked = client.post("/api/v1/score", json=precheck, headers=headers)
+    sent = client.post("/api/v1/score", json=by_reference, headers=headers)
+
+    assert checked.status_code == sent.status_code == 200
+    assert graph.count("list_attachments") == graph.count("attachment_value") == 0
+    assert summary(sent.get_json()) == summary(checked.get_json())
+    assert sent.get_json()["action"] == "block"
