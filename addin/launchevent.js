@@ -51,6 +51,9 @@ var Sendward = (function () {
   var READ_SHARE = 0.6; // attachment bytes may take this share; the rest is the service's
   var memory = {}; // fallback store where sessionData or roamingSettings are missing
   var pcaPromise = null;
+  var msalLoading = null;
+  var MSAL_PATH = "/addin/vendor/msal-browser.min.js";
+  var MSAL_LOAD_MS = 1500; // after this Office SSO is asked instead
 
   // -- configuration -----------------------------------------------------------------------
 
@@ -568,13 +571,48 @@ var Sendward = (function () {
 
   // -- tokens: nested app authentication first, Office SSO second -----------------------------
 
+  /**
+   * MSAL.js (315 KB) is loaded when a token is first needed, not with the event page: Outlook's
+   * 5 s include loading the runtime. Where there is no DOM (classic Outlook's JS-only runtime) it
+   * cannot be loaded, and Office SSO is used instead.
+   */
+  function loadMsal(settings) {
+    if (typeof msal !== "undefined") {
+      return Promise.resolve();
+    }
+    if (typeof document === "undefined" || !document || typeof document.createElement !== "function") {
+      return Promise.reject(problem("token", "MSAL.js cannot be loaded in this runtime"));
+    }
+    if (!msalLoading) {
+      msalLoading = new Promise(function (resolve, reject) {
+        var script = document.createElement("script");
+        script.src = settings.apiBase + MSAL_PATH;
+        script.onload = function () {
+          resolve();
+        };
+        script.onerror = function () {
+          msalLoading = null; // the next token request tries again
+          reject(problem("token", "MSAL.js did not load"));
+        };
+        (document.head || document.body || document.documentElement).appendChild(script);
+      });
+    }
+    return withinDeadline(msalLoading, now() + MSAL_LOAD_MS, "token");
+  }
+
   function naaToken(settings, interactive) {
-    if (typeof msal === "undefined" || !settings.clientId || !settings.apiScope) {
+    if (!settings.clientId || !settings.apiScope) {
       return Promise.reject(problem("token", "nested app authentication is not configured"));
     }
     if (!supports("NestedAppAuth", "1.1")) {
       return Promise.reject(problem("token", "this Outlook has no nested app authentication"));
     }
+    return loadMsal(settings).then(function () {
+      return nestedToken(settings, interactive);
+    });
+  }
+
+  function nestedToken(settings, interactive) {
     if (!pcaPromise) {
       pcaPromise = msal.createNestablePublicClientApplication({
         auth: { clientId: settings.clientId, authority: settings.authority }

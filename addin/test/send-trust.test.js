@@ -328,3 +328,76 @@ test("the background check sends the bytes inline in reference mode too, so Send
   assert.equal(send.body.item_id, "REST(EWS-ITEM-ID,v2.0)", "Send names the same attachment ids by reference");
   assert.deepEqual(send.body.attachments.map((a) => a.id), precheck.body.attachments.map((a) => a.id));
 });
+
+// -- MSAL.js only when a token is needed ---------------------------------------------------
+
+function fakeDocument(onAppend) {
+  const appended = [];
+  return {
+    appended,
+    createElement: (tag) => ({ tag }),
+    head: {
+      appendChild(node) {
+        appended.push(node);
+        setTimeout(() => onAppend(node), 5);
+      },
+    },
+  };
+}
+
+function withNestedAuth() {
+  const isSet = global.Office.context.requirements.isSetSupported;
+  global.Office.context.requirements.isSetSupported = (name, version) => name === "NestedAppAuth" || isSet(name, version);
+}
+
+test("MSAL.js is loaded on the first token request, once, from the service", TIMEOUT, async () => {
+  const office = makeOffice(SEED);
+  const fetch = fakeFetch(() => answer(200, BLOCK));
+  const { Sendward } = load({ office, fetch, config: { clientId: "c1", apiScope: "api://h/c1/access_as_user" } });
+  withNestedAuth();
+  global.document = fakeDocument((script) => {
+    global.msal = {
+      createNestablePublicClientApplication: () =>
+        Promise.resolve({ acquireTokenSilent: () => Promise.resolve({ accessToken: "naa-token" }) }),
+    };
+    script.onload();
+  });
+  try {
+    await run(Sendward.onMessageSendHandler);
+    await run(Sendward.onMessageSendHandler);
+    assert.deepEqual(global.document.appended.map((s) => s.src), ["https://sendward.example/addin/vendor/msal-browser.min.js"]);
+    assert.equal(fetch.requests[1].headers.Authorization, "Bearer naa-token");
+  } finally {
+    delete global.document;
+  }
+});
+
+test("without a client id MSAL.js is never loaded: Office SSO gives the token", TIMEOUT, async () => {
+  const office = makeOffice(SEED);
+  const fetch = fakeFetch(() => answer(200, BLOCK));
+  const { Sendward } = load({ office, fetch });
+  withNestedAuth();
+  global.document = fakeDocument(() => assert.fail("nothing should be loaded"));
+  try {
+    await run(Sendward.onMessageSendHandler);
+    assert.equal(global.document.appended.length, 0);
+    assert.equal(fetch.requests[0].headers.Authorization, "Bearer token-123");
+  } finally {
+    delete global.document;
+  }
+});
+
+test("where MSAL.js cannot load (no DOM, or it fails) Office SSO gives the token", TIMEOUT, async () => {
+  const office = makeOffice(SEED);
+  const fetch = fakeFetch(() => answer(200, BLOCK));
+  const { Sendward } = load({ office, fetch, config: { clientId: "c1", apiScope: "api://h/c1/access_as_user" } });
+  withNestedAuth();
+  await run(Sendward.onMessageSendHandler); // no document: the JS-only runtime
+  global.document = fakeDocument((script) => script.onerror());
+  try {
+    await run(Sendward.onMessageSendHandler);
+    assert.deepEqual(fetch.requests.map((r) => r.headers.Authorization), ["Bearer token-123", "Bearer token-123"]);
+  } finally {
+    delete global.document;
+  }
+});

@@ -170,3 +170,42 @@ def test_the_add_in_settings_come_from_the_environment(tmp_path):
     )
     assert settings.addin_dir == tmp_path
     assert settings.addin_origins == ("https://a.example", "https://b.example")
+
+
+def test_the_handler_is_cacheable_with_an_etag_and_a_304_when_unchanged(client):
+    """Outlook's 5 s include loading the handler (issue 13): a runtime that has it pays no body."""
+    first = client.get("/addin/launchevent.js")
+    etag = first.headers["ETag"]
+    assert etag and "no-cache" not in first.headers["Cache-Control"]
+    assert "max-age=" in first.headers["Cache-Control"]
+    again = client.get("/addin/launchevent.js", headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.get_data() == b""
+    stale = client.get("/addin/launchevent.js", headers={"If-None-Match": '"an-older-release"'})
+    assert stale.status_code == 200 and stale.headers["ETag"] == etag
+
+
+def test_the_handlers_etag_changes_with_its_configuration(container):
+    served = create_app(container=container).test_client().get("/addin/launchevent.js").headers["ETag"]
+    closed = dataclasses.replace(container, settings=container.settings.with_changes(fail_mode="closed"))
+    assert create_app(container=closed).test_client().get("/addin/launchevent.js").headers["ETag"] != served
+
+
+def test_the_classic_runtimes_preflight_is_answered(container):
+    """It asks for Content-Length too and sends its Origin with a trailing slash (office-js #3907, #4369)."""
+    settings = container.settings.with_changes(addin_origins=("https://addin.example.org",))
+    client = create_app(container=dataclasses.replace(container, settings=settings)).test_client()
+    preflight = client.options(
+        "/api/v1/score",
+        headers={"Origin": "https://addin.example.org/", "Access-Control-Request-Method": "POST",
+                 "Access-Control-Request-Headers": "authorization, Content-Length, content-type"},
+    )
+    assert preflight.headers["Access-Control-Allow-Origin"] == "https://addin.example.org/", "echoed as sent"
+    allowed = {h.strip().lower() for h in preflight.headers["Access-Control-Allow-Headers"].split(",")}
+    assert {"authorization", "content-length", "content-type"} <= allowed
+
+
+def test_a_trailing_slash_does_not_let_another_origin_in(client):
+    preflight = client.options(
+        "/api/v1/score", headers={"Origin": "https://evil.example/", "Access-Control-Request-Method": "POST"}
+    )
+    assert "Access-Control-Allow-Origin" not in preflight.headers
