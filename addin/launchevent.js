@@ -66,7 +66,8 @@ var Sendward = (function () {
       apiBase: given.apiBase || locationOrigin(),
       clientId: given.clientId || "",
       apiScope: given.apiScope || "",
-      authority: given.authority || "https://login.microsoftonline.com/common",
+      // Work or school accounts only; the service names its tenant when it accepts just one.
+      authority: given.authority || "https://login.microsoftonline.com/organizations",
       budgetMs: given.budgetMs || 4000,
       // A background check has no Outlook clock, and a big attachment takes seconds: it may wait
       // what the service allows a precheck (SENDWARD_PRECHECK_BUDGET_MS).

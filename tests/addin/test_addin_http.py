@@ -46,6 +46,16 @@ def test_with_an_entra_client_id_the_handler_learns_its_scope(container):
     assert config["clientId"] == "6a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"
     assert config["apiScope"] == "api://sg.example.org/6a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d/access_as_user"
     assert config["apiBase"] == "https://sg.example.org"
+    assert config["authority"] == "https://login.microsoftonline.com/organizations", "never common (personal accounts)"
+
+
+def test_a_single_tenant_deployment_gives_nested_auth_its_tenant(container):
+    tenant = "11111111-2222-4333-8444-555555555555"
+    settings = container.settings.with_changes(client_id="6a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
+                                               allowed_tenants=(tenant,))
+    app = create_app(container=dataclasses.replace(container, settings=settings))
+    config = handler_config(app.test_client().get("/addin/launchevent.js"))
+    assert config["authority"] == f"https://login.microsoftonline.com/{tenant}"
 
 
 @pytest.mark.parametrize("path", ["/addin/taskpane.html", "/addin/commands.html", "/addin/taskpane.js",

@@ -70,8 +70,17 @@ def handler_config() -> dict:
     }
     if settings.client_id:
         audience = settings.api_audience or f"api://{request.host}/{settings.client_id}"
-        config.update(clientId=settings.client_id, apiScope=f"{audience}/access_as_user")
+        config.update(
+            clientId=settings.client_id, apiScope=f"{audience}/access_as_user", authority=_authority(settings)
+        )
     return config
+
+
+def _authority(settings) -> str:
+    """Nested app authentication's authority: the one tenant the service accepts, else any work or school
+    account ("organizations"), never "common", which also offers personal Microsoft accounts."""
+    tenants = settings.allowed_tenants
+    return f"{settings.authority_host.rstrip('/')}/{tenants[0] if len(tenants) == 1 else 'organizations'}"
 
 
 @bp.get(f"/addin/{HANDLER_FILE}")
