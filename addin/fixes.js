@@ -8,6 +8,8 @@ var SendwardFixes = (function () {
   "use strict";
 
   var SPLIT_LIMIT = 25; // opening more compose windows than this helps nobody
+  // displayNewMessageForm(Async) takes a body of at most 32 KB (Microsoft's reference).
+  var NEW_MESSAGE_BODY_LIMIT = 32 * 1024;
 
   function domainOf(address) {
     return String(address || "").split("@").pop().trim().toLowerCase().replace(/\.$/, "");
@@ -136,6 +138,10 @@ var SendwardFixes = (function () {
     if (outside.length > SPLIT_LIMIT) {
       return Promise.reject(new Error("too many recipients to split (" + outside.length + ")"));
     }
+    if (draft.body.content.length > NEW_MESSAGE_BODY_LIMIT) {
+      // Checked before any window opens: a cut-off copy of the text must never be sent.
+      return Promise.reject(new Error("the text is longer than Outlook can copy into a new e-mail (32 KB)"));
+    }
     var others = outside.slice(1);
     var leaving = {};
     others.forEach(function (r) {
@@ -229,6 +235,7 @@ var SendwardFixes = (function () {
 
   return {
     SPLIT_LIMIT: SPLIT_LIMIT,
+    NEW_MESSAGE_BODY_LIMIT: NEW_MESSAGE_BODY_LIMIT,
     domainOf: domainOf,
     outsideVisible: outsideVisible,
     moveOutsideToBcc: moveOutsideToBcc,

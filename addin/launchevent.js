@@ -13,6 +13,11 @@
 var Sendward = (function () {
   "use strict";
 
+  // Outlook's 5 s clock starts before this file has loaded (office-js #6816, #4968): the first
+  // handler in this runtime counts its budget from here, not from when it was called.
+  var LOADED_AT = Date.now();
+  var firstEventSeen = false;
+
   var PANE_COMMAND_ID = "SendwardPaneButton";
   var KEYS = {
     precheck: "sendward.precheck", // verdict of the latest background check, with its draft fingerprint
@@ -28,9 +33,27 @@ var Sendward = (function () {
   // way back, and the service's own work after its deadline (the verdict, the JSON).
   var NETWORK_MARGIN_MS = 500;
   var MIN_SERVICE_BUDGET_MS = 100; // the smallest budget_ms the service accepts
+  // However late the runtime loaded, a Send handler has this long to find an earlier verdict.
+  var MIN_HANDLER_MS = 1000;
   var RECIPIENTS_PER_CALL = 100; // Recipients.setAsync/addAsync accept at most 100 at a time
+  // Outlook on the web, new Outlook and mobile run at most three async calls at once ("Limits for
+  // activation and JavaScript API for Outlook add-ins"); more are refused.
+  var MAX_OFFICE_CALLS = 3;
+  // An Office call with no deadline of its own (the details pane, the fixes) still gives up after this.
+  var OFFICE_CALL_MS = 10000;
+  // Once a verdict is in hand, writing it to sessionData may delay showing it by at most this.
+  var SESSION_WRITE_MS = 300;
+  // sessionData holds the override and the background verdict: reading them may take at most
+  // this, and a quarter of the time left, so a silent getAsync leaves the check its time.
+  var SESSION_READ_MS = 1000;
+  var SESSION_SHARE = 0.25;
+  var SAVE_SHARE = 0.5; // saveAsync may take half the time left; the rest goes to sending bytes inline
+  var READ_SHARE = 0.6; // attachment bytes may take this share; the rest is the service's
   var memory = {}; // fallback store where sessionData or roamingSettings are missing
   var pcaPromise = null;
+  var msalLoading = null;
+  var MSAL_PATH = "/addin/vendor/msal-browser.min.js";
+  var MSAL_LOAD_MS = 1500; // after this Office SSO is asked instead
 
   // -- configuration -----------------------------------------------------------------------
 
@@ -43,7 +66,8 @@ var Sendward = (function () {
       apiBase: given.apiBase || locationOrigin(),
       clientId: given.clientId || "",
       apiScope: given.apiScope || "",
-      authority: given.authority || "https://login.microsoftonline.com/common",
+      // Work or school accounts only; the service names its tenant when it accepts just one.
+      authority: given.authority || "https://login.microsoftonline.com/organizations",
       budgetMs: given.budgetMs || 4000,
       // A background check has no Outlook clock, and a big attachment takes seconds: it may wait
       // what the service allows a precheck (SENDWARD_PRECHECK_BUDGET_MS).
@@ -85,30 +109,95 @@ var Sendward = (function () {
     return result && result.status !== failed;
   }
 
-  /** Calls an Office.js async method (callback last) and returns a promise of its value. */
-  function officeCall(target, method, args) {
+  // -- Office calls: each with its own timeout, at most MAX_OFFICE_CALLS at once --------------
+
+  var running = 0;
+  var waiting = [];
+
+  function startWaiting() {
+    while (running < MAX_OFFICE_CALLS && waiting.length > 0) {
+      var call = waiting.shift();
+      if (!call.settled) {
+        running += 1;
+        call.holding = true;
+        call.start();
+      }
+    }
+  }
+
+  /** Milliseconds until `deadline` (a Date.now() value), or the default when there is none. */
+  function until(deadline) {
+    if (!deadline) {
+      return OFFICE_CALL_MS;
+    }
+    return Math.max(0, deadline - now());
+  }
+
+  /** A `fraction` of the time left before `deadline`, as a deadline (or none when there is none). */
+  function partOf(deadline, fraction) {
+    if (!deadline) {
+      return deadline;
+    }
+    return now() + Math.floor(until(deadline) * fraction);
+  }
+
+  /**
+   * Calls an Office.js async method (callback last) and returns a promise of its value. The call
+   * waits its turn (at most three at once) and settles exactly once: with Office's answer, or with
+   * a timeout after `timeoutMs` (waiting included), since some calls never call back (office-js
+   * #5845, #5060, #4868). A call that timed out frees its place: holding it for good would stop
+   * every later check in this runtime, and a call Office then refuses fails like any other.
+   */
+  function officeCall(target, method, args, timeoutMs) {
+    var limit = OFFICE_CALL_MS;
+    if (typeof timeoutMs === "number") {
+      limit = timeoutMs;
+    }
     return new Promise(function (resolve, reject) {
       if (!target || typeof target[method] !== "function") {
         reject(problem("unsupported", method + " is not available"));
         return;
       }
-      var callArgs = (args || []).slice();
-      callArgs.push(function (result) {
-        if (succeeded(result)) {
-          resolve(result.value);
-        } else {
-          var message = "";
-          if (result && result.error) {
-            message = result.error.message || result.error.name || "";
-          }
-          reject(problem("office", method + " failed: " + message));
+      var call = { settled: false, holding: false, start: null };
+      var timer = setTimeout(function () {
+        settle(reject, problem("office", method + " did not answer in time"));
+      }, Math.max(0, limit));
+
+      function settle(how, value) {
+        if (call.settled) {
+          return;
         }
-      });
-      try {
-        target[method].apply(target, callArgs);
-      } catch (error) {
-        reject(problem("office", method + " threw: " + error.message));
+        call.settled = true;
+        clearTimeout(timer);
+        if (call.holding) {
+          call.holding = false;
+          running -= 1;
+          startWaiting();
+        }
+        how(value);
       }
+
+      call.start = function () {
+        var callArgs = (args || []).slice();
+        callArgs.push(function (result) {
+          if (succeeded(result)) {
+            settle(resolve, result.value);
+          } else {
+            var message = "";
+            if (result && result.error) {
+              message = result.error.message || result.error.name || "";
+            }
+            settle(reject, problem("office", method + " failed: " + message));
+          }
+        });
+        try {
+          target[method].apply(target, callArgs);
+        } catch (error) {
+          settle(reject, problem("office", method + " threw: " + error.message));
+        }
+      };
+      waiting.push(call);
+      startWaiting();
     });
   }
 
@@ -148,12 +237,14 @@ var Sendward = (function () {
   }
 
   // -- reading the draft -------------------------------------------------------------------
+  // Every read takes the deadline it must end by; without one (the details pane) each call still
+  // gives up after OFFICE_CALL_MS.
 
-  function recipients(field) {
+  function recipients(field, deadline) {
     if (!field) {
       return Promise.resolve([]);
     }
-    return officeCall(field, "getAsync", []).then(function (list) {
+    return officeCall(field, "getAsync", [], until(deadline)).then(function (list) {
       return (list || []).map(function (r) {
         return { address: r.emailAddress || "", name: r.displayName || "" };
       });
@@ -176,11 +267,11 @@ var Sendward = (function () {
     return "file";
   }
 
-  function attachmentList(item) {
+  function attachmentList(item, deadline) {
     if (typeof item.getAttachmentsAsync !== "function") {
       return Promise.resolve([]);
     }
-    return officeCall(item, "getAttachmentsAsync", []).then(function (list) {
+    return officeCall(item, "getAttachmentsAsync", [], until(deadline)).then(function (list) {
       return (list || [])
         .filter(function (a) {
           return !a.isInline;
@@ -201,12 +292,13 @@ var Sendward = (function () {
     });
   }
 
-  function sender(item) {
+  function sender(item, deadline) {
     if (!item.from) {
       return Promise.resolve(null);
     }
+    // Optional, so it may not hold the check up: a short cap, like a sessionData read.
     return optional(
-      officeCall(item.from, "getAsync", []).then(function (from) {
+      officeCall(item.from, "getAsync", [], sessionReadMs(deadline)).then(function (from) {
         if (!from) {
           return null;
         }
@@ -223,16 +315,28 @@ var Sendward = (function () {
     return "html";
   }
 
-  /** The draft as the score request wants it, attachments as metadata only. */
-  function readDraft(item) {
+  function text(field, args, deadline) {
+    if (!field) {
+      return Promise.resolve("");
+    }
+    return officeCall(field, "getAsync", args, until(deadline));
+  }
+
+  /**
+   * The draft as the score request wants it, attachments as metadata only. What the verdict
+   * depends on (recipients, subject, body, the attachment list) must be read: a part that fails
+   * fails the check, so the fail mode decides instead of a verdict on half a draft. Only the
+   * sender is optional. Seven calls, three at a time (see officeCall).
+   */
+  function readDraft(item, deadline) {
     return Promise.all([
-      recipients(item.to),
-      recipients(item.cc),
-      recipients(item.bcc),
-      optional(officeCall(item.subject, "getAsync", []), ""),
-      optional(officeCall(item.body, "getAsync", [htmlCoercion()]), ""),
-      attachmentList(item),
-      sender(item)
+      recipients(item.to, deadline),
+      recipients(item.cc, deadline),
+      recipients(item.bcc, deadline),
+      text(item.subject, [], deadline),
+      text(item.body, [htmlCoercion()], deadline),
+      attachmentList(item, deadline),
+      sender(item, deadline)
     ]).then(function (parts) {
       var draft = {
         to: parts[0],
@@ -293,8 +397,9 @@ var Sendward = (function () {
   }
 
   /** Saves the draft so the server can read it through Graph; resolves to its REST id. */
-  function savedItemId(item) {
-    return officeCall(item, "saveAsync", []).then(function (itemId) {
+  function savedItemId(item, deadline) {
+    // Half the time left at most: when saving hangs, the bytes still have time to go inline.
+    return officeCall(item, "saveAsync", [], until(partOf(deadline, SAVE_SHARE))).then(function (itemId) {
       if (!itemId) {
         throw problem("save", "saveAsync returned no id");
       }
@@ -302,16 +407,28 @@ var Sendward = (function () {
     });
   }
 
-  function attachmentBytes(item, attachment) {
-    return officeCall(item, "getAttachmentContentAsync", [attachment.id]).then(function (content) {
+  /**
+   * The attachment's bytes in base64, or null when they could not be read. Office sometimes
+   * succeeds with empty content for a file that is not empty (office-js #4725 protected mail,
+   * #6098, #3897): that is unread, not an empty file, so no bytes are sent and the service names
+   * the attachment as not read.
+   */
+  function attachmentBytes(item, attachment, deadline) {
+    var call = officeCall(item, "getAttachmentContentAsync", [attachment.id], until(deadline));
+    return call.then(function (content) {
       if (!content || content.format !== "base64") {
         return null; // cloud links and attached e-mails come in other formats: the server reports them
       }
-      return content.content;
+      if (!content.content && attachment.size > 0) {
+        return null;
+      }
+      return content.content || "";
     });
   }
 
-  function withInlineBytes(item, request, maxBytes) {
+  function withInlineBytes(item, request, maxBytes, overall) {
+    // Leave the service time to answer: a read that never calls back costs this share, not all.
+    var deadline = partOf(overall, READ_SHARE);
     var total = 0;
     return Promise.all(
       request.attachments.map(function (attachment) {
@@ -319,7 +436,7 @@ var Sendward = (function () {
         if (attachment.kind !== "file" || total > maxBytes) {
           return Promise.resolve(attachment);
         }
-        return optional(attachmentBytes(item, attachment), null).then(function (bytes) {
+        return optional(attachmentBytes(item, attachment, deadline), null).then(function (bytes) {
           if (bytes !== null) {
             attachment.content_base64 = bytes;
           }
@@ -332,32 +449,39 @@ var Sendward = (function () {
     });
   }
 
-  /** Reference mode saves the draft; when that fails the bytes go inline instead. */
-  function withAttachments(item, request, settings) {
+  /**
+   * Reference mode saves the draft; when that fails the bytes go inline instead. `inline` asks
+   * for the bytes whatever the mode (a background check, or a draft Graph cannot see yet).
+   */
+  function withAttachments(item, request, settings, deadline, inline) {
     if (request.attachments.length === 0) {
       return Promise.resolve(request);
     }
-    if (settings.attachments === "inline") {
-      return withInlineBytes(item, request, settings.maxInlineBytes);
+    if (inline || settings.attachments === "inline") {
+      return withInlineBytes(item, request, settings.maxInlineBytes, deadline);
     }
-    return savedItemId(item)
+    return savedItemId(item, deadline)
       .then(function (restId) {
         request.item_id = restId;
         return request;
       })
       .catch(function () {
-        return withInlineBytes(item, request, settings.maxInlineBytes);
+        return withInlineBytes(item, request, settings.maxInlineBytes, deadline);
       });
   }
 
   // -- per-item and per-user storage --------------------------------------------------------
 
-  function sessionGet(item, key) {
+  function sessionReadMs(deadline) {
+    return Math.min(SESSION_READ_MS, until(partOf(deadline, SESSION_SHARE)));
+  }
+
+  function sessionGet(item, key, deadline) {
     if (!item.sessionData) {
       return Promise.resolve(memory[key] || null);
     }
     return optional(
-      officeCall(item.sessionData, "getAsync", [key]).then(function (value) {
+      officeCall(item.sessionData, "getAsync", [key], sessionReadMs(deadline)).then(function (value) {
         if (!value) {
           return null;
         }
@@ -367,20 +491,21 @@ var Sendward = (function () {
     );
   }
 
-  function sessionSet(item, key, value) {
+  /** Best effort: never rejects, and gives up after `timeoutMs` (default OFFICE_CALL_MS). */
+  function sessionSet(item, key, value, timeoutMs) {
     if (!item.sessionData) {
       memory[key] = value;
       return Promise.resolve();
     }
-    return optional(officeCall(item.sessionData, "setAsync", [key, JSON.stringify(value)]), undefined);
+    return optional(officeCall(item.sessionData, "setAsync", [key, JSON.stringify(value)], timeoutMs), undefined);
   }
 
-  function sessionRemove(item, key) {
+  function sessionRemove(item, key, timeoutMs) {
     if (!item.sessionData) {
       delete memory[key];
       return Promise.resolve();
     }
-    return optional(officeCall(item.sessionData, "removeAsync", [key]), undefined);
+    return optional(officeCall(item.sessionData, "removeAsync", [key], timeoutMs), undefined);
   }
 
   function rememberedFailMode() {
@@ -407,7 +532,7 @@ var Sendward = (function () {
     memory[KEYS.failMode] = mode;
     try {
       Office.context.roamingSettings.set(KEYS.failMode, mode);
-      Office.context.roamingSettings.saveAsync(function () {});
+      optional(officeCall(Office.context.roamingSettings, "saveAsync", [], SESSION_WRITE_MS), null);
     } catch (error) {
       // kept in memory only
     }
@@ -421,6 +546,7 @@ var Sendward = (function () {
       mode: verdict.mode,
       fail_mode: verdict.fail_mode,
       override: verdict.override || null,
+      sender_may_override: verdict.sender_may_override === true,
       recipients: verdict.recipients,
       findings: (verdict.findings || []).map(function (f) {
         return { rule: f.rule, action: f.action, message: f.message, evidence: f.evidence, fix: f.fix };
@@ -446,13 +572,48 @@ var Sendward = (function () {
 
   // -- tokens: nested app authentication first, Office SSO second -----------------------------
 
+  /**
+   * MSAL.js (315 KB) is loaded when a token is first needed, not with the event page: Outlook's
+   * 5 s include loading the runtime. Where there is no DOM (classic Outlook's JS-only runtime) it
+   * cannot be loaded, and Office SSO is used instead.
+   */
+  function loadMsal(settings) {
+    if (typeof msal !== "undefined") {
+      return Promise.resolve();
+    }
+    if (typeof document === "undefined" || !document || typeof document.createElement !== "function") {
+      return Promise.reject(problem("token", "MSAL.js cannot be loaded in this runtime"));
+    }
+    if (!msalLoading) {
+      msalLoading = new Promise(function (resolve, reject) {
+        var script = document.createElement("script");
+        script.src = settings.apiBase + MSAL_PATH;
+        script.onload = function () {
+          resolve();
+        };
+        script.onerror = function () {
+          msalLoading = null; // the next token request tries again
+          reject(problem("token", "MSAL.js did not load"));
+        };
+        (document.head || document.body || document.documentElement).appendChild(script);
+      });
+    }
+    return withinDeadline(msalLoading, now() + MSAL_LOAD_MS, "token");
+  }
+
   function naaToken(settings, interactive) {
-    if (typeof msal === "undefined" || !settings.clientId || !settings.apiScope) {
+    if (!settings.clientId || !settings.apiScope) {
       return Promise.reject(problem("token", "nested app authentication is not configured"));
     }
     if (!supports("NestedAppAuth", "1.1")) {
       return Promise.reject(problem("token", "this Outlook has no nested app authentication"));
     }
+    return loadMsal(settings).then(function () {
+      return nestedToken(settings, interactive);
+    });
+  }
+
+  function nestedToken(settings, interactive) {
     if (!pcaPromise) {
       pcaPromise = msal.createNestablePublicClientApplication({
         auth: { clientId: settings.clientId, authority: settings.authority }
@@ -562,6 +723,9 @@ var Sendward = (function () {
           if (response.status === 429) {
             throw problem("busy", body.message);
           }
+          if (response.status === 409 && body.error === "draft_not_synced") {
+            throw problem("not_synced", body.message);
+          }
           if (!response.ok || !body.action) {
             throw problem("refused", body.message || "HTTP " + response.status);
           }
@@ -578,19 +742,49 @@ var Sendward = (function () {
     return Math.max(MIN_SERVICE_BUDGET_MS, Math.floor(msLeft - NETWORK_MARGIN_MS));
   }
 
-  /** Reads the draft, asks the service and returns {draft, fingerprint, verdict, request}. */
+  /** Classic Outlook on Windows: its cached mode saves drafts locally first, so Graph may not see them. */
+  function classicOutlook() {
+    try {
+      return String(Office.context.diagnostics.platform || Office.context.platform || "") === "PC";
+    } catch (error) {
+      return false;
+    }
+  }
+
+  /** Posts the request with the budget left before `deadline`. */
+  function ask(settings, request, token, deadline) {
+    // Abort a little before the handler's own deadline, leaving time to fall back.
+    var msLeft = deadline - now() - FALLBACK_MARGIN_MS;
+    if (msLeft <= 0) {
+      // The handler has already answered: asking now would only be a request nobody waits for.
+      return Promise.reject(problem("slow"));
+    }
+    request.budget_ms = serviceBudget(msLeft);
+    return postScore(settings, request, token, msLeft);
+  }
+
+  /**
+   * Reads the draft (or takes `options.draft`, already read), asks the service and resolves to
+   * {draft, fingerprint, verdict, request, attachmentIds}. Every step is bounded by
+   * `options.deadline`. `options.seen` receives the draft and its fingerprint as soon as they are
+   * read, so a caller that gives up can still use them without reading again. `options.inline`
+   * sends attachment bytes whatever the configured mode (the background check).
+   */
   function score(item, options) {
     var settings = config();
     var deadline = options.deadline;
-    var context = {};
+    var context = options.seen || {};
     var token = getToken(settings, Boolean(options.interactive));
     token.catch(function () {}); // handled where it is awaited; this only silences the early rejection
-    // The deadline covers every step: getAttachmentContentAsync has been seen never to call back.
-    var work = readDraft(item)
+    var read = Promise.resolve(options.draft);
+    if (!options.draft) {
+      read = readDraft(item, deadline);
+    }
+    var work = read
       .then(function (draft) {
         context.draft = draft;
         context.fingerprint = fingerprint(draft);
-        return sessionGet(item, KEYS.override);
+        return sessionGet(item, KEYS.override, deadline);
       })
       .then(function (override) {
         var request = JSON.parse(JSON.stringify(context.draft));
@@ -603,14 +797,21 @@ var Sendward = (function () {
         context.attachmentIds = request.attachments.map(function (a) {
           return { id: a.id, name: a.name };
         });
-        return Promise.all([withAttachments(item, request, settings), token]);
+        var inline = Boolean(options.inline) || classicOutlook();
+        return Promise.all([withAttachments(item, request, settings, deadline, inline), token]);
       })
       .then(function (ready) {
         context.request = ready[0];
-        // Abort a little before the handler's own deadline, leaving time to fall back.
-        var msLeft = deadline - now() - FALLBACK_MARGIN_MS;
-        ready[0].budget_ms = serviceBudget(msLeft);
-        return postScore(settings, ready[0], ready[1], msLeft);
+        return ask(settings, ready[0], ready[1], deadline).catch(function (error) {
+          if (!error || error.reason !== "not_synced" || !ready[0].item_id) {
+            throw error;
+          }
+          // Graph cannot see the saved draft yet (cached mode, a shared mailbox): send the bytes.
+          delete ready[0].item_id;
+          return withInlineBytes(item, ready[0], settings.maxInlineBytes, deadline).then(function (request) {
+            return ask(settings, request, ready[1], deadline);
+          });
+        });
       })
       .then(function (verdict) {
         rememberFailMode(verdict.fail_mode);
@@ -664,16 +865,21 @@ var Sendward = (function () {
     return "promptUser";
   }
 
-  /** The options for event.completed for a verdict (see Office.SmartAlertsEventCompletedOptions). */
+  /**
+   * The options for event.completed for a verdict (see Office.SmartAlertsEventCompletedOptions).
+   * Send Anyway is offered only when the service says the sender may override this verdict
+   * (`sender_may_override`, from the tenant's policy); a verdict without it offers none.
+   */
   function completionFor(verdict, note) {
     if (verdict.action !== "warn" && verdict.action !== "block") {
       return { allowEvent: true };
     }
     var buttons = supports("Mailbox", "1.14");
+    var sendAnyway = verdict.action === "warn" && verdict.sender_may_override === true;
     var outro = "Select Fix it to see each problem and fix it in one click.";
-    if (verdict.action === "warn" && buttons) {
+    if (sendAnyway && buttons) {
       outro = "Select Fix it to fix it, or Send Anyway if it is right.";
-    } else if (verdict.action === "warn") {
+    } else if (sendAnyway) {
       outro = "Fix it, or press Send again to send it as it is.";
     } else if (!buttons) {
       outro = "Fix it, then send it again. The Sendward button on the ribbon shows the details.";
@@ -690,7 +896,7 @@ var Sendward = (function () {
     if (buttons) {
       options.cancelLabel = clip("Fix it", MAX_LABEL_CHARS);
       options.commandId = PANE_COMMAND_ID;
-      if (verdict.action === "warn") {
+      if (sendAnyway) {
         options.sendModeOverride = promptUser();
       }
     }
@@ -705,7 +911,8 @@ var Sendward = (function () {
     token: "Outlook could not sign you in to Sendward",
     office: "Outlook could not read this e-mail",
     unsupported: "this version of Outlook lacks a feature Sendward needs",
-    save: "Outlook could not save the draft"
+    save: "Outlook could not save the draft",
+    not_synced: "Microsoft 365 could not find the saved draft yet"
   };
 
   function reasonText(error) {
@@ -748,55 +955,113 @@ var Sendward = (function () {
 
   // -- the handlers ------------------------------------------------------------------------
 
-  function onMessageSendHandler(event) {
-    var settings = config();
-    var item = Office.context.mailbox.item;
-    var complete = onceOnly(event);
-    var deadline = now() + settings.budgetMs;
-    var precheck = sessionGet(item, KEYS.precheck);
-    var work = score(item, { purpose: "send", deadline: deadline }).then(function (result) {
-      var keep = slim(result.verdict);
-      keep.fingerprint = result.fingerprint;
-      keep.attachments_sent = result.attachmentIds;
-      return sessionSet(item, KEYS.last, keep).then(function () {
-        if (result.verdict.override && result.verdict.override.accepted) {
-          return sessionRemove(item, KEYS.override);
-        }
-        return undefined;
-      }).then(function () {
-        return completionAfterWarning(item, result);
-      }).then(complete);
-    });
-    withinDeadline(work, deadline, "slow").catch(function (error) {
-      return Promise.all([precheck, optional(readDraft(item).then(fingerprint), null)]).then(function (found) {
-        var cached = found[0];
-        if (cached && cached.fingerprint && cached.fingerprint === found[1]) {
-          complete(completionFor(cached, "Sendward's earlier check of this e-mail still applies."));
-        } else {
-          complete(failModeCompletion(error));
-        }
+  /**
+   * When a handler must be done. The first event in this runtime counts from when the file
+   * loaded, as Outlook's clock does; later events from their own start. It always leaves
+   * MIN_HANDLER_MS, enough to find an earlier verdict for the draft.
+   */
+  function handlerDeadline(budgetMs) {
+    var start = now();
+    if (!firstEventSeen) {
+      firstEventSeen = true;
+      start = LOADED_AT;
+    }
+    return Math.max(start + budgetMs, now() + Math.min(budgetMs, MIN_HANDLER_MS));
+  }
+
+  function kept(result) {
+    var keep = slim(result.verdict);
+    keep.fingerprint = result.fingerprint;
+    keep.attachments_sent = result.attachmentIds;
+    return keep;
+  }
+
+  /** A promise of what `promise` gives, or of `fallbackValue` once `ms` have passed. */
+  function settledWithin(promise, ms, fallbackValue) {
+    return optional(withinDeadline(promise, now() + ms, "slow"), fallbackValue);
+  }
+
+  /**
+   * The verdict is in hand: it is what the sender sees. Writing it to sessionData (for the
+   * details pane) is best effort and waits at most SESSION_WRITE_MS, never past the deadline; a
+   * slow or silent setAsync cannot turn the verdict into "the service did not answer".
+   */
+  function showVerdict(item, result, deadline, state) {
+    var verdict = result.verdict;
+    var oldClient = !supports("Mailbox", "1.14");
+    var secondPress = verdict.action === "warn" && oldClient && verdict.sender_may_override === true;
+    var warned = Promise.resolve(null);
+    if (secondPress) {
+      warned = settledWithin(state.warned, SESSION_WRITE_MS, null);
+    }
+    return warned.then(function (fingerprintWarned) {
+      var passes = secondPress && fingerprintWarned === result.fingerprint;
+      var options = completionFor(verdict, "");
+      if (passes) {
+        options = { allowEvent: true };
+      }
+      state.shown = options;
+      var ms = Math.min(SESSION_WRITE_MS, until(deadline));
+      var writes = [sessionSet(item, KEYS.last, kept(result), ms)];
+      if (verdict.override && verdict.override.accepted) {
+        writes.push(sessionRemove(item, KEYS.override, ms));
+      }
+      if (secondPress && !passes) {
+        writes.push(sessionSet(item, KEYS.warned, result.fingerprint, ms));
+      }
+      return Promise.all(writes).then(function () {
+        return options;
       });
-    }).catch(function (error) {
-      complete(failModeCompletion(error));
     });
   }
 
   /**
-   * Without Send Anyway (before Mailbox 1.14) a warning would stop the message for good, so
-   * pressing Send again on the same draft sends it.
+   * No verdict in time: the background verdict for exactly this draft, if it was already read,
+   * else the fail mode. Nothing is read again here: an Office call that never called back the
+   * first time would not call back now.
    */
-  function completionAfterWarning(item, result) {
-    if (result.verdict.action !== "warn" || supports("Mailbox", "1.14")) {
-      return Promise.resolve(completionFor(result.verdict, ""));
-    }
-    return sessionGet(item, KEYS.warned).then(function (warned) {
-      if (warned === result.fingerprint) {
-        return { allowEvent: true };
+  function fallbackCompletion(error, deadline, state) {
+    return settledWithin(state.precheck, until(deadline), null).then(function (cached) {
+      var seen = state.seen;
+      if (cached && cached.fingerprint && seen.fingerprint && cached.fingerprint === seen.fingerprint) {
+        return completionFor(cached, "Sendward's earlier check of this e-mail still applies.");
       }
-      return sessionSet(item, KEYS.warned, result.fingerprint).then(function () {
-        return completionFor(result.verdict, "");
-      });
+      return failModeCompletion(error);
     });
+  }
+
+  function onMessageSendHandler(event) {
+    var settings = config();
+    var item = Office.context.mailbox.item;
+    var complete = onceOnly(event);
+    var deadline = handlerDeadline(settings.budgetMs);
+    var state = { seen: {}, shown: null };
+    // Read while there is time; the fallback only uses what these found.
+    state.precheck = sessionGet(item, KEYS.precheck, deadline);
+    state.warned = Promise.resolve(null);
+    if (!supports("Mailbox", "1.14")) {
+      state.warned = sessionGet(item, KEYS.warned, deadline);
+    }
+    // Whatever happens above, Send gets an answer: the verdict if one is in hand, else the fail mode.
+    var backstop = setTimeout(function () {
+      complete(state.shown || failModeCompletion(problem("slow")));
+    }, until(deadline) + SESSION_WRITE_MS + FALLBACK_MARGIN_MS);
+    score(item, { purpose: "send", deadline: deadline, seen: state.seen })
+      .then(
+        function (result) {
+          return showVerdict(item, result, deadline, state);
+        },
+        function (error) {
+          return fallbackCompletion(error, deadline, state);
+        }
+      )
+      .catch(function (error) {
+        return state.shown || failModeCompletion(error);
+      })
+      .then(function (options) {
+        clearTimeout(backstop);
+        complete(options);
+      });
   }
 
   /** Background check while the sender writes: keeps the verdict for this draft's fingerprint. */
@@ -804,25 +1069,22 @@ var Sendward = (function () {
     var settings = config();
     var item = Office.context.mailbox.item;
     var complete = onceOnly(event);
-    var deadline = now() + settings.precheckBudgetMs;
-    readDraft(item)
-      .then(function (draft) {
-        return Promise.all([fingerprint(draft), sessionGet(item, KEYS.precheck)]);
-      })
+    var deadline = handlerDeadline(settings.precheckBudgetMs);
+    var work = Promise.all([readDraft(item, deadline), sessionGet(item, KEYS.precheck, deadline)])
       .then(function (found) {
-        if (found[1] && found[1].fingerprint === found[0]) {
+        if (found[1] && found[1].fingerprint === fingerprint(found[0])) {
           return null; // already checked exactly this draft
         }
-        return score(item, { purpose: "precheck", deadline: deadline }).then(function (result) {
+        // No Outlook clock here: the bytes go inline, so the service has read them when Send asks.
+        var options = { purpose: "precheck", deadline: deadline, draft: found[0], inline: true };
+        return score(item, options).then(function (result) {
           if (incomplete(result.verdict)) {
             return null; // not the answer: the next change, the pane or Send asks again
           }
-          var keep = slim(result.verdict);
-          keep.fingerprint = result.fingerprint;
-          keep.attachments_sent = result.attachmentIds;
-          return sessionSet(item, KEYS.precheck, keep);
+          return sessionSet(item, KEYS.precheck, kept(result), until(deadline));
         });
-      })
+      });
+    withinDeadline(work, deadline, "slow")
       .catch(function () {
         return null; // a failed background check changes nothing; Send checks again
       })

@@ -219,7 +219,9 @@
     const last = view.lastSend;
     const interrupted = verdict.action === "warn" || verdict.action === "block";
     // An override refers to a decision the service recorded: the one made when Send was pressed.
-    section.hidden = !(interrupted && last && last.decision_id && last.action !== "allow");
+    // The service says whether this tenant lets the sender override at all (sender_may_override).
+    const allowed = verdict.sender_may_override === true;
+    section.hidden = !(allowed && interrupted && last && last.decision_id && last.action !== "allow");
   }
 
   async function requestOverride() {

@@ -186,3 +186,14 @@ def sent_items(count: int, correspondents: int = 400, seed: int = 17) -> list[di
             "bccRecipients": [],
         })
     return messages
+def attachment_5mb(seed: int, people_count: int = 60) -> tuple[bytes, int]:
+    """A 5 MB .docx as people send them: a table of ``people_count`` clients and a photo (incompressible
+    bytes, so the file stays 5 MB on the wire). ``seed`` makes each file's bytes differ, so no scan
+    result is reused between runs."""
+    from tests.files import docx, with_parts
+
+    rng = random.Random(seed)
+    table = [["Name", "Phone", "Email"]] + [[p["name"], p["phone"], p["email"]] for p in people(people_count, seed)]
+    document = docx(["Client contacts for the review"], table=table)
+    photo = rng.randbytes(5 * 1024 * 1024 - len(document))
+    return with_parts(document, {"word/media/photo1.jpeg": photo}), people_count

@@ -23,6 +23,10 @@ PLAN = [
     ("recipients_200", 100, 10, "fresh_process_200", "recipients-only draft, 200 recipients: DecisionService.decide"),
     ("recipients_2000", 30, 5, "fresh_process_2000", "recipients-only draft, 2,000 recipients: DecisionService.decide"),
     ("send_after_check_2000", 30, 5, "recipients_2000", "the same 2,000-recipient draft sent after its background check"),
+    ("graph_send_5mb", 20, 3, None,
+     "Send by reference of a 5 MB attachment: token check, on-behalf-of, Graph list + download, scan (loopback fakes)"),
+    ("graph_send_after_check_5mb", 20, 3, "graph_send_5mb",
+     "the same kind of draft's Send after its background check sent the bytes inline (not timed)"),
     ("scorer_5", 200, 20, "fresh_process_5", "Scorer.score alone (no policy read, no audit record), 5 recipients"),
     ("scorer_200", 100, 10, "fresh_process_200", "Scorer.score alone, 200 recipients"),
     ("scorer_2000", 30, 5, "fresh_process_2000", "Scorer.score alone, 2,000 recipients"),
@@ -104,7 +108,7 @@ def selected(plan, only: str | None) -> list:
 
 
 def table(plan, results) -> str:
-    header = f"{'case':<21} {'median ms':>10} {'p95 ms':>9} {'runs':>5} {'peak RSS MB':>12} {'vs baseline':>14}  notes"
+    header = f"{'case':<26} {'median ms':>10} {'p95 ms':>9} {'runs':>5} {'peak RSS MB':>12} {'vs baseline':>14}  notes"
     lines = [header, "-" * len(header)]
     for name, _, _, baseline, what in plan:
         r = results[name]
@@ -114,10 +118,12 @@ def table(plan, results) -> str:
             # A case that does more than its baseline (a rule added) shows what it adds.
             ratio = f"{base / r['median_ms']:.0f}x faster" if base >= r["median_ms"] else f"+{r['median_ms'] - base:.2f} ms"
         notes = what
+        if "graph_downloads" in r:
+            notes += f"; {r['graph_downloads']} Graph downloads, {r['token_exchanges']} token exchanges in all"
         if "truth" in r:
             notes += f"; {r['data_subjects']:,} people found of {r['truth']:,} ({targets.count_error(r):.1f}% off)"
         lines.append(
-            f"{name:<21} {r['median_ms']:>10.1f} {r['p95_ms']:>9.1f} {r['runs']:>5} {r['rss_mb']:>12.0f} {ratio:>14}  {notes}"
+            f"{name:<26} {r['median_ms']:>10.1f} {r['p95_ms']:>9.1f} {r['runs']:>5} {r['rss_mb']:>12.0f} {ratio:>14}  {notes}"
         )
     return "\n".join(lines)
 

@@ -91,6 +91,13 @@ test("split refuses more recipients than it can sensibly open", async () => {
   await assert.rejects(Fixes.splitPerRecipient(item, await read()), /too many recipients/);
 });
 
+test("split refuses a body longer than a new message form takes (32 KB), before opening anything", async () => {
+  const { office, Fixes, item, read } = setup({ to: people(3), body: "<p>" + "x".repeat(33 * 1024) + "</p>" });
+  await assert.rejects(Fixes.splitPerRecipient(item, await read()), /longer than Outlook can copy/);
+  assert.deepEqual(office.state.opened, []);
+  assert.equal(office.state.to.length, 3, "nobody was taken off this draft");
+});
+
 test("remove an attachment by the id the request used", async () => {
   const { office, Fixes, item } = setup({ attachments: [{ id: "x1", name: "clients.xlsx", content: "AA==" }] });
   await Fixes.removeAttachment(item, "x1");

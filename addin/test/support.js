@@ -8,11 +8,48 @@ const { OfficeMockObject } = require("office-addin-mock");
 const ok = (value) => ({ status: "succeeded", value });
 const failed = (message) => ({ status: "failed", error: { name: "Error", message } });
 
+// Outlook on the web, new Outlook and mobile run at most three async calls at once and refuse more.
+const MAX_CONCURRENT_CALLS = 3;
+
+/**
+ * An Office async method (callback last) as Outlook runs it: counted while in flight, refused
+ * beyond three at once, and misbehaving as the test asks through `state.behave[name]`:
+ * "never" (never calls back, office-js #5845), "empty" (succeeds with empty content, #4725),
+ * "fails", or { slowMs } (answers late). `state.delayMs` delays every call a little.
+ */
+function asyncMethod(state, name, impl) {
+  return (...args) => {
+    const callback = args.pop();
+    state.started.push(name);
+    if (state.inFlight >= MAX_CONCURRENT_CALLS) {
+      state.refused.push(name);
+      callback(failed("Too many concurrent calls"));
+      return;
+    }
+    state.inFlight += 1;
+    state.maxInFlight = Math.max(state.maxInFlight, state.inFlight);
+    const finish = (result) => {
+      state.inFlight -= 1;
+      callback(result);
+    };
+    const behaviour = state.behave[name];
+    if (behaviour === "never") return; // stays in flight for good, as Outlook's does
+    const answer = () => {
+      if (behaviour === "empty") finish(ok(name === "getAttachmentContentAsync" ? { format: "base64", content: "" } : ""));
+      else if (behaviour === "fails") finish(failed("InternalServerError"));
+      else impl(args, finish);
+    };
+    const delay = (behaviour && behaviour.slowMs) || state.delayMs;
+    if (delay) setTimeout(answer, delay);
+    else answer();
+  };
+}
+
 function recipientField(state, name) {
   return {
-    getAsync(...args) {
-      args.pop()(ok(state[name].map((r) => ({ emailAddress: r.address, displayName: r.name || "" }))));
-    },
+    getAsync: asyncMethod(state, `${name}.getAsync`, (args, callback) =>
+      callback(ok(state[name].map((r) => ({ emailAddress: r.address, displayName: r.name || "" }))))
+    ),
     setAsync(list, ...rest) {
       const callback = rest.pop();
       if (list.length > 100) return callback(failed("NumberOfRecipientsExceeded"));
@@ -56,39 +93,53 @@ function makeOffice(draft = {}, options = {}) {
     opened: [],
     removed: [],
     calls: [],
+    behave: { ...(options.behave || {}) },
+    delayMs: options.delayMs || 0,
+    started: [],
+    refused: [],
+    inFlight: 0,
+    maxInFlight: 0,
   };
   const newest = options.mailbox || "1.15";
   const item = {
     to: recipientField(state, "to"),
     cc: recipientField(state, "cc"),
     bcc: recipientField(state, "bcc"),
-    from: { getAsync: (cb) => cb(ok({ emailAddress: state.from.address, displayName: state.from.name })) },
-    subject: { getAsync: (cb) => cb(ok(state.subject)) },
-    body: { getAsync: (coercion, cb) => cb(ok(state.body)) },
-    getAttachmentsAsync: (cb) => cb(ok(state.attachments.map(({ content, ...details }) => details))),
-    getAttachmentContentAsync(id, cb) {
+    from: {
+      getAsync: asyncMethod(state, "from.getAsync", (args, cb) =>
+        cb(ok({ emailAddress: state.from.address, displayName: state.from.name }))
+      ),
+    },
+    subject: { getAsync: asyncMethod(state, "subject.getAsync", (args, cb) => cb(ok(state.subject))) },
+    body: { getAsync: asyncMethod(state, "body.getAsync", (args, cb) => cb(ok(state.body))) },
+    getAttachmentsAsync: asyncMethod(state, "getAttachmentsAsync", (args, cb) =>
+      cb(ok(state.attachments.map(({ content, ...details }) => details)))
+    ),
+    getAttachmentContentAsync: asyncMethod(state, "getAttachmentContentAsync", ([id], cb) => {
       const found = state.attachments.find((a) => a.id === id);
       cb(found ? ok({ format: "base64", content: found.content }) : failed("InvalidAttachmentId"));
-    },
+    }),
     removeAttachmentAsync(id, cb) {
       state.attachments = state.attachments.filter((a) => a.id !== id);
       state.removed.push(id);
       cb(ok());
     },
-    saveAsync(cb) {
+    saveAsync: asyncMethod(state, "saveAsync", (args, cb) => {
       state.saves += 1;
       cb(state.saveFails ? failed("ItemNotSaved") : ok("EWS-ITEM-ID"));
-    },
+    }),
     sessionData: {
-      getAsync: (key, cb) => cb(key in state.session ? ok(state.session[key]) : failed("NotFound")),
-      setAsync: (key, value, cb) => {
+      getAsync: asyncMethod(state, "sessionData.getAsync", ([key], cb) =>
+        cb(key in state.session ? ok(state.session[key]) : failed("NotFound"))
+      ),
+      setAsync: asyncMethod(state, "sessionData.setAsync", ([key, value], cb) => {
         state.session[key] = value;
         cb(ok());
-      },
-      removeAsync: (key, cb) => {
+      }),
+      removeAsync: asyncMethod(state, "sessionData.removeAsync", ([key], cb) => {
         delete state.session[key];
         cb(ok());
-      },
+      }),
     },
   };
   if (options.noSessionData) delete item.sessionData;
@@ -100,15 +151,15 @@ function makeOffice(draft = {}, options = {}) {
     MailboxEnums: { SendModeOverride: { PromptUser: "promptUser" }, RestVersion: { v2_0: "v2.0" } },
     actions: { associate: (name, fn) => (handlers[name] = fn) },
     context: {
-      platform: "PC",
-      diagnostics: { platform: "PC", version: "16.0.18000" },
+      platform: options.platform || "OfficeOnline",
+      diagnostics: { platform: options.platform || "OfficeOnline", version: "16.0.18000" },
       requirements: {
         isSetSupported: (name, version) => name === "Mailbox" && Number(version.split(".")[1]) <= Number(newest.split(".")[1]),
       },
       roamingSettings: {
         get: (key) => state.roaming[key],
         set: (key, value) => (state.roaming[key] = value),
-        saveAsync: (cb) => cb && cb(ok()),
+        saveAsync: asyncMethod(state, "roamingSettings.saveAsync", (args, cb) => cb(ok())),
       },
       mailbox: {
         item,
@@ -178,9 +229,29 @@ function load({ office, fetch, token = "token-123", tokenError = null, tokenDela
   return { Sendward, Fixes };
 }
 
-/** Runs an event handler and resolves with what it passed to event.completed. */
+const doubleCompletions = [];
+
+/**
+ * Runs an event handler and resolves with what it passed to event.completed. Outlook acts on the
+ * first call only (issue 18): a second call is recorded and fails the test (see assertCompletedOnce).
+ */
 function run(handler) {
-  return new Promise((resolve) => handler({ completed: (options) => resolve(options) }));
+  return new Promise((resolve) => {
+    let calls = 0;
+    handler({
+      completed: (options) => {
+        calls += 1;
+        if (calls > 1) doubleCompletions.push(options);
+        else resolve(options);
+      },
+    });
+  });
+}
+
+/** For afterEach: no handler called event.completed twice. */
+function assertCompletedOnce() {
+  const found = doubleCompletions.splice(0);
+  if (found.length) throw new Error(`event.completed was called again with ${JSON.stringify(found[0])}`);
 }
 
 function people(count, domain) {
@@ -191,4 +262,4 @@ function people(count, domain) {
   }));
 }
 
-module.exports = { makeOffice, fakeFetch, hangingFetch, answer, load, run, people };
+module.exports = { makeOffice, fakeFetch, hangingFetch, answer, load, run, people, assertCompletedOnce };

@@ -46,6 +46,16 @@ def test_with_an_entra_client_id_the_handler_learns_its_scope(container):
     assert config["clientId"] == "6a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"
     assert config["apiScope"] == "api://sg.example.org/6a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d/access_as_user"
     assert config["apiBase"] == "https://sg.example.org"
+    assert config["authority"] == "https://login.microsoftonline.com/organizations", "never common (personal accounts)"
+
+
+def test_a_single_tenant_deployment_gives_nested_auth_its_tenant(container):
+    tenant = "11111111-2222-4333-8444-555555555555"
+    settings = container.settings.with_changes(client_id="6a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
+                                               allowed_tenants=(tenant,))
+    app = create_app(container=dataclasses.replace(container, settings=settings))
+    config = handler_config(app.test_client().get("/addin/launchevent.js"))
+    assert config["authority"] == f"https://login.microsoftonline.com/{tenant}"
 
 
 @pytest.mark.parametrize("path", ["/addin/taskpane.html", "/addin/commands.html", "/addin/taskpane.js",
@@ -170,3 +180,42 @@ def test_the_add_in_settings_come_from_the_environment(tmp_path):
     )
     assert settings.addin_dir == tmp_path
     assert settings.addin_origins == ("https://a.example", "https://b.example")
+
+
+def test_the_handler_is_cacheable_with_an_etag_and_a_304_when_unchanged(client):
+    """Outlook's 5 s include loading the handler (issue 13): a runtime that has it pays no body."""
+    first = client.get("/addin/launchevent.js")
+    etag = first.headers["ETag"]
+    assert etag and "no-cache" not in first.headers["Cache-Control"]
+    assert "max-age=" in first.headers["Cache-Control"]
+    again = client.get("/addin/launchevent.js", headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.get_data() == b""
+    stale = client.get("/addin/launchevent.js", headers={"If-None-Match": '"an-older-release"'})
+    assert stale.status_code == 200 and stale.headers["ETag"] == etag
+
+
+def test_the_handlers_etag_changes_with_its_configuration(container):
+    served = create_app(container=container).test_client().get("/addin/launchevent.js").headers["ETag"]
+    closed = dataclasses.replace(container, settings=container.settings.with_changes(fail_mode="closed"))
+    assert create_app(container=closed).test_client().get("/addin/launchevent.js").headers["ETag"] != served
+
+
+def test_the_classic_runtimes_preflight_is_answered(container):
+    """It asks for Content-Length too and sends its Origin with a trailing slash (office-js #3907, #4369)."""
+    settings = container.settings.with_changes(addin_origins=("https://addin.example.org",))
+    client = create_app(container=dataclasses.replace(container, settings=settings)).test_client()
+    preflight = client.options(
+        "/api/v1/score",
+        headers={"Origin": "https://addin.example.org/", "Access-Control-Request-Method": "POST",
+                 "Access-Control-Request-Headers": "authorization, Content-Length, content-type"},
+    )
+    assert preflight.headers["Access-Control-Allow-Origin"] == "https://addin.example.org/", "echoed as sent"
+    allowed = {h.strip().lower() for h in preflight.headers["Access-Control-Allow-Headers"].split(",")}
+    assert {"authorization", "content-length", "content-type"} <= allowed
+
+
+def test_a_trailing_slash_does_not_let_another_origin_in(client):
+    preflight = client.options(
+        "/api/v1/score", headers={"Origin": "https://evil.example/", "Access-Control-Request-Method": "POST"}
+    )
+    assert "Access-Control-Allow-Origin" not in preflight.headers

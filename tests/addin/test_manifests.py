@@ -206,9 +206,21 @@ def test_unified_pane_control_and_urls(unified):
 def test_ids_are_stable_and_the_dev_variant_has_its_own():
     first, second, dev = render(), render(), render(dev=True, base_url="https://localhost:3000")
     ids = [ElementTree.fromstring(x[1].encode()).find("o:Id", NS).text for x in (first, second, dev)]
-    assert ids[0] == ids[1] == manifests.APP_ID and first[2]["id"] == manifests.APP_ID
+    assert ids[0] == ids[1] == manifests.APP_ID
     assert ids[2] == manifests.DEV_APP_ID != ids[0]
     assert first[1] == second[1]
+    assert first[2]["id"] == second[2]["id"], "the unified id is stable too"
+
+
+def test_the_unified_manifest_has_its_own_id_and_hides_the_xml_add_in():
+    """Both manifests deployed: Outlook must not show the add-in twice (issue 13)."""
+    for variant in (render(), render(dev=True, base_url="https://localhost:3000")):
+        xml_id = ElementTree.fromstring(variant[1].encode()).find("o:Id", NS).text
+        unified = variant[2]
+        assert unified["id"] != xml_id
+        assert unified["extensions"][0]["alternates"] == [{"hide": {"customOfficeAddin": {"officeAddinId": xml_id}}}]
+    own = manifests.deployment(BASE, CLIENT, app_id="0f0e0d0c-0b0a-4909-8807-060504030201")
+    assert own.unified_app_id not in (own.app_id, manifests.deployment(BASE, CLIENT).unified_app_id)
 
 
 def test_send_mode_can_be_chosen():
@@ -240,7 +252,7 @@ def test_the_command_writes_both_manifests_and_the_app_package(tmp_path, capsys)
     written = capsys.readouterr().out.split()
     assert [Path(p).name for p in written] == ["manifest.xml", "manifest.json", "color.png", "outline.png", "sendward-app.zip"]
     ElementTree.parse(tmp_path / "manifest.xml")
-    assert json.loads((tmp_path / "manifest.json").read_text())["id"] == manifests.APP_ID
+    assert json.loads((tmp_path / "manifest.json").read_text())["id"] == manifests.deployment(BASE, CLIENT).unified_app_id
     assert png_size(tmp_path / "color.png") == (192, 192)
     assert png_size(tmp_path / "outline.png") == (32, 32)
     with zipfile.ZipFile(tmp_path / "sendward-app.zip") as package:

@@ -91,7 +91,7 @@ def test_an_unreadable_file_going_outside_warns_whatever_the_fail_mode():
 def test_override_of_a_warning_with_a_justification_allows():
     verdict = evaluate_recipients(draft(to=people(12)))
     assert verdict.action == "warn"
-    overridden = review_override(verdict, Policy(), "Agreed with the clients at the meeting", decision_known=True)
+    overridden = review_override(verdict, Policy(), "Agreed with the clients at the meeting", decision_known=True, same_draft=True)
     assert overridden.action == "allow"
     assert overridden.would_action == "warn"
     assert overridden.override == {"accepted": True, "reason": None}
@@ -101,13 +101,13 @@ def test_override_refusals():
     warned = evaluate_recipients(draft(to=people(12)))
     blocked = evaluate_recipients(draft(to=people(157)))
     policy = Policy()
-    assert review_override(warned, policy, "short", decision_known=True).override["accepted"] is False
+    assert review_override(warned, policy, "short", decision_known=True, same_draft=True).override["accepted"] is False
     assert review_override(warned, policy, "a long enough reason", decision_known=False).action == "warn"
-    refused = review_override(blocked, policy, "a long enough reason", decision_known=True)
+    refused = review_override(blocked, policy, "a long enough reason", decision_known=True, same_draft=True)
     assert refused.action == "block"
     assert "does not allow" in refused.override["reason"]
     allowing = Policy.model_validate({"overrides": {"allow_block_override": True}})
-    assert review_override(blocked, allowing, "a long enough reason", decision_known=True).action == "allow"
+    assert review_override(blocked, allowing, "a long enough reason", decision_known=True, same_draft=True).action == "allow"
 
 
 def test_body_personal_data_fires_for_a_list_of_people():

@@ -131,6 +131,7 @@ class _State:
     sent_items: dict = field(default_factory=dict)  # mailbox -> [message resource], in the order added
     delta_epoch: int = 0  # tokens of an earlier epoch answer 410
     delta_requests: list = field(default_factory=list)
+    unsynced: dict = field(default_factory=dict)  # (mailbox, message id) -> listings still answered 404
     lock: threading.Lock = field(default_factory=threading.Lock)
     stopping: threading.Event = field(default_factory=threading.Event)
 
@@ -170,6 +171,14 @@ class FakeGraph:
 
     def add_message(self, message_id: str, attachments: list[FakeAttachment], mailbox: str = "me") -> None:
         self._state.messages[(mailbox.lower(), message_id)] = list(attachments)
+
+    def add_unsynced_message(
+        self, message_id: str, attachments: list[FakeAttachment], lookups: int = 1, mailbox: str = "me"
+    ) -> None:
+        """A draft saved in classic Outlook's cached mode: not on the server yet, so its first
+        ``lookups`` listings answer 404 (ErrorItemNotFound); after that it is there."""
+        self.add_message(message_id, attachments, mailbox)
+        self._state.unsynced[(mailbox.lower(), message_id)] = lookups
 
     def add_group(self, address: str, total: int, external: int = 0) -> None:
         self._state.groups[address.lower()] = (total, external)
@@ -321,7 +330,11 @@ class _GraphHandler(BaseHTTPRequestHandler):
 
     def _list_attachments(self, mailbox, parts, body) -> None:
         attachments = self._message(mailbox, parts["message"])
-        if attachments is None:
+        with self.state.lock:
+            unsynced = self.state.unsynced.get((mailbox, parts["message"]), 0)
+            if unsynced:
+                self.state.unsynced[(mailbox, parts["message"])] = unsynced - 1
+        if attachments is None or unsynced:
             return self._error(404, "ErrorItemNotFound", "The specified object was not found in the store.")
         self._json(200, {"value": [self._listing(a) for a in attachments]})
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
 
 from sendward.kernel import Deadline
 from sendward.domain.draft import LINK_NOT_READ, Address, Attachment, Draft
+from sendward.domain.draft import DraftNotSynced
 from tests.fakes.graph import FakeAttachment
 from tests.files import client_list_xlsx, csv_text, eml
 from tests.graph.conftest import SENDER
@@ -123,9 +125,10 @@ def test_an_attachment_missing_from_the_saved_draft_is_not_guessed(graph, adapte
     assert present.content == b"A"
 
 
-def test_an_unknown_draft_fails_each_attachment_as_not_found(graph, adapters, caller):
-    fetched = fetch(adapters, caller, draft_with(Attachment("a.txt", id="1"), Attachment("b.txt", id="2")))
-    assert [(a.content, a.fetch_error.code) for a in fetched] == [(None, "not_found"), (None, "not_found")]
+def test_an_unknown_draft_is_a_draft_not_synced(graph, adapters, caller):
+    """Not yet on the server (cached mode) or in another mailbox: the client should send bytes (issue 13)."""
+    with pytest.raises(DraftNotSynced):
+        fetch(adapters, caller, draft_with(Attachment("a.txt", id="1"), Attachment("b.txt", id="2")))
     assert graph.count("list_attachments") == 1  # a 404 is not retried
 
 
@@ -153,8 +156,8 @@ def test_application_mode_never_reads_the_mailbox_a_draft_names(graph, make_adap
     """The From of a draft is the client's word: naming a colleague must not read the colleague's draft."""
     adapters = make_adapters(graph_settings.with_changes(graph_mode="application"))
     graph.add_message("draft-1", [FakeAttachment("att-1", "a.txt", content=b"theirs")], mailbox=SENDER)
-    (fetched,) = fetch(adapters, caller, draft_with(Attachment("a.txt", id="att-1")))  # From: SENDER
-    assert fetched.content is None and fetched.fetch_error.code == "not_found"
+    with pytest.raises(DraftNotSynced):  # not in the caller's mailbox: the bytes must come inline
+        fetch(adapters, caller, draft_with(Attachment("a.txt", id="att-1")))  # From: SENDER
     assert SENDER not in {seen.mailbox for seen in graph.requests}
 
 

@@ -228,3 +228,65 @@ def test_a_short_client_budget_still_leaves_time_to_fetch(graph, graph_settings,
     verdict = client.post("/api/v1/score", json=body, headers=headers).get_json()
     assert verdict["attachments"][0]["scanned"] is True
     assert verdict["attachments"][0]["data_subjects"] == 10
+
+
+def test_a_draft_graph_cannot_find_yet_is_a_409_then_inline_bytes_give_the_verdict(graph, graph_settings, make_client):
+    """Classic Outlook's cached mode: saveAsync saved locally, Graph answers 404 for a while (issue 13)."""
+    graph.add_unsynced_message("AAMkADraft=", [
+        FakeAttachment(attachment_id, name, kind=kind, content=data,
+                       content_type=XLSX if name.endswith("xlsx") else DOCX)
+        for attachment_id, name, kind, data in files()
+    ], lookups=1)
+    client, container = make_client(graph_settings.with_changes(time_budget_ms=60_000))
+    headers = {"Authorization": f"Bearer {container.dev_identity.issue('tenant-a', 'alice@northshire.gov.uk')}"}
+
+    not_yet = client.post("/api/v1/score", json=request_body(with_graph=True), headers=headers)
+    assert not_yet.status_code == 409
+    assert not_yet.get_json()["error"] == "draft_not_synced"
+    with container.storage.engine.connect() as connection:
+        import sqlalchemy as sa
+
+        assert connection.execute(sa.text("SELECT count(*) FROM decisions")).scalar() == 0, "nothing decided"
+
+    inline = client.post("/api/v1/score", json=request_body(with_graph=False), headers=headers)  # the add-in's fallback
+    assert inline.status_code == 200 and inline.get_json()["action"] == "block"
+
+    synced = client.post("/api/v1/score", json=request_body(with_graph=True), headers=headers)
+    assert synced.status_code == 200
+    assert summary(synced.get_json()) == summary(inline.get_json())
+    assert graph.count("list_attachments") == 2
+
+
+def test_a_missing_attachment_on_a_found_draft_is_still_named_not_found(graph, graph_settings, make_client):
+    graph.add_message("AAMkADraft=", [])  # the draft is there; its attachment is not
+    client, container = make_client(graph_settings)
+    headers = {"Authorization": f"Bearer {container.dev_identity.issue('tenant-a', 'alice@northshire.gov.uk')}"}
+    body = {**request_body(with_graph=True), "attachments": [{"id": "AAMk-att-9", "name": "x.csv", "size": 10}]}
+    verdict = client.post("/api/v1/score", json=body, headers=headers).get_json()
+    reasons = [f["evidence"]["reason"] for f in verdict["findings"] if f["rule"] == "attachment.unscannable"]
+    assert reasons == ["not_found"]
+
+
+def test_a_send_after_its_inline_background_check_reads_nothing_from_graph(graph, graph_settings, make_client):
+    """The add-in's precheck sends bytes inline with Outlook's attachment ids; the Send names the same
+    ids by reference, so the draft's signals are found by id and no attachment is fetched (issue 13)."""
+    graph.add_message("AAMkADraft=", [
+        FakeAttachment(attachment_id, name, kind=kind, content=data,
+                       content_type=XLSX if name.endswith("xlsx") else DOCX)
+        for attachment_id, name, kind, data in files()
+    ])
+    client, container = make_client(graph_settings.with_changes(time_budget_ms=60_000))
+    headers = {"Authorization": f"Bearer {container.dev_identity.issue('tenant-a', 'alice@northshire.gov.uk')}"}
+    by_reference = request_body(with_graph=True)
+    precheck = request_body(with_graph=False)
+    for inline, named in zip(precheck["attachments"], by_reference["attachments"]):
+        inline.update(id=named["id"], kind=named["kind"], size=named["size"])
+    precheck["purpose"] = "precheck"
+
+    checked = client.post("/api/v1/score", json=precheck, headers=headers)
+    sent = client.post("/api/v1/score", json=by_reference, headers=headers)
+
+    assert checked.status_code == sent.status_code == 200
+    assert graph.count("list_attachments") == graph.count("attachment_value") == 0
+    assert summary(sent.get_json()) == summary(checked.get_json())
+    assert sent.get_json()["action"] == "block"

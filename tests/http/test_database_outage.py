@@ -10,7 +10,7 @@ from tests.builders import draft, people, score_request
 def outage(container, monkeypatch):
     """outage(True) makes every storage call fail like a restarting PostgreSQL; outage(False) ends it."""
     storage = type(container.storage)
-    originals = {name: getattr(storage, name) for name in ("published_policy", "record_decision", "decision")}
+    originals = {name: getattr(storage, name) for name in ("published_policy", "record_decision", "decision", "decision_binding")}
 
     def set_down(down: bool):
         for name, original in originals.items():

@@ -51,3 +51,14 @@ def test_met_and_unmeasured_targets():
     assert verdicts["10k-row sheet >= 50x faster than per-cell Presidio"] == "met"
     text = targets.table(outcomes)
     assert text.splitlines()[-1] == f"6 of {len(outcomes)} targets met"
+
+
+def test_issue_13s_graph_send_targets():
+    """A Send whose 5 MB attachment is read through Graph: p95 <= 1.5 s; after its background check <= 100 ms."""
+    missed = by_target(targets.check(
+        {"graph_send_5mb": {"p95_ms": 1700.0}, "graph_send_after_check_5mb": {"p95_ms": 80.0}}, {}, []
+    ))
+    assert missed["5 MB attachment via Graph, Send p95 <= 1.5 s"].verdict == "missed by 200 ms"
+    assert missed["its Send after the background check p95 <= 100 ms"].verdict == "met"
+    unmeasured = by_target(targets.check({}, {}, []))
+    assert unmeasured["5 MB attachment via Graph, Send p95 <= 1.5 s"].verdict == "not measured"

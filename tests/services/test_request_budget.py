@@ -67,3 +67,12 @@ def test_the_precheck_ceiling_comes_from_the_environment(tmp_path):
 def test_a_bad_precheck_ceiling_is_refused_by_name(tmp_path, raw):
     with pytest.raises(ConfigError, match="SENDWARD_PRECHECK_BUDGET_MS"):
         Settings.from_env({"SENDWARD_DATA_DIR": str(tmp_path), "SENDWARD_PRECHECK_BUDGET_MS": raw})
+
+
+def test_a_budget_below_the_floor_is_raised_to_it(decide):
+    assert decide(100) == 1000, "a short budget never buys less than recipients and the body"
+    assert decide(100, record=False) == 1000
+
+
+def test_the_floor_never_exceeds_the_configured_budget(decide):
+    assert decide(100, time_budget_ms=600) == 600

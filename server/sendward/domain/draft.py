@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
 
@@ -44,6 +44,12 @@ class Body:
 LINK_NOT_READ = "a link to a file in OneDrive or SharePoint; linked files are not read (scan_linked_files is off)"
 
 
+class DraftNotSynced(Exception):
+    """The saved draft the request names is not where Graph looks (yet): classic Outlook's cached
+    mode saves locally first, and a shared or delegate mailbox's draft is saved in that mailbox.
+    The client should send the attachment bytes inline instead."""
+
+
 @dataclass(frozen=True)
 class FetchError:
     """Why an attachment's bytes could not be had.
@@ -56,6 +62,13 @@ class FetchError:
     code: str  # "unavailable", "time_budget", "not_found", "too_large", ...
     reason: str  # a human sentence without personal data
     infrastructure: bool = True
+
+
+EMPTY_CONTENT = FetchError(
+    "empty_content",
+    "its content came back empty although the file is not empty, so it was not read",
+)
+TIME_BUDGET = FetchError("time_budget", "the time budget ran out before it could be read")
 
 
 @dataclass(frozen=True)
@@ -71,6 +84,14 @@ class Attachment:
     url: str | None = None  # a reference attachment's link (OneDrive, SharePoint)
     fetch_error: FetchError | None = None  # set when content could not be fetched
     note: str | None = None  # set when content was deliberately not fetched (policy)
+
+    def read_as(self, content: bytes, **changes) -> Attachment:
+        """These bytes as its content. No bytes for a file declared non-empty is not an empty file:
+        Office.js and Graph have been seen to hand back empty content for a real file (office-js
+        #4725, #6098, #3897), so it stays unread (``empty_content``) and the fail mode decides."""
+        if not content and self.size > 0:
+            return replace(self, content=None, fetch_error=EMPTY_CONTENT, **changes)
+        return replace(self, content=content, size=len(content), fetch_error=None, **changes)
 
 
 @dataclass(frozen=True)

@@ -73,6 +73,9 @@ class Verdict:
     override: dict[str, Any] | None = None  # {"accepted": bool, "reason": str | None}
     # Checks that could not be made (e.g. "distribution_lists", "verified_domains"): the verdict stands without them
     not_checked: tuple[str, ...] = ()
+    # Whether the tenant's policy lets the sender send this anyway (Send Anyway on a warning, a
+    # justification on a block): the add-in renders it and decides nothing itself.
+    sender_may_override: bool = False
 
     @property
     def rules(self) -> tuple[str, ...]:
@@ -93,6 +96,7 @@ class Verdict:
             "elapsed_ms": self.elapsed_ms,
             "mode": self.mode,
             "fail_mode": self.fail_mode,
+            "sender_may_override": self.sender_may_override,
         }
         if self.would_action is not None:
             data["would_action"] = self.would_action

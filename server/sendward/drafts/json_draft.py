@@ -144,13 +144,8 @@ def _address(a: AddressIn) -> Address:
 
 
 def _attachment(a: AttachmentIn) -> Attachment:
-    content = base64.b64decode(a.content_base64) if a.content_base64 is not None else None
-    return Attachment(
-        name=a.name,
-        content_type=a.content_type,
-        size=len(content) if content is not None else a.size,
-        content=content,
-        id=a.id,
-        kind=a.kind,
-        url=a.url,
-    )
+    """The declared size is kept until bytes replace it: 0 bytes for a declared size > 0 is unread."""
+    declared = Attachment(name=a.name, content_type=a.content_type, size=a.size, id=a.id, kind=a.kind, url=a.url)
+    if a.content_base64 is None:
+        return declared
+    return declared.read_as(base64.b64decode(a.content_base64))

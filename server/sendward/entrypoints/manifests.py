@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import uuid
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +25,11 @@ import sendward
 APP_ID = "3e2cdbfd-6ffd-41e9-869f-7f57d98825f9"
 DEV_APP_ID = "6b0d68e8-5559-4cee-92a1-544ff4ba9fa6"
 DEV_BASE_URL = "https://localhost:3000"
+# When both manifests exist, Microsoft requires the unified manifest to have an id of its own and
+# to hide the add-in-only one (extensions[].alternates[].hide.customOfficeAddin.officeAddinId), or
+# users see the add-in twice ("Manage both a unified manifest and an add-in only manifest"). Its id
+# is derived from the XML id, so it is stable and a custom --app-id gets its own pair.
+UNIFIED_ID_NAMESPACE = uuid.UUID("c1a7e5d2-2b1f-4c7e-9a39-5e1d0b6f8a41")
 PANE_COMMAND_ID = "SendwardPaneButton"  # also in addin/launchevent.js (event.completed commandId)
 SEND_MODES = {"SoftBlock": "softBlock", "Block": "block", "PromptUser": "promptUser"}
 _GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
@@ -40,6 +46,11 @@ class Deployment:
     app_id: str = APP_ID
     send_mode: str = "SoftBlock"
     display_name: str = "Sendward"
+
+    @property
+    def unified_app_id(self) -> str:
+        """The unified manifest's own id (never the XML manifest's)."""
+        return str(uuid.uuid5(UNIFIED_ID_NAMESPACE, self.app_id.lower()))
 
     @property
     def host(self) -> str:
@@ -77,6 +88,7 @@ def check_base_url(url: str) -> str:
 def _values(d: Deployment) -> dict[str, str]:
     return {
         "app_id": d.app_id,
+        "unified_app_id": d.unified_app_id,
         "version": sendward.__version__ + ".0",
         "short_version": sendward.__version__,
         "provider": "Sendward",

@@ -44,6 +44,7 @@ def decision_record(
     override_of: str | None = None,
     justification: str | None = None,
     client_platform: str = "",
+    draft_digest: str | None = None,
     now=None,
     message_keys: dict[str, str] | None = None,
 ) -> DecisionRecord:
@@ -83,6 +84,7 @@ def decision_record(
         justification=redact_justification(justification) if justification is not None else None,
         client_platform=re.sub(r"[^A-Za-z0-9 ._-]", "", client_platform)[:64],
         elapsed_ms=verdict.elapsed_ms,
+        draft_digest=draft_digest,
     )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import logging
 from dataclasses import dataclass
 
@@ -14,10 +16,11 @@ from sendward.domain.verdict import Verdict
 from sendward.services.audit import decision_record, message_keys, user_hash
 from sendward.services.outbox import AuditOutbox
 from sendward.services.policies import PolicyService
-from sendward.services.scoring import Scorer
 from sendward.kernel import NO_TELEMETRY, StageTimes, Telemetry
+from sendward.services.scoring import Scorer, draft_digest
 
 log = logging.getLogger(__name__)
+BUDGET_FLOOR_MS = 1000  # the least budget a score request gets, whatever its budget_ms (docs/reference.md)
 
 
 @dataclass
@@ -47,25 +50,32 @@ class DecisionService:
             budget_ms=self._budget_ms(budget_ms, precheck=not record),
         )
         user = user_hash(self.user_hash_key, caller.tenant_id, caller.user_id)
+        digest = self._draft_digest(caller, draft)
         override = draft.override
         if override is not None:
             with stages.timing("policy"):
-                known = self._decided_for(caller.tenant_id, override.decision_id, user)
-                verdict = review_override(verdict, policy, override.justification, decision_known=known)
+                known, earlier_digest = self._decided_for(caller.tenant_id, override.decision_id, user)
+                verdict = review_override(
+                    verdict, policy, override.justification,
+                    decision_known=known, same_draft=earlier_digest == digest,
+                )
         if record:
-            self._record(verdict, caller.tenant_id, user, draft, client_platform)
+            self._record(verdict, caller.tenant_id, user, draft, client_platform, digest)
         self._report(verdict, stages, purpose="send" if record else "precheck", tenant_id=caller.tenant_id)
         return verdict
 
     def _budget_ms(self, requested: int | None, *, precheck: bool) -> int:
-        """The client's budget, up to the ceiling for its purpose; without one, the configured budget."""
+        """The client's budget, between the floor and the ceiling for its purpose; without one, the
+        configured budget. The floor (BUDGET_FLOOR_MS, or the configured budget if smaller) means a
+        client's short budget never buys less work than the recipients and the body: the service
+        may answer after the client gave up, never with less checked."""
         configured = self.scorer.time_budget_ms
         if requested is None:
             return configured
         ceiling = configured
         if precheck and self.precheck_budget_ms is not None:
             ceiling = max(configured, self.precheck_budget_ms)
-        return min(ceiling, requested)
+        return max(min(BUDGET_FLOOR_MS, configured), min(ceiling, requested))
 
     def _report(self, verdict: Verdict, stages: StageTimes, *, purpose: str, tenant_id: str) -> None:
         self.telemetry.stages_finished(stages.seconds())
@@ -76,7 +86,13 @@ class DecisionService:
             tenant_id=tenant_id,
         )
 
-    def _record(self, verdict: Verdict, tenant_id: str, user: str, draft: Draft, client_platform: str) -> None:
+    def _draft_digest(self, caller, draft: Draft) -> str:
+        """The draft's digest, keyed: the audit store cannot be used to test guesses of a draft."""
+        return hmac.new(self.user_hash_key, draft_digest(caller, draft).encode(), hashlib.sha256).hexdigest()
+
+    def _record(
+        self, verdict: Verdict, tenant_id: str, user: str, draft: Draft, client_platform: str, digest: str
+    ) -> None:
         accepted = bool(verdict.override and verdict.override.get("accepted"))
         record = decision_record(
             verdict,
@@ -86,14 +102,18 @@ class DecisionService:
             justification=draft.override.justification.strip() if accepted else None,
             client_platform=client_platform,
             message_keys=message_keys(self.user_hash_key, tenant_id, user, draft),
+            draft_digest=digest,
         )
         self.outbox.record(record)  # the sender gets the verdict even while the database is away
 
-    def _decided_for(self, tenant_id: str, decision_id: str, user: str) -> bool:
-        """Was ``decision_id`` this user's? Unknown while the database is away: the override waits."""
+    def _decided_for(self, tenant_id: str, decision_id: str, user: str) -> tuple[bool, str | None]:
+        """(was ``decision_id`` this user's, the digest of the draft it was made for). Unknown while
+        the database is away: the override waits. A decision recorded without a digest matches no draft."""
         try:
-            earlier = self.storage.decision(tenant_id, decision_id)
+            earlier = self.storage.decision_binding(tenant_id, decision_id)
         except SQLAlchemyError as error:
             log.warning("override check unavailable: %s", type(error).__name__)
-            return False
-        return earlier is not None and earlier["user"] == user
+            return False, None
+        if earlier is None or earlier[0] != user:
+            return False, None
+        return True, earlier[1]

@@ -19,6 +19,7 @@ class AttachmentSource(Protocol):
 
         One that could not be fetched keeps content None and says why in ``fetch_error``;
         a link (reference attachment) is fetched only with ``scan_links``, else it carries a ``note``.
+        Raises DraftNotSynced when the draft itself cannot be found.
         """
 
 

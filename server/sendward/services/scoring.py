@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from sendward.detection.extractors.html import html_to_text
 from sendward.kernel import Deadline
 from sendward.detection.scanner import Scanner, ScanRequest
-from sendward.domain.draft import LINK_NOT_READ, Attachment, Draft, FetchError
+from sendward.domain.draft import LINK_NOT_READ, TIME_BUDGET, Attachment, Draft, DraftNotSynced, FetchError
 from sendward.domain.evaluate import evaluate
 from sendward.domain.policy import Policy
 from sendward.domain.signals import AttachmentSignals, HistorySignals, Signals
@@ -49,6 +49,8 @@ class Scorer:
     # the draft's budget; fetching attachments stops early enough to leave ``scan_reserve`` of it for reading them.
     lookup_share: float = 0.25
     scan_reserve: float = 0.2
+    # The body is scanned with at least this much time, however little the budget leaves it.
+    body_floor_ms: int = 500
     clock: object = time.monotonic
     telemetry: Telemetry = NO_TELEMETRY
     # The sender's correspondents (recipients.misdirected); None: the rule has nothing to judge by.
@@ -97,21 +99,25 @@ class Scorer:
     def _gather(
         self, draft: Draft, policy: Policy, caller, tenant_id: str, deadline: Deadline, not_checked, stages
     ) -> Signals:
-        """Every signal of the draft: Graph lookups, attachments fetched and read, recipients, body."""
+        """Every signal of the draft, cheap parts first: recipients (with their bounded Graph
+        lookups) and the body, then attachments, so a short budget or a slow file can cost only
+        attachments, each named as not read; it never costs the body or the recipients."""
         verified = self._verified_domains(policy, caller, deadline, not_checked, stages)
         groups = self._group_sizes(draft, caller, deadline, not_checked, stages)
-        attachments = self._attachments(draft, policy, caller, deadline, stages)
         request = ScanRequest.for_draft(draft, policy, deadline, stages=stages)
         with stages.timing("detection"):
             recipients = recipient_signals(draft, policy, groups, verified)
             context = context_signals(
                 [draft.subject, _body_text(draft), *(a.name for a in draft.attachments)], policy.sensitive_terms
             )
+        body_deadline = Deadline(max(deadline.remaining(), self.body_floor_ms / 1000), clock=self.clock)
+        body = self.scanner.scan_body(draft.body, replace(request, deadline=body_deadline))
+        attachments = self._attachments(draft, policy, caller, deadline, stages)
         return Signals(
             recipients=recipients,
             context=context,
             attachments=tuple(self._scan(a, request, policy, tenant_id) for a in attachments),
-            body=self.scanner.scan_body(draft.body, request),
+            body=body,
         )
 
     def _history(self, draft: Draft, policy: Policy, caller, tenant_id: str, signals: Signals, not_checked):
@@ -173,11 +179,16 @@ class Scorer:
                         scan_links=policy.scan_linked_files,
                     )
                 )
+        except DraftNotSynced:
+            raise  # the client can do better than the fail mode: send the bytes inline
         except Exception as error:  # the fail mode decides, through attachment.unscannable
             log.warning("attachments not fetched: %s", type(error).__name__)
             return tuple(_not_fetched(a) for a in attachments)
 
     def _scan(self, attachment: Attachment, request: ScanRequest, policy: Policy, tenant_id: str) -> AttachmentSignals:
+        if attachment.content is not None and request.deadline.expired:
+            # Not started: named as not read in time, never as scanned.
+            attachment = replace(attachment, content=None, fetch_error=TIME_BUDGET)
         if attachment.content is None:
             return self.scanner.scan_attachment(attachment, request)
         key = None
@@ -209,10 +220,15 @@ def cache_key(tenant_id: str, content: bytes, policy: Policy) -> str:
     return f"scan:{tenant_id}:{digest}:{settings}"
 
 
-def draft_key(tenant_id: str, caller, draft: Draft, policy: Policy) -> str:
-    """The same draft from the same user under the same policy gathers the same signals."""
+def draft_digest(caller, draft: Draft) -> str:
+    """What makes a draft this draft for this user: sender, recipients, subject, body, attachments.
+
+    An attachment Outlook gave an id is that id (with its name, kind and link), whether its bytes
+    came inline (a background check) or are read through Graph (Send): Outlook gives a replaced
+    file a new id. One without an id (a file, the command line) is its bytes.
+    """
     attachments = [
-        [a.name, a.size, a.id, a.kind, a.url, _digest(a.content) if a.content is not None else None]
+        [a.name, a.id, a.kind, a.url] if a.id else [a.name, a.kind, a.url, a.size, _content_digest(a)]
         for a in draft.attachments
     ]
     recipients = [
@@ -227,14 +243,24 @@ def draft_key(tenant_id: str, caller, draft: Draft, policy: Policy) -> str:
             "recipients": recipients,
             "subject": _digest(draft.subject.encode("utf-8", "surrogatepass")),
             "body": [draft.body.type, _digest(draft.body.content.encode("utf-8", "surrogatepass"))],
-            "item": draft.item_id,
             "attachments": attachments,
-            "policy": policy.to_json(),
-            "scanner": SCANNER_VERSION,
         },
         sort_keys=True,
     )
+    return _digest(described.encode())
+
+
+def draft_key(tenant_id: str, caller, draft: Draft, policy: Policy) -> str:
+    """The same draft from the same user under the same policy gathers the same signals."""
+    described = json.dumps(
+        {"draft": draft_digest(caller, draft), "policy": policy.to_json(), "scanner": SCANNER_VERSION},
+        sort_keys=True,
+    )
     return f"draft:{tenant_id}:{_digest(described.encode())}"
+
+
+def _content_digest(attachment: Attachment) -> str | None:
+    return _digest(attachment.content) if attachment.content is not None else None
 
 
 def _digest(data: bytes) -> str:

@@ -34,6 +34,7 @@ from sendward.adapters.graph.sdk import (
 )
 from sendward.kernel import Deadline
 from sendward.domain.draft import LINK_NOT_READ, Attachment, Draft, FetchError
+from sendward.domain.draft import DraftNotSynced
 
 log = logging.getLogger(__name__)
 MAILBOX_CONCURRENCY = 4
@@ -60,6 +61,8 @@ class GraphAttachmentSource:
         try:
             fetched = self.client.call(caller, deadline, lambda s: self._fetch_all(s, draft, targets, scan_links))
         except GraphError as error:
+            if error.code == "not_found":  # the listing itself: the draft is not in that mailbox (yet)
+                raise DraftNotSynced("the saved draft was not found in Microsoft 365") from None
             log.warning("attachments not fetched: %s", error)
             fetched = [replace(a, fetch_error=self.failure(error)) for a in targets]
         result = list(draft.attachments)
@@ -140,7 +143,7 @@ def _listed(attachment) -> Listed:
 
 
 def _filled(attachment: Attachment, content: bytes, content_type: str) -> Attachment:
-    return replace(attachment, content=content, size=len(content), content_type=content_type)
+    return attachment.read_as(content, content_type=content_type)
 
 
 def _item_type(mime: bytes) -> str:

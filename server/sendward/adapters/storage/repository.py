@@ -79,6 +79,7 @@ class DecisionRecord:
     justification: str | None = None
     client_platform: str = ""
     elapsed_ms: int = 0
+    draft_digest: str | None = None  # keyed digest of the draft: what an override of it must match
 
 
 @dataclass
@@ -281,6 +282,7 @@ class Storage:
                     justification=record.justification,
                     client_platform=record.client_platform,
                     elapsed_ms=record.elapsed_ms,
+                    draft_digest=record.draft_digest,
                 )
             )
             if record.findings:
@@ -323,6 +325,15 @@ class Storage:
             rules = self._rules_of(connection, [decision_id])
             files = self._attachments_of(connection, [decision_id])
         return _decision_dict(row, rules.get(decision_id, []), files.get(decision_id, []))
+
+    def decision_binding(self, tenant_id: str, decision_id: str) -> tuple[str, str | None] | None:
+        """(user hash, draft digest) of a decision, for checking an override; None if unknown."""
+        query = sa.select(decisions.c.user_hash, decisions.c.draft_digest).where(
+            decisions.c.tenant_id == tenant_id, decisions.c.id == decision_id
+        )
+        with self.engine.connect() as connection:
+            row = connection.execute(query).first()
+        return (row[0], row[1]) if row is not None else None
 
     def decisions_page(self, tenant_id: str, where, *, offset: int, limit: int) -> tuple[list[dict[str, Any]], int]:
         """Decisions matching ``where`` (a DecisionFilter), newest first, and how many match in all."""

@@ -68,6 +68,8 @@ decisions = Table(
     Column("justification", Text, nullable=True),
     Column("client_platform", String(64), nullable=False, default=""),
     Column("elapsed_ms", Integer, nullable=False),
+    # A keyed digest (HMAC) of the draft decided on: an override must name a decision for the same draft.
+    Column("draft_digest", String(64), nullable=True),
     Index("ix_decisions_tenant_created", "tenant_id", "created_at"),
 )
 

@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 
@@ -24,6 +25,7 @@ bp = Blueprint("addin", __name__)
 
 HANDLER_FILE = "launchevent.js"
 SEND_BUDGET_MS = 4000  # Outlook says "taking longer than expected" after 5 s, loading included
+HANDLER_MAX_AGE = 300  # seconds a runtime may reuse launchevent.js before asking again (ETag, 304)
 _SERVED = re.compile(r"^(?:[\w-]+\.(?:html|js|css)|assets/[\w-]+\.png)$")
 MSAL_BUNDLE = "node_modules/@azure/msal-browser/lib/msal-browser.min.js"
 CORS_PATHS = ("/api/v1/score",)
@@ -68,17 +70,31 @@ def handler_config() -> dict:
     }
     if settings.client_id:
         audience = settings.api_audience or f"api://{request.host}/{settings.client_id}"
-        config.update(clientId=settings.client_id, apiScope=f"{audience}/access_as_user")
+        config.update(
+            clientId=settings.client_id, apiScope=f"{audience}/access_as_user", authority=_authority(settings)
+        )
     return config
+
+
+def _authority(settings) -> str:
+    """Nested app authentication's authority: the one tenant the service accepts, else any work or school
+    account ("organizations"), never "common", which also offers personal Microsoft accounts."""
+    tenants = settings.allowed_tenants
+    return f"{settings.authority_host.rstrip('/')}/{tenants[0] if len(tenants) == 1 else 'organizations'}"
 
 
 @bp.get(f"/addin/{HANDLER_FILE}")
 def handler_script():
+    """Cacheable with a validator: Outlook's 5 s include loading this file (office-js #6816), so a
+    runtime that has it may reuse it for HANDLER_MAX_AGE s, and after that a 304 costs no body. The
+    ETag is a digest of exactly what is served (configuration and source), so a new release or
+    setting changes it."""
     source = (files_dir() / HANDLER_FILE).read_text("utf-8")
-    body = f"var SENDWARD_CONFIG = {json.dumps(handler_config())};\n{source}"
+    body = f"var SENDWARD_CONFIG = {json.dumps(handler_config(), sort_keys=True)};\n{source}"
     response = Response(body, mimetype="text/javascript")
-    response.headers["Cache-Control"] = "no-cache"
-    return response
+    response.set_etag(hashlib.sha256(body.encode("utf-8")).hexdigest()[:32])
+    response.headers["Cache-Control"] = f"max-age={HANDLER_MAX_AGE}, must-revalidate"
+    return response.make_conditional(request)
 
 
 @bp.get("/addin/vendor/msal-browser.min.js")
@@ -119,16 +135,19 @@ def addin_headers(response):
 
 
 def _cors(response) -> None:
-    requester = request.headers.get("Origin", "").rstrip("/")
+    # Classic Outlook's JS-only runtime sends its Origin with a trailing slash (office-js #3907,
+    # #4369): it is matched without it, and echoed exactly as sent, or the runtime refuses the answer.
+    sent = request.headers.get("Origin", "")
     response.headers.add("Vary", "Origin")
-    if not requester or requester not in allowed_origins():
+    if not sent.rstrip("/") or sent.rstrip("/") not in allowed_origins():
         return
-    response.headers["Access-Control-Allow-Origin"] = requester
+    response.headers["Access-Control-Allow-Origin"] = sent
     # so the add-in can quote the request id when it reports a failure, and read the stage timings
     response.headers["Access-Control-Expose-Headers"] = "X-Request-Id, Server-Timing"
     if request.method == "OPTIONS":
         response.headers["Access-Control-Allow-Methods"] = "POST"
-        response.headers["Access-Control-Allow-Headers"] = "Authorization, Content-Type"
+        # That runtime's preflight also asks for Content-Length.
+        response.headers["Access-Control-Allow-Headers"] = "Authorization, Content-Type, Content-Length"
         response.headers["Access-Control-Max-Age"] = "600"
 
 

@@ -9,6 +9,7 @@ from sendward.entrypoints.http.auth import container, require_caller
 from sendward.entrypoints.http.errors import ApiError
 from sendward.entrypoints.http.requests import json_body, validated
 from sendward.services.audit import user_hash
+from sendward.domain.draft import DraftNotSynced
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -20,10 +21,17 @@ def score():
     _within_rate_limits(g.caller, "send" if request_model.recorded else "precheck")
     draft = request_model.to_draft()
     platform = request_model.client.platform if request_model.client else ""
-    verdict = container().decisions.decide(
-        g.caller, draft, client_platform=platform, record=request_model.recorded,
-        budget_ms=request_model.budget_ms,
-    )
+    try:
+        verdict = container().decisions.decide(
+            g.caller, draft, client_platform=platform, record=request_model.recorded,
+            budget_ms=request_model.budget_ms,
+        )
+    except DraftNotSynced:
+        raise ApiError(
+            409,
+            "Microsoft 365 does not have the saved draft (yet): send the attachments inline",
+            code="draft_not_synced",
+        ) from None
     return jsonify(verdict.to_json())
 
 
