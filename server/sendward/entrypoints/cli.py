@@ -194,7 +194,32 @@ def run_serve(args) -> int:
         raise UsageError("--workers must be between 1 and 64")
     if not 0 < args.port < 65536:
         raise UsageError("--port must be between 1 and 65535")
+    if port_in_use(args.host, args.port):
+        raise UsageError(
+            f"port {args.port} on {args.host} is already in use (another Sendward, or another program): "
+            f"choose another with --port, e.g. `sendward serve --port {args.port + 1 if args.port < 65535 else 8001}`"
+            f" or `PORT={args.port + 1 if args.port < 65535 else 8001} make run`"
+        )
     return serve(settings, host=args.host, port=args.port, workers=args.workers)
+
+
+def port_in_use(host: str, port: int) -> bool:
+    """Whether something already listens on host:port (gunicorn would retry, then fail, with no hint)."""
+    import errno
+    import socket
+
+    try:
+        infos = socket.getaddrinfo(host.strip("[]"), port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except OSError:
+        return False  # gunicorn reports an address it cannot resolve
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as gunicorn binds
+        try:
+            probe.bind(address)
+        except OSError as error:
+            return error.errno == errno.EADDRINUSE
+    return False
 
 
 def is_loopback(host: str) -> bool:

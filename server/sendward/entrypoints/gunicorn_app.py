@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import logging
 import os
+import sys
 
 from gunicorn.app.base import BaseApplication
 
@@ -85,9 +86,24 @@ def options(host: str, port: int, workers: int | None, log_format: str = "json")
     }
 
 
+QUIET_LOGGERS = ("alembic",)  # "Context impl SQLiteImpl", "Running upgrade ...": noise on every start
+
+
+def default_log_format(stream=None) -> str:
+    """Without SENDWARD_LOG_FORMAT: readable text on a terminal, JSON lines for a log collector."""
+    stream = stream or sys.stderr
+    try:
+        return "text" if stream.isatty() else "json"
+    except (AttributeError, ValueError):  # a closed or unusual stream
+        return "json"
+
+
 def serve(settings: Settings, *, host: str, port: int, workers: int | None) -> int:
-    log_format = settings.log_format or "json"
+    log_format = settings.log_format or default_log_format()
     configure_logging(log_format, settings.log_level)
+    if settings.log_level.upper() != "DEBUG":
+        for name in QUIET_LOGGERS:
+            logging.getLogger(name).setLevel(logging.WARNING)
     for warning in start_up_warnings(settings):
         logging.getLogger(__name__).warning(warning)
     with multiprocess_metrics():
