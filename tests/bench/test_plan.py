@@ -32,3 +32,8 @@ def test_no_selection_runs_everything():
 def test_an_unknown_case_is_refused_with_the_list():
     with pytest.raises(SystemExit, match="sheet_10k"):
         run.selected(run.PLAN, "sheet10k")
+
+
+def test_the_address_header_cases_come_with_their_baselines():
+    assert names("eml_headers_20000") == ["eml_headers_20000", "eml_headers_20000_stdlib"]
+    assert names("check_eml_20000") == ["fresh_process_5", "check_eml_20000"]
