@@ -267,6 +267,41 @@ def test_the_dashboard_shows_the_shadow_load_in_monitor_mode(client, sign_in, co
     assert "recipients.exposed: 3 interruptions" in html  # the chart's description
 
 
+def test_the_dashboard_counts_e_mails_not_senders(client, sign_in, container):
+    sign_in()
+    record(container, "w1")
+    record(container, "w2")
+    html = client.get("/admin/").text
+    assert "2</span> e-mails warned or blocked" in html and "senders warned" not in html
+    record(container, "a1", action="allow")
+    assert "3</span> e-mails checked" in client.get("/admin/").text
+
+
+def test_an_enforcing_tenant_sees_no_what_enforcement_would_have_done_chart(client, sign_in, container):
+    sign_in()
+    record(container, "w1")
+    # an accepted override: allowed, would have warned; not a shadow of monitor mode
+    container.storage.record_decision(
+        DecisionRecord(
+            id="o1", tenant_id="tenant-a", user_hash="0123456789abcdef0123456789abcdef",
+            created_at=utcnow(), action="allow", would_action="warn", mode="enforce", score=40,
+            policy_version=0, counts={}, findings=(("recipients.exposed", "info", "warn"),),
+            attachments=(), override_of="w1", justification="The partner asked for it.",
+        )
+    )
+    html = client.get("/admin/").text
+    assert "What enforcement would have done" not in html
+    assert "(overridden: it had warned)" in client.get("/admin/decisions").text
+
+
+def test_a_monitor_mode_decision_reads_as_what_enforcement_would_have_done(client, sign_in, container):
+    sign_in()
+    container.policies.replace("tenant-a", {"mode": "monitor"}, author="x")
+    record(container, "m1", action="allow", would="warn")
+    assert "(monitor mode: enforcing would have warned)" in client.get("/admin/decisions").text
+    assert "What enforcement would have done" in client.get("/admin/").text
+
+
 def test_another_tenants_admin_sees_none_of_it(client, sign_in, container):
     container.policies.replace("tenant-a", {"internal_domains": ["secret.example"]}, author="a")
     record(container, "a1")
