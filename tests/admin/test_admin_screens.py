@@ -162,6 +162,27 @@ def test_history_publish_rollback_and_diff(client, sign_in, container):
     assert "(copy of version 1)" in client.get("/admin/versions").text
 
 
+def test_history_offers_only_what_changes_something_and_asks_first(client, sign_in, container):
+    sign_in()
+    html = client.get("/admin/versions").text
+    assert 'id="rollback-0"' not in html  # the defaults are what applies: nothing to roll back to
+    assert "1970" not in html and "The built-in defaults" in html
+    container.policies.replace("tenant-a", {"mode": "monitor"}, author="a", comment="first")
+    container.policies.replace("tenant-a", {"retention_days": 30}, author="a", comment="second")
+    container.policies.save_draft("tenant-a", {"retention_days": 40}, author="a", comment="third")
+    html = client.get("/admin/versions").text
+    assert 'id="rollback-2"' not in html and 'id="publish-2"' not in html  # version 2 is the published one
+    assert 'id="rollback-1"' in html and 'id="publish-3"' in html and 'id="rollback-3"' not in html
+    for form in ("rollback-1", "publish-3", "rollback-0"):
+        assert re.search(rf'id="{form}"\s+data-confirm="[^"]+"', html), form
+    client.post("/admin/versions/0/rollback", data=form_fields(html, "rollback-0"))
+    policy, version = container.policies.current("tenant-a")
+    assert version == 4 and policy.mode == "enforce" and policy.retention_days != 30
+    assert "(copy of the built-in defaults)" in client.get("/admin/versions").text
+    page = client.get("/admin/versions/0").text
+    assert "the built-in defaults" in page and "1970" not in page
+
+
 def test_a_stale_history_page_cannot_roll_back(client, sign_in, container):
     sign_in()
     container.policies.replace("tenant-a", {}, author="a")

@@ -119,6 +119,13 @@ def test_rolling_back(admin_page, container):
         "rules.recipients.exposed.min_visible_external" in page.locator("table.diff").inner_text()
     )
     page.go_back()
+    asked = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    page.get_by_role("button", name="Roll back to this (version 1)").click()
+    page.wait_for_function("true")  # the dialog was answered "Cancel": nothing happens
+    assert asked and "Roll back to version 1?" in asked[0]
+    assert container.policies.latest_version(TENANT) == 2
+    page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Roll back to this (version 1)").click()
     page.get_by_role("status").filter(has_text="version 3 is a copy of version 1").wait_for()
     assert exposed(container).min_visible_external == 5

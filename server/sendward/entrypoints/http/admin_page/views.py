@@ -291,7 +291,10 @@ def _simulator_page(
 def history():
     state = container().policies.state(tenant())  # before the list: never newer than what is shown
     versions = container().policies.history(tenant())
-    return render_template("admin/versions.html", versions=versions, revision=state.revision)
+    published = next((r.version for r in versions if r.published), None)  # None: the defaults apply
+    return render_template(
+        "admin/versions.html", versions=versions, revision=state.revision, published=published
+    )
 
 
 @bp.get("/versions/<int:version>")
@@ -352,7 +355,8 @@ def rollback_version(version: int):
             expected_revision=_form_int("revision"),
         )
         flash(
-            f"Rolled back: version {record.version} is a copy of version {version} and is now published.",
+            f"Rolled back: version {record.version} is a copy of "
+            f"{'the built-in defaults' if version == 0 else f'version {version}'} and is now published.",
             "success",
         )
     except UnknownVersion:

@@ -127,6 +127,12 @@
       });
     }
     document.querySelectorAll("[data-drop-zone]").forEach(enhanceDropZone);
+    // Publishing and rolling back change what every sender gets: ask first.
+    document.querySelectorAll("form[data-confirm]").forEach(function (confirmed) {
+      confirmed.addEventListener("submit", function (event) {
+        if (!window.confirm(confirmed.dataset.confirm)) event.preventDefault();
+      });
+    });
     var summary = document.getElementById("error-summary");
     if (summary && !summary.hidden) summary.focus();
   });
