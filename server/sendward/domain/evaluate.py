@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from sendward.domain.overrides import sender_may_override
 from sendward.domain.policy import Policy
 from sendward.domain.rules import RULE_IDS, RULES
 from sendward.domain.signals import Signals
@@ -28,8 +29,10 @@ def evaluate(
             findings.append(_apply_mode(found, policy.effective_mode(rule.RULE)))
     findings.sort(key=lambda f: (-ACTION_RANK[f.action], RULE_IDS.index(f.rule)))
     monitored = [f for f in findings if f.would_action is not None]
+    action = strongest_action(f.action for f in findings)
     return Verdict(
-        action=strongest_action(f.action for f in findings),
+        action=action,
+        sender_may_override=sender_may_override(action, policy),
         score=max((f.score for f in findings), default=0),
         decision_id=decision_id,
         policy_version=policy_version,

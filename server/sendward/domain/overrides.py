@@ -26,6 +26,16 @@ def review_override(verdict: Verdict, policy: Policy, justification: str, *, dec
     )
 
 
+def sender_may_override(action: str, policy: Policy) -> bool:
+    """Whether the policy lets a sender send an e-mail with this verdict as it is: a warning with
+    Send Anyway (``allow_warn_override``), a block with a justification (``allow_block_override``)."""
+    if action == "warn":
+        return policy.overrides.allow_warn_override
+    if action == "block":
+        return policy.overrides.allow_block_override
+    return False
+
+
 def _refusal(verdict: Verdict, policy: Policy, justification: str, decision_known: bool) -> str | None:
     if verdict.action == "allow":
         return "nothing to override"

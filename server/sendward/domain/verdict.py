@@ -58,6 +58,15 @@ class Verdict:
     override: dict[str, Any] | None = None  # {"accepted": bool, "reason": str | None}
     # Checks that could not be made (e.g. "distribution_lists", "verified_domains"): the verdict stands without them
     not_checked: tuple[str, ...] = ()
+    # Whether the policy lets the sender send this verdict's e-mail as it is (warn: Send Anyway;
+    # block: a written justification). The add-in offers neither when it is False.
+    sender_may_override: bool = False
+
+    def problems(self) -> list[dict[str, Any]]:
+        """What the Send dialog lists: one line per problem, strongest first (domain/problems.py)."""
+        from sendward.domain.problems import problems
+
+        return problems(self.findings)
 
     @property
     def rules(self) -> tuple[str, ...]:
@@ -78,6 +87,8 @@ class Verdict:
             "elapsed_ms": self.elapsed_ms,
             "mode": self.mode,
             "fail_mode": self.fail_mode,
+            "sender_may_override": self.sender_may_override,
+            "problems": self.problems(),
         }
         if self.would_action is not None:
             data["would_action"] = self.would_action

@@ -110,6 +110,12 @@ def message(name: str, people: int, locations) -> str:
     )
 
 
+def places_text(locations: list[dict], places: list[str]) -> str:
+    """The hidden places of a finding's evidence, as its message names them ("the hidden sheet 'Staff'")."""
+    described = [_describe(p, [loc.get("where") or "" for loc in locations if loc.get("hidden") == p]) for p in places]
+    return _and(described) or "hidden places"
+
+
 def _describe(place: str, wheres: list[str]) -> str:
     names = sorted({match.group(1).replace("''", "'") for where in wheres if (match := _NAME.match(where))})
     if place in _NAMED_PLACES:
