@@ -421,6 +421,8 @@ var Sendward = (function () {
       mode: verdict.mode,
       fail_mode: verdict.fail_mode,
       override: verdict.override || null,
+      sender_may_override: verdict.sender_may_override === true,
+      problems: verdict.problems || null,
       recipients: verdict.recipients,
       findings: (verdict.findings || []).map(function (f) {
         return { rule: f.rule, action: f.action, message: f.message, evidence: f.evidence, fix: f.fix };
@@ -637,10 +639,19 @@ var Sendward = (function () {
     return text.replace(/([\\*_\[\]()#`>+-])/g, "\\$1");
   }
 
-  function dialogText(verdict, intro, outro) {
-    var lines = interrupting(verdict).map(function (f) {
-      return f.message;
+  /** One line per problem, strongest first, as the service groups them; else one per finding. */
+  function dialogLines(verdict) {
+    var from = interrupting(verdict);
+    if (verdict.problems && verdict.problems.length) {
+      from = verdict.problems;
+    }
+    return from.map(function (p) {
+      return p.message;
     });
+  }
+
+  function dialogText(verdict, intro, outro) {
+    var lines = dialogLines(verdict);
     var plain = intro + " " + lines.join(" ") + " " + outro;
     var markdown = "**" + intro + "**\n\n";
     var items = "";

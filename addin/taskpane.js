@@ -22,13 +22,14 @@
   };
   const SEVERITY = { block: "Stops sending", warn: "Warning", info: "Note" };
   const HEADLINES = {
-    block: "Sendward stopped this e-mail",
+    block: "Sendward stopped this e-mail", // after Send was pressed
     warn: "Sendward found a problem",
     allow: "Nothing to fix: this e-mail can go"
   };
+  const HEADLINES_BEFORE_SEND = { block: "Sendward would stop this e-mail" }; // opened from the button
 
   const $ = (id) => document.getElementById(id);
-  const view = { verdict: null, draft: null, lastSend: null, offered: new Set() };
+  const view = { verdict: null, draft: null, lastSend: null, sent: false, offered: new Set() };
 
   function item() {
     return Office.context.mailbox.item;
@@ -62,7 +63,7 @@
     const precheck = await Sendward.sessionGet(item(), KEYS.precheck);
     const known = [view.lastSend, precheck].find((v) => v && v.fingerprint === fingerprint);
     if (known) {
-      render(known, draft);
+      render(known, draft, known === view.lastSend);
     } else {
       await check();
     }
@@ -86,14 +87,17 @@
     }
   }
 
-  function render(verdict, draft) {
+  /** ``sent``: the verdict is the one Send got (the pane opened from the dialog), not a check made now. */
+  function render(verdict, draft, sent = false) {
     view.verdict = verdict;
     view.draft = draft;
+    view.sent = sent;
     show("status", "");
     const summary = $("summary");
     summary.hidden = false;
     summary.className = verdict.action;
-    $("headline").textContent = HEADLINES[verdict.action] || HEADLINES.allow;
+    const headlines = sent ? HEADLINES : { ...HEADLINES, ...HEADLINES_BEFORE_SEND };
+    $("headline").textContent = headlines[verdict.action] || HEADLINES.allow;
     $("subline").textContent = subline(verdict);
     view.offered = new Set(); // one button per fix, under the first finding that needs it
     $("findings").replaceChildren(...verdict.findings.map(findingItem));
@@ -110,7 +114,11 @@
     if (verdict.action === "allow") {
       return "You can press Send.";
     }
-    return "Fix what is listed below, then press Send again.";
+    const fix = view.sent ? "Fix what is listed below, then press Send again." : "Fix what is listed below before you press Send.";
+    if (verdict.action === "block" && verdict.sender_may_override === false) {
+      return `${fix} Your organisation does not allow a blocked e-mail to go as it is.`;
+    }
+    return fix;
   }
 
   function findingItem(finding) {
@@ -200,7 +208,9 @@
     const last = view.lastSend;
     const interrupted = verdict.action === "warn" || verdict.action === "block";
     // An override refers to a decision the service recorded: the one made when Send was pressed.
-    section.hidden = !(interrupted && last && last.decision_id && last.action !== "allow");
+    // No justification is asked for where the policy would refuse it (sender_may_override).
+    const mayOverride = verdict.sender_may_override !== false;
+    section.hidden = !(interrupted && mayOverride && last && last.decision_id && last.action !== "allow");
   }
 
   async function requestOverride() {

@@ -161,6 +161,29 @@ test("block: no Send Anyway, and the dialog names the spreadsheet and the 157 re
   assert.match(completed.errorMessageMarkdown, /- 157 people.*\r/);
 });
 
+test("the dialog lists the service's problems, one line each, instead of every finding", async () => {
+  const verdict = {
+    ...BLOCK,
+    findings: [
+      ...BLOCK.findings,
+      { rule: "recipients.external_domains", action: "warn", message: "To/CC span 157 outside organisations.", evidence: {}, fix: "move_to_bcc" },
+    ],
+    problems: [
+      { action: "block", rules: ["recipients.exposed", "recipients.external_domains"], message: "157 people will see each other." },
+      { action: "block", rules: ["attachment.personal_data"], message: "clients.xlsx holds personal data about 163 people." },
+    ],
+  };
+  const office = makeOffice(SEED);
+  const { Sendward } = load({ office, fetch: fakeFetch(() => answer(200, verdict)) });
+
+  const completed = await run(Sendward.onMessageSendHandler);
+
+  assert.equal((completed.errorMessageMarkdown.match(/^- /gm) || []).length, 2);
+  assert.doesNotMatch(completed.errorMessage, /outside organisations/);
+  const last = JSON.parse(office.state.session["sendward.last"]);
+  assert.equal(last.problems.length, 2, "a cached verdict shows the same lines");
+});
+
 test("older Outlook (Mailbox 1.12): plain message only; a warning goes when Send is pressed again", async () => {
   const office = makeOffice({ to: people(12) }, { mailbox: "1.12" });
   const { Sendward } = load({ office, fetch: fakeFetch(() => answer(200, WARN)) });

@@ -75,11 +75,16 @@ def test_simulating_the_seed_draft(admin_page, container):
     ).click()
     page.set_input_files("#draft", str(SEED))
     page.get_by_role("button", name="Simulate").click()
-    alert = page.locator(".smart-alert")
+    alert = page.locator(".smart-alert .smart-alert-box")
     alert.wait_for()
-    assert "BLOCK" in alert.inner_text()
-    assert "This message can’t be sent" in alert.inner_text()
+    # the add-in's own dialog: its title, intro, one line per problem and its buttons
+    assert page.locator("#simulated-alert-title").inner_text() == "Sendward"
+    assert "Sendward stopped this e-mail." in alert.inner_text()
     assert "157 people outside your organisation" in alert.inner_text()
+    assert page.locator("#simulated-alert-message li").count() == 2  # recipients, then clients.xlsx
+    assert page.locator("#simulated-alert-action").inner_text() == "Fix it"
+    assert page.locator("#simulated-alert-send-anyway").count() == 0  # a block offers no Send Anyway
+    assert "cannot send it as it is" in page.locator("#sender-may-override").inner_text()
     cells = page.get_by_role("row", name="clients.xlsx yes").get_by_role("cell").all_inner_texts()
     assert cells[:2] == ["yes", "163"]
     assert (

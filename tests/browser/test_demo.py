@@ -164,16 +164,45 @@ def test_an_override_with_a_reason_is_accepted_for_a_warning_and_recorded(demo, 
     assert [row.justification for row in rows] == ["Parents' committee: they agreed to share addresses."]
 
 
-def test_a_blocked_message_cannot_be_overridden_by_default(demo):
+def test_a_blocked_message_that_cannot_be_overridden_asks_for_no_justification(demo):
     load_example(demo, "06-clinic-reminder-cc", 3)
     send(demo)
     demo.click("#smart-alert-action")
     frame = pane(demo)
-    frame.locator("#justification").fill("They are all in the same support group.")
-    frame.locator("#override-submit").click()
-    frame.locator("#override-result:not([hidden])").wait_for(timeout=TIMEOUT)
-    assert "does not allow blocked messages" in frame.locator("#override-result").inner_text()
+    assert frame.locator("#headline").inner_text() == "Sendward stopped this e-mail"
+    assert frame.locator("#override").is_hidden()  # by default blocks are never overridable: no question
+    assert "does not allow a blocked e-mail to go as it is" in frame.locator("#subline").inner_text()
     assert demo.evaluate("'sendward.override' in SendwardDemo.session") is False
+
+
+def test_the_pane_opened_before_sending_does_not_say_the_e_mail_was_stopped(demo):
+    load_example(demo, "01-mass-email-client-list", 157)
+    demo.click("#open-pane")
+    frame = pane(demo)
+    assert frame.locator("#headline").inner_text() == "Sendward would stop this e-mail"
+    assert frame.locator("#subline").inner_text().startswith("Fix what is listed below before you press Send.")
+    assert "press Send again" not in frame.locator("#summary").inner_text()
+    assert events(demo, "sent") == [] and events(demo, "dialog") == []
+
+
+def test_every_example_is_offered_including_all_staff_and_the_foi_reply(demo):
+    offered = demo.evaluate("Array.from(document.querySelectorAll('#example option')).map(o => o.value)")
+    assert {"03-all-staff", "07-foi-reply-hidden-sheet"} <= set(offered)
+    load_example(demo, "07-foi-reply-hidden-sheet", 1)
+    completed = send(demo)
+    dialog = demo.locator("#smart-alert-message").inner_text()
+    assert completed["options"]["allowEvent"] is False
+    assert "the hidden sheet 'Staff list'" in dialog
+    assert demo.locator("#smart-alert-message li").count() == 1  # one line for the one file
+    demo.click("#smart-alert-action")
+    frame = pane(demo)
+    hidden = frame.locator("li.finding[data-rule='attachment.hidden_content']").inner_text()
+    assert "Unhide it and check it, delete the sheet, or send a PDF of the visible part instead." in hidden
+
+
+def test_the_all_staff_example_goes(demo):
+    load_example(demo, "03-all-staff", 420)
+    assert send(demo)["options"] == {"allowEvent": True}
 
 
 def test_background_checks_run_while_writing_and_are_not_recorded(demo, container):
