@@ -183,12 +183,23 @@
       ];
     }
     if (finding.fix === "remove_recipient" && evidence.domain) {
-      return [
+      const buttons = [];
+      if (evidence.resembles) {
+        // a look-alike is most often a typing slip: offer the domain it imitates first
+        buttons.push(
+          fixButton(`Change to @${evidence.resembles}`, "correct_recipient", evidence.domain, async () => {
+            const fixed = await SendwardFixes.correctRecipientsAt(item(), draft, evidence.domain, evidence.resembles);
+            return `Changed ${fixed} address${fixed === 1 ? "" : "es"} from ${evidence.domain} to ${evidence.resembles}.`;
+          })
+        );
+      }
+      buttons.push(
         fixButton(`Remove recipients at ${evidence.domain}`, "remove_recipient", evidence.domain, async () => {
           const removed = await SendwardFixes.removeRecipientsAt(item(), draft, evidence.domain);
           return `Removed ${removed} recipient${removed === 1 ? "" : "s"} at ${evidence.domain}.`;
-        })
-      ];
+        }, Boolean(evidence.resembles))
+      );
+      return buttons;
     }
     return [];
   }

@@ -144,6 +144,22 @@ def test_a_lookalike_recipient_is_removed_from_the_pane(demo):
     assert demo.evaluate("SendwardDemo.draft.to") == []
 
 
+def test_a_lookalike_recipient_is_corrected_to_the_real_domain(demo):
+    load_example(demo, "04-lookalike-domain", 1)
+    before = demo.evaluate("SendwardDemo.draft.to[0]")
+    demo.click("#open-pane")
+    frame = pane(demo)
+    correct = frame.locator("button[data-fix='correct_recipient']")
+    assert correct.inner_text() == "Change to @northshire.gov.uk"
+    correct.click()
+    frame.locator("li.finding[data-rule='recipients.lookalike_domain']").wait_for(state="detached", timeout=TIMEOUT)
+
+    after = demo.evaluate("SendwardDemo.draft.to")
+    assert [r["address"] for r in after] == [before["address"].split("@")[0] + "@northshire.gov.uk"]
+    assert before["address"] not in after[0]["name"]  # a name that was the wrong address is not kept
+    assert "Changed 1 address from northshlre.gov.uk to northshire.gov.uk" in frame.locator("#fix-result").inner_text()
+
+
 def test_an_override_with_a_reason_is_accepted_for_a_warning_and_recorded(demo, container):
     demo.evaluate(
         "SendwardDemo.setRecipients('to', Array.from({length: 12}, (_, i) => "
