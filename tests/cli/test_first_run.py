@@ -108,3 +108,32 @@ def test_serve_reads_the_terminal_and_quiets_the_migrations(monkeypatch, tmp_pat
         assert formats == ["text", "json"]  # the terminal's default, then the explicit setting
     finally:
         logging.getLogger("alembic").setLevel(logging.NOTSET)
+
+
+def test_serve_over_https_needs_a_readable_certificate_and_key(monkeypatch, tmp_path, capsys):
+    monkeypatch.setenv("SENDWARD_DATA_DIR", str(tmp_path))
+    monkeypatch.setattr(gunicorn_app, "serve", lambda *a, **k: pytest.fail("gunicorn started"))
+    assert main(["serve", "--port", "1", "--tls-cert", str(tmp_path / "c.pem")]) == EXIT_USAGE
+    assert "--tls-cert and --tls-key go together" in capsys.readouterr().err
+    assert main(["serve", "--port", "1", "--tls-cert", str(tmp_path / "c.pem"),
+                 "--tls-key", str(tmp_path / "k.pem")]) == EXIT_USAGE
+    err = capsys.readouterr().err
+    assert "--tls-cert" in err and "No such file" in err
+
+
+def test_serve_passes_the_certificate_to_gunicorn(monkeypatch, tmp_path):
+    (tmp_path / "c.pem").write_text("cert")
+    (tmp_path / "k.pem").write_text("key")
+    monkeypatch.setenv("SENDWARD_DATA_DIR", str(tmp_path / "data"))
+    started = {}
+    monkeypatch.setattr(gunicorn_app, "serve", lambda settings, **kwargs: started.update(kwargs) or 0)
+    free = socket.socket()
+    free.bind(("127.0.0.1", 0))
+    port = free.getsockname()[1]
+    free.close()
+    assert main(["serve", "--port", str(port), "--tls-cert", str(tmp_path / "c.pem"),
+                 "--tls-key", str(tmp_path / "k.pem")]) == 0
+    assert started["tls"] == (str(tmp_path / "c.pem"), str(tmp_path / "k.pem"))
+    chosen = gunicorn_app.options("127.0.0.1", 3000, 1, tls=started["tls"])
+    assert (chosen["certfile"], chosen["keyfile"]) == started["tls"]
+    assert "certfile" not in gunicorn_app.options("127.0.0.1", 3000, 1)

@@ -61,11 +61,19 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="examples:\n"
         "  sendward serve                         http://127.0.0.1:8000/\n"
         "  sendward serve --port 8001             when port 8000 is taken (make run: PORT=8001 make run)\n"
+        "  sendward serve --port 3000 --tls-cert ~/.office-addin-dev-certs/localhost.crt \\\n"
+        "      --tls-key ~/.office-addin-dev-certs/localhost.key    https://localhost:3000 for Outlook\n"
         "  SENDWARD_IDENTITY=entra SENDWARD_CLIENT_ID=... sendward serve --host 0.0.0.0\n"
         "logs: text on a terminal, JSON lines otherwise (SENDWARD_LOG_FORMAT).",
     )
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
+    serve.add_argument(
+        "--tls-cert", metavar="CERT.pem",
+        help="serve https with this certificate (with --tls-key), e.g. office-addin-dev-certs' "
+        "~/.office-addin-dev-certs/localhost.crt for `manifest --dev` on https://localhost:3000",
+    )
+    serve.add_argument("--tls-key", metavar="KEY.pem", help="the certificate's private key")
     serve.add_argument(
         "--workers", type=int, default=None,
         help="gunicorn worker processes, 1-64 (default: SENDWARD_WORKERS or 2; SENDWARD_THREADS threads each)",
@@ -269,13 +277,30 @@ def run_serve(args) -> int:
         raise UsageError("--workers must be between 1 and 64")
     if not 0 < args.port < 65536:
         raise UsageError("--port must be between 1 and 65535")
+    tls = tls_files(args.tls_cert, args.tls_key)
     if port_in_use(args.host, args.port):
         raise UsageError(
             f"port {args.port} on {args.host} is already in use (another Sendward, or another program): "
             f"choose another with --port, e.g. `sendward serve --port {args.port + 1 if args.port < 65535 else 8001}`"
             f" or `PORT={args.port + 1 if args.port < 65535 else 8001} make run`"
         )
-    return serve(settings, host=args.host, port=args.port, workers=args.workers)
+    return serve(settings, host=args.host, port=args.port, workers=args.workers, tls=tls)
+
+
+def tls_files(cert: str | None, key: str | None) -> tuple[str, str] | None:
+    """(certificate, key) to serve https with, both readable files; None for plain http."""
+    if not cert and not key:
+        return None
+    if not (cert and key):
+        raise UsageError("--tls-cert and --tls-key go together (a certificate and its private key)")
+    for option, path in (("--tls-cert", cert), ("--tls-key", key)):
+        file = Path(path).expanduser()
+        try:
+            with open(file, "rb") as handle:
+                handle.read(1)
+        except OSError as error:
+            raise UsageError(f"{option} {path}: {error.strerror or error}") from None
+    return str(Path(cert).expanduser()), str(Path(key).expanduser())
 
 
 def port_in_use(host: str, port: int) -> bool:

@@ -61,9 +61,13 @@ def threads_per_worker() -> int:
     return int(raw)
 
 
-def options(host: str, port: int, workers: int | None, log_format: str = "json") -> dict:
+def options(
+    host: str, port: int, workers: int | None, log_format: str = "json", tls: tuple[str, str] | None = None
+) -> dict:
     bind = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+    served_over_tls = {"certfile": tls[0], "keyfile": tls[1]} if tls else {}
     return {
+        **served_over_tls,
         "bind": bind,
         "workers": workers or int(os.environ.get("SENDWARD_WORKERS", DEFAULT_WORKERS)),
         "worker_class": "gthread",
@@ -98,7 +102,9 @@ def default_log_format(stream=None) -> str:
         return "json"
 
 
-def serve(settings: Settings, *, host: str, port: int, workers: int | None) -> int:
+def serve(
+    settings: Settings, *, host: str, port: int, workers: int | None, tls: tuple[str, str] | None = None
+) -> int:
     log_format = settings.log_format or default_log_format()
     configure_logging(log_format, settings.log_level)
     if settings.log_level.upper() != "DEBUG":
@@ -107,7 +113,7 @@ def serve(settings: Settings, *, host: str, port: int, workers: int | None) -> i
     for warning in start_up_warnings(settings):
         logging.getLogger(__name__).warning(warning)
     with multiprocess_metrics():
-        SendwardApplication(settings, options(host, port, workers, log_format)).run()
+        SendwardApplication(settings, options(host, port, workers, log_format, tls)).run()
     return 0
 
 
