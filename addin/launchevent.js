@@ -592,15 +592,25 @@ var Sendward = (function () {
       .then(function (draft) {
         context.draft = draft;
         context.fingerprint = fingerprint(draft);
-        return sessionGet(item, KEYS.override);
+        // on Send, the last Send of this e-mail too: pressed again, that one did not go as it was
+        var last = null;
+        if (options.purpose === "send") {
+          last = sessionGet(item, KEYS.last);
+        }
+        return Promise.all([sessionGet(item, KEYS.override), last]);
       })
-      .then(function (override) {
+      .then(function (stored) {
+        var override = stored[0];
+        var last = stored[1];
         var request = JSON.parse(JSON.stringify(context.draft));
         request.purpose = options.purpose;
         request.client = clientInfo();
         var chosen = options.override || override;
         if (chosen && chosen.decision_id) {
           request.override = { decision_id: chosen.decision_id, justification: chosen.justification };
+        }
+        if (last && last.decision_id) {
+          request.previous_decision_id = last.decision_id;
         }
         context.attachmentIds = request.attachments.map(function (a) {
           return { id: a.id, name: a.name };

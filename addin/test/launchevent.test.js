@@ -184,6 +184,19 @@ test("the dialog lists the service's problems, one line each, instead of every f
   assert.equal(last.problems.length, 2, "a cached verdict shows the same lines");
 });
 
+test("Send pressed again on the same e-mail names the previous Send's decision; a check does not", async () => {
+  const office = makeOffice({ to: people(12) });
+  const fetch = fakeFetch(() => answer(200, WARN));
+  const { Sendward } = load({ office, fetch });
+
+  await run(Sendward.onMessageSendHandler);
+  assert.equal(fetch.requests[0].body.previous_decision_id, undefined, "the first Send has none");
+  await run(Sendward.onMessageSendHandler);
+  assert.equal(fetch.requests[1].body.previous_decision_id, "d-warn");
+  await Sendward.score(Office.context.mailbox.item, { purpose: "precheck", deadline: Date.now() + 5000 });
+  assert.equal(fetch.requests[2].body.previous_decision_id, undefined);
+});
+
 test("older Outlook (Mailbox 1.12): plain message only; a warning goes when Send is pressed again", async () => {
   const office = makeOffice({ to: people(12) }, { mailbox: "1.12" });
   const { Sendward } = load({ office, fetch: fakeFetch(() => answer(200, WARN)) });

@@ -132,6 +132,24 @@ def test_a_warning_offers_send_anyway(demo):
     assert events(demo, "sent")[0]["how"] == "send-anyway"
 
 
+def test_demo_sends_reach_the_admin_dashboard_and_send_anyway_counts(demo, live_server):
+    demo.evaluate(
+        "SendwardDemo.setRecipients('to', Array.from({length: 12}, (_, i) => "
+        "({address: `friend.${i}@gmail.com`, name: ''})))"
+    )
+    send(demo)
+    demo.click("#smart-alert-send-anyway")
+    assert events(demo, "sent")[0]["how"] == "send-anyway"
+
+    # the admin page's default tenant is the demo's: the loop closes
+    demo.goto(live_server + "/admin/")
+    demo.get_by_role("button", name="Sign in").click()
+    demo.wait_for_url(live_server + "/admin/")
+    cards = [" ".join(card.split()) for card in demo.locator("ul.cards li").all_inner_texts()]
+    assert cards == ["1 e-mail checked", "1 e-mail warned or blocked", "100% of those went as they were"]
+    assert "1 of 1 (100%) of warned or blocked e-mails went as they were" in demo.content()
+
+
 def test_a_lookalike_recipient_is_removed_from_the_pane(demo):
     load_example(demo, "04-lookalike-domain", 1)
     assert send(demo)["options"]["allowEvent"] is False

@@ -46,11 +46,19 @@ def round_trip(engine):
     assert "copied_from" in columns(engine, "policy_versions")
     assert "policy_revision" not in columns(engine, "tenants")
 
-    schema.upgrade(engine)
+    schema.upgrade(engine, "0003_policy_revision")
     assert schema.current_revision(engine) == "0003_policy_revision"
     with engine.connect() as connection:
         revisions = connection.execute(sa.text("SELECT id, policy_revision FROM tenants")).all()
     assert [tuple(row) for row in revisions] == [("tenant-a", 0)]  # an existing tenant starts at 0
+    assert "resends" not in columns(engine, "decisions")
+
+    schema.upgrade(engine)
+    assert schema.current_revision(engine) == "0004_decision_resends"
+    assert "resends" in columns(engine, "decisions")
+    schema.downgrade(engine, "0003_policy_revision")
+    assert "resends" not in columns(engine, "decisions")
+    assert "policy_revision" in columns(engine, "tenants")
 
     schema.downgrade(engine, "0002_admin")
     assert "policy_revision" not in columns(engine, "tenants")
@@ -70,6 +78,7 @@ def round_trip(engine):
     assert table_names(engine) == TABLES
     assert "copied_from" in columns(engine, "policy_versions")
     assert "policy_revision" in columns(engine, "tenants")
+    assert "resends" in columns(engine, "decisions")
 
 
 def test_sqlite_up_down_up(sqlite_engine):

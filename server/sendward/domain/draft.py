@@ -89,6 +89,9 @@ class Draft:
     attachments: tuple[Attachment, ...] = ()
     item_id: str | None = None
     override: Override | None = None
+    # The decision of this e-mail's previous Send, when Send is pressed again (the add-in keeps it):
+    # that Send did not go as it was. Not part of what is judged.
+    previous_decision_id: str | None = None
 
     @functools.cached_property
     def recipients(self) -> tuple[Recipient, ...]:

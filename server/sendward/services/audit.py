@@ -65,6 +65,7 @@ def decision_record(
     user: str,
     override_of: str | None = None,
     justification: str | None = None,
+    resends: str | None = None,
     client_platform: str = "",
     now=None,
 ) -> DecisionRecord:
@@ -98,6 +99,7 @@ def decision_record(
         ),
         override_of=override_of,
         justification=redact_justification(justification) if justification is not None else None,
+        resends=resends,
         client_platform=re.sub(r"[^A-Za-z0-9 ._-]", "", client_platform)[:64],
         elapsed_ms=verdict.elapsed_ms,
     )

@@ -84,6 +84,7 @@ class DecisionService:
             user=user,
             override_of=draft.override.decision_id if accepted else None,
             justification=draft.override.justification.strip() if accepted else None,
+            resends=draft.previous_decision_id,
             client_platform=client_platform,
         )
         self.outbox.record(record)  # the sender gets the verdict even while the database is away

@@ -83,10 +83,10 @@ def dashboard_charts(stats: dict, days: int, monitoring: bool = False) -> dict[s
         "overrides": charts.proportion(
             "override-rate",
             "Override rate",
-            overrides["overridden"],
+            min(overrides["interrupted"], overrides["overridden"] + overrides.get("sent_anyway", 0)),
             overrides["interrupted"],
-            "of warned or blocked e-mails were sent with a justification",
-            "not overridden",
+            "of warned or blocked e-mails went as they were (a justification, or Send Anyway)",
+            "fixed, or not sent",
         ),
     }
     if stats["monitor"]["would_interrupt"] or monitoring:
