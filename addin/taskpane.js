@@ -139,6 +139,10 @@
     return li;
   }
 
+  function plural(count, word) {
+    return count === 1 ? word : `${word}s`;
+  }
+
   function fixButton(label, fix, target, action, secondary = false) {
     const button = element("button", { type: "button", "data-fix": fix, "data-target": target }, label);
     if (secondary) button.className = "secondary";
@@ -155,9 +159,9 @@
       const buttons = [];
       if (outside > 0) {
         buttons.push(
-          fixButton(`Move ${outside} outside recipients to BCC`, "move_to_bcc", "", async () => {
+          fixButton(`Move ${outside} outside ${plural(outside, "recipient")} to BCC`, "move_to_bcc", "", async () => {
             const moved = await SendwardFixes.moveOutsideToBcc(item(), draft, inside);
-            return `Moved ${moved} recipients to BCC: they no longer see each other.`;
+            return `Moved ${moved} ${plural(moved, "recipient")} to BCC: they no longer see each other.`;
           })
         );
       }
@@ -166,7 +170,7 @@
           fixButton(`Send ${outside} separate e-mails`, "split_message", "", async () => {
             const result = await SendwardFixes.splitPerRecipient(item(), draft, inside);
             const note = result.attachmentsNotCopied ? " Attach the files to each of them again." : "";
-            return `Opened ${result.opened} new e-mails, one per recipient; this one keeps the first.${note}`;
+            return `Opened ${result.opened} new ${plural(result.opened, "e-mail")}, one per recipient; this one keeps the first.${note}`;
           }, true)
         );
       }
