@@ -90,7 +90,7 @@ def options(
     }
 
 
-QUIET_LOGGERS = ("alembic",)  # "Context impl SQLiteImpl", "Running upgrade ...": noise on every start
+QUIET_LOGGERS = ("alembic", "presidio-analyzer")  # "Running upgrade ...", "Using device of type: cpu": noise on every start
 
 
 def default_log_format(stream=None) -> str:
