@@ -685,16 +685,21 @@ var Sendward = (function () {
     return "promptUser";
   }
 
-  /** The options for event.completed for a verdict (see Office.SmartAlertsEventCompletedOptions). */
+  /**
+   * The options for event.completed for a verdict (see Office.SmartAlertsEventCompletedOptions).
+   * Send Anyway is offered only when the service says the sender may override this verdict
+   * (`sender_may_override`, from the tenant's policy); a verdict without it offers none.
+   */
   function completionFor(verdict, note) {
     if (verdict.action !== "warn" && verdict.action !== "block") {
       return { allowEvent: true };
     }
     var buttons = supports("Mailbox", "1.14");
+    var sendAnyway = verdict.action === "warn" && verdict.sender_may_override === true;
     var outro = "Select Fix it to see each problem and fix it in one click.";
-    if (verdict.action === "warn" && buttons) {
+    if (sendAnyway && buttons) {
       outro = "Select Fix it to fix it, or Send Anyway if it is right.";
-    } else if (verdict.action === "warn") {
+    } else if (sendAnyway) {
       outro = "Fix it, or press Send again to send it as it is.";
     } else if (!buttons) {
       outro = "Fix it, then send it again. The Sendward button on the ribbon shows the details.";
@@ -711,7 +716,7 @@ var Sendward = (function () {
     if (buttons) {
       options.cancelLabel = clip("Fix it", MAX_LABEL_CHARS);
       options.commandId = PANE_COMMAND_ID;
-      if (verdict.action === "warn") {
+      if (sendAnyway) {
         options.sendModeOverride = promptUser();
       }
     }

@@ -42,6 +42,7 @@ const WARN = {
   ...BLOCK,
   action: "warn",
   decision_id: "d-warn",
+  sender_may_override: true,
   findings: [{ rule: "recipients.exposed", action: "warn", message: "12 people outside your organisation are in To/CC.", evidence: {}, fix: "move_to_bcc" }],
 };
 
@@ -195,6 +196,17 @@ test("Send pressed again on the same e-mail names the previous Send's decision; 
   assert.equal(fetch.requests[1].body.previous_decision_id, "d-warn");
   await Sendward.score(Office.context.mailbox.item, { purpose: "precheck", deadline: Date.now() + 5000 });
   assert.equal(fetch.requests[2].body.previous_decision_id, undefined);
+});
+
+test("warn where the policy allows no override: no Send Anyway", async () => {
+  const office = makeOffice({ to: people(12) });
+  const { Sendward } = load({ office, fetch: fakeFetch(() => answer(200, { ...WARN, sender_may_override: false })) });
+
+  const completed = await run(Sendward.onMessageSendHandler);
+
+  assert.equal(completed.allowEvent, false);
+  assert.equal(completed.sendModeOverride, undefined);
+  assert.doesNotMatch(completed.errorMessage, /Send Anyway/);
 });
 
 test("older Outlook (Mailbox 1.12): plain message only; a warning goes when Send is pressed again", async () => {

@@ -136,3 +136,26 @@ def test_rolling_back(admin_page, container):
     assert exposed(container).min_visible_external == 5
     assert "(copy of version 1)" in page.locator("#version-3").inner_text()
     assert "Published" in page.locator("#version-3").inner_text()
+
+
+def test_the_simulator_shows_send_anyway_only_where_the_policy_allows_it(admin_page, container, tmp_path):
+    to = ", ".join(f"friend.{i}@gmail.com" for i in range(12))
+    warned = tmp_path / "warned.eml"
+    warned.write_text(f"From: a@northshire.gov.uk\nTo: {to}\nSubject: Meeting\n\nSee you there.")
+    page = admin_page
+
+    def simulate():
+        page.goto(page.url.split("/admin")[0] + "/admin/simulate")
+        page.set_input_files("#draft", str(warned))
+        page.get_by_role("button", name="Simulate").click()
+        page.locator(".smart-alert .smart-alert-box").wait_for()
+
+    simulate()
+    assert page.locator("#simulated-alert-send-anyway").inner_text() == "Send Anyway"
+    assert "may send it as it is" in page.locator("#sender-may-override").inner_text()
+
+    container.policies.replace(TENANT, {"overrides": {"allow_warn_override": False}}, author="a")
+    simulate()
+    assert page.locator("#simulated-alert-send-anyway").count() == 0
+    assert page.locator("#simulated-alert-action").inner_text() == "Fix it"
+    assert "cannot send it as it is" in page.locator("#sender-may-override").inner_text()
