@@ -84,3 +84,52 @@ def test_twenty_thousand_recipients_are_all_read(monkeypatch):
     assert len(draft.to) == 20_000 and draft.to[-1].address == "client19999@example39.org"
     assert draft.to[0].name == "Client, 0" and draft.cc[0].name == "Zoë"
     assert draft.sender.address == "a@example.org"
+
+
+def test_the_common_shape_is_read_by_the_fast_path_exactly_as_getaddresses_reads_it():
+    import random
+
+    from sendward.drafts.eml import _simple_list
+
+    rng = random.Random(16)
+    names = ['Ann Example', "Seán O'Brien", "Mary-Jane  Smith", '"Smith, John"', '"Quoted \\"Nick\\" Name"',
+             "", '"  spaced  "', "Bob", '"a@b"', '"Dr; Who"']
+    addresses_ = ["ann@example.org", "o'brien+tag@mail.example.co.uk", "x.y-z@EXAMPLE.ORG", "a@b"]
+    fast = 0
+    for _ in range(400):
+        entries = []
+        for _ in range(rng.randint(1, 6)):
+            name, address = rng.choice(names), rng.choice(addresses_)
+            entries.append(f"{name} <{address}>" if name and rng.random() < 0.8 else address)
+        value = rng.choice([", ", ",", ",\r\n ", " , "]).join(entries)
+        expected = [(n, a) for n, a in email.utils.getaddresses([value])]
+        ours = _simple_list(value)
+        if ours is not None:
+            fast += 1
+            assert ours == expected, value
+    assert fast > 100  # most values take the fast path
+
+
+@pytest.mark.parametrize("value", [
+    'Team: a@example.org;', "a@example.org (Alice)", "=?utf-8?q?Zo=C3=AB?= <z@example.org>",
+    '"unclosed <a@example.org>', "a@example.org,,b@example.org", "Mr. Smith <s@example.org>",
+])
+def test_anything_else_goes_to_getaddresses(value):
+    from sendward.drafts.eml import _simple_list
+
+    assert _simple_list(value) is None
+
+
+@pytest.mark.parametrize("hostile", [
+    " " * 200_000,
+    '"' + "x, " * 70_000,  # a quote never closed
+    '"a" ' * 50_000,
+    "word " * 40_000 + "no angle",
+    "a" * 200_000 + "@",
+    "\\" * 200_001,
+])
+def test_hostile_values_are_read_in_one_pass(hostile):
+    # a pattern that rescans the rest of the value at each position would take hours here
+    from sendward.drafts.eml import _simple_list
+
+    assert _simple_list(hostile) in (None, [])
