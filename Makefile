@@ -1,13 +1,17 @@
-# Sendward: `make run` serves, `make test` runs every test (both install what they need).
+# Sendward: `make run` serves, `make test` runs every test (each installs what it needs:
+# `make run` only the service's Python packages; `make test` also the test extras, npm packages
+# and the Debian packages the browser and load tests use).
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
+PYPROJECT_HASH := $(shell cat pyproject.toml | sha1sum | cut -c1-12)
+STAMP := $(VENV)/.installed-$(PYPROJECT_HASH)
+SERVE_STAMP := $(VENV)/.serving-$(PYPROJECT_HASH)
 NPM_STAMP := addin/node_modules/.installed-$(shell cat addin/package.json addin/package-lock.json 2>/dev/null | sha1sum | cut -c1-12)
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install run test soak bench eval-misdirected lint clean system-deps
+.PHONY: install install-serve run test soak bench eval-misdirected lint clean system-deps
 
 install: $(STAMP) system-deps
 ifneq ($(wildcard addin/package.json),)
@@ -18,7 +22,17 @@ $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
 	$(BIN)/python -m pip install --quiet -e '.[test,postgres,redis]'
-	rm -f $(VENV)/.installed-* && touch $@
+	rm -f $(VENV)/.installed-* $(VENV)/.serving-* && touch $@ $(SERVE_STAMP)
+
+# What serving needs and nothing more: the package and its dependencies (no test extras,
+# no npm packages: the demo and the dev identity do not load MSAL.js; no Chromium).
+install-serve: $(SERVE_STAMP)
+
+$(SERVE_STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
+	$(BIN)/python -m pip install --quiet -e .
+	rm -f $(VENV)/.serving-* && touch $@
 
 $(NPM_STAMP): addin/package.json
 	cd addin && npm ci --no-audit --no-fund --loglevel=error
@@ -27,7 +41,7 @@ $(NPM_STAMP): addin/package.json
 system-deps:
 	@scripts/install-system-deps.sh
 
-run: install
+run: install-serve
 	$(BIN)/sendward serve --host 127.0.0.1 --port $${PORT:-8000}
 
 test: install lint

@@ -233,9 +233,59 @@ var SendwardFixes = (function () {
       });
   }
 
+  /** The part of ``address``'s domain that is ``domain`` (itself or a subdomain of it), or -1. */
+  function domainAt(address, domain) {
+    var at = domainOf(address);
+    if (at === domain) {
+      return 0;
+    }
+    if (at.length > domain.length && at.slice(-domain.length - 1) === "." + domain) {
+      return at.length - domain.length;
+    }
+    return -1;
+  }
+
+  /**
+   * Corrects every recipient at a look-alike domain to the domain it imitates
+   * (a.b@northshlre.gov.uk -> a.b@northshire.gov.uk), keeping names and fields. Resolves to how many.
+   */
+  function correctRecipientsAt(item, draft, domain, real) {
+    var target = String(domain || "").toLowerCase();
+    var replacement = String(real || "").toLowerCase();
+    var corrected = 0;
+    function fix(list) {
+      return list.map(function (r) {
+        var where = domainAt(r.address, target);
+        if (where < 0 || !replacement) {
+          return r;
+        }
+        corrected += 1;
+        var local = r.address.slice(0, r.address.lastIndexOf("@") + 1);
+        var host = domainOf(r.address);
+        // a display name that was only the wrong address would keep showing it
+        var name = String(r.name || "").toLowerCase() === r.address.toLowerCase() ? "" : r.name;
+        return { address: local + host.slice(0, where) + replacement, name: name };
+      });
+    }
+    var to = fix(draft.to);
+    var cc = fix(draft.cc);
+    var bcc = fix(draft.bcc);
+    return setRecipients(item.to, to)
+      .then(function () {
+        return setRecipients(item.cc, cc);
+      })
+      .then(function () {
+        return setRecipients(item.bcc, bcc);
+      })
+      .then(function () {
+        return corrected;
+      });
+  }
+
   return {
     SPLIT_LIMIT: SPLIT_LIMIT,
     NEW_MESSAGE_BODY_LIMIT: NEW_MESSAGE_BODY_LIMIT,
+    correctRecipientsAt: correctRecipientsAt,
     domainOf: domainOf,
     outsideVisible: outsideVisible,
     moveOutsideToBcc: moveOutsideToBcc,

@@ -547,6 +547,7 @@ var Sendward = (function () {
       fail_mode: verdict.fail_mode,
       override: verdict.override || null,
       sender_may_override: verdict.sender_may_override === true,
+      problems: verdict.problems || null,
       recipients: verdict.recipients,
       findings: (verdict.findings || []).map(function (f) {
         return { rule: f.rule, action: f.action, message: f.message, evidence: f.evidence, fix: f.fix };
@@ -784,15 +785,25 @@ var Sendward = (function () {
       .then(function (draft) {
         context.draft = draft;
         context.fingerprint = fingerprint(draft);
-        return sessionGet(item, KEYS.override, deadline);
+        // on Send, the last Send of this e-mail too: pressed again, that one did not go as it was
+        var last = null;
+        if (options.purpose === "send") {
+          last = sessionGet(item, KEYS.last, deadline);
+        }
+        return Promise.all([sessionGet(item, KEYS.override, deadline), last]);
       })
-      .then(function (override) {
+      .then(function (stored) {
+        var override = stored[0];
+        var last = stored[1];
         var request = JSON.parse(JSON.stringify(context.draft));
         request.purpose = options.purpose;
         request.client = clientInfo();
         var chosen = options.override || override;
         if (chosen && chosen.decision_id) {
           request.override = { decision_id: chosen.decision_id, justification: chosen.justification };
+        }
+        if (last && last.decision_id) {
+          request.previous_decision_id = last.decision_id;
         }
         context.attachmentIds = request.attachments.map(function (a) {
           return { id: a.id, name: a.name };
@@ -838,10 +849,19 @@ var Sendward = (function () {
     return text.replace(/([\\*_\[\]()#`>+-])/g, "\\$1");
   }
 
-  function dialogText(verdict, intro, outro) {
-    var lines = interrupting(verdict).map(function (f) {
-      return f.message;
+  /** One line per problem, strongest first, as the service groups them; else one per finding. */
+  function dialogLines(verdict) {
+    var from = interrupting(verdict);
+    if (verdict.problems && verdict.problems.length) {
+      from = verdict.problems;
+    }
+    return from.map(function (p) {
+      return p.message;
     });
+  }
+
+  function dialogText(verdict, intro, outro) {
+    var lines = dialogLines(verdict);
     var plain = intro + " " + lines.join(" ") + " " + outro;
     var markdown = "**" + intro + "**\n\n";
     var items = "";

@@ -22,13 +22,14 @@
   };
   const SEVERITY = { block: "Stops sending", warn: "Warning", info: "Note" };
   const HEADLINES = {
-    block: "Sendward stopped this e-mail",
+    block: "Sendward stopped this e-mail", // after Send was pressed
     warn: "Sendward found a problem",
     allow: "Nothing to fix: this e-mail can go"
   };
+  const HEADLINES_BEFORE_SEND = { block: "Sendward would stop this e-mail" }; // opened from the button
 
   const $ = (id) => document.getElementById(id);
-  const view = { verdict: null, draft: null, lastSend: null, offered: new Set() };
+  const view = { verdict: null, draft: null, lastSend: null, sent: false, offered: new Set() };
 
   function item() {
     return Office.context.mailbox.item;
@@ -62,7 +63,7 @@
     const precheck = await Sendward.sessionGet(item(), KEYS.precheck);
     const known = [view.lastSend, precheck].find((v) => v && v.fingerprint === fingerprint);
     if (known) {
-      render(known, draft);
+      render(known, draft, known === view.lastSend);
     } else {
       await check();
     }
@@ -86,14 +87,17 @@
     }
   }
 
-  function render(verdict, draft) {
+  /** ``sent``: the verdict is the one Send got (the pane opened from the dialog), not a check made now. */
+  function render(verdict, draft, sent = false) {
     view.verdict = verdict;
     view.draft = draft;
+    view.sent = sent;
     show("status", "");
     const summary = $("summary");
     summary.hidden = false;
     summary.className = verdict.action;
-    $("headline").textContent = HEADLINES[verdict.action] || HEADLINES.allow;
+    const headlines = sent ? HEADLINES : { ...HEADLINES, ...HEADLINES_BEFORE_SEND };
+    $("headline").textContent = headlines[verdict.action] || HEADLINES.allow;
     $("subline").textContent = subline(verdict);
     view.offered = new Set(); // one button per fix, under the first finding that needs it
     $("findings").replaceChildren(...verdict.findings.map(findingItem));
@@ -110,7 +114,11 @@
     if (verdict.action === "allow") {
       return "You can press Send.";
     }
-    return "Fix what is listed below, then press Send again.";
+    const fix = view.sent ? "Fix what is listed below, then press Send again." : "Fix what is listed below before you press Send.";
+    if (verdict.action === "block" && verdict.sender_may_override === false) {
+      return `${fix} Your organisation does not allow a blocked e-mail to go as it is.`;
+    }
+    return fix;
   }
 
   function findingItem(finding) {
@@ -131,6 +139,10 @@
     return li;
   }
 
+  function plural(count, word) {
+    return count === 1 ? word : `${word}s`;
+  }
+
   function fixButton(label, fix, target, action, secondary = false) {
     const button = element("button", { type: "button", "data-fix": fix, "data-target": target }, label);
     if (secondary) button.className = "secondary";
@@ -147,9 +159,9 @@
       const buttons = [];
       if (outside > 0) {
         buttons.push(
-          fixButton(`Move ${outside} outside recipients to BCC`, "move_to_bcc", "", async () => {
+          fixButton(`Move ${outside} outside ${plural(outside, "recipient")} to BCC`, "move_to_bcc", "", async () => {
             const moved = await SendwardFixes.moveOutsideToBcc(item(), draft, inside);
-            return `Moved ${moved} recipients to BCC: they no longer see each other.`;
+            return `Moved ${moved} ${plural(moved, "recipient")} to BCC: they no longer see each other.`;
           })
         );
       }
@@ -158,7 +170,7 @@
           fixButton(`Send ${outside} separate e-mails`, "split_message", "", async () => {
             const result = await SendwardFixes.splitPerRecipient(item(), draft, inside);
             const note = result.attachmentsNotCopied ? " Attach the files to each of them again." : "";
-            return `Opened ${result.opened} new e-mails, one per recipient; this one keeps the first.${note}`;
+            return `Opened ${result.opened} new ${plural(result.opened, "e-mail")}, one per recipient; this one keeps the first.${note}`;
           }, true)
         );
       }
@@ -194,12 +206,23 @@
       return buttons;
     }
     if (finding.fix === "remove_recipient" && evidence.domain) {
-      return [
+      const buttons = [];
+      if (evidence.resembles) {
+        // a look-alike is most often a typing slip: offer the domain it imitates first
+        buttons.push(
+          fixButton(`Change to @${evidence.resembles}`, "correct_recipient", evidence.domain, async () => {
+            const fixed = await SendwardFixes.correctRecipientsAt(item(), draft, evidence.domain, evidence.resembles);
+            return `Changed ${fixed} address${fixed === 1 ? "" : "es"} from ${evidence.domain} to ${evidence.resembles}.`;
+          })
+        );
+      }
+      buttons.push(
         fixButton(`Remove recipients at ${evidence.domain}`, "remove_recipient", evidence.domain, async () => {
           const removed = await SendwardFixes.removeRecipientsAt(item(), draft, evidence.domain);
           return `Removed ${removed} recipient${removed === 1 ? "" : "s"} at ${evidence.domain}.`;
-        })
-      ];
+        }, Boolean(evidence.resembles))
+      );
+      return buttons;
     }
     return [];
   }

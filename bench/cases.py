@@ -436,6 +436,50 @@ def _graph_path_case(repeats: int, *, checked_before: bool) -> dict:
             )
         finally:
             path.stack.close()
+def case_eml_headers_20000(repeats: int) -> dict:
+    """parse_eml on an .eml to 20,000 recipients: the address headers read in one pass."""
+    from sendward.drafts.eml import parse_eml
+
+    data = inputs.many_recipients_eml(20_000)
+    assert len(parse_eml(data).to) == 20_000
+    return summary(timings(lambda: parse_eml(data), repeats))
+
+
+def case_eml_headers_20000_stdlib(repeats: int) -> dict:
+    """Baseline: the same headers through email.policy.default's own address parser (as before issue 16)."""
+    import email
+    import email.policy
+
+    data = inputs.many_recipients_eml(20_000)
+
+    def run():
+        message = email.message_from_bytes(data, policy=email.policy.default)
+        return [str(v) for v in message.get_all("to", [])]
+
+    samples = []
+    for _ in range(repeats):  # no warm-up: one run is long enough
+        started = time.perf_counter()
+        run()
+        samples.append((time.perf_counter() - started) * 1000)
+    return summary(samples)
+
+
+def case_check_eml_20000(repeats: int) -> dict:
+    """A new `sendward check` process on the 20,000-recipient .eml (compare with fresh_process_5: start-up)."""
+    import subprocess
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as directory:
+        path = Path(directory) / "draft.eml"
+        path.write_bytes(inputs.many_recipients_eml(20_000))
+        command = [sys.executable, "-m", "sendward.entrypoints.cli", "check", str(path)]
+
+        def check():
+            completed = subprocess.run(command, capture_output=True, text=True, check=False)
+            if completed.returncode not in (0, 1, 2):
+                raise RuntimeError(f"sendward check failed ({completed.returncode}): {completed.stderr[-500:]}")
+
+        return summary(timings(check, repeats), rss_of=resource.RUSAGE_CHILDREN)
 
 
 CASES = {name[5:]: function for name, function in globals().items() if name.startswith("case_")}

@@ -109,6 +109,15 @@ def recipients_draft(count: int):
     )
 
 
+def many_recipients_eml(count: int = 20_000) -> bytes:
+    """An .eml to ``count`` people in To, each with a quoted "Surname, Forename" name, folded lines."""
+    to = ",\r\n ".join(f'"Person, {i}" <person.{i}@partner{i % 40}.org.uk>' for i in range(count))
+    return (
+        f"From: ILS <ils@northshire.gov.uk>\r\nTo: {to}\r\nSubject: Quarterly update\r\n"
+        "Content-Type: text/plain; charset=utf-8\r\n\r\nDear all,\r\n\r\nThe quarterly update.\r\n"
+    ).encode()
+
+
 def pdf_pages(pages: int = 20) -> tuple[bytes, int]:
     """A report of ``pages`` pages of text, each with a table of eight contacts."""
     from reportlab.lib.pagesizes import A4

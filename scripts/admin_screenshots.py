@@ -135,6 +135,26 @@ def seed(container, days: int = 28, seed_value: int = 7) -> None:
                         client_platform=record.client_platform,
                     )
                 )
+            elif action in ("warn", "block") and rng.random() < (0.6 if action == "warn" else 0.95):
+                count += 1  # fixed in the pane and sent again: that Send names this one
+                container.storage.record_decision(
+                    DecisionRecord(
+                        id=f"demo-{count}",
+                        tenant_id=TENANT,
+                        user_hash=user,
+                        created_at=at + timedelta(minutes=2),
+                        action="allow",
+                        would_action=None,
+                        mode="enforce",
+                        score=0,
+                        policy_version=record.policy_version,
+                        counts={},
+                        findings=(),
+                        attachments=(),
+                        resends=record.id,
+                        client_platform=record.client_platform,
+                    )
+                )
 
 
 def serve(app):

@@ -62,8 +62,15 @@ def shoot(base: str) -> None:
         frame.locator("button[data-fix='move_to_bcc']").click()
         frame.locator("li.finding[data-rule='recipients.exposed']").wait_for(state="detached")
         page.screenshot(path=str(OUT / "details-pane-after-bcc.png"))
+        page.click("#close-pane")
+        page.click("#clear")
+        page.select_option("#example", "07-foi-reply-hidden-sheet")
+        until(page, "SendwardDemo.draft.to.length === 1 && 'sendward.precheck' in SendwardDemo.session")
+        page.click("#open-pane")
+        frame.locator("li.finding[data-rule='attachment.hidden_content']").wait_for()
+        page.screenshot(path=str(OUT / "details-pane-hidden-sheet.png"))
         browser.close()
-    for name in ("smart-alert-block.png", "details-pane.png", "details-pane-after-bcc.png"):
+    for name in ("smart-alert-block.png", "details-pane.png", "details-pane-after-bcc.png", "details-pane-hidden-sheet.png"):
         print(OUT / name)
 
 

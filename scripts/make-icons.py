@@ -1,7 +1,8 @@
 """Draw the add-in's PNG icons into addin/assets (deterministic; rerun after changing the design).
 
-A white tick on a blue rounded square; the outline icon is the same shape in
-white on transparent, as the unified manifest requires for 32x32 outlines.
+A white envelope on a blue rounded square (an envelope, not a tick: the icon sits beside
+"Sendward stopped this e-mail", where a tick would say the opposite); the outline icon is the
+same shape in white on transparent, as the unified manifest requires for 32x32 outlines.
 """
 
 from __future__ import annotations
@@ -32,10 +33,15 @@ def inside_rounded_square(u: float, v: float, radius: float = 0.18) -> bool:
     return dx * dx + dy * dy <= radius * radius
 
 
-def on_tick(u: float, v: float, width: float) -> bool:
-    """Distance to the two strokes of a tick mark, in unit coordinates."""
-    strokes = (((0.25, 0.52), (0.43, 0.70)), ((0.43, 0.70), (0.76, 0.32)))
-    return any(_distance(u, v, a, b) <= width for a, b in strokes)
+def on_mark(u: float, v: float, width: float) -> bool:
+    """On the strokes of the envelope (its edges and its flap), in unit coordinates."""
+    left, right, top, bottom = 0.22, 0.78, 0.30, 0.70
+    strokes = (
+        ((left, top), (right, top)), ((right, top), (right, bottom)),
+        ((right, bottom), (left, bottom)), ((left, bottom), (left, top)),
+        ((left, top), (0.5, 0.53)), ((0.5, 0.53), (right, top)),
+    )
+    return any(_distance(u, v, a, b) <= width * 0.75 for a, b in strokes)
 
 
 def _distance(u, v, a, b) -> float:
@@ -50,7 +56,7 @@ def color_icon(size: int) -> bytes:
         u, v = (x + 0.5) / size, (y + 0.5) / size
         if not inside_rounded_square(u, v):
             return CLEAR
-        return WHITE if on_tick(u, v, 0.07) else BLUE
+        return WHITE if on_mark(u, v, 0.07) else BLUE
 
     return png(size, size, pixel)
 
@@ -59,7 +65,7 @@ def outline_icon(size: int) -> bytes:
     def pixel(x, y):
         u, v = (x + 0.5) / size, (y + 0.5) / size
         border = inside_rounded_square(u, v) and not inside_rounded_square((u - 0.5) * 1.16 + 0.5, (v - 0.5) * 1.16 + 0.5)
-        return WHITE if border or on_tick(u, v, 0.06) else CLEAR
+        return WHITE if border or on_mark(u, v, 0.06) else CLEAR
 
     return png(size, size, pixel)
 

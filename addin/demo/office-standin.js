@@ -282,51 +282,6 @@
 
   // -- the Smart Alerts dialog -------------------------------------------------------------
 
-  function inline(text, parent) {
-    // **bold**, *italic* / _italic_, [text](https://...), and backslash escapes
-    const pattern = /\\(.)|\*\*(.+?)\*\*|[*_](.+?)[*_]|\[([^\]]+)\]\((https:[^)]+)\)/g;
-    let last = 0;
-    for (const match of text.matchAll(pattern)) {
-      parent.append(text.slice(last, match.index));
-      if (match[1] !== undefined) parent.append(match[1]);
-      else if (match[2] !== undefined) parent.append(Object.assign(document.createElement("strong"), { textContent: match[2] }));
-      else if (match[3] !== undefined) parent.append(Object.assign(document.createElement("em"), { textContent: match[3] }));
-      else parent.append(Object.assign(document.createElement("a"), { textContent: match[4], href: match[5], target: "_blank" }));
-      last = match.index + match[0].length;
-    }
-    parent.append(text.slice(last));
-  }
-
-  /** The subset of Markdown Smart Alerts renders: paragraphs (\n\n), bullets ending in \r, emphasis, links. */
-  function renderMarkdown(markdown, container) {
-    for (const block of markdown.split("\n\n")) {
-      const items = block.split("\r").filter((line) => line.trim());
-      if (items.length && items.every((line) => /^[-*] /.test(line))) {
-        const list = document.createElement("ul");
-        for (const line of items) {
-          const li = document.createElement("li");
-          inline(line.slice(2), li);
-          list.append(li);
-        }
-        container.append(list);
-      } else if (block.trim()) {
-        const p = document.createElement("p");
-        inline(block, p);
-        container.append(p);
-      }
-    }
-  }
-
-  function button(label, id, action, primary) {
-    const element = document.createElement("button");
-    element.type = "button";
-    element.id = id;
-    element.textContent = label;
-    if (primary) element.className = "primary";
-    element.addEventListener("click", action);
-    return element;
-  }
-
   function showDialog(options) {
     closeDialog();
     const backdrop = document.createElement("div");
@@ -334,45 +289,26 @@
     backdrop.setAttribute("role", "dialog");
     backdrop.setAttribute("aria-modal", "true");
     backdrop.setAttribute("aria-labelledby", "smart-alert-title");
-    const box = document.createElement("div");
-    box.className = "smart-alert-box";
-    const title = document.createElement("h2");
-    title.id = "smart-alert-title";
-    title.textContent = "Sendward"; // Outlook always shows the add-in's name here
-    const message = document.createElement("div");
-    message.id = "smart-alert-message";
-    if (options.errorMessageMarkdown) renderMarkdown(options.errorMessageMarkdown, message);
-    else message.textContent = options.errorMessage || "Sendward is preventing this email from being sent.";
-    const buttons = document.createElement("div");
-    buttons.className = "smart-alert-buttons";
-    if (options.sendModeOverride === "promptUser") {
-      buttons.append(
-        button("Send Anyway", "smart-alert-send-anyway", () => {
-          record("send-anyway");
-          closeDialog();
-          markSent("send-anyway");
-        })
-      );
-    }
-    if (options.commandId) {
-      buttons.append(
-        button(options.cancelLabel || "Take Action", "smart-alert-action", () => {
-          record("take-action", { commandId: options.commandId });
-          closeDialog();
-          openPane(options.commandId);
-        }, true)
-      );
-    }
-    buttons.append(
-      button("Don't Send", "smart-alert-dont-send", () => {
+    // drawn by the same code as the admin simulator's "what the sender sees" (addin/smart-alert.js)
+    const box = SendwardSmartAlert.build(options, {
+      sendAnyway: () => {
+        record("send-anyway");
+        closeDialog();
+        markSent("send-anyway");
+      },
+      action: () => {
+        record("take-action", { commandId: options.commandId });
+        closeDialog();
+        openPane(options.commandId);
+      },
+      dontSend: () => {
         record("dont-send");
         closeDialog();
-      })
-    );
-    box.append(title, message, buttons);
+      }
+    });
     backdrop.append(box);
     document.body.append(backdrop);
-    record("dialog", { text: message.textContent });
+    record("dialog", { text: box.querySelector("#smart-alert-message").textContent });
   }
 
   function closeDialog() {

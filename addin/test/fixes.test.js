@@ -205,3 +205,25 @@ test("removing a look-alike failing on CC: rejected, so the pane can say the fix
   assert.deepEqual(office.state.to.map((r) => r.address), ["ann@northshire.gov.uk"]);
   assert.deepEqual(office.state.cc.map((r) => r.address), ["x@northshlre.gov.uk"], "not silently claimed done");
 });
+
+test("correct a look-alike: each address at it moves to the real domain, names and fields kept", async () => {
+  const { item, office, read, Fixes } = setup({
+    to: [
+      { address: "ann@northshire.gov.uk", name: "Ann" },
+      { address: "bob@northshlre.gov.uk", name: "Bob" },
+    ],
+    cc: [{ address: "cat@mail.northshlre.gov.uk", name: "" }],
+    bcc: [{ address: "x@NORTHSHLRE.gov.uk", name: "x@NORTHSHLRE.gov.uk" }, { address: "y@notnorthshlre.gov.uk" }],
+  });
+
+  const fixed = await Fixes.correctRecipientsAt(item, await read(), "northshlre.gov.uk", "northshire.gov.uk");
+
+  assert.equal(fixed, 3);
+  assert.deepEqual(office.state.to.map((r) => [r.address, r.name]), [
+    ["ann@northshire.gov.uk", "Ann"],
+    ["bob@northshire.gov.uk", "Bob"],
+  ]);
+  assert.deepEqual(office.state.cc.map((r) => r.address), ["cat@mail.northshire.gov.uk"]);
+  assert.deepEqual(office.state.bcc.map((r) => r.address), ["x@northshire.gov.uk", "y@notnorthshlre.gov.uk"]);
+  assert.equal(office.state.bcc[0].name, "x@northshire.gov.uk", "a name that was the old address goes");
+});

@@ -164,6 +164,53 @@ test("block: no Send Anyway, and the dialog names the spreadsheet and the 157 re
   assert.match(completed.errorMessageMarkdown, /- 157 people.*\r/);
 });
 
+test("the dialog lists the service's problems, one line each, instead of every finding", async () => {
+  const verdict = {
+    ...BLOCK,
+    findings: [
+      ...BLOCK.findings,
+      { rule: "recipients.external_domains", action: "warn", message: "To/CC span 157 outside organisations.", evidence: {}, fix: "move_to_bcc" },
+    ],
+    problems: [
+      { action: "block", rules: ["recipients.exposed", "recipients.external_domains"], message: "157 people will see each other." },
+      { action: "block", rules: ["attachment.personal_data"], message: "clients.xlsx holds personal data about 163 people." },
+    ],
+  };
+  const office = makeOffice(SEED);
+  const { Sendward } = load({ office, fetch: fakeFetch(() => answer(200, verdict)) });
+
+  const completed = await run(Sendward.onMessageSendHandler);
+
+  assert.equal((completed.errorMessageMarkdown.match(/^- /gm) || []).length, 2);
+  assert.doesNotMatch(completed.errorMessage, /outside organisations/);
+  const last = JSON.parse(office.state.session["sendward.last"]);
+  assert.equal(last.problems.length, 2, "a cached verdict shows the same lines");
+});
+
+test("Send pressed again on the same e-mail names the previous Send's decision; a check does not", async () => {
+  const office = makeOffice({ to: people(12) });
+  const fetch = fakeFetch(() => answer(200, WARN));
+  const { Sendward } = load({ office, fetch });
+
+  await run(Sendward.onMessageSendHandler);
+  assert.equal(fetch.requests[0].body.previous_decision_id, undefined, "the first Send has none");
+  await run(Sendward.onMessageSendHandler);
+  assert.equal(fetch.requests[1].body.previous_decision_id, "d-warn");
+  await Sendward.score(Office.context.mailbox.item, { purpose: "precheck", deadline: Date.now() + 5000 });
+  assert.equal(fetch.requests[2].body.previous_decision_id, undefined);
+});
+
+test("warn where the policy allows no override: no Send Anyway", async () => {
+  const office = makeOffice({ to: people(12) });
+  const { Sendward } = load({ office, fetch: fakeFetch(() => answer(200, { ...WARN, sender_may_override: false })) });
+
+  const completed = await run(Sendward.onMessageSendHandler);
+
+  assert.equal(completed.allowEvent, false);
+  assert.equal(completed.sendModeOverride, undefined);
+  assert.doesNotMatch(completed.errorMessage, /Send Anyway/);
+});
+
 test("older Outlook (Mailbox 1.12): plain message only; a warning goes when Send is pressed again", async () => {
   const office = makeOffice({ to: people(12) }, { mailbox: "1.12" });
   const { Sendward } = load({ office, fetch: fakeFetch(() => answer(200, WARN)) });

@@ -125,7 +125,7 @@ test("deadline: the fallback uses the background verdict already read, and reads
 
   assert.match(completed.errorMessage, /earlier check/);
   assert.equal(office.state.started.filter((name) => name === "to.getAsync").length, 1, "the draft was read once");
-  assert.equal(office.state.started.filter((name) => name === "sessionData.getAsync").length, 2, "precheck + override, once each");
+  assert.equal(office.state.started.filter((name) => name === "sessionData.getAsync").length, 3, "precheck, override and the last Send, once each");
 });
 
 test("deadline: a body read that never calls back leaves no fingerprint, so no earlier verdict is trusted", TIMEOUT, async () => {

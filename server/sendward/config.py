@@ -45,7 +45,7 @@ class Settings:
     user_hash_key: str | None = None  # default: a key generated in data_dir
     session_secret: str | None = None  # signs admin page sessions; default: a key generated in data_dir
     log_level: str = "INFO"
-    log_format: str | None = None  # "json" or "text"; default json under `sendward serve`, else text
+    log_format: str | None = None  # "json" or "text"; default under `sendward serve`: text on a terminal, else json
     metrics_token: str | None = None  # when set, GET /metrics needs it as a bearer token
     metrics_tenant_label: bool = False  # count decisions per tenant id too (one series per tenant)
     addin_dir: Path | None = None  # the add-in's files (default: addin/ beside server/ in a checkout)

@@ -7,6 +7,7 @@ import json
 
 import pytest
 
+from sendward.adapters.identity.dev import DEV_TENANT
 from sendward.entrypoints.http.app import create_app
 
 ORIGIN = "http://localhost"
@@ -136,7 +137,7 @@ def test_the_demo_pane_is_the_real_pane_with_the_stand_in_for_office_js(client):
 def test_the_demo_token_is_a_short_lived_dev_token(client, container):
     body = client.post("/demo/token").get_json()
     caller = container.validator.validate(body["token"])
-    assert caller.tenant_id == "demo-tenant"
+    assert caller.tenant_id == DEV_TENANT  # the tenant /admin signs in to by default
     assert body["expires_in"] == 900
 
 

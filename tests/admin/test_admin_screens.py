@@ -65,10 +65,11 @@ def test_simulating_the_seed_draft_shows_the_block_the_sender_would_see(client, 
     response = simulate(client, token)
     assert response.status_code == 200
     html = response.text
-    assert "Sendward · <strong>BLOCK</strong>" in html
-    assert "This message can’t be sent" in html
+    assert "<strong>Sendward · BLOCK</strong>" in html  # without JavaScript: the dialog's lines
     assert "157 people outside your organisation are in To/CC" in html
-    assert "Move to BCC" in html and "Remove the attachment" in html
+    assert '<script src="/addin/launchevent.js"></script>' in html  # with it: drawn by the add-in's code
+    assert '<script type="application/json" id="simulated-verdict">' in html
+    assert "The sender cannot send it as it is" in html  # blocks are not overridable by default
     assert "Nothing was recorded" in html
     assert decisions_stored(container) == 0
 
@@ -97,7 +98,7 @@ def test_a_saved_version_can_be_simulated(client, sign_in, container):
     token = sign_in()
     container.policies.save_draft("tenant-a", {"mode": "monitor"}, author="x")
     html = simulate(client, token, source="v1").text
-    assert "Sendward · <strong>ALLOW</strong>" in html
+    assert "Nothing: the e-mail goes without interruption." in html
     assert "Enforcing this policy would\n    <strong>block</strong>" in html
     assert "Scored against version 1" in html
 
@@ -111,7 +112,7 @@ def test_the_policy_form_settings_can_be_tried_without_saving(client, sign_in, c
     response = client.post("/admin/simulate", data=form, content_type="multipart/form-data")
     assert response.status_code == 200
     assert "the unsaved settings from the policy form" in response.text
-    assert "Sendward · <strong>ALLOW</strong>" in response.text
+    assert "Nothing: the e-mail goes without interruption." in response.text
     assert container.policies.latest_version("tenant-a") == 0
 
 
@@ -181,6 +182,27 @@ def test_history_publish_rollback_and_diff(client, sign_in, container):
     assert (version, policy.internal_domains) == (3, ["one.example"])
     assert container.policies.version("tenant-a", 3).copied_from == 1
     assert "(copy of version 1)" in client.get("/admin/versions").text
+
+
+def test_history_offers_only_what_changes_something_and_asks_first(client, sign_in, container):
+    sign_in()
+    html = client.get("/admin/versions").text
+    assert 'id="rollback-0"' not in html  # the defaults are what applies: nothing to roll back to
+    assert "1970" not in html and "The built-in defaults" in html
+    container.policies.replace("tenant-a", {"mode": "monitor"}, author="a", comment="first")
+    container.policies.replace("tenant-a", {"retention_days": 30}, author="a", comment="second")
+    container.policies.save_draft("tenant-a", {"retention_days": 40}, author="a", comment="third")
+    html = client.get("/admin/versions").text
+    assert 'id="rollback-2"' not in html and 'id="publish-2"' not in html  # version 2 is the published one
+    assert 'id="rollback-1"' in html and 'id="publish-3"' in html and 'id="rollback-3"' not in html
+    for form in ("rollback-1", "publish-3", "rollback-0"):
+        assert re.search(rf'id="{form}"\s+data-confirm="[^"]+"', html), form
+    client.post("/admin/versions/0/rollback", data=form_fields(html, "rollback-0"))
+    policy, version = container.policies.current("tenant-a")
+    assert version == 4 and policy.mode == "enforce" and policy.retention_days != 30
+    assert "(copy of the built-in defaults)" in client.get("/admin/versions").text
+    page = client.get("/admin/versions/0").text
+    assert "the built-in defaults" in page and "1970" not in page
 
 
 def test_a_stale_history_page_cannot_roll_back(client, sign_in, container):
@@ -298,6 +320,41 @@ def test_the_dashboard_shows_the_shadow_load_in_monitor_mode(client, sign_in, co
     assert "monitor only" in html
     assert 'aria-labelledby="shadow-title shadow-desc"' in html
     assert "recipients.exposed: 3 interruptions" in html  # the chart's description
+
+
+def test_the_dashboard_counts_e_mails_not_senders(client, sign_in, container):
+    sign_in()
+    record(container, "w1")
+    record(container, "w2")
+    html = client.get("/admin/").text
+    assert "2</span> e-mails warned or blocked" in html and "senders warned" not in html
+    record(container, "a1", action="allow")
+    assert "3</span> e-mails checked" in client.get("/admin/").text
+
+
+def test_an_enforcing_tenant_sees_no_what_enforcement_would_have_done_chart(client, sign_in, container):
+    sign_in()
+    record(container, "w1")
+    # an accepted override: allowed, would have warned; not a shadow of monitor mode
+    container.storage.record_decision(
+        DecisionRecord(
+            id="o1", tenant_id="tenant-a", user_hash="0123456789abcdef0123456789abcdef",
+            created_at=utcnow(), action="allow", would_action="warn", mode="enforce", score=40,
+            policy_version=0, counts={}, findings=(("recipients.exposed", "info", "warn"),),
+            attachments=(), override_of="w1", justification="The partner asked for it.",
+        )
+    )
+    html = client.get("/admin/").text
+    assert "What enforcement would have done" not in html
+    assert "(overridden: it had warned)" in client.get("/admin/decisions").text
+
+
+def test_a_monitor_mode_decision_reads_as_what_enforcement_would_have_done(client, sign_in, container):
+    sign_in()
+    container.policies.replace("tenant-a", {"mode": "monitor"}, author="x")
+    record(container, "m1", action="allow", would="warn")
+    assert "(monitor mode: enforcing would have warned)" in client.get("/admin/decisions").text
+    assert "What enforcement would have done" in client.get("/admin/").text
 
 
 def test_another_tenants_admin_sees_none_of_it(client, sign_in, container):

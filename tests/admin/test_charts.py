@@ -32,7 +32,7 @@ def test_empty_charts_say_so():
     assert charts.stacked_columns(
         "e", "Empty", [{"day": "2026-11-25", "allow": 0, "warn": 0, "block": 0}]
     ).description.startswith("No decisions")
-    assert "No sender was interrupted" in str(charts.proportion("p", "Rate", 0, 0, "a", "b").svg)
+    assert "No e-mail was warned or blocked" in str(charts.proportion("p", "Rate", 0, 0, "a", "b").svg)
 
 
 def test_proportion_states_the_rate():

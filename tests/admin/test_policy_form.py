@@ -277,3 +277,23 @@ def test_sensitive_terms_and_special_categories_from_the_form():
         "health",
         "religion",
     ]  # the stored order, not the form's
+
+
+def test_no_help_text_only_repeats_its_label():
+    import re as _re
+
+    from sendward.domain.policy import Policy
+    from sendward.entrypoints.http.admin_page import forms
+
+    def words(text):
+        return set(_re.findall(r"[a-z]+", text.lower()))
+
+    form = forms.policy_form(Policy().to_json())
+    shown = [f.spec for section in form.sections() for f in section.fields if f.spec.hint]
+    assert len(shown) > 10
+    for spec in shown:
+        assert words(spec.hint) - words(spec.label) - forms._FILLER, (spec.label, spec.hint)
+        assert spec.hint.lower().rstrip(".") != spec.label.lower()
+    hints = {spec.keys[-1]: spec.hint for spec in shown}
+    assert "decision log" in hints["allow_block_override"]
+    assert hints["allow_warn_override"] != "Warnings offer Send Anyway"

@@ -123,6 +123,16 @@ def test_a_sender_without_the_admin_role_sees_403(client, sign_in):
     assert "Sendward.Admin" in response.text
 
 
+def test_the_not_an_administrator_page_offers_a_way_out_not_a_link_to_itself(client, sign_in):
+    sign_in(admin=False)
+    response = client.get("/admin/")
+    assert response.status_code == 403
+    assert 'href="/admin/"' not in response.text.split("</header>", 1)[1]  # no "back to the dashboard"
+    assert 'action="/admin/sign-out"' in response.text
+    signed_out = client.post("/admin/sign-out", data={"csrf_token": csrf_of(response.text)})
+    assert signed_out.status_code == 302 and "/admin/sign-in" in signed_out.headers["Location"]
+
+
 def test_a_bad_tenant_name_is_refused(client):
     page = client.get("/admin/sign-in")
     response = client.post(

@@ -75,11 +75,16 @@ def test_simulating_the_seed_draft(admin_page, container):
     ).click()
     page.set_input_files("#draft", str(SEED))
     page.get_by_role("button", name="Simulate").click()
-    alert = page.locator(".smart-alert")
+    alert = page.locator(".smart-alert .smart-alert-box")
     alert.wait_for()
-    assert "BLOCK" in alert.inner_text()
-    assert "This message can’t be sent" in alert.inner_text()
+    # the add-in's own dialog: its title, intro, one line per problem and its buttons
+    assert page.locator("#simulated-alert-title").inner_text() == "Sendward"
+    assert "Sendward stopped this e-mail." in alert.inner_text()
     assert "157 people outside your organisation" in alert.inner_text()
+    assert page.locator("#simulated-alert-message li").count() == 2  # recipients, then clients.xlsx
+    assert page.locator("#simulated-alert-action").inner_text() == "Fix it"
+    assert page.locator("#simulated-alert-send-anyway").count() == 0  # a block offers no Send Anyway
+    assert "cannot send it as it is" in page.locator("#sender-may-override").inner_text()
     cells = page.get_by_role("row", name="clients.xlsx yes").get_by_role("cell").all_inner_texts()
     assert cells[:2] == ["yes", "163"]
     assert (
@@ -119,8 +124,38 @@ def test_rolling_back(admin_page, container):
         "rules.recipients.exposed.min_visible_external" in page.locator("table.diff").inner_text()
     )
     page.go_back()
+    asked = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    page.get_by_role("button", name="Roll back to this (version 1)").click()
+    page.wait_for_function("true")  # the dialog was answered "Cancel": nothing happens
+    assert asked and "Roll back to version 1?" in asked[0]
+    assert container.policies.latest_version(TENANT) == 2
+    page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Roll back to this (version 1)").click()
     page.get_by_role("status").filter(has_text="version 3 is a copy of version 1").wait_for()
     assert exposed(container).min_visible_external == 5
     assert "(copy of version 1)" in page.locator("#version-3").inner_text()
     assert "Published" in page.locator("#version-3").inner_text()
+
+
+def test_the_simulator_shows_send_anyway_only_where_the_policy_allows_it(admin_page, container, tmp_path):
+    to = ", ".join(f"friend.{i}@gmail.com" for i in range(12))
+    warned = tmp_path / "warned.eml"
+    warned.write_text(f"From: a@northshire.gov.uk\nTo: {to}\nSubject: Meeting\n\nSee you there.")
+    page = admin_page
+
+    def simulate():
+        page.goto(page.url.split("/admin")[0] + "/admin/simulate")
+        page.set_input_files("#draft", str(warned))
+        page.get_by_role("button", name="Simulate").click()
+        page.locator(".smart-alert .smart-alert-box").wait_for()
+
+    simulate()
+    assert page.locator("#simulated-alert-send-anyway").inner_text() == "Send Anyway"
+    assert "may send it as it is" in page.locator("#sender-may-override").inner_text()
+
+    container.policies.replace(TENANT, {"overrides": {"allow_warn_override": False}}, author="a")
+    simulate()
+    assert page.locator("#simulated-alert-send-anyway").count() == 0
+    assert page.locator("#simulated-alert-action").inner_text() == "Fix it"
+    assert "cannot send it as it is" in page.locator("#sender-may-override").inner_text()

@@ -132,6 +132,24 @@ def test_a_warning_offers_send_anyway(demo):
     assert events(demo, "sent")[0]["how"] == "send-anyway"
 
 
+def test_demo_sends_reach_the_admin_dashboard_and_send_anyway_counts(demo, live_server):
+    demo.evaluate(
+        "SendwardDemo.setRecipients('to', Array.from({length: 12}, (_, i) => "
+        "({address: `friend.${i}@gmail.com`, name: ''})))"
+    )
+    send(demo)
+    demo.click("#smart-alert-send-anyway")
+    assert events(demo, "sent")[0]["how"] == "send-anyway"
+
+    # the admin page's default tenant is the demo's: the loop closes
+    demo.goto(live_server + "/admin/")
+    demo.get_by_role("button", name="Sign in").click()
+    demo.wait_for_url(live_server + "/admin/")
+    cards = [" ".join(card.split()) for card in demo.locator("ul.cards li").all_inner_texts()]
+    assert cards == ["1 e-mail checked", "1 e-mail warned or blocked", "100% of those went as they were"]
+    assert "1 of 1 (100%) of warned or blocked e-mails went as they were" in demo.content()
+
+
 def test_a_lookalike_recipient_is_removed_from_the_pane(demo):
     load_example(demo, "04-lookalike-domain", 1)
     assert send(demo)["options"]["allowEvent"] is False
@@ -142,6 +160,22 @@ def test_a_lookalike_recipient_is_removed_from_the_pane(demo):
     frame.locator("li.finding[data-rule='recipients.lookalike_domain']").wait_for(state="detached", timeout=TIMEOUT)
 
     assert demo.evaluate("SendwardDemo.draft.to") == []
+
+
+def test_a_lookalike_recipient_is_corrected_to_the_real_domain(demo):
+    load_example(demo, "04-lookalike-domain", 1)
+    before = demo.evaluate("SendwardDemo.draft.to[0]")
+    demo.click("#open-pane")
+    frame = pane(demo)
+    correct = frame.locator("button[data-fix='correct_recipient']")
+    assert correct.inner_text() == "Change to @northshire.gov.uk"
+    correct.click()
+    frame.locator("li.finding[data-rule='recipients.lookalike_domain']").wait_for(state="detached", timeout=TIMEOUT)
+
+    after = demo.evaluate("SendwardDemo.draft.to")
+    assert [r["address"] for r in after] == [before["address"].split("@")[0] + "@northshire.gov.uk"]
+    assert before["address"] not in after[0]["name"]  # a name that was the wrong address is not kept
+    assert "Changed 1 address from northshlre.gov.uk to northshire.gov.uk" in frame.locator("#fix-result").inner_text()
 
 
 def test_an_override_with_a_reason_is_accepted_for_a_warning_and_recorded(demo, container):
@@ -164,16 +198,47 @@ def test_an_override_with_a_reason_is_accepted_for_a_warning_and_recorded(demo, 
     assert [row.justification for row in rows] == ["Parents' committee: they agreed to share addresses."]
 
 
-def test_a_blocked_message_cannot_be_overridden_by_default(demo):
+def test_a_blocked_message_that_cannot_be_overridden_asks_for_no_justification(demo):
     load_example(demo, "06-clinic-reminder-cc", 3)
     completed = send(demo)
     assert "sendModeOverride" not in completed["options"]
     demo.click("#smart-alert-action")
     frame = pane(demo)
     frame.locator("#findings li").first.wait_for(timeout=TIMEOUT)
-    # The verdict says the sender may not override (sender_may_override false): no justification asked.
-    assert frame.locator("#override").is_hidden()
+    assert frame.locator("#headline").inner_text() == "Sendward stopped this e-mail"
+    assert frame.locator("#override").is_hidden()  # by default blocks are never overridable: no question
+    assert "does not allow a blocked e-mail to go as it is" in frame.locator("#subline").inner_text()
     assert demo.evaluate("'sendward.override' in SendwardDemo.session") is False
+
+
+def test_the_pane_opened_before_sending_does_not_say_the_e_mail_was_stopped(demo):
+    load_example(demo, "01-mass-email-client-list", 157)
+    demo.click("#open-pane")
+    frame = pane(demo)
+    assert frame.locator("#headline").inner_text() == "Sendward would stop this e-mail"
+    assert frame.locator("#subline").inner_text().startswith("Fix what is listed below before you press Send.")
+    assert "press Send again" not in frame.locator("#summary").inner_text()
+    assert events(demo, "sent") == [] and events(demo, "dialog") == []
+
+
+def test_every_example_is_offered_including_all_staff_and_the_foi_reply(demo):
+    offered = demo.evaluate("Array.from(document.querySelectorAll('#example option')).map(o => o.value)")
+    assert {"03-all-staff", "07-foi-reply-hidden-sheet"} <= set(offered)
+    load_example(demo, "07-foi-reply-hidden-sheet", 1)
+    completed = send(demo)
+    dialog = demo.locator("#smart-alert-message").inner_text()
+    assert completed["options"]["allowEvent"] is False
+    assert "the hidden sheet 'Staff list'" in dialog
+    assert demo.locator("#smart-alert-message li").count() == 1  # one line for the one file
+    demo.click("#smart-alert-action")
+    frame = pane(demo)
+    hidden = frame.locator("li.finding[data-rule='attachment.hidden_content']").inner_text()
+    assert "Unhide it and check it, delete the sheet, or send a PDF of the visible part instead." in hidden
+
+
+def test_the_all_staff_example_goes(demo):
+    load_example(demo, "03-all-staff", 420)
+    assert send(demo)["options"] == {"allowEvent": True}
 
 
 def test_background_checks_run_while_writing_and_are_not_recorded(demo, container):

@@ -115,7 +115,9 @@ def test_one_unreadable_file_among_good_ones_still_prints_the_rest(tmp_path):
     garbage.write_bytes(b"\x00" * 10)
     result = run("check", "--json", EXAMPLES / "03-all-staff.eml", garbage)
     assert result.returncode == 65
-    assert json.loads(result.stdout)["action"] == "allow"
+    judged, unread = (json.loads(line) for line in result.stdout.splitlines())
+    assert judged["action"] == "allow"
+    assert unread["file"] == str(garbage) and unread["error"] == "unreadable"
 
 
 def test_msg_drafts_are_checked(tmp_path, capsys):

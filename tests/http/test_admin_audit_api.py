@@ -118,7 +118,7 @@ def test_stats(client, admin, container):
     assert body["top_attachment_types"] == [
         {"type": "xlsx", "attachments": 2, "with_personal_data": 2, "unscanned": 0}
     ]
-    assert body["overrides"] == {"interrupted": 2, "overridden": 0, "rate": 0.0}
+    assert body["overrides"] == {"interrupted": 2, "overridden": 0, "sent_anyway": 1, "rate": 0.5}  # the warning never sent again
     assert client.get("/api/v1/admin/stats", headers=admin).get_json()["days"] == 30
 
 

@@ -100,3 +100,26 @@ def test_a_bad_budget_is_a_clear_400(client, auth, budget):
 def test_a_budget_within_bounds_is_accepted(client, auth, budget):
     body = {**score_request(draft(to=["a@gmail.com"])), "budget_ms": budget}
     assert client.post("/api/v1/score", json=body, headers=auth()).status_code == 200
+
+
+def test_send_pressed_again_names_the_previous_decision_and_the_dashboard_counts_it(client, auth, container):
+    from sendward.services.dashboard import stats
+
+    warned = score_request(draft(to=people(12)))
+    first = client.post("/api/v1/score", json=warned, headers=auth()).get_json()
+    assert first["action"] == "warn" and first["sender_may_override"] is True
+    fixed = score_request(draft(to=["a@northshire.gov.uk"]))
+    again = client.post(
+        "/api/v1/score", json={**fixed, "previous_decision_id": first["decision_id"]}, headers=auth()
+    )
+    assert again.status_code == 200
+    assert container.storage.decision("tenant-a", again.get_json()["decision_id"]) is not None
+    overrides = stats(container.storage, "tenant-a", days=1)["overrides"]
+    assert (overrides["interrupted"], overrides["sent_anyway"]) == (1, 0)  # fixed, not sent anyway
+    client.post("/api/v1/score", json=warned, headers=auth())  # warned, then Send Anyway: nothing follows
+    assert stats(container.storage, "tenant-a", days=1)["overrides"]["sent_anyway"] == 1
+
+
+def test_a_previous_decision_id_that_is_not_an_id_is_refused(client, auth):
+    body = {**score_request(draft(to=["a@northshire.gov.uk"])), "previous_decision_id": "x" * 101}
+    assert client.post("/api/v1/score", json=body, headers=auth()).status_code in (400, 422)

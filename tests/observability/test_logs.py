@@ -132,3 +132,13 @@ def test_metrics_tenant_label_setting(raw, expected):
 def test_a_metrics_tenant_label_that_is_not_a_boolean_is_refused():
     with pytest.raises(ConfigError, match="SENDWARD_METRICS_TENANT_LABEL"):
         Settings.from_env({"SENDWARD_METRICS_TENANT_LABEL": "maybe"})
+
+
+def test_an_unmatched_request_names_its_path_but_nothing_personal(client, json_log):
+    client.get("/favicon.icon", headers={"X-Request-Id": "u-1"})
+    client.get("/people/alice@example.org/0207946095?q=secret", headers={"X-Request-Id": "u-2"})
+    access = {line["request_id"]: line for line in json_log() if line["logger"] == "sendward.access"}
+    assert access["u-1"]["message"] == "GET /favicon.icon 404 (no such route)"
+    assert access["u-1"]["route"] == "unmatched" and access["u-1"]["path"] == "/favicon.icon"
+    assert access["u-2"]["path"] == "/people/…/…"
+    assert "alice" not in json.dumps(access["u-2"]) and "secret" not in json.dumps(access["u-2"])

@@ -23,6 +23,7 @@ def record(
     override_of=None,
     tenant="tenant-a",
     message=None,
+    resends=None,
 ):
     storage.record_decision(
         DecisionRecord(
@@ -39,6 +40,7 @@ def record(
             findings=tuple(findings),
             attachments=tuple(files),
             override_of=override_of,
+            resends=resends,
         )
     )
 
@@ -117,12 +119,26 @@ def test_top_rules_file_types_and_override_rate(container):
     ]
     assert figures["overrides"] == {
         "interrupted": 3,
-        "overridden": 1,
-        "rate": pytest.approx(1 / 3, abs=1e-4),
+        "overridden": 1,  # w1, with a justification
+        "sent_anyway": 1,  # w2: never sent again
+        "rate": pytest.approx(2 / 3, abs=1e-4),
     }
     # the override is one decision to allow; enforcement's view leaves it out
     assert figures["per_day"][0] == {"day": "2026-11-25", "allow": 1, "warn": 2, "block": 1}
     assert figures["would_per_day"][0] == {"day": "2026-11-25", "allow": 0, "warn": 2, "block": 1}
+
+
+def test_a_warning_sent_again_after_a_fix_is_not_sent_anyway(container):
+    s = container.storage
+    record(s, "w1", NOW, action="warn")  # Send; Fix it; Send again: allowed
+    record(s, "a1", NOW, action="allow", resends="w1")
+    record(s, "w2", NOW, action="warn")  # Send; Send Anyway
+    record(s, "w3", NOW, action="warn", user="u2")  # another sender cannot settle u1's warning
+    record(s, "a2", NOW, action="allow", user="u2", resends="w2")
+    record(s, "w4", NOW, action="warn", tenant="tenant-b")  # nor another tenant's
+    overrides = stats(s, "tenant-a", days=1, now=NOW)["overrides"]
+    assert (overrides["interrupted"], overrides["overridden"], overrides["sent_anyway"]) == (3, 0, 2)
+    assert overrides["rate"] == pytest.approx(2 / 3, abs=1e-4)
 
 
 def test_no_interruptions_means_no_override_rate(container):

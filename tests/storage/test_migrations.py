@@ -52,14 +52,21 @@ def round_trip(engine):
         revisions = connection.execute(sa.text("SELECT id, policy_revision FROM tenants")).all()
     assert [tuple(row) for row in revisions] == [("tenant-a", 0)]  # an existing tenant starts at 0
     assert "draft_digest" not in columns(engine, "decisions")
+    assert "resends" not in columns(engine, "decisions")
 
     schema.upgrade(engine, "0004_recipient_history")
     assert "correspondent_models" in table_names(engine)
     assert "draft_digest" not in columns(engine, "decisions")
 
-    schema.upgrade(engine)
+    schema.upgrade(engine, "0005_decision_draft_digest")
     assert schema.current_revision(engine) == "0005_decision_draft_digest"
     assert "draft_digest" in columns(engine, "decisions")  # earlier decisions: NULL, no override binds to them
+    assert "resends" not in columns(engine, "decisions")
+    schema.upgrade(engine)
+    assert schema.current_revision(engine) == "0006_decision_resends"
+    assert "resends" in columns(engine, "decisions")
+    schema.downgrade(engine, "0005_decision_draft_digest")
+    assert "resends" not in columns(engine, "decisions")
     schema.downgrade(engine, "0004_recipient_history")
     assert "draft_digest" not in columns(engine, "decisions")
     schema.downgrade(engine, "0003_policy_revision")
@@ -84,6 +91,7 @@ def round_trip(engine):
     assert "copied_from" in columns(engine, "policy_versions")
     assert "policy_revision" in columns(engine, "tenants")
     assert "draft_digest" in columns(engine, "decisions")
+    assert "resends" in columns(engine, "decisions")
 
 
 def test_sqlite_up_down_up(sqlite_engine):

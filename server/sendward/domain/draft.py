@@ -112,6 +112,9 @@ class Draft:
     item_id: str | None = None
     override: Override | None = None
     date: datetime | None = None  # an .eml's Date (the offline path judges it against the history before it)
+    # The decision of this e-mail's previous Send, when Send is pressed again (the add-in keeps it):
+    # that Send did not go as it was. Not part of what is judged.
+    previous_decision_id: str | None = None
 
     @functools.cached_property
     def recipients(self) -> tuple[Recipient, ...]:

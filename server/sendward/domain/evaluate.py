@@ -6,6 +6,7 @@ from dataclasses import replace
 
 from sendward.domain.overrides import may_override
 from sendward.domain.policy import Policy
+from sendward.domain.problems import problems
 from sendward.domain.rules import RULE_IDS, RULES
 from sendward.domain.signals import Signals
 from sendward.domain.verdict import ACTION_RANK, Finding, Verdict, strongest_action
@@ -45,6 +46,7 @@ def evaluate(
         ),
         fail_mode=policy.fail_mode or "open",
         sender_may_override=may_override(action, policy),
+        problems=tuple(problems(findings)),
     )
 
 

@@ -27,6 +27,7 @@ def review_override(
         would_action=verdict.would_action or verdict.action,
         override={"accepted": True, "reason": None},
         sender_may_override=False,
+        problems=(),
     )
 
 

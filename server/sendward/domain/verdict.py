@@ -76,6 +76,9 @@ class Verdict:
     # Whether the tenant's policy lets the sender send this anyway (Send Anyway on a warning, a
     # justification on a block): the add-in renders it and decides nothing itself.
     sender_may_override: bool = False
+    # What the Send dialog lists: one line per problem, strongest first (domain/problems.py, made
+    # with the findings by evaluate(); none once an override let the e-mail go).
+    problems: tuple[dict[str, Any], ...] = ()
 
     @property
     def rules(self) -> tuple[str, ...]:
@@ -97,6 +100,7 @@ class Verdict:
             "mode": self.mode,
             "fail_mode": self.fail_mode,
             "sender_may_override": self.sender_may_override,
+            "problems": list(self.problems),
         }
         if self.would_action is not None:
             data["would_action"] = self.would_action

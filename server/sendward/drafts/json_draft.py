@@ -98,6 +98,13 @@ class ScoreRequest(BaseModel):
     )
     attachments: list[AttachmentIn] = Field(default_factory=list, max_length=MAX_ATTACHMENTS)
     override: OverrideIn | None = None
+    previous_decision_id: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=100,
+        description="The decision_id of this e-mail's previous Send, when Send is pressed again: "
+        "that e-mail did not go as it was (a warning not sent anyway)",
+    )
     client: ClientIn | None = None
     purpose: Literal["send", "precheck"] = Field(
         default="send",
@@ -128,6 +135,7 @@ class ScoreRequest(BaseModel):
             override=(
                 Override(self.override.decision_id, self.override.justification) if self.override else None
             ),
+            previous_decision_id=self.previous_decision_id,
         )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import logging
 import os
+import sys
 
 from gunicorn.app.base import BaseApplication
 
@@ -60,9 +61,13 @@ def threads_per_worker() -> int:
     return int(raw)
 
 
-def options(host: str, port: int, workers: int | None, log_format: str = "json") -> dict:
+def options(
+    host: str, port: int, workers: int | None, log_format: str = "json", tls: tuple[str, str] | None = None
+) -> dict:
     bind = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+    served_over_tls = {"certfile": tls[0], "keyfile": tls[1]} if tls else {}
     return {
+        **served_over_tls,
         "bind": bind,
         "workers": workers or int(os.environ.get("SENDWARD_WORKERS", DEFAULT_WORKERS)),
         "worker_class": "gthread",
@@ -85,13 +90,30 @@ def options(host: str, port: int, workers: int | None, log_format: str = "json")
     }
 
 
-def serve(settings: Settings, *, host: str, port: int, workers: int | None) -> int:
-    log_format = settings.log_format or "json"
+QUIET_LOGGERS = ("alembic", "presidio-analyzer")  # "Running upgrade ...", "Using device of type: cpu": noise on every start
+
+
+def default_log_format(stream=None) -> str:
+    """Without SENDWARD_LOG_FORMAT: readable text on a terminal, JSON lines for a log collector."""
+    stream = stream or sys.stderr
+    try:
+        return "text" if stream.isatty() else "json"
+    except (AttributeError, ValueError):  # a closed or unusual stream
+        return "json"
+
+
+def serve(
+    settings: Settings, *, host: str, port: int, workers: int | None, tls: tuple[str, str] | None = None
+) -> int:
+    log_format = settings.log_format or default_log_format()
     configure_logging(log_format, settings.log_level)
+    if settings.log_level.upper() != "DEBUG":
+        for name in QUIET_LOGGERS:
+            logging.getLogger(name).setLevel(logging.WARNING)
     for warning in start_up_warnings(settings):
         logging.getLogger(__name__).warning(warning)
     with multiprocess_metrics():
-        SendwardApplication(settings, options(host, port, workers, log_format)).run()
+        SendwardApplication(settings, options(host, port, workers, log_format, tls)).run()
     return 0
 
 

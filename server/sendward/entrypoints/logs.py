@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 
 from flask import g, has_request_context
 
-ACCESS_FIELDS = ("method", "route", "status", "duration_ms")
+ACCESS_FIELDS = ("method", "route", "path", "status", "duration_ms")  # path: unmatched requests only
 FORMATS = ("json", "text")
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"
 

@@ -33,6 +33,7 @@ def stats(
     audit = storage.audit
     per_day = audit.actions_per_day(tenant_id, since, until)
     interrupted, overridden = audit.override_counts(tenant_id, since, until)
+    sent_anyway = audit.sent_anyway(tenant_id, since, until)
     return {
         "days": days,
         "since": first.isoformat(),
@@ -46,8 +47,9 @@ def stats(
         ),
         "overrides": {
             "interrupted": interrupted,
-            "overridden": overridden,
-            "rate": round(overridden / interrupted, 4) if interrupted else None,
+            "overridden": overridden,  # with an accepted justification
+            "sent_anyway": sent_anyway,  # warnings never sent again: Send Anyway (or left unsent)
+            "rate": round(min(1.0, (overridden + sent_anyway) / interrupted), 4) if interrupted else None,
         },
         "monitor": shadow_load(audit.would_interrupt(tenant_id, since, until)),
         "misdirected": misdirected_figures(audit, tenant_id, since, until),

@@ -100,6 +100,7 @@ class DecisionService:
             user=user,
             override_of=draft.override.decision_id if accepted else None,
             justification=draft.override.justification.strip() if accepted else None,
+            resends=draft.previous_decision_id,
             client_platform=client_platform,
             message_keys=message_keys(self.user_hash_key, tenant_id, user, draft),
             draft_digest=digest,

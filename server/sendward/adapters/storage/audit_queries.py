@@ -148,6 +148,28 @@ class AuditQueries:
             row = connection.execute(sa.select(interrupted, overridden).where(window)).first()
         return int(row[0] or 0), int(row[1] or 0)
 
+    def sent_anyway(self, tenant_id: str, since: datetime, until: datetime) -> int:
+        """Warnings on Send whose e-mail the same sender never sent again: sent with Send Anyway
+        (or the second Send of clients without it), or left unsent. A warning followed by another
+        Send of the same e-mail (``resends``, kept by the add-in) or overridden with a justification
+        (``override_of``, counted as such) did not go as it was."""
+        later = decisions.alias("later")
+        resent = (
+            sa.exists()
+            .where(
+                later.c.tenant_id == decisions.c.tenant_id,
+                sa.or_(later.c.resends == decisions.c.id, later.c.override_of == decisions.c.id),
+                later.c.user_hash == decisions.c.user_hash,
+            )
+        )
+        query = sa.select(sa.func.count()).where(
+            _window(decisions, tenant_id, since, until),
+            decisions.c.action == "warn",
+            ~resent,
+        )
+        with self.engine.connect() as connection:
+            return int(connection.execute(query).scalar() or 0)
+
     def would_interrupt(
         self, tenant_id: str, since: datetime, until: datetime
     ) -> list[tuple[str, str, str, int]]:

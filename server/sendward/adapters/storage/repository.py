@@ -77,6 +77,7 @@ class DecisionRecord:
     attachments: tuple[tuple[str, bool, int], ...]  # (file type, scanned, data subjects)
     override_of: str | None = None
     justification: str | None = None
+    resends: str | None = None  # the decision of this e-mail's previous Send (Send pressed again)
     client_platform: str = ""
     elapsed_ms: int = 0
     draft_digest: str | None = None  # keyed digest of the draft: what an override of it must match
@@ -280,6 +281,7 @@ class Storage:
                     counts=record.counts,
                     override_of=record.override_of,
                     justification=record.justification,
+                    resends=record.resends,
                     client_platform=record.client_platform,
                     elapsed_ms=record.elapsed_ms,
                     draft_digest=record.draft_digest,

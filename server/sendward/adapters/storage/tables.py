@@ -66,11 +66,14 @@ decisions = Table(
     Column("counts", JSON, nullable=False),  # recipient counts, entity types and their counts
     Column("override_of", String(64), nullable=True),
     Column("justification", Text, nullable=True),
+    # Send pressed again on the same e-mail: the decision of its previous Send, which did not go as it was
+    Column("resends", String(64), nullable=True),
     Column("client_platform", String(64), nullable=False, default=""),
     Column("elapsed_ms", Integer, nullable=False),
     # A keyed digest (HMAC) of the draft decided on: an override must name a decision for the same draft.
     Column("draft_digest", String(64), nullable=True),
     Index("ix_decisions_tenant_created", "tenant_id", "created_at"),
+    Index("ix_decisions_tenant_resends", "tenant_id", "resends"),
 )
 
 decision_findings = Table(

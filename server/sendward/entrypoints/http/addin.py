@@ -100,6 +100,10 @@ def handler_script():
 @bp.get("/addin/vendor/msal-browser.min.js")
 def msal_bundle():
     path = files_dir() / MSAL_BUNDLE
+    if not path.is_file() and container().settings.identity == "dev":
+        # `make run` installs no npm packages: the dev identity signs in without MSAL.js.
+        body = "/* MSAL.js is not installed (npm ci in addin/); the dev identity does not use it. */\n"
+        return Response(body, mimetype="text/javascript")
     if not path.is_file():
         raise ApiError(404, "MSAL.js is not installed (npm ci in addin/)", code="not_found")
     return send_from_directory(path.parent, path.name, mimetype="text/javascript", max_age=3600)

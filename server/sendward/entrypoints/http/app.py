@@ -15,6 +15,7 @@ from sendward.entrypoints.http import (
     api,
     demo,
     health,
+    home,
     metrics,
     observe,
     openapi,
@@ -32,7 +33,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     logging.basicConfig(level=container.settings.log_level)
     observe.install(app)  # first: request ids and timing before any other hook
     register_error_handlers(app)
-    for blueprint in (health.bp, api.bp, admin_api.bp, admin_page.bp, addin.bp):
+    for blueprint in (home.bp, health.bp, api.bp, admin_api.bp, admin_page.bp, addin.bp):
         app.register_blueprint(blueprint)
     for blueprint in (metrics.bp, openapi.bp):
         app.register_blueprint(blueprint)

@@ -11,6 +11,7 @@ import re
 
 from flask import Blueprint, Response, jsonify, request, send_from_directory
 
+from sendward.adapters.identity.dev import DEV_TENANT
 from sendward.entrypoints.addin_files import CHECKOUT
 from sendward.entrypoints.http.addin import files_dir
 from sendward.entrypoints.http.auth import container
@@ -18,7 +19,9 @@ from sendward.entrypoints.http.errors import ApiError
 
 bp = Blueprint("demo", __name__, url_prefix="/demo")
 
-DEMO_TENANT = "demo-tenant"
+# The demo records to the tenant /admin signs in to by default, so a newcomer sees the loop close:
+# demo sends on the dashboard, policy edits in the next demo verdict.
+DEMO_TENANT = DEV_TENANT
 DEMO_USER = "demo.user@northshire.gov.uk"
 TOKEN_LIFETIME_SECONDS = 15 * 60
 OFFICE_JS = '<script src="https://appsforoffice.microsoft.com/lib/1/hosted/office.js"></script>'

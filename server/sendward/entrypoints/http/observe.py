@@ -6,7 +6,10 @@ otherwise. It is echoed in the ``X-Request-Id`` response header, written on ever
 of the request and added to JSON error bodies (errors.py).
 
 The access line names the route template (``/api/v1/admin/versions/<int:version>``), never
-the path or query, so no value a client sends reaches the log. Probes and scrapes
+the query, so no value a client sends reaches the log. A request that matches no route has no
+template: its line names the path (``GET /favicon.ico 404 (no such route)``), at most 100
+characters, with any segment that could be personal (an '@', five digits or more, anything but
+letters, digits and ``._-``) shown as ``…``; the metrics keep the single label ``unmatched``. Probes and scrapes
 (/healthz, /readyz, /metrics) are logged at DEBUG.
 """
 
@@ -25,6 +28,8 @@ REQUEST_ID_HEADER = "X-Request-Id"
 _SANE_REQUEST_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:+=/-]{0,127}")
 QUIET_ROUTES = frozenset({"/healthz", "/readyz", "/metrics"})
 UNMATCHED = "unmatched"
+_PLAIN_SEGMENT = re.compile(r"[A-Za-z0-9._-]{0,60}")
+_DIGIT_RUN = re.compile(r"\d{5}")
 
 access_log = logging.getLogger("sendward.access")
 
@@ -39,6 +44,16 @@ def request_id() -> str:
 
 def route() -> str:
     return request.url_rule.rule if request.url_rule is not None else UNMATCHED
+
+
+def unmatched_path(path: str) -> str:
+    """The path of a request no route matched, with anything that could be personal left out."""
+    segments = []
+    for segment in path.split("/"):
+        plain = _PLAIN_SEGMENT.fullmatch(segment) and not _DIGIT_RUN.search(segment)
+        segments.append(segment if plain else "…")
+    shown = "/".join(segments)
+    return shown if len(shown) <= 100 else shown[:99] + "…"
 
 
 def install(app: Flask) -> None:
@@ -85,4 +100,8 @@ def _log_access(status: int, seconds: float) -> None:
         "status": status,
         "duration_ms": round(seconds * 1000, 1),
     }
+    if template == UNMATCHED:
+        fields["path"] = unmatched_path(request.path)
+        access_log.log(level, "%s %s %s (no such route)", fields["method"], fields["path"], status, extra=fields)
+        return
     access_log.log(level, "%s %s %s", fields["method"], template, status, extra=fields)

@@ -74,6 +74,12 @@ class AttachmentResult(_Closed):
     locations: list[Location]
 
 
+class Problem(_Closed):
+    action: Literal["warn", "block"]
+    rules: list[str] = Field(description="The findings this line stands for, its lead first")
+    message: str
+
+
 class OverrideReview(_Closed):
     accepted: bool
     reason: str | None
@@ -107,6 +113,15 @@ class Verdict(_Closed):
         default=None,
         description="Present when an optional lookup failed and the verdict was made without it "
         "(distribution_lists, verified_domains)",
+    )
+    sender_may_override: bool = Field(
+        default=False,
+        description="Whether the policy lets the sender send it as it is: Send Anyway on a warning "
+        "(allow_warn_override), a written justification on a block (allow_block_override)",
+    )
+    problems: list[Problem] = Field(
+        default_factory=list,
+        description="What the Send dialog lists: one line per problem, strongest first; the findings it covers",
     )
 
 

@@ -24,6 +24,7 @@ PUBLIC_ENDPOINTS = {
     "admin_page.sign_in",
     "admin_page.start_sign_in",
     "admin_page.auth_callback",
+    "admin_page.sign_out",  # a signed-in sender who is not an admin can sign out too (CSRF still checked)
     "admin_page.static",
 }
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
@@ -56,6 +57,7 @@ def _guard():
             title="You are not an administrator",
             message=f"{caller.name} does not have the Sendward.Admin role in this organisation. "
             "Ask whoever manages Sendward's app roles in Entra ID to assign it.",
+            offer_sign_out=True,  # every admin page answers the same: a link to one would go round in a circle
         ), 403
     return None
 

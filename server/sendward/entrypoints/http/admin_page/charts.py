@@ -133,12 +133,12 @@ def proportion(
             16,
             f"{share:.0%} {part_label}: {part} of {whole}"
             if whole
-            else "No sender was interrupted in this period.",
+            else "No e-mail was warned or blocked in this period.",
             size=13,
         ),
     ]
     description = (
-        f"{part} of {whole} ({share:.0%}) {part_label}" if whole else "No sender was interrupted."
+        f"{part} of {whole} ({share:.0%}) {part_label}" if whole else "No e-mail was warned or blocked."
     )
     return Chart(
         id,

@@ -64,6 +64,44 @@ LABELS = {
     "allow_block_override": "Blocks can be overridden with a justification",
     "justification_min_length": "Shortest justification (characters)",
 }
+# Hints on the form where the model's description would only repeat the field's label: what the
+# setting does, or what to choose. A description that says more than its label is shown as it is.
+HINTS = {
+    "allow_warn_override": "Lets a sender send a warned e-mail as it is, after reading the warning.",
+    "allow_block_override": "Off (the default): a blocked e-mail cannot go until it is fixed. On: the sender "
+    "writes why it must go, and the reason is kept in the decision log.",
+    "justification_min_length": "A reason shorter than this is refused, so \"ok\" is not a justification.",
+    "retention_days": "Older decisions are deleted by `sendward purge` (run it daily, e.g. from cron). "
+    "The log holds counts, rule ids and hashed users only.",
+    "scan_linked_files": "Files shared as links are read too; needs the Files.ReadWrite Graph permission (docs/graph.md).",
+    "check_suffix_swap": "Also flags northshire.co.uk or northshire.gov.com when you are northshire.gov.uk.",
+    "ignore_single_organisation": "Colleagues at one partner can see each other anyway: only people from "
+    "several organisations count.",
+    "min_visible_external": "The rule fires from this many people outside your organisation who can see "
+    "each other's addresses.",
+    "sensitive_min_visible_external": "A lower count for e-mails on a sensitive topic (a clinic, a debt "
+    "service): even two people who can see each other reveal something about each other.",
+    "sensitive_action": "What to do when the file is about someone in a special category (health, ethnicity ...).",
+    "internal_action": "What to do when every recipient is inside your organisation; empty: nothing.",
+    "min_organisations": "The rule fires from this many different outside organisations in To/CC.",
+    "internal_min_recipients": "The rule fires from this many recipients when all are inside your organisation.",
+    "min_recipients": "The rule fires from this many recipients when some are outside.",
+    "message": "Your own sentence instead of the built-in one; empty: the built-in one.",
+}
+_REPEATING = re.compile(r"[a-z]+")
+
+
+def _hint(name: str, label: str, description: str) -> str:
+    """The hint shown under a field: never one that only repeats its label."""
+    if name in HINTS:
+        return HINTS[name]
+    words = set(_REPEATING.findall(description.lower()))
+    if words and len(words - set(_REPEATING.findall(label.lower())) - _FILLER) <= 1:
+        return ""  # says nothing the label does not
+    return description
+
+
+_FILLER = {"at", "which", "it", "the", "rule", "fires", "a", "an", "of", "this", "many", "when", "is", "are"}
 OPTION_LABELS = {
     "enforce": "Enforce",
     "monitor": "Monitor only (shadow mode)",
@@ -174,7 +212,7 @@ def _spec(keys: tuple[str, ...], name: str, info) -> Spec:
     annotation, optional = _unwrap_optional(info.annotation)
     minimum = next((m.ge for m in info.metadata if getattr(m, "ge", None) is not None), None)
     label = LABELS.get(name, name.replace("_", " ").capitalize())
-    hint = info.description or ""
+    hint = _hint(name, label, info.description or "")
     if annotation is bool:
         return Spec(keys, label, "checkbox", hint)
     if annotation is int:

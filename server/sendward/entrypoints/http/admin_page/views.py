@@ -56,11 +56,15 @@ def dashboard():
         policy=policy,
         version=version,
         monitored=monitored,
-        charts=dashboard_charts(stats, days),
+        # wrong-recipient figures only where the rule can prompt: history is learnt, or it has prompted
+        misdirected_on=container().settings.recipient_history or bool(stats["misdirected"]["prompts"]),
+        charts=dashboard_charts(stats, days, monitoring=bool(monitored)),
     )
 
 
-def dashboard_charts(stats: dict, days: int) -> dict[str, charts.Chart]:
+def dashboard_charts(stats: dict, days: int, monitoring: bool = False) -> dict[str, charts.Chart]:
+    """The dashboard's charts; "what enforcement would have done" only where something was monitored
+    (now, or in the period): an enforcing tenant's overrides are not a shadow of anything."""
     overrides = stats["overrides"]
     shown = {
         "per_day": charts.stacked_columns(
@@ -81,10 +85,10 @@ def dashboard_charts(stats: dict, days: int) -> dict[str, charts.Chart]:
         "overrides": charts.proportion(
             "override-rate",
             "Override rate",
-            overrides["overridden"],
+            min(overrides["interrupted"], overrides["overridden"] + overrides.get("sent_anyway", 0)),
             overrides["interrupted"],
-            "of interrupted senders overrode",
-            "did not override",
+            "of warned or blocked e-mails went as they were (a justification, or Send Anyway)",
+            "fixed, or not sent",
         ),
     }
     misdirected = stats["misdirected"]
@@ -96,7 +100,7 @@ def dashboard_charts(stats: dict, days: int) -> dict[str, charts.Chart]:
         "of prompts were followed by a change of recipients",
         "sent anyway or not resent",
     )
-    if stats["monitor"]["would_interrupt"] or stats["would_per_day"] != stats["per_day"]:
+    if stats["monitor"]["would_interrupt"] or monitoring:
         shown["would_per_day"] = charts.stacked_columns(
             "would-per-day", "What enforcement would have done, per day", stats["would_per_day"]
         )
@@ -302,7 +306,10 @@ def _simulator_page(
 def history():
     state = container().policies.state(tenant())  # before the list: never newer than what is shown
     versions = container().policies.history(tenant())
-    return render_template("admin/versions.html", versions=versions, revision=state.revision)
+    published = next((r.version for r in versions if r.published), None)  # None: the defaults apply
+    return render_template(
+        "admin/versions.html", versions=versions, revision=state.revision, published=published
+    )
 
 
 @bp.get("/versions/<int:version>")
@@ -363,7 +370,8 @@ def rollback_version(version: int):
             expected_revision=_form_int("revision"),
         )
         flash(
-            f"Rolled back: version {record.version} is a copy of version {version} and is now published.",
+            f"Rolled back: version {record.version} is a copy of "
+            f"{'the built-in defaults' if version == 0 else f'version {version}'} and is now published.",
             "success",
         )
     except UnknownVersion:

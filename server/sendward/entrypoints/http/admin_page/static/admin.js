@@ -118,7 +118,34 @@
     });
   }
 
+  // -- the simulator's "what the sender sees": the add-in's own code draws it ------------------
+  var NEWEST_OUTLOOK = {  // every requirement set: Markdown, Fix it and Send Anyway where they apply
+    context: { requirements: { isSetSupported: function () { return true; } } },
+    MailboxEnums: { SendModeOverride: { PromptUser: "promptUser" } }
+  };
+
+  function showWhatTheSenderSees(holder) {
+    var data = document.getElementById("simulated-verdict");
+    if (!data || typeof Sendward === "undefined" || typeof SendwardSmartAlert === "undefined") return;
+    var verdict = JSON.parse(data.textContent);
+    if (typeof window.Office === "undefined") window.Office = NEWEST_OUTLOOK;
+    var options = Sendward.completionFor(verdict, "");
+    holder.replaceChildren();
+    if (options.allowEvent) {
+      var nothing = document.createElement("p");
+      nothing.textContent = verdict.mode === "monitor"
+        ? "Nothing: monitor mode lets the e-mail go without interruption."
+        : "Nothing: the e-mail goes without interruption.";
+      holder.append(nothing);
+      return;
+    }
+    holder.classList.add("smart-alert");
+    holder.append(SendwardSmartAlert.build(options, {}, "simulated-alert"));
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    var senderSees = document.getElementById("sender-sees");
+    if (senderSees) showWhatTheSenderSees(senderSees);
     var form = document.getElementById("policy-form");
     if (form) {
       enhancePolicyForm(form);
@@ -127,6 +154,12 @@
       });
     }
     document.querySelectorAll("[data-drop-zone]").forEach(enhanceDropZone);
+    // Publishing and rolling back change what every sender gets: ask first.
+    document.querySelectorAll("form[data-confirm]").forEach(function (confirmed) {
+      confirmed.addEventListener("submit", function (event) {
+        if (!window.confirm(confirmed.dataset.confirm)) event.preventDefault();
+      });
+    });
     var summary = document.getElementById("error-summary");
     if (summary && !summary.hidden) summary.focus();
   });
