@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 NPM_STAMP := addin/node_modules/.installed-$(shell cat addin/package.json addin/package-lock.json 2>/dev/null | sha1sum | cut -c1-12)
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install run test soak bench lint clean system-deps
+.PHONY: install run test soak bench eval lint clean system-deps
 
 install: $(STAMP) system-deps
 ifneq ($(wildcard addin/package.json),)
@@ -40,6 +40,10 @@ soak: install
 
 bench: install
 	$(BIN)/python bench/run.py
+
+# Precision and recall on ../shared/eval/ (or $$SENDWARD_EVAL_DIR); skips the real data when absent.
+eval: install
+	$(BIN)/python bench/eval.py
 
 lint: install
 	$(BIN)/python -m ruff check server tests bench
