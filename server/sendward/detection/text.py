@@ -18,7 +18,9 @@ from collections import defaultdict
 
 from sendward.detection.model import Text
 from sendward.detection.people import PeopleCounter, identifier, normalise
+from sendward.detection.quoted import blank_quoted_headers
 from sendward.detection.recognizers.base import IDENTIFYING
+from sendward.signals.domains import is_webmail
 
 MIN_SCORE = 0.4
 _MAX_CHUNK = 4000
@@ -58,7 +60,9 @@ def _split_long(piece: str):
 def analyze_text(part: Text, scan, counter: PeopleCounter) -> None:
     values: dict[str, set[str]] = defaultdict(set)
     categorised: dict[str, set[str]] = defaultdict(set)  # "ENTITY:value" -> special categories nearby
-    for lines in chunks(part.text):
+    records: list[tuple[int, list[tuple[str, str]]]] = []  # (line number, what it holds), for lines holding anything
+    offset = 0
+    for lines in chunks(blank_quoted_headers(part.text)):
         scan.deadline.check()
         found = _analyze_lines(lines, scan)
         chunk = "\n".join(lines)
@@ -67,12 +71,16 @@ def analyze_text(part: Text, scan, counter: PeopleCounter) -> None:
             line = _line_of(lines, chunk.find(hits[0]))
             found.extend(("CUSTOM", normalise("CUSTOM", hit), line) for hit in hits)
         categories = _LineCategories(lines, scan.special)
+        by_line: dict[int, list[tuple[str, str]]] = defaultdict(list)
         for entity, value, line in found:
             values[entity].add(value)
+            by_line[line].append((entity, value))
             nearby = categories.near(line)
             if nearby:
                 categorised[f"{entity}:{value}"].update(nearby)
-    _count(part, values, categorised, counter)
+        records.extend((offset + line, by_line[line]) for line in sorted(by_line))
+        offset += len(lines)
+    _count(part, values, categorised, records, counter)
 
 
 def _analyze_lines(lines: list[str], scan) -> list[tuple[str, str, int]]:
@@ -147,7 +155,21 @@ def _without_title(value: str) -> str:
     return _TITLE.sub("", value.strip())
 
 
-def _count(part: Text, values, categorised, counter: PeopleCounter) -> None:
+# Identifiers that single out a private individual wherever they stand.
+STRONG = frozenset({"UK_NHS", "UK_NINO", "UK_PASSPORT", "UK_DRIVING_LICENCE", "UK_BANK_ACCOUNT", "IBAN_CODE",
+                    "CREDIT_CARD", "CUSTOM"})
+# Values that make a line about a person a record of them (a name beside a business e-mail address
+# is a business contact; beside a phone number, an address or a date of birth it is a record).
+_PRIVATE = STRONG | {"PHONE_NUMBER", "LOCATION", "UK_POSTCODE", "DATE_OF_BIRTH"}
+
+
+def _private(entity: str, value: str) -> bool:
+    if entity == "EMAIL_ADDRESS":
+        return is_webmail(value.rpartition("@")[2])
+    return entity in _PRIVATE
+
+
+def _count(part: Text, values, categorised, records, counter: PeopleCounter) -> None:
     hidden = part.hidden is not None
     for entity, entity_values in values.items():
         if entity != "CUSTOM":
@@ -162,12 +184,90 @@ def _count(part: Text, values, categorised, counter: PeopleCounter) -> None:
         categories = {c for cats in categorised.values() for c in cats}
         counter.add_person(ids, name, hidden=hidden, categories=categories)
         return
-    # Otherwise the kind with the most distinct values stands for the people (a list
-    # of 40 clients has 40 e-mail addresses); on a tie, a strong identifier beats a name.
-    entity, people = max(identifying.items(), key=lambda item: (len(item[1]), item[0] != "PERSON"))
+    # Several people: a document that mentions people (names in minutes, a press release, an
+    # article, signatures, business addresses) is not a record about them. What counts are
+    # records: a line that holds a person's private details (a name or e-mail address beside
+    # a phone number, a postal address, a date of birth), a strong identifier (NHS, NI,
+    # passport, account number...), a private e-mail address, or a person named beside a
+    # special-category term. Records sharing a strong identifier are one person.
+    for block in _blocks(records):
+        if _is_list(block):
+            _count_list(block, categorised, counter, hidden)
+        else:
+            for entries in block:
+                _count_line(entries, categorised, counter, hidden)
+
+
+LIST_MIN = 3  # distinct e-mail addresses (or strong identifiers, or names with phone numbers) make a list
+_GAP = 2  # lines with nothing between records of one block (a title, a blank line)
+
+
+def _blocks(records):
+    """Runs of lines holding personal data with at most _GAP lines between them."""
+    block, last = [], None
+    for number, entries in records:
+        if block and number - last > _GAP:
+            yield block
+            block = []
+        block.append(entries)
+        last = number
+    if block:
+        yield block
+
+
+def _is_list(block) -> bool:
+    """A pasted list or table of people: several e-mail addresses or strong identifiers, or several
+    names with several phone numbers (one signature's phone, mobile and fax are not a list)."""
+    distinct: dict[str, set[str]] = defaultdict(set)
+    for entries in block:
+        for entity, value in entries:
+            distinct[entity].add(value)
+    if len(distinct["EMAIL_ADDRESS"]) >= LIST_MIN or any(len(distinct[e]) >= LIST_MIN for e in STRONG):
+        return True
+    return len(distinct["PHONE_NUMBER"]) >= LIST_MIN and len(distinct["PERSON"]) >= LIST_MIN
+
+
+def _count_list(block, categorised, counter: PeopleCounter, hidden: bool) -> None:
+    """The kind with the most distinct values stands for the people (a list of 40 clients has 40
+    e-mail addresses); on a tie, a strong identifier beats a name."""
+    distinct: dict[str, dict[str, None]] = defaultdict(dict)
+    for entries in block:
+        for entity, value in entries:
+            if entity in IDENTIFYING:
+                distinct[entity][value] = None
+    entity, people = max(distinct.items(), key=lambda item: (len(item[1]), item[0] != "PERSON"))
     for value in people:
         categories = categorised.get(f"{entity}:{value}", ())
         if entity == "PERSON":
             counter.add_person((), value, hidden=hidden, categories=categories)
         else:
             counter.add_person([identifier(entity, value)], hidden=hidden, categories=categories)
+
+
+def _count_line(entries, categorised, counter: PeopleCounter, hidden: bool) -> None:
+    """One line outside a list: a record when it holds a person's private details."""
+    kinds: dict[str, list[str]] = defaultdict(list)
+    for entity, value in entries:
+        if value not in kinds[entity]:
+            kinds[entity].append(value)
+    categories = {c for entity, value in entries for c in categorised.get(f"{entity}:{value}", ())}
+    private = [(e, v) for e, v in entries if _private(e, v)]
+    identifying = [e for e in kinds if e in IDENTIFYING]
+    if not identifying:
+        return
+    several = max(len(kinds[e]) for e in identifying) > 1
+    if several:
+        # Several people on one line ("Sarah Jones 07700 900123, Tom Reid 07700 900456"):
+        # each private identifier is a person; names alone are mentions.
+        for entity, value in dict.fromkeys(private):
+            if entity in IDENTIFYING:
+                counter.add_person([identifier(entity, value)], hidden=hidden,
+                                   categories=categorised.get(f"{entity}:{value}", ()))
+        return
+    strong_alone = any(e in STRONG or e == "EMAIL_ADDRESS" for e, _ in private)
+    is_record = (len(kinds) >= 2 and bool(private)) or strong_alone or bool(categories)
+    if not is_record:
+        return
+    name = kinds["PERSON"][0] if kinds.get("PERSON") else None
+    ids = [identifier(e, kinds[e][0]) for e in identifying if e != "PERSON"]
+    counter.add_person(ids, name, hidden=hidden, categories=categories)
