@@ -70,7 +70,7 @@ def _people(rng: random.Random, n: int) -> list[tuple[str, str]]:
 
 
 def _mobile(rng: random.Random) -> str:
-    return f"07{rng.randint(100, 999)} {rng.randint(100000, 999999)}"
+    return f"07{rng.choice('45789')}{rng.randint(10, 99)} {rng.randint(100000, 999999)}"
 
 
 def _us_phone(rng: random.Random) -> str:

@@ -22,9 +22,15 @@ _KEYS = (
     r"da|inviato|a|oggetto|"
     r"van|verzonden|aan|onderwerp"
 )
-_HEADER = re.compile(rf"^\s*[>\s]*\*?(?:{_KEYS})\*?\s*:", re.IGNORECASE)
+_HEADER = re.compile(
+    rf"^\s*[>\s]*\*?(?:{_KEYS})\*?\s*:"
+    r"|(?:\t|\s{3,})(?:to|cc|bcc)\s*:",  # Lotus Notes lays the sender and "To:" out in columns
+    re.IGNORECASE,
+)
 # Headers whose value runs on over the next lines (address lists).
-_LIST_HEADER = re.compile(r"^\s*[>\s]*\*?(?:to|cc|bcc|an|kopie|[àa]|para|aan)\*?\s*:", re.IGNORECASE)
+_LIST_HEADER = re.compile(
+    r"^\s*[>\s]*\*?(?:to|cc|bcc|an|kopie|[àa]|para|aan)\*?\s*:|(?:\t|\s{3,})(?:to|cc|bcc)\s*:", re.IGNORECASE
+)
 _SEPARATOR = re.compile(
     r"^\s*[>\s]*(?:-{3,}\s*(?:original message|forwarded message|message d'origine|urspr[üu]ngliche nachricht|"
     r"mensaje original|mensagem original|messaggio originale|oorspronkelijk bericht|weitergeleitete nachricht|"
@@ -60,7 +66,7 @@ def blank_quoted_headers(text: str) -> str:
                 blank[i - 1] = True
         elif _notes_header_line(line):
             blank[i] = True
-        elif _HEADER.match(line):
+        elif _HEADER.search(line):
             end = _header_block_end(lines, i)
             if end is not None:
                 for j in range(i, end):
@@ -91,12 +97,18 @@ def _header_block_end(lines: list[str], start: int) -> int | None:
     in_list = False
     while j < len(lines):
         line = lines[j]
-        if _HEADER.match(line):
+        if _HEADER.search(line):
             keys += 1
-            in_list = bool(_LIST_HEADER.match(line))
+            in_list = bool(_LIST_HEADER.search(line))
         elif in_list and line.strip() and (line[:1] in " \t" or "@" in line or ";" in line or line.rstrip().endswith(",")):
             pass  # an address list running on
         else:
             break
         j += 1
-    return j if keys >= 2 else None
+    if keys >= 2 or (keys == 1 and _LIST_HEADER.search(lines[start]) and _addresses(lines[start:j]) >= 2):
+        return j  # several header lines, or a "To:" line listing several addresses
+    return None
+
+
+def _addresses(lines: list[str]) -> int:
+    return sum(line.count("@") for line in lines)

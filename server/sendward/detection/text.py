@@ -259,8 +259,9 @@ def _count_line(entries, categorised, counter: PeopleCounter, hidden: bool) -> N
     if several:
         # Several people on one line ("Sarah Jones 07700 900123, Tom Reid 07700 900456"):
         # each private identifier is a person; names alone are mentions.
+        named = len(kinds.get("PERSON", ())) > 1  # phone numbers without names are offices, not people
         for entity, value in dict.fromkeys(private):
-            if entity in IDENTIFYING:
+            if entity in IDENTIFYING and (entity != "PHONE_NUMBER" or named):
                 counter.add_person([identifier(entity, value)], hidden=hidden,
                                    categories=categorised.get(f"{entity}:{value}", ()))
         return
