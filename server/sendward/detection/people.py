@@ -62,8 +62,8 @@ class PeopleCounter:
         self._categories: list = []  # each record's special categories (any iterable)
         self._keys: list[list[int]] = []
         self._by_identifier: dict[int, int] = {}
-        self._named: dict[int, int] = {}  # name -> first record that has it beside identifiers
-        self._name_only: dict[int, int] = {}  # name -> record of a bare mention
+        self._named: dict[int, tuple[int, str | None]] = {}  # name -> first record (and table) with identifiers
+        self._name_only: dict[int, tuple[int, str | None]] = {}  # name -> record (and table) of a bare mention
         self._claimed: set[int] = set()  # names whose bare mention already joined a record
         self.entities: Counter[str] = Counter()
         self.custom: Counter[str] = Counter()
@@ -71,7 +71,12 @@ class PeopleCounter:
 
     # -- records -------------------------------------------------------------
 
-    def add_person(self, identifiers=(), name: str | None = None, *, hidden=False, categories=()) -> None:
+    def add_person(
+        self, identifiers=(), name: str | None = None, *, hidden=False, categories=(), scope: str | None = None
+    ) -> None:
+        """``scope``: the table the record is a row of. Rows of one table are distinct people unless
+        they share a strong identifier: a name links records only across tables (the same client on
+        a visible sheet and a hidden copy), never two rows of one list (two Charlie Davises)."""
         record = len(self._parent)
         self._parent.append(record)
         self._hidden.append(hidden)
@@ -81,24 +86,26 @@ class PeopleCounter:
             earlier = self._by_identifier.setdefault(key, record)
             if earlier != record:
                 self._union(record, earlier)
-        if name:
+        if name and (scope is None or len(name.split()) > 1):  # a lone first name links nobody
             key = name_key(name)
             keys.append(key)
-            self._link_name(record, key, has_identifiers=bool(identifiers))
+            self._link_name(record, key, has_identifiers=bool(identifiers), scope=scope)
         self._keys.append(keys)
 
-    def _link_name(self, record: int, key: int, has_identifiers: bool) -> None:
+    def _link_name(self, record: int, key: int, has_identifiers: bool, scope: str | None) -> None:
         if has_identifiers:
-            self._named.setdefault(key, record)
+            self._named.setdefault(key, (record, scope))
             if key in self._name_only and key not in self._claimed:
-                self._claimed.add(key)
-                self._union(record, self._name_only[key])
+                earlier, earlier_scope = self._name_only[key]
+                if _may_link(scope, earlier_scope):
+                    self._claimed.add(key)
+                    self._union(record, earlier)
             return
         target = self._named.get(key, self._name_only.get(key))
         if target is None:
-            self._name_only[key] = record
-        else:
-            self._union(record, target)
+            self._name_only[key] = (record, scope)
+        elif _may_link(scope, target[1]):
+            self._union(record, target[0])
 
     # -- what was found, where ------------------------------------------------
 
@@ -146,6 +153,10 @@ class PeopleCounter:
         root_a, root_b = self._find(a), self._find(b)
         if root_a != root_b:
             self._parent[max(root_a, root_b)] = min(root_a, root_b)
+
+
+def _may_link(scope: str | None, other: str | None) -> bool:
+    return scope is None or other is None or scope != other
 
 
 def _any_in(key_sets, wanted: frozenset[int]) -> bool:

@@ -25,6 +25,9 @@ def _header_regexes():
 
 
 def header_categories(header: str, enabled: frozenset[str]) -> set[str]:
+    from sendward.detection.recognizers.base import header_words
+
+    header = header_words(header)
     return {category for category, regex in _header_regexes() if category in enabled and regex.search(header)}
 
 

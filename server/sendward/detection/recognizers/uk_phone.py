@@ -36,7 +36,12 @@ class UkPhoneRecognizer(CellRecognizerMixin, PhoneRecognizer):
             return False
         if not strict:
             return True
-        candidate = "0" + text if _LOST_ZERO.fullmatch(text) else text
+        if _LOST_ZERO.fullmatch(text):
+            if text[0] != "7":
+                return False  # a bare ten-digit number: an id or a count unless it is a mobile that lost its 0
+            candidate = "0" + text
+        else:
+            candidate = text
         try:
             number = phonenumbers.parse(candidate, "GB")
         except phonenumbers.NumberParseException:
