@@ -57,7 +57,10 @@ ORGANISATION_WORDS = frozenset(
     taxis cars travel tours events catering cleaning security recruitment marketing design digital
     print printing publishing press news radio tv television films pictures music records sports
     fitness gym leisure garden gardens landscaping roofing windows doors kitchens bathrooms carpets
-    furniture interiors and &""".split()
+    furniture interiors brewing brewery breweries brewers brewpub ales taproom tavern pub inn bar grill bistro
+    diner pizzeria café coffee wines winery vineyard distillery cellars market deli butchers barbers salon spa
+    hairdressers florist florists opticians vets veterinary kennels cattery nurseries motel hostel cinema
+    theatre gallery museum library stadium and &""".split()
 )
 
 

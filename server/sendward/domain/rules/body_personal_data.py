@@ -13,6 +13,7 @@ from sendward.domain.rules._base import (
     ContentRuleConfig,
     action_for_audience,
     block_at_not_below,
+    exposed_private,
     finding,
     plural,
 )
@@ -29,6 +30,12 @@ class Config(ContentRuleConfig):
         default=50, ge=1, description="At or above this many people, block whatever the action"
     )
 
+    block_with_exposed_private: int | None = Field(
+        default=2,
+        ge=2,
+        description="Private individuals in To/CC (who see each other) at which personal data about people blocks; empty: off",
+    )
+
     _block_at_above_threshold = block_at_not_below("min_data_subjects")
 
 
@@ -41,6 +48,8 @@ def evaluate(signals, config: Config, policy):
         return []
     if not signals.recipients.all_internal and config.block_at and body.data_subjects >= config.block_at:
         action = "block"
+    if exposed_private(signals.recipients, config):
+        action = "block"  # a list of people sent to private individuals who can see each other
     return [
         finding(
             RULE,
