@@ -62,7 +62,8 @@ def analyze_text(part: Text, scan, counter: PeopleCounter) -> None:
     categorised: dict[str, set[str]] = defaultdict(set)  # "ENTITY:value" -> special categories nearby
     records: list[tuple[int, list[tuple[str, str]]]] = []  # (line number, what it holds), for lines holding anything
     offset = 0
-    for lines in chunks(blank_quoted_headers(part.text)):
+    text = blank_quoted_headers(part.text)
+    for lines in chunks(text):
         scan.deadline.check()
         found = _analyze_lines(lines, scan)
         chunk = "\n".join(lines)
@@ -80,7 +81,30 @@ def analyze_text(part: Text, scan, counter: PeopleCounter) -> None:
                 categorised[f"{entity}:{value}"].update(nearby)
         records.extend((offset + line, by_line[line]) for line in sorted(by_line))
         offset += len(lines)
+    _link_salutations(text, records, categorised, scan)
     _count(part, values, categorised, records, counter)
+
+
+# The person a letter is addressed to or about ("Dear Mrs Okafor", "Re: Sarah Jones, DOB ...") is
+# the subject of the paragraphs that follow, not only of the lines beside the name.
+_SALUTATION = re.compile(r"^\s*(?:dear|re|patient|client|name|subject)\b\s*:?", re.IGNORECASE)
+_LETTER_LINES = 15
+
+
+def _link_salutations(text: str, records, categorised, scan) -> None:
+    if not records or not scan.special.categories:
+        return
+    lines = None
+    for number, entries in records:
+        if not any(entity == "PERSON" for entity, _ in entries):
+            continue
+        lines = lines if lines is not None else text.split("\n")
+        if number >= len(lines) or not _SALUTATION.match(lines[number]):
+            continue
+        found = scan.special.categories_in("\n".join(lines[number : number + _LETTER_LINES]))
+        for entity, value in entries:
+            if found:
+                categorised[f"{entity}:{value}"].update(found)
 
 
 def _analyze_lines(lines: list[str], scan) -> list[tuple[str, str, int]]:

@@ -8,7 +8,15 @@ from sendward.detection.recognizers.base import CellPatternRecognizer
 
 class UkNhsRecognizer(CellPatternRecognizer, NhsRecognizer):
     ENTITY = "UK_NHS"
-    PATTERNS = [Pattern("NHS number (3-3-4)", r"\b[0-9]{3}[- ]?[0-9]{3}[- ]?[0-9]{4}\b", 0.5)]
+    # In running text, a ten-digit number is also a phone number, a date stamp or a build number:
+    # only NHS numbers as the NHS writes them (3 3 4 with spaces) score on their own; dashes,
+    # dots, brackets or bare digits need "NHS" (or another context word) beside them. A column
+    # is judged by its header and sample instead (tables.py).
+    PATTERNS = [
+        Pattern("NHS number (3 3 4)", r"(?<![\d+(-])\b[0-9]{3} [0-9]{3} [0-9]{4}\b(?![-\d])", 0.5),
+        Pattern("NHS number, other forms", r"(?<![\d+(.])\b[0-9]{3}-?[0-9]{3}-?[0-9]{4}\b(?![-.\d])", 0.3),
+    ]
+    CELL_PATTERN = r"[0-9]{3}[- ]?[0-9]{3}[- ]?[0-9]{4}"
     CONTEXT = ["nhs", "nhs number", "nhs no", "national health service", "chi number", "patient number"]
     HEADER_HINTS = (r"\bnhs\b", r"\bchi\b", r"health (?:service|care) (?:no|number)")
 
