@@ -251,6 +251,7 @@ def _count_rows(table: Table, rows, first: int, columns, categories, scan, count
         found = [c for c in pd_columns if valid[c.index][offset]]
         if not found:
             continue
+        found_index = {c.index for c in found}
         identifying = [c for c in found if c.custom or c.entity in IDENTIFYING]
         if not identifying and len(found) < 2:
             continue
@@ -273,6 +274,8 @@ def _count_rows(table: Table, rows, first: int, columns, categories, scan, count
             identifiers = [hash(f"{table.name}#{i}")]  # quasi-identifiers only: this row is one person
         counter.add_person(identifiers, name or None, hidden=hidden, categories=row_categories, scope=table.name)
         for column in found:
+            if column.entity == "PERSON" and column.index != name_columns[0] and name_columns[0] in found_index:
+                continue  # split name columns (first_name, last_name) hold one name per row
             key = (column.index, _hidden_kind(table, column.index, row_hidden))
             counts[key] = counts.get(key, 0) + 1
         if offset % 2000 == 0:

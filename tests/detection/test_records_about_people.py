@@ -1,0 +1,170 @@
+"""A record about people (a list or table whose rows are people) versus a document that mentions people."""
+
+import random
+
+import pytest
+
+from sendward.domain.policy import Policy
+from tests import files
+
+GIVEN = ["Amelia", "Oliver", "Priya", "Mohammed", "Grace", "Liam", "Fatima", "Chen", "Siobhan", "Kwame", "Sarah", "Thomas"]
+FAMILY = ["Okafor", "Patel", "Jones", "Nguyen", "Campbell", "Khan", "Evans", "Kowalski", "Murphy", "Shah", "Walsh"]
+
+
+def names(count, seed=7):
+    rng = random.Random(seed)
+    return [(rng.choice(GIVEN), rng.choice(FAMILY)) for _ in range(count)]
+
+
+def csv_file(rows) -> bytes:
+    return files.csv_text(rows)
+
+
+# -- running text: mentions are not records ----------------------------------------------
+
+
+def test_a_press_release_naming_people_is_about_nobody(scan_body):
+    quotes = "\n\n".join(f'"We are delighted," said {g} {f}, Director.' for g, f in names(8))
+    body = f"FOR IMMEDIATE RELEASE\n\n{quotes}\n\nMedia contact: press@northshire.gov.uk"
+    assert scan_body(body).data_subjects == 0
+
+
+def test_minutes_listing_councillors_are_about_nobody(scan_body):
+    present = "\n".join(f"Cllr {g} {f}" for g, f in names(12))
+    assert scan_body(f"Minutes of the committee\n\nPresent:\n{present}\n\nApologies: none").data_subjects == 0
+
+
+def test_six_signatures_with_us_phone_numbers_are_not_a_list(scan_body):
+    body = "Agreed.\n"
+    for i, (g, f) in enumerate(names(6)):
+        body += f"\n{g} {f}\nSenior Analyst\nT: 916-552-{7000 + i}\nM: 713-853-{1000 + i}\n\n> earlier text\n"
+    signals = scan_body(body)
+    assert signals.data_subjects < 5
+    assert "UK_NHS" not in signals.entities  # 916-552-7070 is a phone number, whatever its check digit
+
+
+def test_an_nhs_number_needs_its_own_form_or_context_in_text(scan_body):
+    number = files.nhs_number(3)  # "4xx xxx xxxx"
+    dashed = number.replace(" ", "-")
+    assert "UK_NHS" in scan_body(f"Dear Sarah Jones, your NHS number is {dashed}.").entities
+    assert "UK_NHS" in scan_body(f"Patient reference {number}.").entities
+    assert "UK_NHS" not in scan_body(f"Call us on {dashed} any time.").entities
+
+
+def test_names_and_phone_numbers_pasted_as_a_list_are_records(scan_body):
+    rows = "\n".join(f"{g} {f} - 020 7946 0{i:03d}" for i, (g, f) in enumerate(names(25)))
+    assert scan_body(f"Everyone's number for the trip:\n\n{rows}\n\nSee you Saturday.").data_subjects == 25
+
+
+def test_a_list_of_private_email_addresses_is_a_record(scan_body):
+    rows = "\n".join(f"{g.lower()}.{f.lower()}.{i}@gmail.com" for i, (g, f) in enumerate(names(9)))
+    assert scan_body(f"The volunteers:\n{rows}\n").data_subjects == 9
+
+
+def test_names_never_span_a_line_break(scan_body):
+    body = "Please call about the review.\nSarah\nJones Road depot is closed."
+    assert "PERSON" not in scan_body(body).entities
+
+
+def test_a_diagnosis_after_the_salutation_belongs_to_the_person_addressed(scan):
+    letter = files.docx(paragraphs=[
+        "Dear Mrs Okafor,", "", "Thank you for coming to the memory clinic on 3 May.", "",
+        "I am sorry to confirm the diagnosis of dementia we discussed. Call 020 7946 0777.",
+    ])
+    signals = scan("letter.docx", letter, to=["someone.else@gmail.com"])
+    assert signals.content.data_subjects == 1
+    assert signals.content.special_categories == {"health": 1}
+
+
+@pytest.mark.parametrize("text, category", [
+    ("Sarah Jones (020 7946 0123) is off with work-related stress and anxiety.", "health"),
+    ("Sarah Jones (020 7946 0123) has long Covid.", "health"),
+    ("Sarah Jones (020 7946 0123) was diagnosed with multiple sclerosis.", "health"),
+    ("Sarah Jones (020 7946 0123) reports migraines and depression.", "health"),
+    ("Sarah Jones (020 7946 0123) is dyslexic.", "disability"),
+])
+def test_health_and_disability_vocabulary(scan_body, text, category):
+    assert scan_body(text).special_categories == {category: 1}
+
+
+@pytest.mark.parametrize("text", [
+    "Sarah Jones, 14 Church Lane, Leeds LS1 4AB, 020 7946 0123.",
+    "Sarah Jones (020 7946 0123) works at St Mary's Church hall on Mosque Road.",
+])
+def test_street_and_building_names_are_not_special_categories(scan_body, text):
+    assert scan_body(text).special_categories == {}
+
+
+# -- tables as real systems export them ------------------------------------------------
+
+
+def test_split_snake_case_name_columns_and_us_dates(scan):
+    rows = [["patient_id", "first_name", "last_name", "date_of_birth", "race"]]
+    rows += [[f"PT{i:04d}", g, f, f"{1 + i % 12}/{1 + i % 28}/19{50 + i % 40}", "White"] for i, (g, f) in enumerate(names(120))]
+    content = scan("export.csv", csv_file(rows)).content
+    assert content.data_subjects == 120
+    assert content.entities["PERSON"] == 120 and content.entities["DATE_OF_BIRTH"] == 120
+    assert content.special_categories == {"ethnicity": 120}
+
+
+def test_camel_case_headers(scan):
+    rows = [["ClientName", "phoneNumber", "emailAddress"]]
+    rows += [[f"{g} {f}", f"020 7946 {i:04d}", f"c{i}@example.org"] for i, (g, f) in enumerate(names(40))]
+    assert scan("clients.csv", csv_file(rows)).content.data_subjects == 40
+
+
+def test_other_languages_headers(scan):
+    rows = [["nome", "sobrenome", "idade"]] + [[g, f, 30 + i % 40] for i, (g, f) in enumerate(names(30))]
+    assert scan("pacientes.csv", csv_file(rows)).content.data_subjects == 30
+
+
+def test_surname_forename_cells_with_titles_and_bracketed_names(scan):
+    rows = [["Name", "Age", "Fare"]]
+    for i, (g, f) in enumerate(names(50)):
+        rows.append([f"{f}, Mrs. {g} James ({g} {f})" if i % 2 else f"{f}, Mr. {g}", 20 + i, "7.25"])
+    assert scan("passengers.csv", csv_file(rows)).content.data_subjects == 50
+
+
+def test_a_company_column_beside_personal_columns_is_still_people(scan):
+    rows = [["first_name", "last_name", "company_name", "phone1", "email"]]
+    rows += [[g, f, "Okafor Trading Ltd", f"020 7946 {i:04d}", f"p{i}@gmail.com"] for i, (g, f) in enumerate(names(60))]
+    assert scan("contacts.csv", csv_file(rows)).content.data_subjects == 60
+
+
+def test_rows_are_people_even_when_first_names_repeat(scan):
+    rows = [["id", "first_name", "gender"]] + [[i, GIVEN[i % 3], "F"] for i in range(90)]
+    assert scan("members.csv", csv_file(rows)).content.data_subjects == 90
+
+
+def test_rows_sharing_a_person_id_are_one_person(scan):
+    rows = [["Customer_ID", "Name", "Phone"]]
+    people = names(40)
+    rows += [[1000 + i, f"{g} {f}", "0800 123 4567"] for i, (g, f) in enumerate(people)]
+    rows += [[1000 + i, f"{g} {f}", "0800 123 4567"] for i, (g, f) in enumerate(people[:5])]  # duplicated rows
+    assert scan("customers.csv", csv_file(rows)).content.data_subjects == 40
+
+
+@pytest.mark.parametrize("name, rows", [
+    ("products.csv", [["product_name", "brand", "price"]] + [[f"Oak Chair {i}", "Garner, Boyle and Flynn", "9.99"] for i in range(40)]),
+    ("species.csv", [["#", "Name", "Type", "HP"]] + [[i, f"{GIVEN[i % 12]}saur", "Grass", 45] for i in range(40)]),
+    ("breweries.csv", [["name", "street", "city", "phone", "website"]]
+     + [[f"{FAMILY[i % 11]} Brewing", f"{i} Mill Road", "Leeds", f"0113 496 {i:04d}", f"www.b{i}.co.uk"] for i in range(40)]),
+])
+def test_names_of_things_are_not_people(scan, name, rows):
+    assert scan(name, csv_file(rows)).content.data_subjects == 0
+
+
+def test_bare_ten_digit_numbers_without_a_header_are_not_phone_numbers(scan):
+    rows = [[f"Town{i}", 35.6 + i, 1392685764 + i * 7919] for i in range(60)]
+    assert scan("cities.csv", csv_file(rows)).content.data_subjects == 0
+
+
+def test_a_phone_column_keeps_numbers_whose_leading_zero_was_lost(scan):
+    rows = [["Name", "Mobile"]] + [[f"{g} {f}", 7700900000 + i] for i, (g, f) in enumerate(names(30))]
+    assert scan("staff.xlsx", files.xlsx(("Staff", rows, {}))).content.data_subjects == 30
+
+
+def test_the_policy_terms_still_decide_special_categories(scan):
+    rows = [["first_name", "last_name", "notes"]] + [[g, f, "anxiety"] for g, f in names(20)]
+    policy = Policy.model_validate({"special_categories": ["religion"]})
+    assert scan("list.csv", csv_file(rows), policy=policy).content.special_categories == {}
