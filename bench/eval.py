@@ -218,12 +218,13 @@ def load_items(only=SOURCES, limit: int | None = None, root: Path | None = None,
 
 
 class Judge:
-    def __init__(self, time_budget_ms: int = 60_000):
+    def __init__(self, time_budget_ms: int = 60_000, scanner=None):
         from sendward.detection.scanner import Scanner
         from sendward.domain.policy import Policy
         from sendward.services.scoring import Scorer
 
-        self.scorer = Scorer(scanner=Scanner(), time_budget_ms=time_budget_ms, default_fail_mode="closed")
+        scanner = scanner or Scanner()
+        self.scorer = Scorer(scanner=scanner, time_budget_ms=time_budget_ms, default_fail_mode="closed")
         self.policy = Policy()
 
     def __call__(self, item: Item) -> Result:

@@ -1,0 +1,54 @@
+"""Recipients in context: professionals are not exposed private individuals; a list of people sent to
+private individuals who see each other blocks."""
+
+from sendward.domain.evaluate import evaluate
+from sendward.domain.policy import Policy
+from sendward.domain.signals import ContentSignals, RecipientSignals, Signals
+from tests.builders import draft, evaluate_recipients, finding, people
+
+EXPOSED = "recipients.exposed"
+BODY = "body.personal_data"
+
+
+def test_professionals_at_their_organisations_on_a_sensitive_topic_do_not_fire():
+    to = people(4, domain="nhs.net") + people(4, domain="police.uk") + people(4, domain="westbrook-legal.co.uk")
+    d = draft(to=to, subject="Safeguarding Children Partnership: practice review invitation")
+    assert finding(evaluate_recipients(d), EXPOSED) is None
+
+
+def test_private_individuals_on_a_sensitive_topic_still_block():
+    d = draft(to=people(3) + people(3, domain="nhs.net"), subject="Your HIV clinic appointment")
+    assert finding(evaluate_recipients(d), EXPOSED).action == "block"
+
+
+def test_people_each_at_their_own_employer_count_as_exposed():
+    to = [f"client{i}@employer{i}.co.uk" for i in range(12)]
+    assert finding(evaluate_recipients(draft(to=to)), EXPOSED).action == "warn"
+
+
+def test_counting_everyone_when_single_organisations_are_not_ignored():
+    p = Policy.model_validate({"rules": {EXPOSED: {"ignore_single_organisation": False}}})
+    assert finding(evaluate_recipients(draft(to=people(12, domain="partner.org.uk")), p), EXPOSED).action == "warn"
+
+
+def _verdict(body_people: int, private: int, policy=None):
+    policy = policy or Policy()
+    policy = policy.model_copy(update={"fail_mode": "open"})
+    recipients = RecipientSignals(total=private + 1, visible=private + 1, external=private + 1,
+                                  visible_external=private + 1, visible_external_private=private,
+                                  external_organisations=private + 1)
+    signals = Signals(recipients=recipients, body=ContentSignals(data_subjects=body_people))
+    return evaluate(signals, policy, decision_id="t", policy_version=1)
+
+
+def test_a_list_of_people_sent_to_private_individuals_who_see_each_other_blocks():
+    assert finding(_verdict(25, private=30), BODY).action == "block"
+
+
+def test_the_same_list_to_one_private_person_warns():
+    assert finding(_verdict(25, private=1), BODY).action == "warn"
+
+
+def test_the_escalation_can_be_switched_off():
+    p = Policy.model_validate({"rules": {BODY: {"block_with_exposed_private": None}}})
+    assert finding(_verdict(25, private=30, policy=p), BODY).action == "warn"
