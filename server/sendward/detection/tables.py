@@ -237,6 +237,8 @@ def _count_rows(table: Table, rows, first: int, columns, categories, scan, count
     valid = {c.index: _valid_cells(c, data, texts[c.index], scan) for c in pd_columns}
     scan.deadline.check()
     name_columns = [c.index for c in pd_columns if c.entity == "PERSON"]
+    extra_names = set(name_columns[1:])
+    by_index_pd = {c.index: c for c in pd_columns}
     shared = {c.index: _shared_values(texts[c.index]) for c in pd_columns if c.entity != "PERSON"}
     # A column of people's ids ("Customer ID", "patient_no"): rows sharing one are one person.
     person_ids = [(c.index, header_words(c.header).lower()) for c in columns
@@ -251,7 +253,6 @@ def _count_rows(table: Table, rows, first: int, columns, categories, scan, count
         found = [c for c in pd_columns if valid[c.index][offset]]
         if not found:
             continue
-        found_index = {c.index for c in found}
         identifying = [c for c in found if c.custom or c.entity in IDENTIFYING]
         if not identifying and len(found) < 2:
             continue
@@ -273,9 +274,12 @@ def _count_rows(table: Table, rows, first: int, columns, categories, scan, count
         if not identifiers and not name:
             identifiers = [hash(f"{table.name}#{i}")]  # quasi-identifiers only: this row is one person
         counter.add_person(identifiers, name or None, hidden=hidden, categories=row_categories, scope=table.name)
+        if extra_names:  # split name columns (first_name, last_name) hold one name per row
+            named = any(c.entity == "PERSON" for c in found)
+            found = [c for c in found if c.index not in extra_names] if named else found
+            if named and not any(c.entity == "PERSON" for c in found):
+                found.append(by_index_pd[name_columns[0]])
         for column in found:
-            if column.entity == "PERSON" and column.index != name_columns[0] and name_columns[0] in found_index:
-                continue  # split name columns (first_name, last_name) hold one name per row
             key = (column.index, _hidden_kind(table, column.index, row_hidden))
             counts[key] = counts.get(key, 0) + 1
         if offset % 2000 == 0:

@@ -127,7 +127,9 @@ class PersonNameRecognizer(CellRecognizerMixin, LocalRecognizer):
         return not _compiled_alternation(self.SPECIFIC_HINTS).search(words)
 
     def matches_value(self, value: str, strict: bool = False) -> bool:
-        text = " ".join(_BRACKETED.sub(" ", _CELL_TITLE.sub(" ", str(value))).split()).strip(" ,")
+        text = " ".join(str(value).split())
+        if strict or not _CELL.fullmatch(text):  # titles and bracketed names only cost when they matter
+            text = " ".join(_BRACKETED.sub(" ", _CELL_TITLE.sub(" ", text)).split()).strip(" ,")
         if not 2 <= len(text) <= 60 or not _CELL.fullmatch(text):
             return False
         words = [w.strip(".,").lower() for w in text.replace(",", " ").split()]
