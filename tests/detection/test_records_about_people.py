@@ -168,3 +168,20 @@ def test_the_policy_terms_still_decide_special_categories(scan):
     rows = [["first_name", "last_name", "notes"]] + [[g, f, "anxiety"] for g, f in names(20)]
     policy = Policy.model_validate({"special_categories": ["religion"]})
     assert scan("list.csv", csv_file(rows), policy=policy).content.special_categories == {}
+
+
+def test_role_mailboxes_are_not_people(scan_body):
+    lines = "\n".join(f'66.249.66.{i} - - "GET / HTTP/1.1" 200 "Mozilla/5.0 (compatible; {b}/2.1; +{b.lower()}@example.com)"'
+                      for i, b in enumerate(["info", "press", "crawler", "bot", "webmaster", "abuse"]))
+    assert scan_body(lines).data_subjects == 0
+
+
+def test_a_patients_own_letter_is_about_the_patient_alone(scan):
+    letter = files.docx(paragraphs=[
+        "Dear Amelia Okafor,", "", "Following your appointment at the diabetes clinic, I enclose a summary.",
+        "Mrs Okafor, please call 020 7946 0777 if anything is unclear.", "", "Yours sincerely,", "",
+        "Dr Priya Shah", "Consultant Diabetologist", "020 7946 0999",
+    ])
+    own = scan("letter.docx", letter, to=["Amelia Okafor <amelia.okafor@gmail.com>"]).content
+    assert (own.data_subjects, own.about_recipient) == (1, True)
+    assert scan("letter.docx", letter, to=["someone.else@gmail.com"]).content.special_categories == {"health": 1}

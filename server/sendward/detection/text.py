@@ -75,14 +75,62 @@ def analyze_text(part: Text, scan, counter: PeopleCounter) -> None:
         by_line: dict[int, list[tuple[str, str]]] = defaultdict(list)
         for entity, value, line in found:
             values[entity].add(value)
+            if entity == "EMAIL_ADDRESS" and _ROLE_ADDRESS.match(value):
+                continue  # info@, press@, a crawler's contact address: a mailbox, not a person
             by_line[line].append((entity, value))
             nearby = categories.near(line)
             if nearby:
                 categorised[f"{entity}:{value}"].update(nearby)
         records.extend((offset + line, by_line[line]) for line in sorted(by_line))
         offset += len(lines)
+    records = _without_signatories(text, records)
+    records = _one_name_per_person(records, categorised)
     _link_salutations(text, records, categorised, scan)
     _count(part, values, categorised, records, counter)
+
+
+# "Yours sincerely" / "Kind regards": the name and details after it are the author's, in their
+# professional role, not a data subject of the letter.
+_CLOSING = re.compile(
+    r"^\s*(?:yours\s+(?:sincerely|faithfully|truly)|kind(?:est)?\s+regards|best\s+(?:wishes|regards)|"
+    r"warm(?:est)?\s+regards|with\s+(?:best|kind)\s+(?:wishes|regards)|many\s+thanks|regards|sincerely|"
+    r"cordialement|mit\s+freundlichen\s+gr[üu]ßen|atentamente|saludos)\b[\s,.!]*$",
+    re.IGNORECASE,
+)
+_SIGNATURE_LINES = 5
+
+
+def _without_signatories(text: str, records):
+    if not records:
+        return records
+    lines = text.split("\n")
+    closings = [i for i, line in enumerate(lines) if len(line) < 60 and _CLOSING.match(line)]
+    if not closings:
+        return records
+    signed = {j for c in closings for j in range(c + 1, c + 1 + _SIGNATURE_LINES)}
+    return [(number, entries) for number, entries in records if number not in signed]
+
+
+def _one_name_per_person(records, categorised):
+    """"Mr Okafor" and "Amelia Okafor" in one text are one person: a lone surname or given name
+    that belongs to exactly one full name found in the text becomes that name."""
+    full = {v for _, entries in records for e, v in entries if e == "PERSON" and " " in v}
+    if not full:
+        return records
+    parts: dict[str, set[str]] = defaultdict(set)
+    for name in full:
+        for word in name.split():
+            parts[word].add(name)
+    changed = {}
+    for _, entries in records:
+        for entity, value in entries:
+            if entity == "PERSON" and " " not in value and len(parts.get(value, ())) == 1:
+                changed[value] = next(iter(parts[value]))
+    if not changed:
+        return records
+    for short, name in changed.items():
+        categorised[f"PERSON:{name}"].update(categorised.pop(f"PERSON:{short}", ()))
+    return [(n, [(e, changed.get(v, v) if e == "PERSON" else v) for e, v in entries]) for n, entries in records]
 
 
 # The person a letter is addressed to or about ("Dear Mrs Okafor", "Re: Sarah Jones, DOB ...") is
@@ -179,6 +227,12 @@ def _without_title(value: str) -> str:
     return _TITLE.sub("", value.strip())
 
 
+_ROLE_ADDRESS = re.compile(
+    r"^(?:info|admin|administrator|support|help|helpdesk|sales|contact|contactus|enquiries|enquiry|office|hello|"
+    r"team|noreply|no-reply|donotreply|do-not-reply|webmaster|postmaster|hostmaster|abuse|bot|crawler|spider|"
+    r"press|media|news|newsletter|marketing|accounts|billing|invoices|jobs|careers|recruitment|reception|"
+    r"service|customerservice|feedback|privacy|security|dpo|foi|mailer-daemon)(?:[._+-][^@]*)?@"
+)
 # Identifiers that single out a private individual wherever they stand.
 STRONG = frozenset({"UK_NHS", "UK_NINO", "UK_PASSPORT", "UK_DRIVING_LICENCE", "UK_BANK_ACCOUNT", "IBAN_CODE",
                     "CREDIT_CARD", "CUSTOM"})
@@ -198,7 +252,12 @@ def _count(part: Text, values, categorised, records, counter: PeopleCounter) -> 
     for entity, entity_values in values.items():
         if entity != "CUSTOM":
             counter.add_entity(entity, len(entity_values), part.name, part.hidden)
-    identifying = {e: v for e, v in values.items() if e in IDENTIFYING}
+    # People are judged on what the records hold: no role mailboxes, no signatory, one name per person.
+    identifying: dict[str, set[str]] = defaultdict(set)
+    for _, entries in records:
+        for entity, value in entries:
+            if entity in IDENTIFYING:
+                identifying[entity].add(value)
     if not identifying:
         return
     if all(len(v) == 1 for v in identifying.values()):
