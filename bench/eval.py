@@ -367,20 +367,33 @@ def report(results: list[Result], out=sys.stdout, show_errors: bool = False) -> 
         for r in debatable:
             print(f"  {r.item.name:<48} {r.action:<6} {r.subjects:>6} / {r.item.people}", file=out)
 
+    real = [r for r in results if r.item.source != "generated"]
+    if real and len(real) < len(results):
+        _overall("Real data only (enron + files; benign + people items)", figures(real), out)
     f = figures(results)
+    _overall("Overall (benign + people items)", f, out)
+    _targets(f, out)
+    _wrong(results, out, show_errors)
+    return f
+
+
+def _overall(title: str, f: Figures, out) -> None:
     print("", file=out)
-    print("Overall (benign + people items)", file=out)
+    print(title, file=out)
     print(f"  precision (interrupted items that are records about people): {_pct(f.caught, f.predicted)}"
           f" ({f.caught}/{f.predicted})", file=out)
     print(f"  recall (records about people interrupted):                   {_pct(f.caught, f.positives)}"
           f" ({f.caught}/{f.positives})", file=out)
     print(f"  false-interruption rate on benign drafts:                    {_pct(f.interrupted_benign, f.benign)}"
           f" ({f.interrupted_benign}/{f.benign})", file=out)
-    print(f"  records about >= {BIG_RECORD} people blocked:                     {_pct(f.big_blocked, f.big)}"
+    print(f"  records about >= {BIG_RECORD} people blocked:                      {_pct(f.big_blocked, f.big)}"
           f" ({f.big_blocked}/{f.big})", file=out)
     print(f"  ... blocked with data-subject count within 10%:             {_pct(f.big_counted, f.big)}"
           f" ({f.big_counted}/{f.big})", file=out)
 
+
+
+def _targets(f: Figures, out) -> None:
     print("", file=out)
     print("Targets (issue 15)", file=out)
     for ok, text in (
@@ -390,6 +403,9 @@ def report(results: list[Result], out=sys.stdout, show_errors: bool = False) -> 
     ):
         print(f"  [{'met' if ok else 'NOT MET'}] {text}", file=out)
 
+
+
+def _wrong(results: list[Result], out, show_errors: bool) -> None:
     wrong = [r for r in results if (r.item.label == "benign" and r.interrupted)
              or (r.item.label == "people" and not r.interrupted)
              or (r.item.label == "people" and (r.item.people or 0) >= BIG_RECORD
@@ -403,7 +419,6 @@ def report(results: list[Result], out=sys.stdout, show_errors: bool = False) -> 
                   f"{r.subjects}/{r.item.people if r.item.people is not None else '-'}", file=out)
         if not show_errors and len(wrong) > 40:
             print(f"  ... and {len(wrong) - 40} more (--show-errors)", file=out)
-    return f
 
 
 def main(argv=None) -> int:
