@@ -185,3 +185,22 @@ def test_a_patients_own_letter_is_about_the_patient_alone(scan):
     own = scan("letter.docx", letter, to=["Amelia Okafor <amelia.okafor@gmail.com>"]).content
     assert (own.data_subjects, own.about_recipient) == (1, True)
     assert scan("letter.docx", letter, to=["someone.else@gmail.com"]).content.special_categories == {"health": 1}
+
+
+def test_notes_sent_to_the_very_people_they_list_are_no_disclosure(scanner):
+    from sendward.detection.limits import Deadline
+    from sendward.detection.scanner import ScanRequest
+    from sendward.domain.draft import Body
+    from tests.builders import draft
+
+    attendees = [(f"{g} {f}", f"{g.lower()}.{f.lower()}@gmail.com") for g, f in dict.fromkeys(names(8))]
+    body = "Contact list from Tuesday's meeting:\n" + "\n".join(
+        f"{n} - {e} - 020 7946 0{i:03d}" for i, (n, e) in enumerate(attendees))
+
+    def body_signals(to):
+        d = draft(to=to, body=body)
+        return scanner.scan_body(Body(content=body), ScanRequest.for_draft(d, Policy(), Deadline(30)))
+
+    own = body_signals([f"{n} <{e}>" for n, e in attendees])
+    assert (own.data_subjects, own.recipient_data_subjects, own.about_recipients_only) == (len(attendees),) * 2 + (True,)
+    assert not body_signals(["someone.else@gmail.com"]).about_recipients_only

@@ -52,3 +52,30 @@ def test_the_same_list_to_one_private_person_warns():
 def test_the_escalation_can_be_switched_off():
     p = Policy.model_validate({"rules": {BODY: {"block_with_exposed_private": None}}})
     assert finding(_verdict(25, private=30, policy=p), BODY).action == "warn"
+
+
+def _content_verdict(subjects, recipients_among, special=None):
+    from sendward.domain.signals import AttachmentSignals
+
+    content = ContentSignals(data_subjects=subjects, recipient_data_subjects=recipients_among,
+                             special_categories=special or {})
+    recipients = RecipientSignals(total=subjects, visible=subjects, external=subjects, visible_external=subjects,
+                                  external_organisations=1, largest_external_organisation=subjects)
+    signals = Signals(recipients=recipients, body=content, attachments=(AttachmentSignals(name="list.xlsx", content=content),))
+    policy = Policy().model_copy(update={"fail_mode": "open"})
+    return evaluate(signals, policy, decision_id="t", policy_version=1)
+
+
+def test_a_list_about_its_own_recipients_fires_no_personal_data_rule():
+    verdict = _content_verdict(12, 12)
+    assert finding(verdict, BODY) is None and finding(verdict, "attachment.personal_data") is None
+
+
+def test_a_list_about_others_as_well_still_fires():
+    verdict = _content_verdict(12, 11)
+    assert finding(verdict, BODY) and finding(verdict, "attachment.personal_data").action == "block"
+
+
+def test_special_categories_about_the_recipients_still_fire():
+    verdict = _content_verdict(12, 12, special={"health": 12})
+    assert finding(verdict, "attachment.personal_data").action == "block"

@@ -19,6 +19,8 @@ from sendward.domain.signals import ContentSignals, Location
 
 
 _NOT_DIGIT = re.compile(r"\D")
+# Whether the people are the recipients is asked only of content about this many people or fewer.
+MAX_RECIPIENT_SUBJECTS = 2000
 _NOT_ALNUM = re.compile(r"[\W_]")
 
 
@@ -117,7 +119,7 @@ class PeopleCounter:
     # -- result ----------------------------------------------------------------
 
     def signals(self, recipient_keys: Callable[[], frozenset[int]] = frozenset) -> ContentSignals:
-        """``recipient_keys`` is asked only when the content is about one person (it costs per recipient)."""
+        """``recipient_keys`` is asked only when the content is about people (it costs per recipient)."""
         roots = [self._find(r) for r in range(len(self._parent))]
         people = set(roots)
         hidden = {root for root, is_hidden in zip(roots, self._hidden) if is_hidden}
@@ -125,7 +127,9 @@ class PeopleCounter:
         for root, categories in zip(roots, self._categories):
             for category in categories:
                 special[category].add(root)
-        about_recipient = len(people) == 1 and _any_in(self._keys, recipient_keys())
+        wanted = recipient_keys() if 0 < len(people) <= MAX_RECIPIENT_SUBJECTS else frozenset()
+        among = {root for root, keys in zip(roots, self._keys) if any(k in wanted for k in keys)} if wanted else set()
+        about_recipient = len(people) == 1 and bool(among)
         return ContentSignals(
             data_subjects=len(people),
             entities=dict(self.entities),
@@ -139,6 +143,7 @@ class PeopleCounter:
                 )
             ),
             about_recipient=about_recipient,
+            recipient_data_subjects=len(among),
         )
 
     def _find(self, record: int) -> int:
@@ -159,5 +164,3 @@ def _may_link(scope: str | None, other: str | None) -> bool:
     return scope is None or other is None or scope != other
 
 
-def _any_in(key_sets, wanted: frozenset[int]) -> bool:
-    return any(k in wanted for keys in key_sets for k in keys)

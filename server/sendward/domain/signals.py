@@ -61,6 +61,14 @@ class ContentSignals:
     locations: tuple[Location, ...] = ()
     # True when the only person the content is about is a recipient of the draft
     about_recipient: bool = False
+    # How many of the people it is about are recipients of the draft (attendees sent their own list)
+    recipient_data_subjects: int = 0
+
+    @property
+    def about_recipients_only(self) -> bool:
+        """Every person it is about is a recipient, and nothing special-category is in it:
+        a document sent to the very people it is about discloses nothing new to anyone else."""
+        return 0 < self.data_subjects <= self.recipient_data_subjects and not self.special_categories
 
 
 @dataclass(frozen=True)

@@ -54,6 +54,8 @@ def evaluate(signals, config: Config, policy):
         content = attachment.content
         if content.data_subjects == 0 or (content.data_subjects == 1 and content.about_recipient):
             continue
+        if content.about_recipients_only:
+            continue  # an attendee list sent to the attendees
         decided = _action_and_threshold(content, config, signals.recipients.all_internal)
         if decided is None:
             continue

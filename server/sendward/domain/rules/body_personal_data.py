@@ -41,8 +41,8 @@ class Config(ContentRuleConfig):
 
 def evaluate(signals, config: Config, policy):
     body = signals.body
-    if body.data_subjects < config.min_data_subjects:
-        return []
+    if body.data_subjects < config.min_data_subjects or body.about_recipients_only:
+        return []  # below the threshold, or notes sent to the very people they name
     action = action_for_audience(config, signals.recipients)
     if action is None:
         return []
