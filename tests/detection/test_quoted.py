@@ -66,5 +66,6 @@ def test_a_thread_naming_a_dozen_colleagues_is_about_nobody(scan_body, text):
 
 
 def test_a_list_pasted_into_a_forwarded_message_still_counts(scan_body):
-    rows = "\n".join(f"{n} - 020 7946 0{i:03d}" for i, n in enumerate(COLLEAGUES))
+    areas = ["020 7946", "0113 496", "0117 496", "0121 496"]
+    rows = "\n".join(f"{n} - {areas[i % 4]} 0{i:03d}" for i, n in enumerate(COLLEAGUES))
     assert scan_body(OUTLOOK + "\nHere are the clients:\n" + rows + "\n").data_subjects == len(COLLEAGUES)

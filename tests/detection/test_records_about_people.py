@@ -51,9 +51,22 @@ def test_an_nhs_number_needs_its_own_form_or_context_in_text(scan_body):
     assert "UK_NHS" not in scan_body(f"Call us on {dashed} any time.").entities
 
 
+AREAS = ["020 7946", "0113 496", "0117 496", "0121 496", "0131 496", "0141 496", "0161 496", "0191 498"]
+
+
+def phone(i: int) -> str:
+    """Numbers from different exchanges (Ofcom's drama ranges), as a list of private people has."""
+    return f"{AREAS[i % len(AREAS)]} 0{i:03d}"
+
+
 def test_names_and_phone_numbers_pasted_as_a_list_are_records(scan_body):
-    rows = "\n".join(f"{g} {f} - 020 7946 0{i:03d}" for i, (g, f) in enumerate(names(25)))
+    rows = "\n".join(f"{g} {f} - {phone(i)}" for i, (g, f) in enumerate(names(25)))
     assert scan_body(f"Everyone's number for the trip:\n\n{rows}\n\nSee you Saturday.").data_subjects == 25
+
+
+def test_a_teams_direct_lines_are_business_contact_details(scan_body):
+    rows = "\n".join(f"{g} {f} - 020 7946 0{i:03d}" for i, (g, f) in enumerate(names(12)))
+    assert scan_body(f"The desk's direct lines:\n{rows}\n").data_subjects == 0
 
 
 def test_a_list_of_private_email_addresses_is_a_record(scan_body):
@@ -195,7 +208,7 @@ def test_notes_sent_to_the_very_people_they_list_are_no_disclosure(scanner):
 
     attendees = [(f"{g} {f}", f"{g.lower()}.{f.lower()}@gmail.com") for g, f in dict.fromkeys(names(8))]
     body = "Contact list from Tuesday's meeting:\n" + "\n".join(
-        f"{n} - {e} - 020 7946 0{i:03d}" for i, (n, e) in enumerate(attendees))
+        f"{n} - {e} - {phone(i)}" for i, (n, e) in enumerate(attendees))
 
     def body_signals(to):
         d = draft(to=to, body=body)

@@ -277,8 +277,9 @@ def _count(part: Text, values, categorised, records, counter: PeopleCounter) -> 
         if _is_list(block):
             _count_list(block, categorised, counter, hidden)
         else:
+            office = _office_phones(block)
             for entries in block:
-                _count_line(entries, categorised, counter, hidden)
+                _count_line([(e, v) for e, v in entries if v not in office], categorised, counter, hidden)
 
 
 LIST_MIN = 3  # distinct e-mail addresses (or strong identifiers, or names with phone numbers) make a list
@@ -307,7 +308,24 @@ def _is_list(block) -> bool:
             distinct[entity].add(value)
     if len(distinct["EMAIL_ADDRESS"]) >= LIST_MIN or any(len(distinct[e]) >= LIST_MIN for e in STRONG):
         return True
-    return len(distinct["PHONE_NUMBER"]) >= LIST_MIN and len(distinct["PERSON"]) >= LIST_MIN
+    phones = distinct["PHONE_NUMBER"]
+    return len(phones) >= LIST_MIN and len(distinct["PERSON"]) >= LIST_MIN and not _one_exchange(phones)
+
+
+def _office_phones(block) -> set[str]:
+    """The phone numbers of a block when they are one organisation's extensions."""
+    phones = {v for entries in block for e, v in entries if e == "PHONE_NUMBER"}
+    return phones if len(phones) >= LIST_MIN and _one_exchange(phones) else set()
+
+
+def _one_exchange(phones: set[str]) -> bool:
+    """Most numbers share all but their last four digits: one organisation's extensions (a team's
+    direct lines), business contact details rather than a list of private individuals."""
+    prefixes: dict[str, int] = defaultdict(int)
+    for number in phones:
+        if len(number) > 6:
+            prefixes[number[:-4]] += 1
+    return max(prefixes.values(), default=0) >= 0.6 * len(phones)
 
 
 def _count_list(block, categorised, counter: PeopleCounter, hidden: bool) -> None:
