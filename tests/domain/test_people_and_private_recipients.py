@@ -26,6 +26,11 @@ def test_people_each_at_their_own_employer_count_as_exposed():
     assert finding(evaluate_recipients(draft(to=to)), EXPOSED).action == "warn"
 
 
+def test_one_private_address_among_them_exposes_everyone():
+    to = people(1) + [f"client{i}@partner.org.uk" for i in range(11)]
+    assert finding(evaluate_recipients(draft(to=to)), EXPOSED).action == "warn"
+
+
 def test_counting_everyone_when_single_organisations_are_not_ignored():
     p = Policy.model_validate({"rules": {EXPOSED: {"ignore_single_organisation": False}}})
     assert finding(evaluate_recipients(draft(to=people(12, domain="partner.org.uk")), p), EXPOSED).action == "warn"
@@ -42,16 +47,16 @@ def _verdict(body_people: int, private: int, policy=None):
 
 
 def test_a_list_of_people_sent_to_private_individuals_who_see_each_other_blocks():
-    assert finding(_verdict(25, private=30), BODY).action == "block"
+    assert finding(_verdict(8, private=30), BODY).action == "block"  # below block_at (10)
 
 
 def test_the_same_list_to_one_private_person_warns():
-    assert finding(_verdict(25, private=1), BODY).action == "warn"
+    assert finding(_verdict(8, private=1), BODY).action == "warn"
 
 
 def test_the_escalation_can_be_switched_off():
     p = Policy.model_validate({"rules": {BODY: {"block_with_exposed_private": None}}})
-    assert finding(_verdict(25, private=30, policy=p), BODY).action == "warn"
+    assert finding(_verdict(8, private=30, policy=p), BODY).action == "warn"
 
 
 def _content_verdict(subjects, recipients_among, special=None):

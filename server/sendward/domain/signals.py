@@ -49,6 +49,9 @@ class Location:
     hidden: str | None = None  # e.g. "hidden_sheet", "comments"; None when visible
 
 
+CONTACT_DETAILS = frozenset({"PERSON", "EMAIL_ADDRESS", "PHONE_NUMBER"})
+
+
 @dataclass(frozen=True)
 class ContentSignals:
     """Personal data found in one piece of content (an attachment or the body)."""
@@ -66,9 +69,15 @@ class ContentSignals:
 
     @property
     def about_recipients_only(self) -> bool:
-        """Every person it is about is a recipient, and nothing special-category is in it:
-        a document sent to the very people it is about discloses nothing new to anyone else."""
-        return 0 < self.data_subjects <= self.recipient_data_subjects and not self.special_categories
+        """Every person it is about is a recipient and it holds only their contact details (names,
+        e-mail addresses, phone numbers): notes sent to the very people they list disclose nothing
+        new. Identifiers (NHS numbers, dates of birth, addresses) or special-category data about
+        them would still expose them to each other."""
+        return (
+            0 < self.data_subjects <= self.recipient_data_subjects
+            and not self.special_categories
+            and set(self.entities) <= CONTACT_DETAILS
+        )
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ class Config(ContentRuleConfig):
         default=5, ge=1, description="People the body is about, sent outside, at which it fires"
     )
     block_at: int | None = Field(
-        default=50, ge=1, description="At or above this many people, block whatever the action"
+        default=10, ge=1, description="At or above this many people, block whatever the action"
     )
 
     block_with_exposed_private: int | None = Field(

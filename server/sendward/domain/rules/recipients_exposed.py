@@ -82,9 +82,10 @@ def evaluate(signals, config: Config, policy):
 
 
 def _exposed(r, config: Config) -> int:
-    """Private individuals in To/CC, plus people at outside organisations when they come from many
+    """Everyone outside in To/CC when a private individual is among them; among professionals
+    only (no private address), people at outside organisations count when they come from many
     organisations (each at their own employer: customers, not a few partner agencies)."""
-    if not config.ignore_single_organisation:
+    if not config.ignore_single_organisation or r.visible_external_private:
         return r.visible_external
     at_organisations = r.visible_external - r.visible_external_private
     organisations = r.external_organisations - r.visible_external_private
