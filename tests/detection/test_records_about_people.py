@@ -217,3 +217,18 @@ def test_notes_sent_to_the_very_people_they_list_are_no_disclosure(scanner):
     own = body_signals([f"{n} <{e}>" for n, e in attendees])
     assert (own.data_subjects, own.recipient_data_subjects, own.about_recipients_only) == (len(attendees),) * 2 + (True,)
     assert not body_signals(["someone.else@gmail.com"]).about_recipients_only
+
+
+def test_a_policy_document_with_a_contact_line_is_about_nobody(scan):
+    policy_doc = files.docx(paragraphs=[
+        "Managing sickness absence",
+        "Staff with anxiety or depression may ask for reasonable adjustments.",
+        "Contact: Grace Campbell, HR Adviser, 020 7946 0555",
+    ])
+    assert scan("policy.docx", policy_doc).content.data_subjects == 0
+
+
+def test_speakers_beside_their_organisations_are_a_business_list(scan):
+    rows = [["Time", "Session", "Speaker", "Organisation"]]
+    rows += [[f"{9 + i}:00", "Panel", f"{g} {f}", "NHS England"] for i, (g, f) in enumerate(names(8))]
+    assert scan("agenda.docx", files.docx(paragraphs=["Agenda"], table=rows)).content.data_subjects == 0

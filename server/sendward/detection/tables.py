@@ -232,6 +232,8 @@ def _count_rows(table: Table, rows, first: int, columns, categories, scan, count
         pd_columns = [c for c in pd_columns if c.entity not in BUSINESS_CONTACT]
     if not pd_columns:
         return
+    if all(c.entity == "PERSON" for c in pd_columns) and any(c.organisation for c in columns):
+        return  # names beside their organisations and nothing else personal: speakers, officials, contacts
     data = rows[first:]
     texts = {c.index: [cell_text(r[c.index]) if c.index < len(r) else "" for r in data] for c in columns if c.entity or c.custom or c.special or c.terms}
     valid = {c.index: _valid_cells(c, data, texts[c.index], scan) for c in pd_columns}

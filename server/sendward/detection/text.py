@@ -100,14 +100,25 @@ _CLOSING = re.compile(
 _SIGNATURE_LINES = 5
 
 
+# "Contact: Grace Campbell, HR Adviser, 020 7946 0555", "Media enquiries:", "Prepared by:": the
+# document's author or contact point, in their professional role.
+_CONTACT_LINE = re.compile(
+    r"^\s*(?:(?:media|press|further|general)?\s*(?:contact(?:\s+(?:us|details|point|name|officer))?|enquiries)|"
+    r"for\s+(?:more|further)\s+information[^:\n]{0,30}|author|report\s+author|lead\s+officer|"
+    r"(?:prepared|written|issued|approved|published)\s+by)\s*:",
+    re.IGNORECASE,
+)
+
+
 def _without_signatories(text: str, records):
     if not records:
         return records
     lines = text.split("\n")
     closings = [i for i, line in enumerate(lines) if len(line) < 60 and _CLOSING.match(line)]
-    if not closings:
-        return records
     signed = {j for c in closings for j in range(c + 1, c + 1 + _SIGNATURE_LINES)}
+    signed |= {n for n, _ in records if n < len(lines) and _CONTACT_LINE.match(lines[n])}
+    if not signed:
+        return records
     return [(number, entries) for number, entries in records if number not in signed]
 
 
