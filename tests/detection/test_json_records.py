@@ -43,3 +43,10 @@ def test_a_json_export_of_people_counts_its_rows(scan):
     signals = scan("users.json", json.dumps({"users": users()}, indent=2).encode())
     assert signals.content.data_subjects == 60
     assert signals.content.entities["DATE_OF_BIRTH"] == 60
+
+
+def test_very_large_json_is_read_as_text(monkeypatch):
+    from sendward.detection.extractors import json_records
+
+    monkeypatch.setattr(json_records, "MAX_CHARS", 100)
+    assert records(json.dumps({"users": users(5)})) is None

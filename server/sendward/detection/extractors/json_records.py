@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 
 MAX_DEPTH = 32
+MAX_CHARS = 5_000_000  # larger documents are read as text: parsed objects cost ~10x their text in memory
 MAX_COLUMNS = 200
 NESTED_KEYS = 3  # dotted levels kept when flattening an object
 
@@ -21,7 +22,7 @@ def records(text: str):
     """[(path, rows)] of arrays of objects (rows[0] is the header), and the remaining document as
     text; or None when the text is not JSON holding records."""
     stripped = text.lstrip("\ufeff \t\r\n")
-    if stripped[:1] not in ("[", "{"):
+    if stripped[:1] not in ("[", "{") or len(stripped) > MAX_CHARS:
         return None
     try:
         document = json.loads(stripped)
