@@ -232,3 +232,16 @@ def test_speakers_beside_their_organisations_are_a_business_list(scan):
     rows = [["Time", "Session", "Speaker", "Organisation"]]
     rows += [[f"{9 + i}:00", "Panel", f"{g} {f}", "NHS England"] for i, (g, f) in enumerate(names(8))]
     assert scan("agenda.docx", files.docx(paragraphs=["Agenda"], table=rows)).content.data_subjects == 0
+
+
+@pytest.mark.parametrize("headers", [
+    ["nombre", "apellido", "correo", "teléfono", "fecha de nacimiento"],
+    ["prénom", "nom de famille", "courriel", "téléphone", "date de naissance"],
+    ["Vorname", "Nachname", "E-Mail", "Telefon", "Geburtsdatum"],
+])
+def test_other_languages_contact_headers(scan, headers):
+    rows = [headers] + [[g, f, f"p{i}@gmail.com", phone(i), f"{1 + i % 28}/0{1 + i % 9}/1980"]
+                        for i, (g, f) in enumerate(names(30))]
+    content = scan("contactos.csv", csv_file(rows)).content
+    assert content.data_subjects == 30
+    assert {"PERSON", "EMAIL_ADDRESS", "PHONE_NUMBER", "DATE_OF_BIRTH"} <= set(content.entities)

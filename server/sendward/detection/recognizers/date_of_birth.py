@@ -22,7 +22,10 @@ class DateOfBirthRecognizer(CellPatternRecognizer, PatternRecognizer):
     ENTITY = "DATE_OF_BIRTH"
     PATTERNS = [Pattern("date after DOB / born", _PREFIX + _DATE, 0.7)]
     CONTEXT = ["dob", "birth", "born", "age"]
-    HEADER_HINTS = (r"\bd\.?o\.?b\b", r"date of birth", r"birth\s*date", r"birthday", r"\bborn\b")
+    HEADER_HINTS = (
+        r"\bd\.?o\.?b\b", r"date of birth", r"birth\s*date", r"birthday", r"\bborn\b",
+        r"nascimento", r"nacimiento", r"naissance", r"geburtsdatum", r"data di nascita", r"geboortedatum",
+    )
 
     def __init__(self):
         PatternRecognizer.__init__(
