@@ -42,6 +42,8 @@ PERSON_ID_HEADER = re.compile(
 )
 # Under a header saying only "Name", this share of the values must be known names.
 MIN_RATIO_GENERIC_NAME = 0.4
+# ... and a "Name" column with fewer known names than this holds things, not people.
+MAX_KNOWN_NAMES_FOR_THINGS = 0.2
 # Entities a column may only be given when its header names them.
 NEEDS_HEADER = frozenset({"DATE_OF_BIRTH", "UK_PASSPORT", "UK_BANK_ACCOUNT"})
 # Random ten-digit numbers pass the NHS check one time in eleven: demand nearly all.
@@ -205,7 +207,12 @@ def _names_things(header: str, texts: list[str], scan) -> bool:
     names = next((r for r in scan.recognizers if r.ENTITY == "PERSON"), None)
     if not header or names is None or not (names.header_matches(header) and names.generic_header(header)):
         return False
-    return sum(1 for t in texts if names.matches_value(t)) >= MIN_RATIO_WITH_HEADER * len(texts)
+    if sum(1 for t in texts if names.matches_value(t)) < MIN_RATIO_WITH_HEADER * len(texts):
+        return False
+    # Hardly any known names: things. Some (an unfamiliar spread of people's names): undecided, so
+    # the rows' contact details still count.
+    known = sum(1 for t in texts if names.matches_value(t, strict=True) or _given_name(t))
+    return known < MAX_KNOWN_NAMES_FOR_THINGS * len(texts)
 
 
 def _given_name(value: str) -> bool:
