@@ -253,3 +253,11 @@ def test_unfamiliar_names_beside_private_emails_still_count(scan):
             "Oliver Xann", "Pethwyn Olq", "Drusvel Amk", "Kelvaro Znet"]
     rows = [["name", "email", "ip_address"]] + [[rare[i % 10], f"u{i}@gmail.com", f"10.0.0.{i}"] for i in range(50)]
     assert scan("export.csv", csv_file(rows)).content.data_subjects == 50
+
+
+def test_an_institution_named_as_an_employer_is_no_special_category(scan):
+    rows = [["first_name", "last_name", "employer", "notes"]]
+    rows += [[g, f, "Riverside Clinic", "Works at Northshire Mental Health Trust"] for g, f in names(20)]
+    assert scan("staff.csv", csv_file(rows)).content.special_categories == {}
+    rows = [["first_name", "last_name", "condition"]] + [[g, f, "Severe Depression"] for g, f in names(20)]
+    assert scan("cases.csv", csv_file(rows)).content.special_categories == {"health": 20}
