@@ -3,12 +3,15 @@
 Benign (hard negatives): business mail that names people in a business role or quotes
 earlier messages (Outlook, Lotus Notes, Gmail, Apple Mail, French and German reply
 headers), press releases, minutes, signatures with US phone numbers, product and
-business directories, a BCC newsletter, a rota on the organisation's parent domain.
+business directories, a BCC newsletter, a rota on the organisation's parent domain, a
+multi-agency invitation, a patient's own letters, an HR policy with a contact line, a
+conference agenda, invoices and a sales workbook.
 
 About people (positives): exports as real systems write them (snake_case, camelCase,
 split name columns, no header row, US and ISO dates, a company column beside per-person
 columns, "Surname, Forename" cells with titles and bracketed names, repeated first
-names), and a list of names and mobiles pasted into a body.
+names), a safeguarding workbook, a Word table of tenants, a PDF clinic list, vCards, a
+JSON export of users, and lists of names with contact details pasted into a body.
 """
 
 from __future__ import annotations
@@ -246,6 +249,105 @@ def _own_letter(rng: random.Random) -> Draft:
     return _draft(body, to=(Address(addr, f"{g} {f}"),), subject="Your appointment")
 
 
+# -- documents (Office, PDF, vCard, JSON) -------------------------------------------------
+
+
+def _docx(paragraphs, table=None) -> bytes:
+    from docx import Document
+
+    document = Document()
+    for text in paragraphs:
+        document.add_paragraph(text)
+    if table:
+        grid = document.add_table(rows=len(table), cols=len(table[0]))
+        for i, row in enumerate(table):
+            for j, value in enumerate(row):
+                grid.cell(i, j).text = str(value)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def _xlsx(rows, title="Sheet1") -> bytes:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = title
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _pdf(lines, per_page=45) -> bytes:
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    buffer = io.BytesIO()
+    document = canvas.Canvas(buffer, pagesize=A4)
+    for start in range(0, max(1, len(lines)), per_page):
+        y = 800
+        for line in lines[start : start + per_page]:
+            document.drawString(40, y, line)
+            y -= 16
+        document.showPage()
+    document.save()
+    return buffer.getvalue()
+
+
+def _nhs_number(rng: random.Random) -> str:
+    while True:
+        digits = [rng.randint(0, 9) for _ in range(9)]
+        check = (11 - sum(d * w for d, w in zip(digits, range(10, 1, -1))) % 11) % 11
+        if check != 10:
+            n = "".join(map(str, digits + [check]))
+            return f"{n[:3]} {n[3:6]} {n[6:]}"
+
+
+def _landline(rng: random.Random) -> str:
+    return f"01{rng.randint(100, 999)} {rng.randint(100000, 999999)}"
+
+
+def _hr_policy(rng: random.Random) -> Draft:
+    g, f = _person(rng)
+    paragraphs = ["Managing sickness absence", "Staff with anxiety, depression or long Covid may ask for reasonable "
+                  "adjustments. Occupational health referrals are made by line managers.",
+                  f"Contact: {g} {f}, HR Adviser, {_landline(rng)}"]
+    return _draft("The revised policy is attached.", attachment=("absence-policy.docx", _docx(paragraphs)))
+
+
+def _agenda(rng: random.Random) -> Draft:
+    rows = [["Time", "Session", "Speaker", "Organisation"]]
+    rows += [[f"{9 + i}:00", "Panel", " ".join(_person(rng)), rng.choice(["NHS England", "Northshire Council",
+                                                                          "University of Leeds"])] for i in range(8)]
+    return _draft("Agenda attached.", attachment=("agenda.docx", _docx(["Conference agenda"], rows)))
+
+
+def _invoices(rng: random.Random) -> bytes:
+    rows = [["Invoice No", "Customer", "Amount", "Date"]]
+    rows += [[f"INV{i:05d}", f"{rng.choice(FAMILY)} {rng.choice(['Ltd', 'Builders', 'Plumbing', '& Sons'])}",
+              f"{rng.randint(10, 900)}.00", "2024-03-01"] for i in range(rng.randint(40, 200))]
+    return _csv(rows)
+
+
+def _sales(rng: random.Random) -> Draft:
+    rows = [["Segment", "Country", "Product", "Units Sold", "Sale Price", "Gross Sales", "Date"]]
+    rows += [[rng.choice(["Government", "Midmarket"]), rng.choice(["France", "Germany", "Canada"]),
+              rng.choice(["Carretera", "Montana", "Paseo"]), rng.randint(100, 3000), 20, rng.randint(1000, 90000),
+              "2014-01-01"] for _ in range(rng.randint(100, 700))]
+    return _draft("Q1 figures.", attachment=("sales.xlsx", _xlsx(rows, "Sales")))
+
+
+def _own_letter_nhs(rng: random.Random) -> Draft:
+    g, f = _person(rng)
+    c, d = _person(rng)
+    body = (f"Dear {g} {f},\n\nYour NHS number is {_nhs_number(rng)}. Please bring it to your appointment at the "
+            f"clinic on 3 May.\n\nYours sincerely\n\nDr {c} {d}\nClinic {_landline(rng)}\n")
+    return _draft(body, to=(Address(_email(g, f, rng.choice(WEBMAIL)), f"{g} {f}"),), subject="Your appointment")
+
+
 def _attach(rng_case, name):
     return lambda rng: _draft("Please find the file attached.", attachment=(name, rng_case(rng)))
 
@@ -264,6 +366,11 @@ BENIGN = [
     ("parent-domain-rota", _parent_domain_rota),
     ("professional-invite", _professional_invite),
     ("patients-own-letter", _own_letter),
+    ("hr-policy-docx", _hr_policy),
+    ("agenda-docx", _agenda),
+    ("invoices-csv", _attach(_invoices, "invoices.csv")),
+    ("sales-xlsx", _sales),
+    ("own-letter-nhs-number", _own_letter_nhs),
 ]
 
 
@@ -327,6 +434,47 @@ def _repeated_first_names(rng: random.Random, n: int) -> bytes:
     return _csv(rows)
 
 
+def _safeguarding(rng: random.Random, n: int) -> bytes:
+    rows = [["Child name", "DOB", "School", "Concern"]]
+    rows += [[f"{g} {f}", f"{rng.randint(1, 28)}/{rng.randint(1, 12)}/20{rng.randint(10, 18)}", "Northshire Primary",
+              rng.choice(["neglect", "domestic abuse at home", "self-harm"])] for g, f in _people(rng, n)]
+    return _xlsx(rows, "Referrals")
+
+
+def _tenants(rng: random.Random, n: int) -> bytes:
+    rows = [["Tenant", "Address", "Arrears"]]
+    rows += [[f"{g} {f}", f"{rng.randint(1, 90)} {rng.choice(STREETS)}, {rng.choice(TOWNS)} {_postcode(rng)}",
+              f"£{rng.randint(100, 3000)}"] for g, f in _people(rng, n)]
+    return _docx(["Tenants in arrears"], rows)
+
+
+def _patients_pdf(rng: random.Random, n: int) -> bytes:
+    return _pdf([f"{g} {f}   {rng.randint(1, 28):02d}/{rng.randint(1, 12):02d}/19{rng.randint(40, 99)}   "
+                 f"{_nhs_number(rng)}" for g, f in _people(rng, n)])
+
+
+def _vcards(rng: random.Random, n: int) -> bytes:
+    return "".join(f"BEGIN:VCARD\nVERSION:3.0\nFN:{g} {f}\nTEL;TYPE=CELL:{_mobile(rng)}\n"
+                   f"EMAIL:{_email(g, f, rng.choice(WEBMAIL))}\nEND:VCARD\n" for g, f in _people(rng, n)).encode()
+
+
+def _users_json(rng: random.Random, n: int) -> bytes:
+    import json
+
+    users = [{"id": i + 1, "firstName": g, "lastName": f, "age": rng.randint(18, 80),
+              "email": _email(g, f, rng.choice(WEBMAIL)), "phone": _mobile(rng), "birthDate": _iso_date(rng),
+              "address": {"address": f"{rng.randint(1, 200)} {rng.choice(STREETS)}", "city": rng.choice(TOWNS)}}
+             for i, (g, f) in enumerate(_people(rng, n))]
+    return json.dumps({"users": users, "total": n}, indent=2).encode()
+
+
+def _food_bank_body(rng: random.Random, n: int) -> Draft:
+    lines = "\n".join(f"{g} {f}, {rng.randint(1, 90)} {rng.choice(STREETS)}, {_postcode(rng)}, {_mobile(rng)}"
+                      for g, f in _people(rng, n))
+    return _draft(f"Please find below the clients for Saturday's food bank delivery:\n\n{lines}\n\nThanks",
+                  subject="Deliveries")
+
+
 def _body_list(rng: random.Random, n: int) -> Draft:
     lines = "\n".join(f"{g} {f} - {_mobile(rng)}" for g, f in _people(rng, n))
     to = [Address(_email(g, f, rng.choice(WEBMAIL))) for g, f in _people(rng, 30)]
@@ -342,6 +490,11 @@ PEOPLE_FILES = [
     ("company-column-contacts", _company_contacts, "contacts.csv"),
     ("surname-forename-titles", _surname_forename, "manifest.csv"),
     ("repeated-first-names", _repeated_first_names, "customers.csv"),
+    ("safeguarding-xlsx", _safeguarding, "referrals.xlsx"),
+    ("tenants-docx-table", _tenants, "arrears.docx"),
+    ("patients-pdf", _patients_pdf, "clinic-list.pdf"),
+    ("vcards", _vcards, "contacts.vcf"),
+    ("users-json", _users_json, "users.json"),
 ]
 
 
@@ -356,12 +509,19 @@ def cases(per_kind: int = 12, seed: str = "sendward-eval-v1") -> list[Case]:
     for kind, make, filename in PEOPLE_FILES:
         for i in range(per_kind):
             n = sizes[i % len(sizes)]
+            if filename.endswith((".docx", ".pdf")):
+                n = min(n, 300)  # python-docx and reportlab are slow to write thousands of rows
             salt = random.Random(f"{seed}:{kind}:{i}").random()
             found.append(Case(
                 name=f"{kind}-{i}", label="people", people=n, expect=ATTACHMENT_PEOPLE, also_ok=ALSO_OK, kind=kind,
                 build=lambda make=make, n=n, salt=salt, filename=filename: _draft(
                     "Please find the file attached.", attachment=(filename, make(random.Random(salt), n))),
             ))
+    for i in range(per_kind):
+        n = [12, 18, 25, 60][i % 4]
+        salt = random.Random(f"{seed}:food-bank:{i}").random()
+        found.append(Case(name=f"food-bank-body-{i}", label="people", people=n, expect=BODY_PEOPLE, also_ok=ALSO_OK,
+                          kind="food-bank-body", build=lambda n=n, salt=salt: _food_bank_body(random.Random(salt), n)))
     for i in range(per_kind):
         n = [12, 18, 25, 40][i % 4]
         salt = random.Random(f"{seed}:body-list:{i}").random()
