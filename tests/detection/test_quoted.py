@@ -69,3 +69,15 @@ def test_a_list_pasted_into_a_forwarded_message_still_counts(scan_body):
     areas = ["020 7946", "0113 496", "0117 496", "0121 496"]
     rows = "\n".join(f"{n} - {areas[i % 4]} 0{i:03d}" for i, n in enumerate(COLLEAGUES))
     assert scan_body(OUTLOOK + "\nHere are the clients:\n" + rows + "\n").data_subjects == len(COLLEAGUES)
+
+
+def test_a_memos_own_heading_is_kept():
+    memo = "To: Mrs Amelia Okafor\nFrom: Housing Officer\nDate: 3 May 2024\nSubject: Your tenancy\n\nDear Mrs Okafor,"
+    assert blank_quoted_headers(memo) == memo
+
+
+def test_outlook_desktop_headers_without_addresses_are_blanked():
+    quoted = ("Fine.\n\nFrom: Okafor, Amelia\nSent: 12 March 2024 09:14\nTo: Patel, Oliver; Evans, Grace\n"
+              "Subject: RE: budget\n\nFigures attached.")
+    blanked = blank_quoted_headers(quoted)
+    assert "Okafor" not in blanked and "Patel" not in blanked and "Figures attached." in blanked

@@ -31,6 +31,8 @@ _HEADER = re.compile(
 _LIST_HEADER = re.compile(
     r"^\s*[>\s]*\*?(?:to|cc|bcc|an|kopie|[àa]|para|aan)\*?\s*:|(?:\t|\s{3,})(?:to|cc|bcc)\s*:", re.IGNORECASE
 )
+# The send time of a quoted message: memos and letters have a "Date:", never a "Sent:".
+_SENT_KEY = re.compile(r"^\s*[>\s]*\*?(?:sent|envoy[ée]|gesendet|enviado|inviato|verzonden)\*?\s*:", re.IGNORECASE)
 _SEPARATOR = re.compile(
     r"^\s*[>\s]*(?:-{3,}\s*(?:original message|forwarded message|message d'origine|urspr[üu]ngliche nachricht|"
     r"mensaje original|mensagem original|messaggio originale|oorspronkelijk bericht|weitergeleitete nachricht|"
@@ -67,7 +69,7 @@ def blank_quoted_headers(text: str) -> str:
         elif _notes_header_line(line):
             blank[i] = True
         elif _HEADER.search(line):
-            end = _header_block_end(lines, i)
+            end = _header_block_end(lines, i, quoted=_after_quote_marker(lines, blank, i))
             if end is not None:
                 for j in range(i, end):
                     blank[j] = True
@@ -89,24 +91,41 @@ def _notes_header_line(line: str) -> bool:
     return covered >= 0.6 * len(rest.strip(" ,;\t>"))
 
 
-def _header_block_end(lines: list[str], start: int) -> int | None:
+def _after_quote_marker(lines: list[str], blank: list[bool], start: int) -> bool:
+    """A separator or attribution line (already blanked) just above: this block is quoted."""
+    for j in range(start - 1, max(-1, start - 4), -1):
+        if blank[j]:
+            return True
+        if lines[j].strip():
+            return False
+    return False
+
+
+def _header_block_end(lines: list[str], start: int, quoted: bool = False) -> int | None:
     """The end of a block of at least two header lines starting at ``start`` (with continuation
-    lines of address lists), or None when the line is a lone "To:" in prose."""
+    lines of address lists), or None when the line is a lone "To:" in prose. A memo's own
+    heading ("To: Mrs Okafor / From: Housing / Date: / Subject:") is not a quoted message: a
+    block counts only with an address, a "Sent:" line or a quote marker above it."""
     keys = 0
     j = start
     in_list = False
+    sent = False
     while j < len(lines):
         line = lines[j]
         if _HEADER.search(line):
             keys += 1
             in_list = bool(_LIST_HEADER.search(line))
+            sent = sent or bool(_SENT_KEY.match(line))
         elif in_list and line.strip() and (line[:1] in " \t" or "@" in line or ";" in line or line.rstrip().endswith(",")):
             pass  # an address list running on
         else:
             break
         j += 1
-    if keys >= 2 or (keys == 1 and _LIST_HEADER.search(lines[start]) and _addresses(lines[start:j]) >= 2):
-        return j  # several header lines, or a "To:" line listing several addresses
+    addresses = _addresses(lines[start:j])
+    if keys >= 2 and (quoted or sent or addresses):
+        return j  # a quoted message's headers
+    if keys == 1 and _LIST_HEADER.search(lines[start]) and addresses >= 2:
+        return j  # a "To:" line listing several addresses
     return None
 
 
