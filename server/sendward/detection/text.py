@@ -4,9 +4,16 @@ Lines travel in chunks of a few hundred characters. Presidio's engine costs
 milliseconds per chunk (mostly spaCy's tokens), so it runs only on chunks where
 a pattern recognizer could match (a digit run, an '@', a postcode shape); other
 chunks meet only the name recognizer, which needs no tokens. Special-category terms count
-only for people found on the same line or the lines either side, so a policy
-paper that mentions "mental health" and ends with a contact name is not a
-health record, while "Sarah Jones ... diagnosed with HIV" is.
+only for people found on the same line or the lines either side (or after a letter's
+salutation), so a policy paper that mentions "mental health" and ends with a contact
+name is not a health record, while "Sarah Jones ... diagnosed with HIV" is.
+
+People are then counted as a data-protection officer would: the header blocks of quoted
+messages are blanked first (quoted.py); a letter (one of each identifier) is one person,
+its signatory and contact lines are not data subjects; otherwise only records count:
+lists (several e-mail addresses or strong identifiers, or names with phone numbers from
+different exchanges) and lines holding a person's private details. Names in minutes,
+articles and press releases, business addresses and role mailboxes are mentions.
 """
 
 from __future__ import annotations
