@@ -261,3 +261,10 @@ def test_an_institution_named_as_an_employer_is_no_special_category(scan):
     assert scan("staff.csv", csv_file(rows)).content.special_categories == {}
     rows = [["first_name", "last_name", "condition"]] + [[g, f, "Severe Depression"] for g, f in names(20)]
     assert scan("cases.csv", csv_file(rows)).content.special_categories == {"health": 20}
+
+
+def test_full_name_and_date_of_birth_together_identify_one_person(scan):
+    rows = [["Name", "Date of birth", "Visit"]]
+    rows += [["Sarah Jones", "12/03/1980", f"2024-0{m}-01"] for m in range(1, 4)]  # one patient, three visits
+    rows += [["Sarah Jones", "07/11/1992", "2024-01-05"]]  # a namesake
+    assert scan("visits.csv", csv_file(rows)).content.data_subjects == 2
