@@ -11,7 +11,7 @@ SERVE_STAMP := $(VENV)/.serving-$(PYPROJECT_HASH)
 NPM_STAMP := addin/node_modules/.installed-$(shell cat addin/package.json addin/package-lock.json 2>/dev/null | sha1sum | cut -c1-12)
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install install-serve run test soak bench eval-misdirected lint clean system-deps
+.PHONY: install install-serve run test soak bench eval eval-misdirected lint clean system-deps
 
 install: $(STAMP) system-deps
 ifneq ($(wildcard addin/package.json),)
@@ -54,6 +54,10 @@ soak: install
 
 bench: install
 	$(BIN)/python bench/run.py
+
+# Precision and recall on ../shared/eval/ (or $$SENDWARD_EVAL_DIR); skips the real data when absent.
+eval: install
+	$(BIN)/python bench/eval.py
 
 eval-misdirected: install
 	$(BIN)/python bench/misdirected_eval.py

@@ -19,8 +19,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def make_dry_run(target: str, tmp_path) -> str:
+    """What `make TARGET` would run on a fresh machine (-B: whatever this checkout already installed)."""
     result = subprocess.run(
-        ["make", "-n", target, f"VENV={tmp_path / 'fresh-venv'}"],
+        ["make", "-n", "-B", target, f"VENV={tmp_path / 'fresh-venv'}"],
         cwd=ROOT, capture_output=True, text=True, check=True,
     )
     return result.stdout

@@ -111,10 +111,14 @@ def test_override_refusals():
 
 
 def test_body_personal_data_fires_for_a_list_of_people():
-    body = ContentSignals(data_subjects=30, entities={"PERSON": 30, "PHONE_NUMBER": 30})
+    body = ContentSignals(data_subjects=8, entities={"PERSON": 8, "PHONE_NUMBER": 8})
     signals = Signals(recipients=RecipientSignals(total=1, visible=1, external=1, visible_external=1), body=body)
     verdict = evaluate(signals, Policy(fail_mode="open"), decision_id="d", policy_version=1)
     assert [(f.rule, f.action) for f in verdict.findings] == [("body.personal_data", "warn")]
+    # issue 15: a record about ten or more people blocks, in the body as in a file
+    thirty = replace(signals, body=ContentSignals(data_subjects=30, entities={"PERSON": 30, "PHONE_NUMBER": 30}))
+    found = evaluate(thirty, Policy(fail_mode="open"), decision_id="d", policy_version=1).findings
+    assert [(f.rule, f.action) for f in found] == [("body.personal_data", "block")]
     internal = replace(signals, recipients=RecipientSignals(total=1, visible=1))
     assert evaluate(internal, Policy(fail_mode="open"), decision_id="d", policy_version=1).findings == ()
 

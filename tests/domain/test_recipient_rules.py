@@ -121,10 +121,19 @@ class TestExposed:
 
 
 class TestLargeAudience:
-    def test_a_large_bcc_mailing_outside_warns(self):
-        found = finding(evaluate_recipients(draft(bcc=people(600))), LARGE)
+    def test_a_large_mailing_with_outside_people_in_to_warns(self):
+        found = finding(evaluate_recipients(draft(to=people(600))), LARGE)
         assert found.action == "warn"
         assert found.evidence["total"] == 600
+
+    def test_a_large_bcc_only_mailing_does_not_fire_for_its_size_alone(self):
+        # issue 15: a newsletter typed into BCC is deliberate and exposes nobody
+        assert finding(evaluate_recipients(draft(bcc=people(600))), LARGE) is None
+
+    def test_a_distribution_list_in_bcc_still_counts(self):
+        sizes = {"all-clients@partner.org.uk": GroupSize(total=900, external=900)}
+        verdict = evaluate_recipients(draft(bcc=["all-clients@partner.org.uk"]), group_sizes=sizes)
+        assert finding(verdict, LARGE).action == "warn"
 
     def test_a_bcc_newsletter_below_the_threshold_is_allowed(self):
         verdict = evaluate_recipients(draft(to=["ils@northshire.gov.uk"], bcc=people(157)))

@@ -19,6 +19,8 @@ from sendward.domain.signals import ContentSignals, Location
 
 
 _NOT_DIGIT = re.compile(r"\D")
+# Whether the people are the recipients is asked only of content about this many people or fewer.
+MAX_RECIPIENT_SUBJECTS = 2000
 _NOT_ALNUM = re.compile(r"[\W_]")
 
 
@@ -62,8 +64,8 @@ class PeopleCounter:
         self._categories: list = []  # each record's special categories (any iterable)
         self._keys: list[list[int]] = []
         self._by_identifier: dict[int, int] = {}
-        self._named: dict[int, int] = {}  # name -> first record that has it beside identifiers
-        self._name_only: dict[int, int] = {}  # name -> record of a bare mention
+        self._named: dict[int, tuple[int, str | None]] = {}  # name -> first record (and table) with identifiers
+        self._name_only: dict[int, tuple[int, str | None]] = {}  # name -> record (and table) of a bare mention
         self._claimed: set[int] = set()  # names whose bare mention already joined a record
         self.entities: Counter[str] = Counter()
         self.custom: Counter[str] = Counter()
@@ -71,7 +73,12 @@ class PeopleCounter:
 
     # -- records -------------------------------------------------------------
 
-    def add_person(self, identifiers=(), name: str | None = None, *, hidden=False, categories=()) -> None:
+    def add_person(
+        self, identifiers=(), name: str | None = None, *, hidden=False, categories=(), scope: str | None = None
+    ) -> None:
+        """``scope``: the table the record is a row of. Rows of one table are distinct people unless
+        they share a strong identifier: a name links records only across tables (the same client on
+        a visible sheet and a hidden copy), never two rows of one list (two Charlie Davises)."""
         record = len(self._parent)
         self._parent.append(record)
         self._hidden.append(hidden)
@@ -81,24 +88,26 @@ class PeopleCounter:
             earlier = self._by_identifier.setdefault(key, record)
             if earlier != record:
                 self._union(record, earlier)
-        if name:
+        if name and (scope is None or len(name.split()) > 1):  # a lone first name links nobody
             key = name_key(name)
             keys.append(key)
-            self._link_name(record, key, has_identifiers=bool(identifiers))
+            self._link_name(record, key, has_identifiers=bool(identifiers), scope=scope)
         self._keys.append(keys)
 
-    def _link_name(self, record: int, key: int, has_identifiers: bool) -> None:
+    def _link_name(self, record: int, key: int, has_identifiers: bool, scope: str | None) -> None:
         if has_identifiers:
-            self._named.setdefault(key, record)
+            self._named.setdefault(key, (record, scope))
             if key in self._name_only and key not in self._claimed:
-                self._claimed.add(key)
-                self._union(record, self._name_only[key])
+                earlier, earlier_scope = self._name_only[key]
+                if _may_link(scope, earlier_scope):
+                    self._claimed.add(key)
+                    self._union(record, earlier)
             return
         target = self._named.get(key, self._name_only.get(key))
         if target is None:
-            self._name_only[key] = record
-        else:
-            self._union(record, target)
+            self._name_only[key] = (record, scope)
+        elif _may_link(scope, target[1]):
+            self._union(record, target[0])
 
     # -- what was found, where ------------------------------------------------
 
@@ -110,7 +119,7 @@ class PeopleCounter:
     # -- result ----------------------------------------------------------------
 
     def signals(self, recipient_keys: Callable[[], frozenset[int]] = frozenset) -> ContentSignals:
-        """``recipient_keys`` is asked only when the content is about one person (it costs per recipient)."""
+        """``recipient_keys`` is asked only when the content is about people (it costs per recipient)."""
         roots = [self._find(r) for r in range(len(self._parent))]
         people = set(roots)
         hidden = {root for root, is_hidden in zip(roots, self._hidden) if is_hidden}
@@ -118,7 +127,9 @@ class PeopleCounter:
         for root, categories in zip(roots, self._categories):
             for category in categories:
                 special[category].add(root)
-        about_recipient = len(people) == 1 and _any_in(self._keys, recipient_keys())
+        wanted = recipient_keys() if 0 < len(people) <= MAX_RECIPIENT_SUBJECTS else frozenset()
+        among = {root for root, keys in zip(roots, self._keys) if any(k in wanted for k in keys)} if wanted else set()
+        about_recipient = len(people) == 1 and bool(among)
         return ContentSignals(
             data_subjects=len(people),
             entities=dict(self.entities),
@@ -132,6 +143,7 @@ class PeopleCounter:
                 )
             ),
             about_recipient=about_recipient,
+            recipient_data_subjects=len(among),
         )
 
     def _find(self, record: int) -> int:
@@ -148,5 +160,7 @@ class PeopleCounter:
             self._parent[max(root_a, root_b)] = min(root_a, root_b)
 
 
-def _any_in(key_sets, wanted: frozenset[int]) -> bool:
-    return any(k in wanted for keys in key_sets for k in keys)
+def _may_link(scope: str | None, other: str | None) -> bool:
+    return scope is None or other is None or scope != other
+
+

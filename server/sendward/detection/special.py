@@ -25,6 +25,9 @@ def _header_regexes():
 
 
 def header_categories(header: str, enabled: frozenset[str]) -> set[str]:
+    from sendward.detection.recognizers.base import header_words
+
+    header = header_words(header)
     return {category for category, regex in _header_regexes() if category in enabled and regex.search(header)}
 
 
@@ -38,7 +41,27 @@ class TermMatcher:
     def categories_in(self, text: str) -> set[str]:
         if not text:
             return set()
-        return {category for category, regex in self._regexes if regex.search(text)}
+        return {category for category, regex in self._regexes if any(not _proper_name(text, m) for m in regex.finditer(text))}
+
+
+# Terms that also name institutions ("Riverside Clinic", "Northshire Mental Health Trust"); a
+# condition ("Severe Depression" in a title-cased cell) is never read as a name.
+_INSTITUTIONS = frozenset(
+    """clinic clinics church mosque synagogue gurdwara temple oncology fertility prison probation refuge
+    hospice""".split()
+) | {"mental health", "sexual health", "gum clinic", "drug treatment", "alcohol treatment", "addiction",
+     "substance misuse", "occupational health", "counselling"}
+_CAPITALISED_BEFORE = re.compile(r"(?:^|[^.!?:;\n]\s)[A-Z][\w'’]*\s$")
+
+
+def _proper_name(text: str, match) -> bool:
+    """A capitalised term after a capitalised word is part of a name: "Riverside Clinic",
+    "St Mary's Church", "Northshire Mental Health Trust" as an employer or an address says nothing
+    about a person's health or faith."""
+    if not text[match.start()].isupper() or " ".join(match.group().lower().split()) not in _INSTITUTIONS:
+        return False
+    before = text[max(0, match.start() - 40) : match.start()]
+    return bool(_CAPITALISED_BEFORE.search(before)) and not before.rstrip().endswith((".", ":", "!", "?"))
 
 
 @functools.lru_cache(maxsize=64)

@@ -20,15 +20,30 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sendward.detection.model import HIDDEN_COLUMNS, HIDDEN_ROWS, Table
-from sendward.detection.people import PeopleCounter, identifier
-from sendward.detection.recognizers.base import IDENTIFYING
-from sendward.detection.recognizers.person_name import ORGANISATION_WORDS
+from sendward.detection.people import PeopleCounter, identifier, name_key
+from sendward.detection.recognizers.base import IDENTIFYING, header_words
+from sendward.detection.recognizers.person_name import ORGANISATION_WORDS, given_names
 from sendward.detection.special import header_categories
 
 SAMPLE_SIZE = 60
 MIN_RATIO = 0.6
 MIN_RATIO_WITH_HEADER = 0.5
 HEADER_SEARCH_ROWS = 10
+# Headers naming an attribute of a person (English, Portuguese, Spanish, French, German): rows beside them are people.
+PERSON_ATTRIBUTES = re.compile(
+    r"\b(?:gender|sex|sexo|genre|geschlecht|age|idade|edad|[âa]ge|alter|d\.?o\.?b|date of birth|birth ?date|"
+    r"birthday|nascimento|nacimiento|naissance|geburtsdatum|salary|salario|sal[áa]rio|salaire|gehalt|marital)\b",
+    re.IGNORECASE,
+)
+PERSON_ID_HEADER = re.compile(
+    r"\b(?:customer|client|patient|employee|staff|member|student|pupil|user|person|resident|tenant|applicant|"
+    r"passenger|cliente|paciente|aluno|alumno)\s*(?:id|no|number|num|ref|reference|code|key)\b",
+    re.IGNORECASE,
+)
+# Under a header saying only "Name", this share of the values must be known names.
+MIN_RATIO_GENERIC_NAME = 0.4
+# ... and a "Name" column with fewer known names than this holds things, not people.
+MAX_KNOWN_NAMES_FOR_THINGS = 0.2
 # Entities a column may only be given when its header names them.
 NEEDS_HEADER = frozenset({"DATE_OF_BIRTH", "UK_PASSPORT", "UK_BANK_ACCOUNT"})
 # Random ten-digit numbers pass the NHS check one time in eleven: demand nearly all.
@@ -81,8 +96,11 @@ def analyze_table(table: Table, scan, counter: PeopleCounter, context_categories
     headers = [cell_text(c) for c in rows[header_row]] if header_row is not None else []
     headers += [""] * (width - len(headers))
     first_data = header_row + 1 if header_row is not None else 0
+    about_people = any(
+        PERSON_ATTRIBUTES.search(header_words(h)) or PERSON_ID_HEADER.search(header_words(h)) for h in headers if h
+    )
     columns = [
-        classify_column(j, headers[j], _sample(rows, first_data, j), scan) for j in range(width)
+        classify_column(j, headers[j], _sample(rows, first_data, j), scan, about_people) for j in range(width)
     ]
     scan.deadline.check()
     categories = frozenset(context_categories) | scan.special.categories_in(table.name)
@@ -100,7 +118,9 @@ def find_header_row(rows, recognizers) -> int | None:
             return None  # data before any header
         if len(texts) < min(2, width):
             continue  # a title above the table
-        hinted = any(NEGATIVE_HEADERS.search(t) or any(_names_a_column(r, t) for r in recognizers) for t in texts)
+        hinted = any(
+            NEGATIVE_HEADERS.search(header_words(t)) or any(_names_a_column(r, t) for r in recognizers) for t in texts
+        )
         if hinted or (index == 0 and all(_header_like(t) for t in texts)):
             return index
     return None
@@ -133,7 +153,9 @@ def _sample(rows, first: int, column: int) -> list:
     return values
 
 
-def classify_column(index: int, header: str, sample: list, scan) -> Column:
+def classify_column(index: int, header: str, sample: list, scan, about_people: bool = False) -> Column:
+    """``about_people``: another column's header names an attribute of a person (gender, age, date
+    of birth, salary), so a "Name" column of unfamiliar names is still people's names."""
     column = Column(index=index, header=header)
     column.special = frozenset(header_categories(header, scan.special.categories)) if header else frozenset()
     texts = [cell_text(v) for v in sample]
@@ -145,28 +167,58 @@ def classify_column(index: int, header: str, sample: list, scan) -> Column:
             return column
     if not texts:
         return column
-    column.organisation = _names_organisations(header, texts)
-    vetoed = bool(header) and bool(NEGATIVE_HEADERS.search(header))
+    key = header_words(header)
+    column.organisation = _names_organisations(key, texts)
+    vetoed = bool(key) and bool(NEGATIVE_HEADERS.search(key))
     best, best_ratio = None, 0.0
     for recognizer in scan.recognizers:
         if header and recognizer.header_vetoes(header):
             continue
         hinted = bool(header) and recognizer.header_matches(header)
-        if vetoed and not hinted:
-            continue
+        generic = hinted and recognizer.ENTITY == "PERSON" and recognizer.generic_header(header)
+        if vetoed and (generic or not hinted):
+            continue  # "Product name", "Company name": things and businesses have names too
         if recognizer.ENTITY in NEEDS_HEADER and not hinted:
             continue
         values = sample if recognizer.ENTITY == "DATE_OF_BIRTH" else texts
-        matches = sum(1 for v in values if recognizer.matches_value(v, strict=not hinted))
+        if generic:
+            # Under "Name" alone, the values must read as people's names, not a list of
+            # products, species, restaurants or breweries.
+            matches = sum(1 for v in values if recognizer.matches_value(v, strict=True) or _given_name(v)
+                          or (about_people and recognizer.matches_value(v)))
+            needed = MIN_RATIO_WITH_HEADER if about_people else MIN_RATIO_GENERIC_NAME
+        else:
+            matches = sum(1 for v in values if recognizer.matches_value(v, strict=not hinted))
+            needed = MIN_RATIO_WITH_HEADER if hinted else MIN_RATIO_WITHOUT_HEADER.get(recognizer.ENTITY, MIN_RATIO)
         ratio = matches / len(values)
-        needed = MIN_RATIO_WITH_HEADER if hinted else MIN_RATIO_WITHOUT_HEADER.get(recognizer.ENTITY, MIN_RATIO)
         if ratio >= needed and ratio + hinted > best_ratio:
             best, best_ratio = recognizer, ratio + hinted
     if best is not None:
         column.entity = best.ENTITY
+    elif _names_things(key, texts, scan):
+        column.organisation = True  # a "Name" column of things (products, species, breweries): rows are things
     elif not column.special and scan.special.categories:
         column.terms = _mentions_terms(texts, scan)
     return column
+
+
+def _names_things(header: str, texts: list[str], scan) -> bool:
+    """A "Name" column whose values read as names, but not people's (the column was not given PERSON)."""
+    names = next((r for r in scan.recognizers if r.ENTITY == "PERSON"), None)
+    if not header or names is None or not (names.header_matches(header) and names.generic_header(header)):
+        return False
+    if sum(1 for t in texts if names.matches_value(t)) < MIN_RATIO_WITH_HEADER * len(texts):
+        return False
+    # Hardly any known names: things. Some (an unfamiliar spread of people's names): undecided, so
+    # the rows' contact details still count.
+    known = sum(1 for t in texts if names.matches_value(t, strict=True) or _given_name(t))
+    return known < MAX_KNOWN_NAMES_FOR_THINGS * len(texts)
+
+
+def _given_name(value: str) -> bool:
+    """A lone given name ("Peter", "Maria"): a person under a "Name" header."""
+    text = value.strip()
+    return text.isalpha() and text.lower() in given_names()
 
 
 def _names_organisations(header: str, texts: list[str]) -> bool:
@@ -187,12 +239,22 @@ def _count_rows(table: Table, rows, first: int, columns, categories, scan, count
         pd_columns = [c for c in pd_columns if c.entity not in BUSINESS_CONTACT]
     if not pd_columns:
         return
+    if all(c.entity == "PERSON" for c in pd_columns) and any(c.organisation for c in columns):
+        return  # names beside their organisations and nothing else personal: speakers, officials, contacts
     data = rows[first:]
     texts = {c.index: [cell_text(r[c.index]) if c.index < len(r) else "" for r in data] for c in columns if c.entity or c.custom or c.special or c.terms}
     valid = {c.index: _valid_cells(c, data, texts[c.index], scan) for c in pd_columns}
     scan.deadline.check()
     name_columns = [c.index for c in pd_columns if c.entity == "PERSON"]
+    extra_names = set(name_columns[1:])
+    by_index_pd = {c.index: c for c in pd_columns}
     shared = {c.index: _shared_values(texts[c.index]) for c in pd_columns if c.entity != "PERSON"}
+    # A column of people's ids ("Customer ID", "patient_no"): rows sharing one are one person.
+    person_ids = [(c.index, header_words(c.header).lower()) for c in columns
+                  if c.header and PERSON_ID_HEADER.search(header_words(c.header)) and not (c.entity or c.custom)]
+    for j, _ in person_ids:
+        texts.setdefault(j, [cell_text(r[j]) if j < len(r) else "" for r in data])
+    birth_dates = [c.index for c in pd_columns if c.entity == "DATE_OF_BIRTH"]
     special_columns = [c for c in columns if c.special]
     term_columns = [c.index for c in columns if c.terms]
     counts: dict[tuple[int, str | None], int] = {}
@@ -215,9 +277,17 @@ def _count_rows(table: Table, rows, first: int, columns, categories, scan, count
             for c in identifying
             if c.entity != "PERSON" and texts[c.index][offset] not in shared[c.index]
         ]
+        identifiers += [identifier(f"ROW:{key}", texts[j][offset]) for j, key in person_ids if texts[j][offset]]
+        if name and birth_dates and any(texts[j][offset] for j in birth_dates):
+            identifiers.append(name_key(name + " " + " ".join(texts[j][offset] for j in birth_dates)))
         if not identifiers and not name:
             identifiers = [hash(f"{table.name}#{i}")]  # quasi-identifiers only: this row is one person
-        counter.add_person(identifiers, name or None, hidden=hidden, categories=row_categories)
+        counter.add_person(identifiers, name or None, hidden=hidden, categories=row_categories, scope=table.name)
+        if extra_names:  # split name columns (first_name, last_name) hold one name per row
+            named = any(c.entity == "PERSON" for c in found)
+            found = [c for c in found if c.index not in extra_names] if named else found
+            if named and not any(c.entity == "PERSON" for c in found):
+                found.append(by_index_pd[name_columns[0]])
         for column in found:
             key = (column.index, _hidden_kind(table, column.index, row_hidden))
             counts[key] = counts.get(key, 0) + 1

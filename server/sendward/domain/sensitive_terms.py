@@ -14,11 +14,21 @@ DEFAULT_SENSITIVE_TERMS: dict[str, list[str]] = {
         "eating disorder", "substance misuse", "drug treatment", "alcohol treatment", "addiction",
         "methadone", "chlamydia", "gonorrhoea", "syphilis", "herpes", "antenatal", "fertility",
         "ivf", "prescription", "diabetes", "epilepsy", "patients",
+        # conditions people are named beside in letters, HR cases and referrals
+        "anxiety", "depression", "depressive", "bipolar", "ptsd", "post-traumatic stress", "ocd",
+        "obsessive compulsive", "mental illness", "panic attacks", "work-related stress", "stress-related",
+        "long covid", "multiple sclerosis", "migraine*", "motor neurone disease", "parkinson's",
+        "alzheimer's", "crohn's", "colitis", "fibromyalgia", "chronic fatigue", "sickle cell",
+        "cystic fibrosis", "cerebral palsy", "stroke survivor", "heart condition", "heart disease",
+        "asthma", "arthritis", "tuberculosis", "miscarriage", "terminal illness", "palliative",
+        "sickness absence", "fit note", "sick note", "occupational health", "counselling",
     ],
     "disability": [
         "disability", "disabilities", "disabled", "learning disability", "autism", "autistic",
         "adhd", "wheelchair", "visually impaired", "sight loss", "hearing loss", "deaf",
-        "special educational needs", "ehcp", "personal independence payment",
+        "special educational needs", "ehcp", "personal independence payment", "dyslexia", "dyslexic",
+        "dyspraxia", "learning difficulties", "down syndrome", "down's syndrome", "blind", "partially sighted",
+        "mobility impairment", "reasonable adjustments",
     ],
     "gender_identity": [
         "gender identity", "transgender", "trans people", "trans woman", "trans women", "trans man",

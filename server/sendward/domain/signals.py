@@ -49,6 +49,9 @@ class Location:
     hidden: str | None = None  # e.g. "hidden_sheet", "comments"; None when visible
 
 
+CONTACT_DETAILS = frozenset({"PERSON", "EMAIL_ADDRESS", "PHONE_NUMBER"})
+
+
 @dataclass(frozen=True)
 class ContentSignals:
     """Personal data found in one piece of content (an attachment or the body)."""
@@ -61,6 +64,20 @@ class ContentSignals:
     locations: tuple[Location, ...] = ()
     # True when the only person the content is about is a recipient of the draft
     about_recipient: bool = False
+    # How many of the people it is about are recipients of the draft (attendees sent their own list)
+    recipient_data_subjects: int = 0
+
+    @property
+    def about_recipients_only(self) -> bool:
+        """Every person it is about is a recipient and it holds only their contact details (names,
+        e-mail addresses, phone numbers): notes sent to the very people they list disclose nothing
+        new. Identifiers (NHS numbers, dates of birth, addresses) or special-category data about
+        them would still expose them to each other."""
+        return (
+            0 < self.data_subjects <= self.recipient_data_subjects
+            and not self.special_categories
+            and set(self.entities) <= CONTACT_DETAILS
+        )
 
 
 @dataclass(frozen=True)

@@ -29,10 +29,19 @@ def _compile(terms: tuple[tuple[str, tuple[str, ...]], ...]):
 
 def term_alternation(words) -> str:
     """Whole-word alternation; a trailing '*' matches any word ending; a space matches any
-    run of spaces, hyphens or underscores (file names: mental-health-referrals.xlsx)."""
+    run of spaces, hyphens or underscores (file names: mental-health-referrals.xlsx). A term
+    that names a street or a building ("Church Lane", "St Mary's Church") does not match."""
     parts = []
     for word in sorted(words, key=len, reverse=True):
         stem = word.rstrip("*")
         pattern = r"[\s_-]+".join(re.escape(piece) for piece in stem.split())
         parts.append(pattern + (r"\w*" if word.endswith("*") else ""))
-    return r"(?<![^\W_])(?:" + "|".join(parts) + r")(?![^\W_])"
+    return r"(?<![^\W_])(?<!\bst\s)(?<!\bst\.\s)(?<!\bsaint\s)(?:" + "|".join(parts) + r")(?![^\W_])" + _NOT_A_PLACE
+
+
+# A term that is part of a place's or an organisation's name is not about anyone: "Church Lane",
+# "Mosque Road", "Clinic Street", "St Mary's Church" (after "St"/"Saint", above).
+_NOT_A_PLACE = (
+    r"(?!['’]?s?\s+(?:lane|road|street|st|avenue|ave|close|way|drive|hill|green|view|walk|row|place|court|"
+    r"farm|fields?|gardens|park|square|terrace|crescent|grove|mews|yard|end|gate|house|hall|walk)\b)"
+)

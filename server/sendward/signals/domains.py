@@ -54,5 +54,18 @@ def within(domain: str, parents) -> str | None:
     return None
 
 
+def in_tree(domain: str, internal) -> str | None:
+    """The internal domain ``domain`` belongs to: the domain itself, a subdomain of it, or a parent
+    of it down to its registrable domain (a sender at dept.northshire.gov.uk and colleagues at
+    northshire.gov.uk are one organisation; gov.uk is not)."""
+    found = within(domain, internal)
+    if found:
+        return found
+    for entry in internal:
+        if entry.endswith("." + domain) and len(domain) >= len(registrable_domain(entry)):
+            return entry
+    return None
+
+
 def is_webmail(domain: str, extra=()) -> bool:
     return domain in WEBMAIL_DOMAINS or domain in extra

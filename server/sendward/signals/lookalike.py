@@ -3,7 +3,8 @@
 Five tricks, checked in this order for each (recipient domain, protected domain).
 On the recipient's registrable domain:
 - homoglyph: the same once look-alike characters are folded (northshlre, n0rthshire, Cyrillic о)
-- separator: the same once dots and hyphens are dropped (north-shire.gov.uk, northshire-gov.uk)
+- separator: the same once dots and hyphens are dropped (north-shire.gov.uk, northshire-gov.uk), or
+             the name and suffix run together under another suffix (nhs-net.co.uk, nhsnet.co.uk for nhs.net)
 - edit:      one character inserted, dropped, changed or two swapped (northshre.gov.uk)
 - suffix:    the same name under another public suffix (northshire.co.uk)
 On the recipient's whole domain, whose registrable part belongs to someone else:
@@ -73,6 +74,8 @@ def _registrable_kind(candidate: str, protected: str) -> str | None:
         return "separator"
     name, suffix = split_domain(candidate)
     protected_name, protected_suffix = split_domain(protected)
+    if _joined_labels(name, protected):
+        return "separator"
     if len(protected_name) < MIN_NAME_LENGTH:
         return None
     if suffix == protected_suffix and one_edit_apart(name, protected_name):
@@ -92,6 +95,17 @@ def _whole_domain_kind(candidate: str, protected: str) -> str | None:
     if "." in protected_suffix and _contains_run(labels, protected_labels[:-1]):
         return "suffix"  # northshire.gov.com for northshire.gov.uk; one-label suffixes have nothing to keep
     return None
+
+
+def _joined_labels(name: str, protected: str) -> bool:
+    """The protected domain's name and suffix labels run together, under any suffix: nhs-net.co.uk
+    and nhsnet.co.uk for nhs.net, northshire-gov.co.uk for northshire.gov.uk (short names too:
+    the joined form, longer than MIN_NAME_LENGTH, is unlikely to be another organisation's name)."""
+    joined = _strip_separators(skeleton(name))
+    if len(joined) <= MIN_NAME_LENGTH:
+        return False  # "nhsuk" (nhs-uk.com for nhs.uk) is as likely another organisation
+    labels = skeleton(protected).split(".")
+    return any(joined == "".join(labels[:k]) for k in range(2, len(labels) + 1))
 
 
 def _contains_run(labels: list[str], run: list[str]) -> bool:

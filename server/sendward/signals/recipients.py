@@ -9,7 +9,7 @@ from typing import Mapping, Sequence
 from sendward.domain.draft import Draft
 from sendward.domain.policy import Policy
 from sendward.domain.signals import Lookalike, RecipientSignals
-from sendward.signals.domains import is_webmail, registrable_domain, within
+from sendward.signals.domains import in_tree, is_webmail, registrable_domain, within
 from sendward.signals.lookalike import imitation
 
 
@@ -53,7 +53,7 @@ def recipient_signals(
     outside_domains: Counter[str] = Counter()
     for address, is_visible in visible_by_address.items():
         domain = address.rpartition("@")[2].rstrip(".")
-        outside = "@" not in address or not (within(domain, internal) or within(domain, trusted))
+        outside = "@" not in address or not (in_tree(domain, internal) or within(domain, trusted))
         group = group_sizes.get(address)
         if group is not None:
             groups += 1

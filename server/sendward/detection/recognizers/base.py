@@ -22,6 +22,15 @@ IDENTIFYING = frozenset(
 )
 
 
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+
+
+def header_words(header: str) -> str:
+    """A column header as words: snake_case, camelCase and PascalCase split ("date_of_birth",
+    "ClientName", "placeID" -> "date of birth", "Client Name", "place ID")."""
+    return " ".join(_CAMEL.sub(" ", header).replace("_", " ").split())
+
+
 class CellRecognizerMixin:
     """Mixed into a recognizer; ``ENTITY``, ``HEADER_HINTS`` and ``HEADER_VETOES`` are class data."""
 
@@ -34,11 +43,12 @@ class CellRecognizerMixin:
     HEADER_DECIDES: ClassVar[bool] = False
 
     def header_matches(self, header: str) -> bool:
-        return bool(self._header_regex().search(header)) if self.HEADER_HINTS else False
+        return bool(self._header_regex().search(header_words(header))) if self.HEADER_HINTS else False
 
     def header_vetoes(self, header: str) -> bool:
         if not self.HEADER_VETOES:
             return False
+        header = header_words(header)
         vetoes = list(self._veto_regex().finditer(header))
         if not vetoes:
             return False

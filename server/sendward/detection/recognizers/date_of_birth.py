@@ -12,7 +12,7 @@ _DATE = (
     r"(?:\d{1,2}[/.-]\d{1,2}[/.-](?:19|20)?\d{2}"
     rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTHS}\.?,?\s+(?:19|20)\d{{2}}"
     rf"|{_MONTHS}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+(?:19|20)\d{{2}}"
-    r"|(?:19|20)\d{2}-\d{2}-\d{2})"
+    r"|(?:19|20)\d{2}-\d{1,2}-\d{1,2})"
 )
 _PREFIX = r"(?:\bd\.?o\.?b\.?|\bdate\s+of\s+birth|\bbirth\s*date|\bborn(?:\s+on)?)\s*[:\-]?\s*"
 _CELL_DATE = re.compile(_DATE + r"(?:[ T]00:00(?::00)?)?", re.IGNORECASE)
@@ -22,7 +22,10 @@ class DateOfBirthRecognizer(CellPatternRecognizer, PatternRecognizer):
     ENTITY = "DATE_OF_BIRTH"
     PATTERNS = [Pattern("date after DOB / born", _PREFIX + _DATE, 0.7)]
     CONTEXT = ["dob", "birth", "born", "age"]
-    HEADER_HINTS = (r"\bd\.?o\.?b\b", r"date of birth", r"birth\s*date", r"birthday", r"\bborn\b")
+    HEADER_HINTS = (
+        r"\bd\.?o\.?b\b", r"date of birth", r"birth\s*date", r"birthday", r"\bborn\b",
+        r"nascimento", r"nacimiento", r"naissance", r"geburtsdatum", r"data di nascita", r"geboortedatum",
+    )
 
     def __init__(self):
         PatternRecognizer.__init__(

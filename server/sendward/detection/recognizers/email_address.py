@@ -12,7 +12,7 @@ _CELL = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@(?:[A-Za-z0-9-]+\.)+[A-Za-
 
 class EmailAddressRecognizer(CellPatternRecognizer, EmailRecognizer):
     ENTITY = "EMAIL_ADDRESS"
-    HEADER_HINTS = (r"e-?mail", r"\bemail\b")
+    HEADER_HINTS = (r"e-?mail", r"\bemail\b", r"\bcorreo\b", r"courriel")
 
     def __init__(self):
         EmailRecognizer.__init__(self)

@@ -21,14 +21,23 @@ from importlib import resources
 
 from presidio_analyzer import AnalysisExplanation, LocalRecognizer, RecognizerResult
 
-from sendward.detection.recognizers.base import CellRecognizerMixin
+from sendward.detection.recognizers.base import CellRecognizerMixin, header_words
+
+# "Cumings, Mrs. John Bradley (Florence Briggs Thayer)": titles and bracketed names inside a cell.
+_CELL_TITLE = re.compile(r"(?<![^\s,])(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Dame|Rev|Master|Mme|Mlle|Sr|Sra|Herr|Frau)\.?(?=\s)")
+_BRACKETED = re.compile(r'\([^()]{0,80}\)|"[^"]{0,40}"')
+
+
+@functools.lru_cache(maxsize=8)
+def _compiled_alternation(patterns: tuple[str, ...]) -> re.Pattern:
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
 
 _WORD = r"[A-Z][a-z'’]+(?:-[A-Z][a-z'’]+)?"
-_TITLED = re.compile(rf"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Dame|Rev|Cllr)\.?\s+(?:{_WORD}\s+){{0,2}}{_WORD}\b")
+_TITLED = re.compile(rf"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Dame|Rev|Cllr)\.?[ \t]+(?:{_WORD}[ \t]+){{0,2}}{_WORD}\b")
 _CAP = r"(?:[A-Z][a-z'’]+(?:-[A-Z][a-z'’]+)?|[A-Z]{2,}(?:-[A-Z]{2,})?)"
 # Every pair of capitalised words, overlapping ("Dear Sarah Jones" gives "Dear Sarah" and
 # "Sarah Jones"), found in one pass: group 2 is the gap, "Sarah J. Jones" or "Jones, Sarah".
-_PAIRS = re.compile(rf"(?=\b({_CAP})(\s+(?:[A-Z]\.?\s+)?|,\s*)({_CAP})\b)")
+_PAIRS = re.compile(rf"(?=\b({_CAP})([ \t]+(?:[A-Z]\.?[ \t]+)?|,[ \t]*)({_CAP})\b)")  # never across lines
 # Words of letters joined by one apostrophe, hyphen or dot ("O'Neil", "Smith-Jones", "J.");
 # every repetition needs its separator, so the pattern cannot backtrack exponentially.
 _NAME_WORD = r"[^\W\d_]+(?:['’.-][^\W\d_]+)*\.?"
@@ -48,7 +57,10 @@ ORGANISATION_WORDS = frozenset(
     taxis cars travel tours events catering cleaning security recruitment marketing design digital
     print printing publishing press news radio tv television films pictures music records sports
     fitness gym leisure garden gardens landscaping roofing windows doors kitchens bathrooms carpets
-    furniture interiors and &""".split()
+    furniture interiors brewing brewery breweries brewers brewpub ales taproom tavern pub inn bar grill bistro
+    diner pizzeria café coffee wines winery vineyard distillery cellars market deli butchers barbers salon spa
+    hairdressers florist florists opticians vets veterinary kennels cattery nurseries motel hostel cinema
+    theatre gallery museum library stadium and &""".split()
 )
 
 
@@ -69,19 +81,29 @@ def _read_names(filename: str) -> frozenset[str]:
 
 class PersonNameRecognizer(CellRecognizerMixin, LocalRecognizer):
     ENTITY = "PERSON"
-    HEADER_HINTS = (
-        r"\bname\b", r"full\s*name", r"first\s*name", r"fore\s*name", r"given\s*name", r"sur\s*name",
-        r"last\s*name", r"family\s*name", r"\bclient\b", r"\bpatient\b", r"\bcustomer\b", r"\bemployee\b",
-        r"\bstaff\b", r"\bpupil\b", r"\bstudent\b", r"\bresident\b", r"\btenant\b", r"\bmember\b",
-        r"\bapplicant\b", r"service\s*user", r"\bclaimant\b", r"\bcontact\b", r"\bperson\b", r"\bchild\b",
-        r"\bparent\b", r"\bcarer\b", r"next of kin", r"\bvolunteer\b", r"\bdonor\b", r"\bofficer\b",
-        r"\bmanager\b", r"\bsupervisor\b", r"\bco-?ordinator\b",
+    # Headers that say the column holds people; "Name" alone could be anything's name.
+    SPECIFIC_HINTS = (
+        r"full\s*name", r"first\s*name", r"fore\s*names?", r"given\s*names?", r"sur\s*name", r"last\s*name",
+        r"family\s*name", r"maiden\s*name", r"middle\s*name", r"\bclient\b", r"\bpatient\b", r"\bcustomer\b",
+        r"\bemployee\b", r"\bstaff\b", r"\bpupil\b", r"\bstudent\b", r"\bresident\b", r"\btenant\b",
+        r"\bmember\b", r"\bapplicant\b", r"service\s*user", r"\bclaimant\b", r"\bcontact\b", r"\bperson\b",
+        r"\bchild\b", r"\bparent\b", r"\bcarer\b", r"next of kin", r"\bvolunteer\b", r"\bdonor\b",
+        r"\bofficer\b", r"\bmanager\b", r"\bsupervisor\b", r"\bco-?ordinator\b", r"\bpassenger\b",
+        r"\bguest\b", r"\battendee\b", r"\bparticipant\b", r"\bdelegate\b", r"\blearner\b", r"\bcandidate\b",
+        r"\bbeneficiary\b", r"\bfname\b", r"\blname\b",
+        # other languages: Portuguese, Spanish, French, German, Italian, Dutch
+        r"nome completo", r"sobrenome", r"apellidos?", r"pr[ée]nom", r"\bnom de famille\b", r"vorname",
+        r"nachname", r"familienname", r"cognome", r"voornaam", r"achternaam",
     )
+    GENERIC_HINTS = (r"\bnames?\b", r"\bnome\b", r"\bnombre\b", r"\bnom\b", r"\bnaam\b")
+    HEADER_HINTS = SPECIFIC_HINTS + GENERIC_HINTS
     # "Town", "Branch name", "Country of birth": places. "Site contact", "Ward manager": people.
     HEADER_VETOES = (
         r"\b(?:town|city|county|region|location|site|branch|depot|country|area|borough|ward|district|"
         r"parish|village|locality|suburb|neighbou?rhood|constituency|venue|premises|place|street|road|"
         r"destination)s?\b(?:\s*name)?",
+        # "Customer ID", "Client code", "Patient no": an identifier of a person, not their name
+        r"\b(?:id|ids|code|codigo|c[oó]digo|key|no|num|number|ref|reference|count|type|status|category)\b",
     )
 
     def __init__(self):
@@ -99,8 +121,15 @@ class PersonNameRecognizer(CellRecognizerMixin, LocalRecognizer):
                 results.append(self._result(start, end, 0.7, "given name + surname"))
         return results
 
+    def generic_header(self, header: str) -> bool:
+        """A header saying only "Name": products, places, businesses and species have names too."""
+        words = header_words(header)
+        return not _compiled_alternation(self.SPECIFIC_HINTS).search(words)
+
     def matches_value(self, value: str, strict: bool = False) -> bool:
         text = " ".join(str(value).split())
+        if strict or not _CELL.fullmatch(text):  # titles and bracketed names only cost when they matter
+            text = " ".join(_BRACKETED.sub(" ", _CELL_TITLE.sub(" ", text)).split()).strip(" ,")
         if not 2 <= len(text) <= 60 or not _CELL.fullmatch(text):
             return False
         words = [w.strip(".,").lower() for w in text.replace(",", " ").split()]

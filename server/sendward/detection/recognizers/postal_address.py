@@ -26,7 +26,10 @@ class PostalAddressRecognizer(CellPatternRecognizer, PatternRecognizer):
         ),
     ]
     CONTEXT = ["address", "lives at", "resides", "street", "postcode"]
-    HEADER_HINTS = (r"address", r"\bstreet\b", r"\baddr\b", r"line\s*1", r"house\s*(?:no|number|name)")
+    HEADER_HINTS = (
+        r"address", r"\bstreet\b", r"\baddr\b", r"line\s*1", r"house\s*(?:no|number|name)",
+        r"direcci[óo]n", r"endere[çc]o", r"\badresse\b", r"indirizzo", r"anschrift", r"\bmorada\b",
+    )
     HEADER_DECIDES = True
 
     def __init__(self):

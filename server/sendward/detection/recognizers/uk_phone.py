@@ -21,7 +21,12 @@ _LOST_ZERO = re.compile(r"[1-9]\d{9}")
 
 class UkPhoneRecognizer(CellRecognizerMixin, PhoneRecognizer):
     ENTITY = "PHONE_NUMBER"
-    HEADER_HINTS = (r"phone", r"\btel\b", r"\btel(?:ephone)?\b", r"mobile", r"\bmob\b", r"contact (?:no|number)", r"\bcell\b")
+    HEADER_HINTS = (
+        r"phone", r"\btel\b", r"\btel(?:ephone)?\b", r"mobile", r"\bmob\b", r"contact (?:no|number)", r"\bcell\b",
+        # Portuguese, Spanish, French, German, Italian, Dutch
+        r"telefone", r"tel[ée]fono", r"t[ée]l[ée]phone", r"\btelefon", r"celular", r"m[óo]vil", r"\bportable\b",
+        r"\bhandy\b", r"cellulare", r"telefoonnummer",
+    )
     CONTEXT = ["phone", "telephone", "tel", "mobile", "mob", "call", "contact number", "landline"]
 
     def __init__(self):
@@ -36,7 +41,12 @@ class UkPhoneRecognizer(CellRecognizerMixin, PhoneRecognizer):
             return False
         if not strict:
             return True
-        candidate = "0" + text if _LOST_ZERO.fullmatch(text) else text
+        if _LOST_ZERO.fullmatch(text):
+            if text[0] != "7":
+                return False  # a bare ten-digit number: an id or a count unless it is a mobile that lost its 0
+            candidate = "0" + text
+        else:
+            candidate = text
         try:
             number = phonenumbers.parse(candidate, "GB")
         except phonenumbers.NumberParseException:

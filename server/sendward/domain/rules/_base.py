@@ -56,6 +56,12 @@ def action_for_audience(config: ContentRuleConfig, recipients: RecipientSignals)
     return config.internal_action if recipients.all_internal else config.action
 
 
+def exposed_private(recipients: RecipientSignals, config) -> bool:
+    """Private individuals outside, in To/CC, at or above the rule's ``block_with_exposed_private``."""
+    limit = getattr(config, "block_with_exposed_private", None)
+    return limit is not None and not recipients.all_internal and recipients.visible_external_private >= limit
+
+
 def score(action: str, value: float = 1, threshold: float = 1) -> int:
     intensity = 0
     if threshold > 0 and value > threshold:

@@ -12,7 +12,14 @@ from __future__ import annotations
 from pydantic import Field
 
 from sendward.domain.entities import describe_content
-from sendward.domain.rules._base import Action, ContentRuleConfig, block_at_not_below, finding, plural
+from sendward.domain.rules._base import (
+    Action,
+    ContentRuleConfig,
+    block_at_not_below,
+    exposed_private,
+    finding,
+    plural,
+)
 
 RULE = "attachment.personal_data"
 
@@ -32,6 +39,12 @@ class Config(ContentRuleConfig):
         default=500, ge=1, description="People at which internal sharing fires (internal_action)"
     )
 
+    block_with_exposed_private: int | None = Field(
+        default=2,
+        ge=2,
+        description="Private individuals in To/CC (who see each other) at which personal data about people blocks; empty: off",
+    )
+
     _block_at_above_threshold = block_at_not_below("min_data_subjects")
 
 
@@ -41,10 +54,14 @@ def evaluate(signals, config: Config, policy):
         content = attachment.content
         if content.data_subjects == 0 or (content.data_subjects == 1 and content.about_recipient):
             continue
+        if content.about_recipients_only:
+            continue  # an attendee list sent to the attendees
         decided = _action_and_threshold(content, config, signals.recipients.all_internal)
         if decided is None:
             continue
         action, threshold = decided
+        if exposed_private(signals.recipients, config):
+            action = "block"  # a file about people sent to private individuals who can see each other
         message = (
             f"{attachment.name} holds personal data about "
             f"{plural(content.data_subjects, 'person', 'people')}{describe_content(content)}"

@@ -13,6 +13,7 @@ from sendward.domain.rules._base import (
     ContentRuleConfig,
     action_for_audience,
     block_at_not_below,
+    exposed_private,
     finding,
     plural,
 )
@@ -26,7 +27,13 @@ class Config(ContentRuleConfig):
         default=5, ge=1, description="People the body is about, sent outside, at which it fires"
     )
     block_at: int | None = Field(
-        default=50, ge=1, description="At or above this many people, block whatever the action"
+        default=10, ge=1, description="At or above this many people, block whatever the action"
+    )
+
+    block_with_exposed_private: int | None = Field(
+        default=2,
+        ge=2,
+        description="Private individuals in To/CC (who see each other) at which personal data about people blocks; empty: off",
     )
 
     _block_at_above_threshold = block_at_not_below("min_data_subjects")
@@ -34,13 +41,15 @@ class Config(ContentRuleConfig):
 
 def evaluate(signals, config: Config, policy):
     body = signals.body
-    if body.data_subjects < config.min_data_subjects:
-        return []
+    if body.data_subjects < config.min_data_subjects or body.about_recipients_only:
+        return []  # below the threshold, or notes sent to the very people they name
     action = action_for_audience(config, signals.recipients)
     if action is None:
         return []
     if not signals.recipients.all_internal and config.block_at and body.data_subjects >= config.block_at:
         action = "block"
+    if exposed_private(signals.recipients, config):
+        action = "block"  # a list of people sent to private individuals who can see each other
     return [
         finding(
             RULE,

@@ -2,8 +2,10 @@
 
 Hundreds of clients in To is the classic breach (the 2013 welfare-to-work
 mailing, the 2015 HIV clinic newsletter). On a sensitive topic even a few
-strangers in CC reveal something about each other. Colleagues in To, or several
-people from one outside organisation, are normal and do not fire.
+private individuals in CC reveal something about each other. Colleagues in To,
+several people from one outside organisation, or professionals from a few
+organisations at their work addresses (a multi-agency meeting, however sensitive
+its topic) are normal and do not fire.
 """
 
 from __future__ import annotations
@@ -41,11 +43,15 @@ def evaluate(signals, config: Config, policy):
     if config.ignore_single_organisation and _one_outside_organisation(r):
         return []
     topics = sorted(signals.context.sensitive_categories)
-    if topics and r.visible_external >= config.sensitive_min_visible_external:
+    exposed = _exposed(r, config)
+    private = r.visible_external_private if config.ignore_single_organisation else r.visible_external
+    if topics and private >= config.sensitive_min_visible_external:
+        # Professionals at their organisations' addresses are not private individuals exposed by
+        # the topic: a multi-agency safeguarding meeting invitation is normal.
         action, threshold = config.sensitive_action, config.sensitive_min_visible_external
-    elif r.visible_external >= config.min_visible_external:
+    elif exposed >= config.min_visible_external:
         threshold = config.min_visible_external
-        blocking = config.block_at is not None and r.visible_external >= config.block_at
+        blocking = config.block_at is not None and exposed >= config.block_at
         action = "block" if blocking else config.action
     else:
         return []
@@ -73,6 +79,17 @@ def evaluate(signals, config: Config, policy):
             threshold=threshold,
         )
     ]
+
+
+def _exposed(r, config: Config) -> int:
+    """Everyone outside in To/CC when a private individual is among them; among professionals
+    only (no private address), people at outside organisations count when they come from many
+    organisations (each at their own employer: customers, not a few partner agencies)."""
+    if not config.ignore_single_organisation or r.visible_external_private:
+        return r.visible_external
+    at_organisations = r.visible_external - r.visible_external_private
+    organisations = r.external_organisations - r.visible_external_private
+    return r.visible_external_private + (at_organisations if organisations >= config.min_visible_external else 0)
 
 
 def _one_outside_organisation(r) -> bool:

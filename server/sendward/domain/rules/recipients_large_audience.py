@@ -2,7 +2,9 @@
 
 Catches the wrong distribution list: the 2016 NHSmail "reply-all" storm began
 with one e-mail to a list of 840,000 staff. Lists are expanded through Graph mail
-tips where available; otherwise each address counts once.
+tips where available; otherwise each address counts once. A mailing whose outside
+recipients are all in BCC, addressed one by one (no distribution list), is a
+deliberate newsletter: its size alone does not fire.
 """
 
 from __future__ import annotations
@@ -29,6 +31,8 @@ def evaluate(signals, config: Config, policy):
     threshold = config.internal_min_recipients if r.all_internal else config.min_recipients
     if r.total < threshold:
         return []
+    if not r.all_internal and _bcc_only(r):
+        return []  # a newsletter typed into BCC: deliberate, and nobody sees anybody; its size alone is no mistake
     where = "inside your organisation" if r.all_internal else f"including {r.external:,} outside"
     return [
         finding(
@@ -42,3 +46,8 @@ def evaluate(signals, config: Config, policy):
             threshold=threshold,
         )
     ]
+
+
+def _bcc_only(r) -> bool:
+    """Every outside person is in BCC and no distribution list was expanded."""
+    return r.visible_external == 0 and r.groups_expanded == 0
