@@ -18,6 +18,7 @@ from sendward.adapters.metrics.prometheus import PrometheusMetrics
 from sendward.adapters.storage import schema
 from sendward.adapters.storage.repository import Storage
 from sendward.config import Settings
+from sendward.detection.isolation import ExtractionPool
 from sendward.detection.scanner import Scanner
 from sendward.services.audit import load_user_hash_key
 from sendward.services.decide import DecisionService
@@ -69,7 +70,10 @@ def bootstrap(
     metrics = PrometheusMetrics(tenant_label=settings.metrics_tenant_label)
     graph = _graph_adapters(settings, graph_tokens, shared_cache, metrics)
     scorer = Scorer(
-        scanner=scanner or Scanner(model_path=settings.spacy_model),
+        scanner=scanner or Scanner(
+            model_path=settings.spacy_model,
+            extraction_pool=ExtractionPool(settings.extraction_workers, settings.extraction_memory_mb),
+        ),
         default_fail_mode=settings.fail_mode,
         time_budget_ms=settings.time_budget_ms,
         scan_cache=KeyValueScanCache(redis) if redis else MemoryScanCache(),

@@ -41,6 +41,8 @@ class Settings:
     precheck_budget_ms: int = 30_000  # a background check's ceiling (never below time_budget_ms)
     max_request_bytes: int = 50 * 1024 * 1024
     max_attachment_bytes: int = 35 * 1024 * 1024
+    extraction_workers: int = 4  # processes per serving process that parse attachments (killed at the deadline)
+    extraction_memory_mb: int = 1024  # address-space cap of each extraction process
     spacy_model: str | None = None  # path of an optional spaCy NER model
     user_hash_key: str | None = None  # default: a key generated in data_dir
     session_secret: str | None = None  # signs admin page sessions; default: a key generated in data_dir
@@ -88,6 +90,10 @@ class Settings:
             raise ConfigError("SENDWARD_GRAPH_BASE_URL must be an https:// URL")
         if self.max_attachment_bytes < 1:
             raise ConfigError("SENDWARD_MAX_ATTACHMENT_BYTES must be positive")
+        if not 1 <= self.extraction_workers <= 64:
+            raise ConfigError("SENDWARD_EXTRACTION_WORKERS must be between 1 and 64")
+        if not 256 <= self.extraction_memory_mb <= 65536:
+            raise ConfigError("SENDWARD_EXTRACTION_MEMORY_MB must be between 256 and 65536")
         if self.log_format not in (None, "json", "text"):
             raise ConfigError("SENDWARD_LOG_FORMAT must be 'json' or 'text'")
         if self.rate_limit_per_user < 0 or self.rate_limit_per_tenant < 0:
@@ -100,7 +106,7 @@ class Settings:
 
 _INTS = {
     "time_budget_ms", "precheck_budget_ms", "max_request_bytes", "max_attachment_bytes",
-    "rate_limit_per_user", "rate_limit_per_tenant",
+    "rate_limit_per_user", "rate_limit_per_tenant", "extraction_workers", "extraction_memory_mb",
 }
 _BOOLS = {"metrics_tenant_label"}
 

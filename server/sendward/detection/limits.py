@@ -25,6 +25,9 @@ class Unscannable(Exception):
         super().__init__(reason)
         self.code = code
 
+    def __reduce__(self):  # crosses from an extraction worker intact
+        return (type(self), (self.code, str(self)))
+
 
 class DeadlineExceeded(Exception):
     """The draft's time budget ran out."""

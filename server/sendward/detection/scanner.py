@@ -18,6 +18,7 @@ from sendward.detection.custom import CustomMatcher
 from sendward.detection.extractors import EXTRACTORS
 from sendward.detection.extractors.html import html_parts
 from sendward.detection.extractors.state import ScanState
+from sendward.detection.isolation import ExtractionPool, Failure, Job, WorkerLost, extract_job
 from sendward.detection.limits import Deadline, DeadlineExceeded, Limits, Unscannable
 from sendward.detection.model import Embedded, Failed, Table, Text
 from sendward.detection.people import PeopleCounter, identifier, name_key
@@ -39,6 +40,10 @@ _UNREADABLE_KINDS = {
     "odf": ("unknown_type", "OpenDocument text files are not read"),
 }
 _SKIPPED_KINDS = {"image": "images are not read (no OCR)"}
+# Read in an extraction worker the deadline can kill: their parsers run in libraries (pypdf, calamine,
+# xlrd, striprtf, olefile, lxml) that do not check the deadline between their own steps. CSV, plain
+# text and zip are read here: pure Python that checks the deadline as it goes.
+ISOLATED_KINDS = frozenset({"pdf", "xlsx", "xls", "ods", "docx", "pptx", "rtf", "msg", "eml", "html"})
 
 
 @dataclass
@@ -107,8 +112,15 @@ class _Scan:
 
 
 class Scanner:
-    def __init__(self, limits: Limits | None = None, model_path: str | None = None):
+    def __init__(
+        self,
+        limits: Limits | None = None,
+        model_path: str | None = None,
+        extraction_pool: ExtractionPool | None | bool = True,
+    ):
+        """``extraction_pool``: True for a default pool, a pool, or None/False to parse in process (bench)."""
         self.limits = limits or Limits()
+        self.pool = ExtractionPool() if extraction_pool is True else (extraction_pool or None)
         self.analyzer = build_analyzer(model_path)
         self.recognizers = load_recognizers()
         self.entities = sorted({r.ENTITY for r in self.recognizers} | {"PERSON", "LOCATION"})
@@ -134,6 +146,12 @@ class Scanner:
             infrastructure = True
         except Unscannable as error:
             scan.errors.insert(0, (error.code, str(error)))
+        except Failure as error:  # an extractor's exception in a worker, by type and place only
+            log.warning("extractor failure: %s in %s", error.kind, error.where)
+            scan.errors.insert(0, ("corrupt", f"it could not be read ({error.kind})"))
+        except WorkerLost:
+            log.warning("extraction worker lost while reading a %s attachment", attachment.content_type or "?")
+            scan.errors.insert(0, ("corrupt", "reading it stopped the reader (out of memory or a crash)"))
         except Exception as error:  # a library bug must not crash scoring: report, never allow silently
             log.warning("extractor failure: %s in %s", type(error).__name__, _where(error))
             scan.errors.insert(0, ("corrupt", f"it could not be read ({type(error).__name__})"))
@@ -188,7 +206,11 @@ class Scanner:
                 return
             raise Unscannable(*_UNREADABLE_KINDS[kind])
         file_categories = frozenset(scan.special.categories_in(name))
-        for part in _timed_parts(EXTRACTORS[kind](content, scan.state), scan.stages):
+        if self.pool is not None and kind in ISOLATED_KINDS:
+            parts = self._isolated_parts(kind, content, scan)
+        else:
+            parts = EXTRACTORS[kind](content, scan.state)
+        for part in _timed_parts(parts, scan.stages):
             scan.deadline.check()
             if isinstance(part, Embedded):
                 self._scan_embedded(part, scan, counter)
@@ -196,6 +218,16 @@ class Scanner:
                 scan.errors.append((part.code, part.reason))
             else:
                 self._analyze_part(part, scan, counter, file_categories)
+
+    def _isolated_parts(self, kind: str, content: bytes, scan: _Scan) -> list:
+        """Every part of one file, read by an extraction worker that is killed at the deadline."""
+        state = scan.state
+        job = Job(kind=kind, content=content, limits=self.limits, seconds=scan.deadline.remaining(),
+                  expanded_bytes=state.expanded_bytes, cells=state.cells)
+        with scan.stages.timing("extraction"):
+            extracted = self.pool.run(extract_job, (job,), scan.deadline)
+        state.expanded_bytes, state.cells = extracted.expanded_bytes, extracted.cells
+        return extracted.parts
 
     def _analyze_part(self, part, scan: _Scan, counter: PeopleCounter, file_categories) -> None:
         with scan.stages.timing("detection"):

@@ -17,7 +17,10 @@ from sendward.entrypoints.gunicorn_observe import (
 from sendward.entrypoints.logs import configure_logging
 
 DEFAULT_WORKERS = 2
-THREADS_PER_WORKER = 4  # compared with other configurations in docs/performance.md#worker-configuration
+# Compared with other configurations in docs/performance.md#worker-configuration. Raised from 4 to 8 when
+# attachments moved to extraction processes (issue 14): a thread reading a hostile file then only waits,
+# and eight of them at once must leave threads for everybody else's drafts.
+THREADS_PER_WORKER = 8
 MAX_THREADS = 32
 
 
