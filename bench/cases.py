@@ -40,14 +40,14 @@ def summary(samples: list[float], rss_of=resource.RUSAGE_SELF, **extra) -> dict:
     }
 
 
-def scanner_and_request():
+def scanner_and_request(extraction_pool=True):
     from sendward.detection.limits import Deadline
     from sendward.detection.scanner import Scanner, ScanRequest
     from sendward.domain.draft import Draft
     from sendward.domain.policy import Policy
 
     policy = Policy.model_validate({"custom_patterns": [{"name": "case ref", "pattern": r"ILS/[A-Z]{3}/\d{5}"}]})
-    scanner = Scanner()
+    scanner = Scanner(extraction_pool=extraction_pool)
     return scanner, lambda: ScanRequest.for_draft(Draft(), policy, Deadline.unlimited())
 
 
@@ -81,10 +81,10 @@ def _naive_analyzer():
     return AnalyzerEngine(nlp_engine=engine, supported_languages=["en"])
 
 
-def _scan_case(name: str, data: bytes, repeats: int, truth: int) -> dict:
+def _scan_case(name: str, data: bytes, repeats: int, truth: int, extraction_pool=True) -> dict:
     from sendward.domain.draft import Attachment
 
-    scanner, request = scanner_and_request()
+    scanner, request = scanner_and_request(extraction_pool)
     result = {}
 
     def run():
@@ -107,6 +107,41 @@ def _naive_text_case(texts: list[str], repeats: int) -> dict:
 def case_pdf_20_pages(repeats: int) -> dict:
     data, truth = inputs.pdf_pages(20)
     return _scan_case("report.pdf", data, repeats, truth)
+
+
+def case_pdf_20_pages_in_process(repeats: int) -> dict:
+    """The same PDF parsed in the scoring process (no extraction worker): what isolation costs."""
+    data, truth = inputs.pdf_pages(20)
+    return _scan_case("report.pdf", data, repeats, truth, extraction_pool=None)
+
+
+def case_sheet_10k_in_process(repeats: int) -> dict:
+    data, _ = inputs.sheet_10k()
+    return _scan_case("clients.xlsx", data, repeats, 10_000, extraction_pool=None)
+
+
+def case_pdf_bomb(repeats: int) -> dict:
+    """A one-page PDF of 48 MB of compressed text operators (~120 KB), with the default 4 s budget.
+
+    The time is the budget plus killing the extraction worker; the file must come out unscannable."""
+    from sendward.detection.limits import Deadline
+    from sendward.detection.scanner import Scanner, ScanRequest
+    from sendward.domain.draft import Attachment, Draft
+    from sendward.domain.policy import Policy
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from tests.files import pdf_bomb
+
+    data = pdf_bomb(48)
+    scanner = Scanner()
+    result = {}
+
+    def run():
+        request = ScanRequest.for_draft(Draft(), Policy(), Deadline(4.0))
+        result["signals"] = scanner.scan_attachment(Attachment(name="bomb.pdf", content=data, size=len(data)), request)
+
+    samples = timings(run, repeats)
+    return summary(samples, bytes=len(data), error_code=result["signals"].error_code)
 
 
 def case_pdf_20_pages_naive(repeats: int) -> dict:

@@ -30,10 +30,13 @@ PLAN = [
     ("fresh_process_200", 3, 1, None, "baseline: a new `sendward check` process for the 200-recipient draft"),
     ("fresh_process_2000", 3, 1, None, "baseline: a new `sendward check` process for the 2,000-recipient draft"),
     ("sheet_10k", 9, 3, "sheet_10k_naive", "10k-row x 4-column xlsx, in process"),
+    ("sheet_10k_in_process", 9, 3, "sheet_10k", "the same sheet parsed in process, without an extraction worker"),
     ("sheet_10k_naive", 1, 1, None, "baseline: Presidio analyze() on every cell"),
     ("docx_1mb", 5, 2, "docx_1mb_naive", "1 MB docx report, in process"),
     ("docx_1mb_naive", 1, 1, None, "baseline: Presidio analyze() on every paragraph"),
     ("pdf_20_pages", 5, 2, "pdf_20_pages_naive", "20-page pdf with 160 contacts, in process"),
+    ("pdf_20_pages_in_process", 5, 2, "pdf_20_pages", "the same pdf parsed in process, without an extraction worker"),
+    ("pdf_bomb", 3, 1, None, "one-page PDF bomb (48 MB of text operators, ~120 KB), 4 s budget: unscannable"),
     ("pdf_20_pages_naive", 3, 1, None, "baseline: Presidio analyze() on every page"),
     ("nested_zip", 5, 2, "nested_zip_naive", "zip in zip, a sheet, a docx, a csv and an attached e-mail"),
     ("nested_zip_naive", 1, 1, None, "baseline: Presidio analyze() on every cell, paragraph and body of every member"),
@@ -100,18 +103,21 @@ def selected(plan, only: str | None) -> list:
 
 
 def table(plan, results) -> str:
-    header = f"{'case':<21} {'median ms':>10} {'p95 ms':>9} {'runs':>5} {'peak RSS MB':>12} {'vs baseline':>14}  notes"
+    header = f"{'case':<24} {'median ms':>10} {'p95 ms':>9} {'runs':>5} {'peak RSS MB':>12} {'vs baseline':>14}  notes"
     lines = [header, "-" * len(header)]
     for name, _, _, baseline, what in plan:
         r = results[name]
         ratio = ""
         if baseline and baseline in results:
-            ratio = f"{results[baseline]['median_ms'] / r['median_ms']:.0f}x faster"
+            speedup = results[baseline]["median_ms"] / r["median_ms"]
+            ratio = f"{speedup:.{0 if speedup >= 10 else 1}f}x faster" if speedup >= 1 else f"{1 / speedup:.1f}x slower"
         notes = what
+        if r.get("error_code"):
+            notes += f"; reported unscannable ({r['error_code']})"
         if "truth" in r:
             notes += f"; {r['data_subjects']:,} people found of {r['truth']:,} ({targets.count_error(r):.1f}% off)"
         lines.append(
-            f"{name:<21} {r['median_ms']:>10.1f} {r['p95_ms']:>9.1f} {r['runs']:>5} {r['rss_mb']:>12.0f} {ratio:>14}  {notes}"
+            f"{name:<24} {r['median_ms']:>10.1f} {r['p95_ms']:>9.1f} {r['runs']:>5} {r['rss_mb']:>12.0f} {ratio:>14}  {notes}"
         )
     return "\n".join(lines)
 

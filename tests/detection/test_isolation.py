@@ -61,12 +61,21 @@ def test_an_expired_deadline_starts_nothing(pool):
 def test_a_pdf_bomb_is_named_unscannable_at_the_deadline_and_the_next_file_is_read(scan, scanner):
     bomb = files.pdf_bomb(48)  # ~120 KB; PDFium needs tens of seconds, pypdf minutes
     killed = scanner.pool.killed
-    signals = scan("report.pdf", bomb, seconds=1.0)
+    signals = scan("report.pdf", bomb, seconds=0.5)  # long before it reaches the memory cap
     assert (signals.scanned, signals.error_code) == (False, "time_budget")
     assert signals.infrastructure_failure
     assert scanner.pool.killed == killed + 1
     after = scan("list.pdf", files.pdf([["Sarah Jones sarah.jones@example.org"]]))
     assert after.scanned and after.content.data_subjects == 1
+
+
+def test_a_reader_that_dies_names_the_file_unscannable(scanner, scan, monkeypatch):
+    def crash(*args):
+        raise WorkerLost(-6)
+
+    monkeypatch.setattr(scanner.pool, "run", crash)
+    signals = scan("list.pdf", files.pdf([["Sarah Jones"]]))
+    assert (signals.scanned, signals.error_code) == (False, "too_large")
 
 
 def test_an_extractor_error_in_a_worker_names_the_file_corrupt(scan):

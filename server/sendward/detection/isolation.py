@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 
 DEFAULT_WORKERS = 4
 DEFAULT_MEMORY_MB = 1024
+_LONGEST_WAIT = 3600.0  # one wait at most (an unlimited deadline is a year away: too long for poll())
 _NICE = 10  # serving threads come first when the processor is short
 _PRELOAD = ["__main__", "sendward.detection.isolation", "sendward.detection.extractors"]
 
@@ -84,8 +85,9 @@ class ExtractionPool:
     def run(self, function, args: tuple, deadline: Deadline):
         """``function(*args)`` in a worker; its exception re-raised here; DeadlineExceeded at the deadline."""
         deadline.check()
-        if not self._slots.acquire(timeout=max(deadline.remaining(), 0.001)):
-            raise DeadlineExceeded()
+        while not self._slots.acquire(timeout=min(max(deadline.remaining(), 0.001), _LONGEST_WAIT)):
+            if deadline.expired:
+                raise DeadlineExceeded()
         try:
             worker = self._take()
             try:
@@ -161,11 +163,13 @@ class _Worker:
     def call(self, function, args: tuple, deadline: Deadline):
         try:
             self.connection.send((function, args))
-            if not self.connection.poll(deadline.remaining()):
-                raise DeadlineExceeded()
+            while not self.connection.poll(min(deadline.remaining(), _LONGEST_WAIT)):
+                if deadline.expired:
+                    raise DeadlineExceeded()
             return self.connection.recv()
-        except (EOFError, OSError) as error:
-            raise WorkerLost(type(error).__name__) from None
+        except (EOFError, OSError):
+            self.process.join(timeout=1)
+            raise WorkerLost(self.process.exitcode) from None
 
     def kill(self) -> None:
         try:

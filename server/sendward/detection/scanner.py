@@ -149,9 +149,9 @@ class Scanner:
         except Failure as error:  # an extractor's exception in a worker, by type and place only
             log.warning("extractor failure: %s in %s", error.kind, error.where)
             scan.errors.insert(0, ("corrupt", f"it could not be read ({error.kind})"))
-        except WorkerLost:
-            log.warning("extraction worker lost while reading a %s attachment", attachment.content_type or "?")
-            scan.errors.insert(0, ("corrupt", "reading it stopped the reader (out of memory or a crash)"))
+        except WorkerLost as lost:  # a C library aborting at the memory cap, or crashing
+            log.warning("extraction worker lost (exit code %s)", lost.args[0] if lost.args else "?")
+            scan.errors.insert(0, ("too_large", "reading it needed more memory than Sendward allows, or crashed the reader"))
         except Exception as error:  # a library bug must not crash scoring: report, never allow silently
             log.warning("extractor failure: %s in %s", type(error).__name__, _where(error))
             scan.errors.insert(0, ("corrupt", f"it could not be read ({type(error).__name__})"))

@@ -1,0 +1,59 @@
+"""Red-team cases against a real `sendward serve` with wall-clock limits (make soak: marked slow).
+
+Issue 14's "done when": eight concurrent PDF bombs are each answered within the budget + 2 s
+while a small draft sent meanwhile is answered in under 3 s.
+"""
+
+from __future__ import annotations
+
+import base64
+import threading
+import time
+
+import pytest
+
+from tests import files
+from tests.served import request, serve
+
+pytestmark = pytest.mark.slow
+
+BUDGET_S = 4.0  # SENDWARD_TIME_BUDGET_MS's default
+
+
+def _bomb_draft(number: int) -> dict:
+    bomb = files.pdf_bomb(48 + number)  # each different: no scan cache hit
+    return {
+        "to": [{"address": "a@gmail.com"}],
+        "attachments": [{"name": f"report{number}.pdf", "content_base64": base64.b64encode(bomb).decode()}],
+    }
+
+
+def test_eight_pdf_bombs_are_answered_within_the_budget_and_a_small_draft_still_quickly(tmp_path):
+    drafts = [_bomb_draft(n) for n in range(8)]
+    with serve(tmp_path) as server:
+        url = server.base + "/api/v1/score"
+        request(url, {"to": [{"address": "warm@gmail.com"}]}, token=server.token)  # workers up
+        answers: dict[int, tuple[float, int, dict]] = {}
+
+        def send(number: int) -> None:
+            started = time.monotonic()
+            status, _, body = request(url, drafts[number], token=server.token)
+            answers[number] = (time.monotonic() - started, status, __import__("json").loads(body))
+
+        threads = [threading.Thread(target=send, args=(n,)) for n in range(8)]
+        for thread in threads:
+            thread.start()
+        time.sleep(0.5)  # the bombs are being parsed
+        started = time.monotonic()
+        status, _, _ = request(url, {"to": [{"address": "b@northshire.gov.uk"}], "subject": "hello"}, token=server.token)
+        small = time.monotonic() - started
+        for thread in threads:
+            thread.join(timeout=60)
+    assert status == 200
+    assert small < 3.0, f"a small draft took {small:.1f} s behind eight PDF bombs"
+    assert len(answers) == 8
+    for seconds, status, verdict in answers.values():
+        assert status == 200
+        assert seconds < BUDGET_S + 2, f"a PDF bomb was answered in {seconds:.1f} s"
+        finding = next(f for f in verdict["findings"] if f["rule"] == "attachment.unscannable")
+        assert finding["evidence"]["reason"] == "time_budget"
