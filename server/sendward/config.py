@@ -25,7 +25,7 @@ class Settings:
     redis_prefix: str = "sendward:"  # before every key, so deployments can share one Redis
     rate_limit_per_user: int = 120  # score requests per user per minute; 0: no limit
     rate_limit_per_tenant: int = 0  # score requests per tenant per minute; 0: no limit (set it when tenants share)
-    identity: str = "dev"  # "dev" or "entra"
+    identity: str = "dev"  # "dev" or "entra"; from the environment: never guessed when Entra settings are present
     client_id: str | None = None
     client_secret: str | None = None
     client_certificate_path: str | None = None
@@ -71,6 +71,14 @@ class Settings:
             if raw is None or raw == "":
                 continue
             values[f.name] = _convert(f.name, raw)
+        if "identity" not in values:
+            entra = [f"SENDWARD_{name.upper()}" for name in ENTRA_SETTINGS if name in values]
+            if entra:
+                raise ConfigError(
+                    f"SENDWARD_IDENTITY is not set but Entra ID settings are ({', '.join(entra)}): set "
+                    "SENDWARD_IDENTITY=entra to sign users in with Entra ID, or SENDWARD_IDENTITY=dev to run "
+                    "the local dev identity (loopback only) regardless"
+                )
         settings = cls(**values)
         settings.validate()
         return settings
@@ -102,6 +110,45 @@ class Settings:
             raise ConfigError("SENDWARD_REDIS_URL must be a redis://, rediss:// or unix:// URL")
         if self.identity == "entra" and not self.client_id:
             raise ConfigError("SENDWARD_IDENTITY=entra needs SENDWARD_CLIENT_ID")
+        self._validate_secrets()
+
+    def _validate_secrets(self) -> None:
+        """No template value anywhere; with Entra ID, secrets of at least 32 bytes."""
+        for name in (*SECRET_SETTINGS, "database_url", "redis_url"):
+            value = getattr(self, name)
+            if value and is_template_value(value):
+                raise ConfigError(
+                    f"SENDWARD_{name.upper()} still holds a template value ('change-me' or the like): "
+                    f"replace it with a real one (for a key: `openssl rand -base64 48`)"
+                )
+        if self.identity != "entra":
+            return
+        for name in SECRET_SETTINGS:
+            value = getattr(self, name)
+            if value and len(value.encode()) < MIN_SECRET_BYTES:
+                raise ConfigError(
+                    f"SENDWARD_{name.upper()} is shorter than {MIN_SECRET_BYTES} bytes: with Entra ID use a "
+                    f"random value of at least {MIN_SECRET_BYTES} bytes (`openssl rand -base64 48`)"
+                )
+
+
+# Any of these in the environment means an Entra ID deployment was meant: SENDWARD_IDENTITY must then be set.
+ENTRA_SETTINGS = (
+    "client_id", "client_secret", "client_certificate_path", "client_certificate_thumbprint",
+    "api_audience", "allowed_tenants", "authority_host",
+)
+# Secrets the service checks at start: never a template value; with Entra ID, at least MIN_SECRET_BYTES.
+SECRET_SETTINGS = ("session_secret", "user_hash_key", "client_secret", "metrics_token")
+MIN_SECRET_BYTES = 32
+_TEMPLATE_MARKERS = ("change-me", "changeme", "change_me", "replace-me", "replaceme", "replace_me", "<secret>",
+                     "your-secret", "your_secret")
+_TEMPLATE_VALUES = {"secret", "password", "changeit", "example", "test", "xxx", "default", "admin"}
+
+
+def is_template_value(value: str) -> bool:
+    """A placeholder from a template or a tutorial, e.g. deploy/kubernetes/secret.yaml's ``change-me``."""
+    lowered = value.strip().lower()
+    return lowered in _TEMPLATE_VALUES or any(marker in lowered for marker in _TEMPLATE_MARKERS)
 
 
 _INTS = {

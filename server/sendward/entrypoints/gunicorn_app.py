@@ -101,6 +101,12 @@ def serve(settings: Settings, *, host: str, port: int, workers: int | None) -> i
 def start_up_warnings(settings: Settings) -> list[str]:
     """Configurations that work but that an operator most likely did not mean."""
     warnings = []
+    if settings.identity == "dev":
+        warnings.append(
+            "DEV IDENTITY: tokens are signed by a key in the data directory and minted at /demo/token for any "
+            "tenant and user, admins included. For a trial on this machine only; anything else needs "
+            "SENDWARD_IDENTITY=entra"
+        )
     shared = settings.redis_url or (settings.database_url and not settings.database_url.startswith("sqlite"))
     if shared and not (settings.user_hash_key and settings.session_secret):
         warnings.append(
@@ -110,6 +116,6 @@ def start_up_warnings(settings: Settings) -> list[str]:
         )
     if settings.identity != "dev" and not settings.metrics_token:
         warnings.append(
-            "GET /metrics is served without a token: set SENDWARD_METRICS_TOKEN or keep it off the internet"
+            "GET /metrics answers 403 with Entra ID until SENDWARD_METRICS_TOKEN is set (Prometheus then sends it)"
         )
     return warnings
