@@ -144,6 +144,41 @@ def case_pdf_bomb(repeats: int) -> dict:
     return summary(samples, bytes=len(data), error_code=result["signals"].error_code)
 
 
+def case_largest_policy_300k(repeats: int) -> dict:
+    """Scorer.score under the largest policy the limits allow (docs/reference.md#policy-limits), on a draft of
+    300,000 recipients with distinct domains and a 12 KB body, with the default 4 s budget."""
+    import random
+    import string
+
+    from sendward.detection.scanner import Scanner
+    from sendward.domain.draft import Address, Body, Draft
+    from sendward.domain.policy import Policy
+    from sendward.services.scoring import Scorer
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from tests.domain.test_policy_limits import largest_policy
+
+    rng = random.Random(14)
+    policy = Policy.model_validate(largest_policy())
+    body = " ".join("".join(rng.choices(string.ascii_lowercase, k=rng.randint(3, 10))) for _ in range(2000))[:12_000]
+    draft = Draft(
+        sender=Address("ils@council1.gov.uk"),
+        to=tuple(Address(f"person{i}@org{i}.example{i % 50}.com") for i in range(300_000)),
+        subject="Quarterly update",
+        body=Body(content=body),
+    )
+    scorer = Scorer(scanner=Scanner(), time_budget_ms=4000)
+    result = {}
+
+    def run():
+        result["verdict"] = scorer.score(draft, policy, 1)
+
+    samples = timings(run, repeats)
+    verdict = result["verdict"]
+    return summary(samples, note=f"verdict {verdict.action} in {verdict.elapsed_ms} ms of a 4000 ms budget; "
+                                 f"not checked: {', '.join(verdict.not_checked) or 'nothing'}")
+
+
 def case_pdf_20_pages_naive(repeats: int) -> dict:
     """Presidio analyze() on each page's extracted text."""
     from pypdf import PdfReader

@@ -33,6 +33,10 @@ class RecipientSignals:
     # The domains counted as inside for this draft (internal, then trusted), lower case. A domain
     # name is not personal data, but the audit record keeps counts only, so it stays out of it.
     internal_domains: tuple[str, ...] = ()
+    # False when the time budget ran out first: recipients are all counted, but outside organisations
+    # and lookalike domains only as far as they were worked out (the verdict lists "recipient_domains"
+    # under not_checked).
+    complete: bool = True
 
     @property
     def all_internal(self) -> bool:

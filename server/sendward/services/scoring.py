@@ -89,7 +89,10 @@ class Scorer:
         attachments = self._attachments(draft, policy, caller, deadline, stages)
         request = ScanRequest.for_draft(draft, policy, deadline, stages=stages)
         with stages.timing("detection"):
-            recipients = recipient_signals(draft, policy, groups, verified)
+            # Half of what is left at most, so the attachments and the body are still read.
+            recipients = recipient_signals(draft, policy, groups, verified, deadline.within(deadline.remaining() / 2))
+            if not recipients.complete:
+                not_checked.append("recipient_domains")
             context = context_signals(
                 [draft.subject, _body_text(draft), *(a.name for a in draft.attachments)], policy.sensitive_terms
             )
