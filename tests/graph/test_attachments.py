@@ -49,6 +49,7 @@ def test_an_attached_contact_is_passed_on_as_text(graph, adapters, caller):
 
 
 def test_a_link_is_read_through_shares_when_the_policy_asks(graph, adapters, caller):
+    graph.list_source_url = True
     data = client_list_xlsx(20)
     graph.add_message("draft-1", [FakeAttachment("att-1", "clients.xlsx", kind="reference", source_url=LINK)])
     graph.add_shared_file(LINK, "clients.xlsx", data, XLSX)
@@ -79,6 +80,25 @@ def test_the_link_graph_lists_is_used_when_the_addin_sends_none(graph, adapters,
     assert fetched.content == b"the plan"
 
 
+def test_the_link_graph_lists_is_read_never_the_one_the_client_sends(graph, adapters, caller):
+    graph.list_source_url = True
+    graph.add_message("draft-1", [FakeAttachment("att-1", "plan.txt", kind="reference", source_url=LINK)])
+    graph.add_shared_file(LINK, "plan.txt", b"the plan", "text/plain")
+    elsewhere = "https://northshire.sharepoint.com/sites/hr/Shared%20Documents/salaries.xlsx"
+    graph.add_shared_file(elsewhere, "salaries.xlsx", b"secret", XLSX)
+    (fetched,) = fetch(adapters, caller, draft_with(Attachment("plan.txt", id="att-1", url=elsewhere)), scan_links=True)
+    assert (fetched.content, fetched.url) == (b"the plan", LINK)  # not b"secret"
+    assert graph.count("drive_item") == 1
+
+
+def test_a_link_graph_does_not_list_is_not_read_at_the_clients_address(graph, adapters, caller):
+    graph.add_message("draft-1", [FakeAttachment("att-1", "plan.txt", kind="reference", source_url=LINK)])
+    graph.add_shared_file(LINK, "plan.txt", b"the plan", "text/plain")
+    (fetched,) = fetch(adapters, caller, draft_with(Attachment("plan.txt", id="att-1", url=LINK)), scan_links=True)
+    assert fetched.content is None and fetched.fetch_error.code == "no_link"
+    assert graph.count("drive_item") == 0
+
+
 def test_a_link_whose_address_is_unknown_is_our_failure(graph, adapters, caller):
     graph.add_message("draft-1", [FakeAttachment("att-1", "plan.txt", kind="reference", source_url=LINK)])
     (fetched,) = fetch(adapters, caller, draft_with(Attachment("plan.txt", id="att-1")), scan_links=True)
@@ -87,6 +107,7 @@ def test_a_link_whose_address_is_unknown_is_our_failure(graph, adapters, caller)
 
 
 def test_a_link_to_a_folder_is_unscannable_because_of_the_file_not_us(graph, adapters, caller):
+    graph.list_source_url = True
     graph.add_message("draft-1", [FakeAttachment("att-1", "Cases", kind="reference", source_url=LINK)])
     graph.add_shared_file(LINK, "Cases", folder=True)
     (fetched,) = fetch(adapters, caller, draft_with(Attachment("Cases", id="att-1", url=LINK)), scan_links=True)
@@ -187,6 +208,7 @@ def test_a_stream_without_a_length_is_cut_off_at_the_cap(graph, make_adapters, g
 
 
 def test_a_linked_file_over_the_cap_is_not_downloaded(graph, make_adapters, graph_settings, caller):
+    graph.list_source_url = True
     adapters = make_adapters(graph_settings.with_changes(max_attachment_bytes=1000))
     graph.add_message("draft-1", [FakeAttachment("att-1", "big.xlsx", kind="reference", source_url=LINK)])
     graph.add_shared_file(LINK, "big.xlsx", b"x" * 5000, XLSX)

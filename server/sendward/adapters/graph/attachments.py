@@ -9,7 +9,8 @@ time: Outlook's limit of concurrent requests per mailbox):
 - an item attachment (an attached e-mail): its MIME through the same ``$value``,
   passed on as ``message/rfc822`` so the e-mail extractor reads it and its attachments;
 - a reference attachment (a link): through ``/shares`` when the policy reads
-  linked files, otherwise reported with a note.
+  linked files, otherwise reported with a note. Only the ``sourceUrl`` Graph lists for
+  that attachment is read, never a link the client sent.
 
 An attachment that could not be fetched keeps content None and says why
 (``fetch_error``); the scanner and the tenant's fail mode take it from there.
@@ -82,9 +83,9 @@ class GraphAttachmentSource:
     async def _one(self, session, message, attachment: Attachment, found: Listed | None, scan_links, slots):
         if found is None:
             return replace(attachment, fetch_error=self.failure(GraphError("", code="not_found")))
-        attachment = replace(
-            attachment, kind=found.kind, url=attachment.url or found.source_url, size=attachment.size or found.size
-        )
+        # A link is read only at the address Graph lists for this draft's attachment, never at one the
+        # client sent: in application mode that would let any user have any file in the tenant read.
+        attachment = replace(attachment, kind=found.kind, url=found.source_url, size=attachment.size or found.size)
         if found.kind == "reference" and not scan_links:
             return replace(attachment, note=LINK_NOT_READ)
         if found.kind == "file" and found.size > self.max_bytes:
@@ -117,7 +118,7 @@ class GraphAttachmentSource:
             "forbidden": "Sendward is not allowed to read it (a Microsoft Graph permission is missing)",
             "auth": "Sendward could not sign in to Microsoft 365 to fetch it",
             "no_user": "the caller's token names no user, so its mailbox is unknown",
-            "no_link": "its link is not known, so the linked file could not be read",
+            "no_link": "Microsoft 365 did not give its link, so the linked file could not be read",
         }
         code = error.code if error.code in reasons else "unavailable"
         reason = reasons.get(code, "Microsoft 365 could not be reached to fetch it")
