@@ -229,3 +229,29 @@ def test_several_slow_attachments_take_about_the_time_of_one(graph, adapters, ca
     elapsed = time.monotonic() - started
     assert [a.content for a in fetched] == [b"x"] * 4
     assert 0.6 <= elapsed < 1.5, f"four 0.6 s downloads took {elapsed:.2f} s: not concurrent"
+
+
+def test_no_graph_url_reaches_the_logs(graph, adapters, caller, caplog):
+    import logging
+
+    caplog.set_level(logging.DEBUG)  # the root at its most talkative: the HTTP libraries stay quiet
+    graph.list_source_url = True
+    graph.add_message("draft-1", [FakeAttachment("att-1", "a.txt", content=b"A"),
+                                  FakeAttachment("att-2", "plan.txt", kind="reference", source_url=LINK)])
+    graph.add_shared_file(LINK, "plan.txt", b"the plan", "text/plain")
+    fetched = fetch(adapters, caller, draft_with(Attachment("a.txt", id="att-1"), Attachment("plan.txt", id="att-2")),
+                    scan_links=True)
+    assert [a.content for a in fetched] == [b"A", b"the plan"]
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert graph.url not in logged and "/v1.0/" not in logged and "u!" not in logged
+    assert not [r for r in caplog.records if r.name.split(".")[0] in ("httpx", "httpcore", "hpack", "h2")]
+
+
+def test_the_service_logs_http_libraries_at_warning_only():
+    import io
+    import logging
+
+    from sendward.entrypoints.logs import QUIET_LOGGERS, configure_logging
+
+    configure_logging("text", "DEBUG", stream=io.StringIO())
+    assert all(logging.getLogger(name).getEffectiveLevel() == logging.WARNING for name in QUIET_LOGGERS)

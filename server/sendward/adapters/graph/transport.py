@@ -8,6 +8,7 @@ download URL; kiota drops the Authorization header when the origin changes).
 
 from __future__ import annotations
 
+import logging
 import ssl
 
 import httpx
@@ -17,6 +18,11 @@ from msgraph._version import VERSION
 from msgraph_core import APIVersion, GraphClientFactory
 from msgraph_core.middleware import GraphTelemetryHandler
 from msgraph_core.middleware.options import GraphTelemetryHandlerOption
+
+# httpx logs every request line at INFO: Graph URLs carry sharing tokens (base64 of site, folder and
+# file names) and, as the application, user object ids. Only warnings (entrypoints/logs.py does the same).
+for _name in ("httpx", "httpcore", "hpack", "h2"):
+    logging.getLogger(_name).setLevel(logging.WARNING)
 
 # Per attempt: a stalled connection or read fails fast enough to retry within a 4 s budget.
 TIMEOUT = httpx.Timeout(connect=1.5, read=2.0, write=2.0, pool=1.0)
