@@ -51,7 +51,8 @@ class Settings:
     metrics_token: str | None = None  # when set, GET /metrics needs it as a bearer token
     metrics_tenant_label: bool = False  # count decisions per tenant id too (one series per tenant)
     addin_dir: Path | None = None  # the add-in's files (default: addin/ beside server/ in a checkout)
-    addin_origins: tuple[str, ...] = ()  # origins besides the service's own that may call the API (CORS)
+    addin_origins: tuple[str, ...] = ()
+    public_url: str | None = None  # https://sendward.example.org: the add-in's configuration and allow-list  # origins besides the service's own that may call the API (CORS)
 
     @property
     def sqlalchemy_url(self) -> str:
@@ -108,6 +109,8 @@ class Settings:
             raise ConfigError("SENDWARD_RATE_LIMIT_PER_USER and _PER_TENANT must be 0 (no limit) or more")
         if self.redis_url and not self.redis_url.startswith(("redis://", "rediss://", "unix://")):
             raise ConfigError("SENDWARD_REDIS_URL must be a redis://, rediss:// or unix:// URL")
+        if self.public_url is not None and not _is_origin(self.public_url):
+            raise ConfigError("SENDWARD_PUBLIC_URL must be an origin such as https://sendward.example.org")
         if self.identity == "entra" and not self.client_id:
             raise ConfigError("SENDWARD_IDENTITY=entra needs SENDWARD_CLIENT_ID")
         self._validate_secrets()
@@ -165,6 +168,8 @@ def _convert(name: str, raw: str):
         return Path(raw).expanduser()
     if name == "allowed_tenants":
         return tuple(t.strip().lower() for t in raw.split(",") if t.strip())
+    if name == "public_url":
+        return raw.strip().rstrip("/")
     if name == "addin_origins":
         return tuple(o.strip().rstrip("/") for o in raw.split(",") if o.strip())
     if name in _BOOLS:
@@ -179,6 +184,13 @@ def _convert(name: str, raw: str):
         except ValueError:
             raise ConfigError(f"SENDWARD_{name.upper()} must be a whole number, not '{raw}'") from None
     return raw.strip()
+
+
+def _is_origin(url: str) -> bool:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return parts.scheme in ("https", "http") and bool(parts.netloc) and parts.path in ("", "/") and not parts.query
 
 
 def _sqlalchemy_url(url: str) -> str:

@@ -22,9 +22,15 @@ def test_shared_stores_without_shared_keys_are_warned_about(tmp_path):
 
 
 def test_entra_without_a_metrics_token_is_warned_about(tmp_path):
-    settings = Settings(data_dir=tmp_path, identity="entra", client_id="c")
+    settings = Settings(data_dir=tmp_path, identity="entra", client_id="c", public_url="https://s.example.org")
     assert any("SENDWARD_METRICS_TOKEN" in w for w in start_up_warnings(settings))
     assert start_up_warnings(settings.with_changes(metrics_token="t")) == []
+
+
+def test_entra_without_a_public_url_is_warned_about(tmp_path):
+    settings = Settings(data_dir=tmp_path, identity="entra", client_id="c", metrics_token="t")
+    (warning,) = start_up_warnings(settings)
+    assert "SENDWARD_PUBLIC_URL" in warning
 
 
 # -- issue 14: identity is explicit, secrets are real -------------------------------------------

@@ -114,6 +114,11 @@ def start_up_warnings(settings: Settings) -> list[str]:
             "is not: instances with their own data directories will hash users, seal caches and sign admin "
             "sessions differently; set the same values on every instance"
         )
+    if settings.identity != "dev" and not settings.public_url:
+        warnings.append(
+            "SENDWARD_PUBLIC_URL is not set: the add-in's configuration and the well-known allow-list answer 404 "
+            "except on a loopback address; set it to the origin Outlook reaches the service at"
+        )
     if settings.identity != "dev" and not settings.metrics_token:
         warnings.append(
             "GET /metrics answers 403 with Entra ID until SENDWARD_METRICS_TOKEN is set (Prometheus then sends it)"
