@@ -51,7 +51,7 @@ class Container:
 def bootstrap(
     settings: Settings, *, migrate: bool = True, scanner: Scanner | None = None, graph_tokens=None
 ) -> Container:
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)  # keys and the database live here
     engine = schema.make_engine(settings.sqlalchemy_url)
     if migrate:
         schema.upgrade(engine)

@@ -9,7 +9,8 @@ import sqlalchemy as sa
 
 from sendward.adapters.storage import schema
 
-TABLES = {"tenants", "policy_versions", "decisions", "decision_findings", "decision_attachments"}
+TABLES_0001 = {"tenants", "policy_versions", "decisions", "decision_findings", "decision_attachments"}
+TABLES = TABLES_0001 | {"admin_sessions"}
 
 
 def table_names(engine) -> set[str]:
@@ -38,7 +39,7 @@ def insert_version(engine, tenant="tenant-a"):
 
 def round_trip(engine):
     schema.upgrade(engine, "0001")
-    assert table_names(engine) == TABLES
+    assert table_names(engine) == TABLES_0001
     assert "copied_from" not in columns(engine, "policy_versions")
     insert_version(engine)
 
@@ -46,11 +47,17 @@ def round_trip(engine):
     assert "copied_from" in columns(engine, "policy_versions")
     assert "policy_revision" not in columns(engine, "tenants")
 
-    schema.upgrade(engine)
+    schema.upgrade(engine, "0003_policy_revision")
     assert schema.current_revision(engine) == "0003_policy_revision"
     with engine.connect() as connection:
         revisions = connection.execute(sa.text("SELECT id, policy_revision FROM tenants")).all()
     assert [tuple(row) for row in revisions] == [("tenant-a", 0)]  # an existing tenant starts at 0
+
+    schema.upgrade(engine)
+    assert schema.current_revision(engine) == "0004_admin_sessions"
+    assert "admin_sessions" in table_names(engine)
+    schema.downgrade(engine, "0003_policy_revision")
+    assert "admin_sessions" not in table_names(engine)
 
     schema.downgrade(engine, "0002_admin")
     assert "policy_revision" not in columns(engine, "tenants")

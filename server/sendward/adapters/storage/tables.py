@@ -84,3 +84,15 @@ decision_attachments = Table(
     Index("ix_decision_attachments_tenant", "tenant_id", "created_at"),
     Index("ix_decision_attachments_decision", "decision_id"),
 )
+
+
+# Admin page sessions: the cookie holds a random id; this row (by the id's SHA-256) says it is still live.
+admin_sessions = Table(
+    "admin_sessions",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("tenant_id", String(64), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Column("ended_at", DateTime(timezone=True), nullable=True),
+    Index("ix_admin_sessions_expires_at", "expires_at"),
+)
