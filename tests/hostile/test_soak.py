@@ -1,7 +1,10 @@
 """Red-team cases against a real `sendward serve` with wall-clock limits (make soak: marked slow).
 
 Issue 14's "done when": eight concurrent PDF bombs are each answered within the budget + 2 s
-while a small draft sent meanwhile is answered in under 3 s.
+while a small draft sent meanwhile is answered in under 3 s; the largest policy an admin can save
+scores 300,000 recipients within the budget. The other red-team cases run in `make test`:
+junk tokens (tests/identity/test_junk_tokens.py), hostile justifications and the largest policy
+in process (tests/hostile/test_hostile_requests.py), policy limits (tests/domain/test_policy_limits.py).
 """
 
 from __future__ import annotations
@@ -57,3 +60,21 @@ def test_eight_pdf_bombs_are_answered_within_the_budget_and_a_small_draft_still_
         assert seconds < BUDGET_S + 2, f"a PDF bomb was answered in {seconds:.1f} s"
         finding = next(f for f in verdict["findings"] if f["rule"] == "attachment.unscannable")
         assert finding["evidence"]["reason"] == "time_budget"
+
+
+def test_the_largest_policy_and_300k_recipients_stay_within_the_budget(tmp_path):
+    from tests.domain.test_policy_limits import largest_policy
+
+    with serve(tmp_path) as server:
+        admin = server.dev_token("--admin")
+        status, _, body = request(server.base + "/api/v1/admin/policy", largest_policy(), token=admin, method="PUT")
+        assert status == 200, body[:500]
+        people = [{"address": f"p{i}@org{i}.example{i % 50}.com"} for i in range(300_000)]
+        draft = {"from": {"address": "ils@council1.gov.uk"}, "to": people[:100_000], "cc": people[100_000:200_000],
+                 "bcc": people[200_000:], "subject": "update",
+                 "body": {"content": "word " * 2400}}
+        status, _, body = request(server.base + "/api/v1/score", draft, token=server.token)
+    verdict = __import__("json").loads(body)
+    assert status == 200, verdict
+    assert verdict["action"] == "block"
+    assert verdict["elapsed_ms"] <= BUDGET_S * 1000 + 1000, verdict["elapsed_ms"]
