@@ -66,3 +66,14 @@ def test_the_term_index_answers_as_every_regex_would():
         text = " ".join(rng.choice(vocabulary + words(20, seed=9) + ["pregnancy", "LGBTQ+", "Self-Harm", "x_gp"])
                         .rstrip("*") for _ in range(rng.randint(0, 12)))
         assert index.categories_in(text) == {c for c, r in regexes.items() if r.search(text)}, text
+
+
+def test_a_version_stored_before_the_limits_is_still_enforced_but_not_saved_again(container):
+    from pydantic import ValidationError
+
+    over = {"sensitive_terms": {f"c{i}": ["x"] for i in range(LIMITS["categories"] + 5)}}
+    record = container.storage.save_policy("tenant-old", over, author="an older release", publish=True)
+    policy, version = container.policies.current("tenant-old")
+    assert (len(policy.sensitive_terms), version) == (LIMITS["categories"] + 5, record.version)
+    with pytest.raises(ValidationError, match="policy limit 'categories'"):
+        container.policies.replace("tenant-old", over, author="admin")

@@ -36,6 +36,11 @@ LIMITS = {
 
 def _over(limit: str, what: str) -> ValueError:
     return ValueError(f"at most {LIMITS[limit]:,} {what} (policy limit '{limit}')")
+
+
+def _stored(info) -> bool:
+    """Validating a version already stored (``Policy.from_stored``): the limits bind saving, not enforcing."""
+    return bool(info.context and info.context.get("stored"))
 _DOMAIN = re.compile(r"^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,62}$")
 _CATEGORY = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 
@@ -141,7 +146,7 @@ class Policy(BaseModel):
     @field_validator("internal_domains", "trusted_domains", "webmail_domains", mode="before")
     @classmethod
     def _bounded_domains(cls, domains, info):
-        if isinstance(domains, list) and len(domains) > LIMITS[info.field_name]:
+        if isinstance(domains, list) and not _stored(info) and len(domains) > LIMITS[info.field_name]:
             raise _over(info.field_name, info.field_name.replace("_", " "))
         return domains
 
@@ -149,26 +154,27 @@ class Policy(BaseModel):
     @classmethod
     def _bounded_lists(cls, items, info):
         limit = "custom_patterns" if info.field_name == "custom_patterns" else "categories"
-        if isinstance(items, list) and len(items) > LIMITS[limit]:
+        if isinstance(items, list) and not _stored(info) and len(items) > LIMITS[limit]:
             raise _over(limit, info.field_name.replace("_", " "))
         return items
 
     @field_validator("sensitive_terms")
     @classmethod
-    def _valid_terms(cls, terms: dict[str, list[str]]) -> dict[str, list[str]]:
-        if len(terms) > LIMITS["categories"]:
+    def _valid_terms(cls, terms: dict[str, list[str]], info) -> dict[str, list[str]]:
+        bounded = not _stored(info)
+        if bounded and len(terms) > LIMITS["categories"]:
             raise _over("categories", "sensitive-term categories")
         cleaned = {}
         for category, words in terms.items():
             if not _CATEGORY.match(category):
                 raise ValueError(f"category '{category}' must be lower-case letters, digits or _")
-            if len(words) > LIMITS["terms_per_category"]:
+            if bounded and len(words) > LIMITS["terms_per_category"]:
                 raise ValueError(f"category '{category}': " + str(_over("terms_per_category", "terms in a category")))
             kept = sorted({w.strip().lower() for w in words if w.strip()})
-            if any(len(w) > LIMITS["term_chars"] for w in kept):
+            if bounded and any(len(w) > LIMITS["term_chars"] for w in kept):
                 raise ValueError(f"category '{category}': " + str(_over("term_chars", "characters in a term")))
             cleaned[category] = kept
-        if sum(map(len, cleaned.values())) > LIMITS["terms"]:
+        if bounded and sum(map(len, cleaned.values())) > LIMITS["terms"]:
             raise _over("terms", "sensitive terms in all")
         return cleaned
 
@@ -180,6 +186,12 @@ class Policy(BaseModel):
         if duplicates:
             raise ValueError(f"custom pattern names must be unique: {', '.join(duplicates)}")
         return patterns
+
+    @classmethod
+    def from_stored(cls, document: dict) -> "Policy":
+        """A version saved before the current limits (docs/reference.md#policy-limits) is still enforced
+        as it is; saving or publishing it again applies them."""
+        return cls.model_validate(document, context={"stored": True})
 
     def rule(self, rule_id: str):
         return self.rules.config(rule_id)

@@ -50,7 +50,7 @@ class KeyValuePolicyCache:
             if policy is not None:
                 self._parsed.move_to_end(key)
                 return policy
-        policy = Policy.model_validate(document)
+        policy = Policy.from_stored(document)
         with self._lock:
             self._parsed[key] = policy
             while len(self._parsed) > PARSED_VERSIONS:
