@@ -106,3 +106,29 @@ def test_in_process_extraction_is_still_possible_for_the_bench():
     request = ScanRequest.for_draft(draft(to=["a@b.org"]), Policy(), Deadline(30))
     signals = scanner.scan_attachment(attachment("a.pdf", files.pdf([["Sarah Jones sarah.jones@example.org"]])), request)
     assert scanner.pool is None and signals.content.data_subjects == 1
+
+
+def test_a_large_html_body_is_parsed_where_the_deadline_can_stop_it(scanner):
+    from sendward.detection.scanner import ScanRequest
+    from sendward.domain.draft import Body
+    from sendward.domain.policy import Policy
+    from tests.builders import draft
+
+    big = "<p>" + "<b>Sarah Jones</b> sarah.jones@example.org " * 10_000 + "</p>"
+    late = ScanRequest.for_draft(draft(to=["a@b.org"]), Policy(), Deadline(0))
+    assert scanner.scan_body(Body(content=big, type="html"), late).complete is False
+    on_time = ScanRequest.for_draft(draft(to=["a@b.org"]), Policy(), Deadline(30))
+    read = scanner.scan_body(Body(content=big, type="html"), on_time)
+    assert read.complete and read.data_subjects == 1
+
+
+def test_a_body_not_read_in_time_is_named_in_the_verdict(scanner):
+    from sendward.domain.draft import Address, Body, Draft
+    from sendward.domain.policy import Policy
+    from sendward.services.scoring import Scorer
+
+    clock = iter(range(0, 10**6, 5))  # every look at the clock: 5 s later, past any budget
+    body = Body(content="<p>" + "hello " * 50_000 + "</p>", type="html")
+    draft = Draft(sender=Address("me@northshire.gov.uk"), to=(Address("a@gmail.com"),), body=body)
+    verdict = Scorer(scanner=scanner, clock=lambda: next(clock)).score(draft, Policy(), 1)
+    assert "message_body" in verdict.not_checked

@@ -63,6 +63,14 @@ def extract_job(job: Job) -> Extracted:
     return Extracted(parts=parts, expanded_bytes=state.expanded_bytes, cells=state.cells)
 
 
+def html_body_parts(content: str, max_chars: int) -> list:
+    """A message body's HTML as parts (text and data tables), read in a worker: HTMLParser on a body of
+    tens of megabytes takes seconds and cannot be interrupted."""
+    from sendward.detection.extractors.html import html_parts
+
+    return list(html_parts(content, max_chars))
+
+
 class WorkerLost(Exception):
     """The worker died (out of memory, a crash in a C library) before answering."""
 

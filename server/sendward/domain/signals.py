@@ -65,6 +65,8 @@ class ContentSignals:
     locations: tuple[Location, ...] = ()
     # True when the only person the content is about is a recipient of the draft
     about_recipient: bool = False
+    # False when the time budget ran out before all of it was read (the body: not_checked "message_body")
+    complete: bool = True
 
 
 @dataclass(frozen=True)

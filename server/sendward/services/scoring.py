@@ -96,12 +96,11 @@ class Scorer:
             context = context_signals(
                 [draft.subject, _body_text(draft), *(a.name for a in draft.attachments)], policy.sensitive_terms
             )
-        return Signals(
-            recipients=recipients,
-            context=context,
-            attachments=tuple(self._scan(a, request, policy, tenant_id) for a in attachments),
-            body=self.scanner.scan_body(draft.body, request),
-        )
+        scanned = tuple(self._scan(a, request, policy, tenant_id) for a in attachments)
+        body = self.scanner.scan_body(draft.body, request)
+        if not body.complete:
+            not_checked.append("message_body")
+        return Signals(recipients=recipients, context=context, attachments=scanned, body=body)
 
     def _verified_domains(
         self, policy: Policy, caller, deadline: Deadline, not_checked: list[str], stages: StageTimes
@@ -241,5 +240,12 @@ def _not_fetched(attachment: Attachment) -> Attachment:
     )
 
 
+# Sensitive topics are looked for in the first 200,000 characters of text (signals/context.py): the first
+# megabyte of an HTML body holds them, and parsing more would cost seconds outside any deadline.
+_CONTEXT_HTML_CHARS = 1_000_000
+
+
 def _body_text(draft: Draft) -> str:
-    return html_to_text(draft.body.content) if draft.body.type == "html" else draft.body.content
+    if draft.body.type == "html":
+        return html_to_text(draft.body.content[:_CONTEXT_HTML_CHARS])
+    return draft.body.content
