@@ -132,3 +132,13 @@ def test_a_body_not_read_in_time_is_named_in_the_verdict(scanner):
     draft = Draft(sender=Address("me@northshire.gov.uk"), to=(Address("a@gmail.com"),), body=body)
     verdict = Scorer(scanner=scanner, clock=lambda: next(clock)).score(draft, Policy(), 1)
     assert "message_body" in verdict.not_checked
+
+
+def test_workers_are_the_first_the_kernel_ends_when_memory_runs_out(pool):
+    import pathlib
+
+    if not pathlib.Path("/proc/self/oom_score_adj").exists():
+        pytest.skip("no /proc on this platform")
+    adjusted = pool.run(pathlib.Path.read_text, (pathlib.Path("/proc/self/oom_score_adj"),), Deadline(10))
+    assert adjusted.strip() == "1000"
+    assert pool.run(os.getpriority, (os.PRIO_PROCESS, 0), Deadline(10)) > os.getpriority(os.PRIO_PROCESS, 0)

@@ -235,6 +235,11 @@ def _confine(memory_bytes: int) -> None:
         os.nice(_NICE)
     except OSError:
         pass
+    try:  # if the machine or the container runs out of memory, the kernel ends a parse, not the service
+        with open("/proc/self/oom_score_adj", "w") as adjust:
+            adjust.write("1000")
+    except OSError:
+        pass
 
 
 class _Failure(Exception):
