@@ -142,3 +142,14 @@ def test_workers_are_the_first_the_kernel_ends_when_memory_runs_out(pool):
     adjusted = pool.run(pathlib.Path.read_text, (pathlib.Path("/proc/self/oom_score_adj"),), Deadline(10))
     assert adjusted.strip() == "1000"
     assert pool.run(os.getpriority, (os.PRIO_PROCESS, 0), Deadline(10)) > os.getpriority(os.PRIO_PROCESS, 0)
+
+
+def test_a_pool_can_be_warmed_before_the_first_file():
+    pool = ExtractionPool(workers=1, memory_mb=512)
+    try:
+        pool.warm().join(timeout=60)
+        assert pool.started == 1
+        pool.run(len, (b"x",), Deadline(10))
+        assert pool.started == 1  # the warmed worker served it
+    finally:
+        pool.close()

@@ -111,6 +111,22 @@ class ExtractionPool:
             raise value
         return value
 
+    def warm(self) -> threading.Thread:
+        """Start the forkserver and one worker in the background, so a process that just started does not
+        spend a draft's budget importing the extractors (called after gunicorn forks a worker)."""
+
+        def start() -> None:
+            try:
+                worker = self._take()
+            except Exception as error:  # noqa: BLE001 - the first file tries again, with a reason if it fails
+                log.warning("extraction workers could not be started ahead: %s", type(error).__name__)
+                return
+            self._give_back(worker)
+
+        thread = threading.Thread(target=start, name="sendward-extract-warm", daemon=True)
+        thread.start()
+        return thread
+
     def close(self) -> None:
         with self._lock:
             idle, self._idle = self._idle, []

@@ -47,10 +47,15 @@ class SendwardApplication(BaseApplication):
 
 
 def _post_fork(server, worker):
-    """Each worker opens its own database connections (never share a socket across a fork)."""
+    """Each worker opens its own database connections (never share a socket across a fork) and starts
+    its extraction processes ahead of the first draft."""
     app = server.app.callable
     if app is not None:
-        app.extensions["sendward"].storage.engine.dispose(close=False)
+        container = app.extensions["sendward"]
+        container.storage.engine.dispose(close=False)
+        pool = getattr(container.scorer.scanner, "pool", None)
+        if pool is not None:
+            pool.warm()  # the forkserver imports the extractors now, not during the first draft
 
 
 def threads_per_worker() -> int:
