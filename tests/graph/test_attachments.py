@@ -91,7 +91,8 @@ def test_the_link_graph_lists_is_read_never_the_one_the_client_sends(graph, adap
     assert graph.count("drive_item") == 1
 
 
-def test_a_link_graph_does_not_list_is_not_read_at_the_clients_address(graph, adapters, caller):
+def test_a_link_graph_does_not_give_is_not_read_at_the_clients_address(graph, adapters, caller):
+    graph.beta = False  # neither the v1.0 listing nor beta says where the link points
     graph.add_message("draft-1", [FakeAttachment("att-1", "plan.txt", kind="reference", source_url=LINK)])
     graph.add_shared_file(LINK, "plan.txt", b"the plan", "text/plain")
     (fetched,) = fetch(adapters, caller, draft_with(Attachment("plan.txt", id="att-1", url=LINK)), scan_links=True)
@@ -99,7 +100,18 @@ def test_a_link_graph_does_not_list_is_not_read_at_the_clients_address(graph, ad
     assert graph.count("drive_item") == 0
 
 
+def test_v1_lists_no_link_so_it_is_read_from_graph_beta_not_from_the_client(graph, adapters, caller):
+    graph.add_message("draft-1", [FakeAttachment("att-1", "plan.txt", kind="reference", source_url=LINK)])
+    graph.add_shared_file(LINK, "plan.txt", b"the plan", "text/plain")
+    elsewhere = "https://northshire.sharepoint.com/sites/hr/Shared%20Documents/salaries.xlsx"
+    graph.add_shared_file(elsewhere, "salaries.xlsx", b"secret", XLSX)
+    (fetched,) = fetch(adapters, caller, draft_with(Attachment("plan.txt", id="att-1", url=elsewhere)), scan_links=True)
+    assert (fetched.content, fetched.url) == (b"the plan", LINK)
+    assert (graph.count("beta_attachment"), graph.count("drive_item")) == (1, 1)
+
+
 def test_a_link_whose_address_is_unknown_is_our_failure(graph, adapters, caller):
+    graph.beta = False
     graph.add_message("draft-1", [FakeAttachment("att-1", "plan.txt", kind="reference", source_url=LINK)])
     (fetched,) = fetch(adapters, caller, draft_with(Attachment("plan.txt", id="att-1")), scan_links=True)
     assert fetched.content is None
@@ -173,6 +185,20 @@ def test_application_mode_never_reads_the_mailbox_a_draft_names(graph, make_adap
     (fetched,) = fetch(adapters, caller, draft_with(Attachment("a.txt", id="att-1")))  # From: SENDER
     assert fetched.content is None and fetched.fetch_error.code == "not_found"
     assert SENDER not in {seen.mailbox for seen in graph.requests}
+
+
+def test_application_mode_reads_only_the_link_graph_gives_for_the_callers_draft(
+    graph, make_adapters, graph_settings, caller
+):
+    adapters = make_adapters(graph_settings.with_changes(graph_mode="application"))
+    graph.add_message("draft-1", [FakeAttachment("att-1", "plan.txt", kind="reference", source_url=LINK)],
+                      mailbox=caller.user_id)
+    graph.add_shared_file(LINK, "plan.txt", b"the plan", "text/plain")
+    anyones = "https://northshire.sharepoint.com/sites/ceo/Shared%20Documents/board.docx"
+    graph.add_shared_file(anyones, "board.docx", b"board minutes", "text/plain")
+    (fetched,) = fetch(adapters, caller, draft_with(Attachment("plan.txt", id="att-1", url=anyones)), scan_links=True)
+    assert fetched.content == b"the plan"
+    assert {seen.mailbox for seen in graph.requests if seen.mailbox} == {caller.user_id}
 
 
 # -- the size cap --------------------------------------------------------------------------------

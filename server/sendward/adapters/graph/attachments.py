@@ -19,11 +19,12 @@ An attachment that could not be fetched keeps content None and says why
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from collections.abc import Sequence
 from dataclasses import replace
 
-from sendward.adapters.graph.client import GraphClient, raw_value
+from sendward.adapters.graph.client import GraphClient, beta_base_url, item_request, raw_value
 from sendward.adapters.graph.errors import GraphError, TooLarge
 from sendward.adapters.graph.links import fetch_linked_file
 from sendward.adapters.graph.matching import Listed, match
@@ -38,6 +39,7 @@ from sendward.domain.draft import LINK_NOT_READ, Attachment, Draft, FetchError
 
 log = logging.getLogger(__name__)
 MAILBOX_CONCURRENCY = 4
+_LINK_BYTES = 64 * 1024  # one reference attachment's properties
 # Only what is needed to match and fetch: without $select a listing carries every file's bytes in base64.
 _LIST = RequestConfiguration(
     query_parameters=AttachmentsRequestBuilder.AttachmentsRequestBuilderGetQueryParameters(
@@ -83,11 +85,13 @@ class GraphAttachmentSource:
     async def _one(self, session, message, attachment: Attachment, found: Listed | None, scan_links, slots):
         if found is None:
             return replace(attachment, fetch_error=self.failure(GraphError("", code="not_found")))
-        # A link is read only at the address Graph lists for this draft's attachment, never at one the
+        # A link is read only at the address Graph gives for this draft's attachment, never at one the
         # client sent: in application mode that would let any user have any file in the tenant read.
         attachment = replace(attachment, kind=found.kind, url=found.source_url, size=attachment.size or found.size)
         if found.kind == "reference" and not scan_links:
             return replace(attachment, note=LINK_NOT_READ)
+        if found.kind == "reference" and not found.source_url:
+            attachment = replace(attachment, url=await self._source_url(session, message, found))
         if found.kind == "file" and found.size > self.max_bytes:
             return replace(attachment, fetch_error=self.failure(TooLarge("")))
         try:
@@ -108,6 +112,20 @@ class GraphAttachmentSource:
         if found.kind == "item":
             return _filled(attachment, content, _item_type(content))
         return _filled(attachment, content, found.content_type or attachment.content_type)
+
+    async def _source_url(self, session, message, found: Listed) -> str | None:
+        """The link of a reference attachment, from Graph beta: v1.0 lists no ``sourceUrl``."""
+        beta = beta_base_url(self.client.base_url)
+        if beta is None:
+            return None
+        request = item_request(message.attachments.by_attachment_id(found.id))
+        try:
+            raw = await session.download(request, _LINK_BYTES, "reference attachment link", base_url=beta)
+            link = json.loads(raw).get("sourceUrl")
+        except (GraphError, ValueError, AttributeError) as error:
+            log.warning("reference attachment link not read: %s", type(error).__name__)
+            return None
+        return link if isinstance(link, str) and link.startswith("https://") else None
 
     def failure(self, error: GraphError) -> FetchError:
         reasons = {
