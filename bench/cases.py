@@ -40,14 +40,14 @@ def summary(samples: list[float], rss_of=resource.RUSAGE_SELF, **extra) -> dict:
     }
 
 
-def scanner_and_request():
+def scanner_and_request(extraction_pool=True):
     from sendward.kernel import Deadline
     from sendward.detection.scanner import Scanner, ScanRequest
     from sendward.domain.draft import Draft
     from sendward.domain.policy import Policy
 
     policy = Policy.model_validate({"custom_patterns": [{"name": "case ref", "pattern": r"ILS/[A-Z]{3}/\d{5}"}]})
-    scanner = Scanner()
+    scanner = Scanner(extraction_pool=extraction_pool)
     return scanner, lambda: ScanRequest.for_draft(Draft(), policy, Deadline.unlimited())
 
 
@@ -81,10 +81,10 @@ def _naive_analyzer():
     return AnalyzerEngine(nlp_engine=engine, supported_languages=["en"])
 
 
-def _scan_case(name: str, data: bytes, repeats: int, truth: int) -> dict:
+def _scan_case(name: str, data: bytes, repeats: int, truth: int, extraction_pool=True) -> dict:
     from sendward.domain.draft import Attachment
 
-    scanner, request = scanner_and_request()
+    scanner, request = scanner_and_request(extraction_pool)
     result = {}
 
     def run():
@@ -107,6 +107,76 @@ def _naive_text_case(texts: list[str], repeats: int) -> dict:
 def case_pdf_20_pages(repeats: int) -> dict:
     data, truth = inputs.pdf_pages(20)
     return _scan_case("report.pdf", data, repeats, truth)
+
+
+def case_pdf_20_pages_in_process(repeats: int) -> dict:
+    """The same PDF parsed in the scoring process (no extraction worker): what isolation costs."""
+    data, truth = inputs.pdf_pages(20)
+    return _scan_case("report.pdf", data, repeats, truth, extraction_pool=None)
+
+
+def case_sheet_10k_in_process(repeats: int) -> dict:
+    data, _ = inputs.sheet_10k()
+    return _scan_case("clients.xlsx", data, repeats, 10_000, extraction_pool=None)
+
+
+def case_pdf_bomb(repeats: int) -> dict:
+    """A one-page PDF of 48 MB of compressed text operators (~120 KB), with the default 4 s budget.
+
+    The time is the budget plus killing the extraction worker; the file must come out unscannable."""
+    from sendward.kernel import Deadline
+    from sendward.detection.scanner import Scanner, ScanRequest
+    from sendward.domain.draft import Attachment, Draft
+    from sendward.domain.policy import Policy
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from tests.files import pdf_bomb
+
+    data = pdf_bomb(48)
+    scanner = Scanner()
+    result = {}
+
+    def run():
+        request = ScanRequest.for_draft(Draft(), Policy(), Deadline(4.0))
+        result["signals"] = scanner.scan_attachment(Attachment(name="bomb.pdf", content=data, size=len(data)), request)
+
+    samples = timings(run, repeats)
+    return summary(samples, bytes=len(data), error_code=result["signals"].error_code)
+
+
+def case_largest_policy_300k(repeats: int) -> dict:
+    """Scorer.score under the largest policy the limits allow (docs/reference.md#policy-limits), on a draft of
+    300,000 recipients with distinct domains and a 12 KB body, with the default 4 s budget."""
+    import random
+    import string
+
+    from sendward.detection.scanner import Scanner
+    from sendward.domain.draft import Address, Body, Draft
+    from sendward.domain.policy import Policy
+    from sendward.services.scoring import Scorer
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from tests.domain.test_policy_limits import largest_policy
+
+    rng = random.Random(14)
+    policy = Policy.model_validate(largest_policy())
+    body = " ".join("".join(rng.choices(string.ascii_lowercase, k=rng.randint(3, 10))) for _ in range(2000))[:12_000]
+    draft = Draft(
+        sender=Address("ils@council1.gov.uk"),
+        to=tuple(Address(f"person{i}@org{i}.example{i % 50}.com") for i in range(300_000)),
+        subject="Quarterly update",
+        body=Body(content=body),
+    )
+    scorer = Scorer(scanner=Scanner(), time_budget_ms=4000)
+    result = {}
+
+    def run():
+        result["verdict"] = scorer.score(draft, policy, 1)
+
+    samples = timings(run, repeats)
+    verdict = result["verdict"]
+    return summary(samples, note=f"verdict {verdict.action} in {verdict.elapsed_ms} ms of a 4000 ms budget; "
+                                 f"not checked: {', '.join(verdict.not_checked) or 'nothing'}")
 
 
 def case_pdf_20_pages_naive(repeats: int) -> dict:

@@ -239,6 +239,37 @@ def pdf(pages) -> bytes:
     return buffer.getvalue()
 
 
+def pdf_bomb(megabytes: float = 8) -> bytes:
+    """One page whose content stream is ``megabytes`` of text operators, Flate-compressed to a few KB.
+
+    Parsers spend seconds to minutes on it (issue 14: pypdf 12-26 s for 4 MB); the file is ~2.5 KB per MB.
+    """
+    import zlib
+
+    body = b"(Hello world) Tj\n" * (int(megabytes * 2**20) // 17)
+    stream = zlib.compress(b"BT /F1 1 Tf 10 TL 10 700 Td\n" + body + b"ET\n", 9)
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R"
+        b" /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = io.BytesIO()
+    out.write(b"%PDF-1.4\n")
+    offsets = []
+    for number, body_ in enumerate(objects, start=1):
+        offsets.append(out.tell())
+        out.write(b"%d 0 obj\n" % number + body_ + b"\nendobj\n")
+    xref = out.tell()
+    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
+    for offset in offsets:
+        out.write(b"%010d 00000 n \n" % offset)
+    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref))
+    return out.getvalue()
+
+
 def encrypted_pdf(pages, password="secret") -> bytes:
     from pypdf import PdfReader, PdfWriter
 

@@ -19,6 +19,7 @@ from sendward.adapters.metrics.prometheus import PrometheusMetrics
 from sendward.adapters.storage import schema
 from sendward.adapters.storage.repository import Storage
 from sendward.config import Settings
+from sendward.detection.isolation import ExtractionPool
 from sendward.detection.scanner import Scanner
 from sendward.services.decide import DecisionService
 from sendward.services.policies import PolicyService
@@ -52,7 +53,7 @@ class Container:
 def bootstrap(
     settings: Settings, *, migrate: bool = True, scanner: Scanner | None = None, graph_tokens=None
 ) -> Container:
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)  # keys and the database live here
     engine = schema.make_engine(settings.sqlalchemy_url)
     if migrate:
         schema.upgrade(engine)
@@ -72,7 +73,10 @@ def bootstrap(
     graph = _graph_adapters(settings, graph_tokens, shared_cache, metrics)
     history = _recipient_history(settings, storage, user_hash_key, graph)
     scorer = Scorer(
-        scanner=scanner or Scanner(model_path=settings.spacy_model),
+        scanner=scanner or Scanner(
+            model_path=settings.spacy_model,
+            extraction_pool=ExtractionPool(settings.extraction_workers, settings.extraction_memory_mb),
+        ),
         default_fail_mode=settings.fail_mode,
         time_budget_ms=settings.time_budget_ms,
         scan_cache=KeyValueScanCache(redis) if redis else MemoryScanCache(),

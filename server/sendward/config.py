@@ -25,7 +25,7 @@ class Settings:
     redis_prefix: str = "sendward:"  # before every key, so deployments can share one Redis
     rate_limit_per_user: int = 120  # score requests per user per minute; 0: no limit
     rate_limit_per_tenant: int = 0  # score requests per tenant per minute; 0: no limit (set it when tenants share)
-    identity: str = "dev"  # "dev" or "entra"
+    identity: str = "dev"  # "dev" or "entra"; from the environment: never guessed when Entra settings are present
     client_id: str | None = None
     client_secret: str | None = None
     client_certificate_path: str | None = None
@@ -41,6 +41,8 @@ class Settings:
     precheck_budget_ms: int = 30_000  # a background check's ceiling (never below time_budget_ms)
     max_request_bytes: int = 50 * 1024 * 1024
     max_attachment_bytes: int = 35 * 1024 * 1024
+    extraction_workers: int = 4  # processes per serving process that parse attachments (killed at the deadline)
+    extraction_memory_mb: int = 1024  # address-space cap of each extraction process
     spacy_model: str | None = None  # path of an optional spaCy NER model
     user_hash_key: str | None = None  # default: a key generated in data_dir
     session_secret: str | None = None  # signs admin page sessions; default: a key generated in data_dir
@@ -52,6 +54,7 @@ class Settings:
     addin_origins: tuple[str, ...] = ()  # origins besides the service's own that may call the API (CORS)
     # Learn each user's correspondents from their Sent Items (recipients.misdirected): off until an admin opts in.
     recipient_history: bool = False
+    public_url: str | None = None  # https://sendward.example.org: the add-in's configuration, CORS and allow-list
 
     @property
     def sqlalchemy_url(self) -> str:
@@ -71,6 +74,14 @@ class Settings:
             if raw is None or raw == "":
                 continue
             values[f.name] = _convert(f.name, raw)
+        if "identity" not in values:
+            entra = [f"SENDWARD_{name.upper()}" for name in ENTRA_SETTINGS if name in values]
+            if entra:
+                raise ConfigError(
+                    f"SENDWARD_IDENTITY is not set but Entra ID settings are ({', '.join(entra)}): set "
+                    "SENDWARD_IDENTITY=entra to sign users in with Entra ID, or SENDWARD_IDENTITY=dev to run "
+                    "the local dev identity (loopback only) regardless"
+                )
         settings = cls(**values)
         settings.validate()
         return settings
@@ -90,19 +101,64 @@ class Settings:
             raise ConfigError("SENDWARD_GRAPH_BASE_URL must be an https:// URL")
         if self.max_attachment_bytes < 1:
             raise ConfigError("SENDWARD_MAX_ATTACHMENT_BYTES must be positive")
+        if not 1 <= self.extraction_workers <= 64:
+            raise ConfigError("SENDWARD_EXTRACTION_WORKERS must be between 1 and 64")
+        if not 256 <= self.extraction_memory_mb <= 65536:
+            raise ConfigError("SENDWARD_EXTRACTION_MEMORY_MB must be between 256 and 65536")
         if self.log_format not in (None, "json", "text"):
             raise ConfigError("SENDWARD_LOG_FORMAT must be 'json' or 'text'")
         if self.rate_limit_per_user < 0 or self.rate_limit_per_tenant < 0:
             raise ConfigError("SENDWARD_RATE_LIMIT_PER_USER and _PER_TENANT must be 0 (no limit) or more")
         if self.redis_url and not self.redis_url.startswith(("redis://", "rediss://", "unix://")):
             raise ConfigError("SENDWARD_REDIS_URL must be a redis://, rediss:// or unix:// URL")
+        if self.public_url is not None and not _is_origin(self.public_url):
+            raise ConfigError("SENDWARD_PUBLIC_URL must be an origin such as https://sendward.example.org")
         if self.identity == "entra" and not self.client_id:
             raise ConfigError("SENDWARD_IDENTITY=entra needs SENDWARD_CLIENT_ID")
+        self._validate_secrets()
+
+    def _validate_secrets(self) -> None:
+        """No template value anywhere; with Entra ID, secrets of at least 32 bytes."""
+        for name in (*SECRET_SETTINGS, "database_url", "redis_url"):
+            value = getattr(self, name)
+            if value and is_template_value(value):
+                raise ConfigError(
+                    f"SENDWARD_{name.upper()} still holds a template value ('change-me' or the like): "
+                    f"replace it with a real one (for a key: `openssl rand -base64 48`)"
+                )
+        if self.identity != "entra":
+            return
+        for name in SECRET_SETTINGS:
+            value = getattr(self, name)
+            if value and len(value.encode()) < MIN_SECRET_BYTES:
+                raise ConfigError(
+                    f"SENDWARD_{name.upper()} is shorter than {MIN_SECRET_BYTES} bytes: with Entra ID use a "
+                    f"random value of at least {MIN_SECRET_BYTES} bytes (`openssl rand -base64 48`)"
+                )
+
+
+# Any of these in the environment means an Entra ID deployment was meant: SENDWARD_IDENTITY must then be set.
+ENTRA_SETTINGS = (
+    "client_id", "client_secret", "client_certificate_path", "client_certificate_thumbprint",
+    "api_audience", "allowed_tenants", "authority_host",
+)
+# Secrets the service checks at start: never a template value; with Entra ID, at least MIN_SECRET_BYTES.
+SECRET_SETTINGS = ("session_secret", "user_hash_key", "client_secret", "metrics_token")
+MIN_SECRET_BYTES = 32
+_TEMPLATE_MARKERS = ("change-me", "changeme", "change_me", "replace-me", "replaceme", "replace_me", "<secret>",
+                     "your-secret", "your_secret")
+_TEMPLATE_VALUES = {"secret", "password", "changeit", "example", "test", "xxx", "default", "admin"}
+
+
+def is_template_value(value: str) -> bool:
+    """A placeholder from a template or a tutorial, e.g. deploy/kubernetes/secret.yaml's ``change-me``."""
+    lowered = value.strip().lower()
+    return lowered in _TEMPLATE_VALUES or any(marker in lowered for marker in _TEMPLATE_MARKERS)
 
 
 _INTS = {
     "time_budget_ms", "precheck_budget_ms", "max_request_bytes", "max_attachment_bytes",
-    "rate_limit_per_user", "rate_limit_per_tenant",
+    "rate_limit_per_user", "rate_limit_per_tenant", "extraction_workers", "extraction_memory_mb",
 }
 _BOOLS = {"metrics_tenant_label", "recipient_history"}
 
@@ -114,6 +170,8 @@ def _convert(name: str, raw: str):
         return Path(raw).expanduser()
     if name == "allowed_tenants":
         return tuple(t.strip().lower() for t in raw.split(",") if t.strip())
+    if name == "public_url":
+        return raw.strip().rstrip("/")
     if name == "addin_origins":
         return tuple(o.strip().rstrip("/") for o in raw.split(",") if o.strip())
     if name in _BOOLS:
@@ -128,6 +186,13 @@ def _convert(name: str, raw: str):
         except ValueError:
             raise ConfigError(f"SENDWARD_{name.upper()} must be a whole number, not '{raw}'") from None
     return raw.strip()
+
+
+def _is_origin(url: str) -> bool:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return parts.scheme in ("https", "http") and bool(parts.netloc) and parts.path in ("", "/") and not parts.query
 
 
 def _sqlalchemy_url(url: str) -> str:

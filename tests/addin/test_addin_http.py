@@ -41,7 +41,9 @@ def test_the_handler_knows_a_closed_deployment_before_any_verdict(container):
 
 
 def test_with_an_entra_client_id_the_handler_learns_its_scope(container):
-    settings = container.settings.with_changes(client_id="6a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d")
+    settings = container.settings.with_changes(
+        client_id="6a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d", public_url="https://sg.example.org"
+    )
     app = create_app(container=dataclasses.replace(container, settings=settings))
     config = handler_config(app.test_client().get("/addin/launchevent.js", base_url="https://sg.example.org"))
     assert config["clientId"] == "6a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"
@@ -73,9 +75,28 @@ def test_nothing_else_in_the_folder_is(client, path):
     assert response.get_json()["error"] == "not_found"
 
 
-def test_the_well_known_list_allows_the_handler(client):
+def test_the_well_known_list_allows_the_handler(container):
+    settings = container.settings.with_changes(public_url="https://sg.example.org")
+    client = create_app(container=dataclasses.replace(container, settings=settings)).test_client()
     response = client.get("/.well-known/microsoft-officeaddins-allowed.json", base_url="https://sg.example.org")
     assert response.get_json() == {"allowed": ["https://sg.example.org/addin/launchevent.js"]}
+
+
+def test_the_configuration_and_allow_list_never_follow_the_host_header(container):
+    settings = container.settings.with_changes(public_url="https://sg.example.org", client_id="c")
+    client = create_app(container=dataclasses.replace(container, settings=settings)).test_client()
+    evil = {"base_url": "https://evil.example"}
+    allowed = client.get("/.well-known/microsoft-officeaddins-allowed.json", **evil).get_json()
+    assert allowed == {"allowed": ["https://sg.example.org/addin/launchevent.js"]}
+    config = handler_config(client.get("/addin/launchevent.js", headers={"Host": "evil.example"}))
+    assert config["apiBase"] == "https://sg.example.org" and "evil" not in config["apiScope"]
+
+
+def test_without_a_public_url_only_a_loopback_host_is_used(client):
+    assert client.get("/.well-known/microsoft-officeaddins-allowed.json", base_url="http://127.0.0.1:8000").get_json() == {
+        "allowed": ["http://127.0.0.1:8000/addin/launchevent.js"]}
+    refused = client.get("/.well-known/microsoft-officeaddins-allowed.json", base_url="https://evil.example")
+    assert refused.status_code == 404 and "SENDWARD_PUBLIC_URL" in refused.get_json()["message"]
 
 
 def test_add_in_pages_carry_a_content_security_policy(client):

@@ -70,7 +70,7 @@ def test_the_session_holds_the_validated_identity_not_a_token(app, client, sign_
     sign_in(tenant="northshire", user="it@northshire.gov.uk")
     cookie = client.get_cookie("sendward_session")
     stored = app.session_interface.get_signing_serializer(app).loads(cookie.value)
-    assert set(stored) == {"caller", "csrf_token", "_permanent"}
+    assert set(stored) == {"caller", "csrf_token", "_permanent", "sid"}  # sid: the server-side session's id
     caller = stored["caller"]
     assert (caller["tenant"], caller["name"], caller["roles"]) == (
         "northshire",
@@ -155,6 +155,16 @@ def test_sign_out_ends_the_session(client, sign_in):
     response = client.post("/admin/sign-out", data={"csrf_token": token})
     assert response.headers["Location"] == "/admin/sign-in"
     assert client.get("/admin/").status_code == 302
+
+
+def test_a_copy_of_the_cookie_is_worthless_after_sign_out(app, client, sign_in):
+    token = sign_in()
+    copied = client.get_cookie("sendward_session").value
+    assert client.get("/admin/").status_code == 200
+    client.post("/admin/sign-out", data={"csrf_token": token})
+    replay = app.test_client()
+    replay.set_cookie("sendward_session", copied)
+    assert replay.get("/admin/").status_code == 302  # back to sign-in: the session ended server side
 
 
 def test_pages_send_strict_headers(client, sign_in):

@@ -20,7 +20,7 @@ import gunicorn.config
 import pytest
 import yaml
 
-from sendward.config import Settings
+from sendward.config import ConfigError, Settings
 from sendward.entrypoints import gunicorn_app
 from sendward.entrypoints.cli import build_parser
 
@@ -220,8 +220,19 @@ def test_every_variable_in_the_configmap_and_secret_is_a_real_setting():
         assert name in gunicorn_config.read_text("utf-8"), f"{name} is read by nothing"
 
 
-def test_the_configuration_is_accepted_by_the_service():
+def test_the_base_cannot_run_with_its_template_secrets():
     env = {**one("ConfigMap")["data"], **one("Secret")["stringData"]}
+    with pytest.raises(ConfigError, match="template value"):
+        Settings.from_env(env)
+
+
+def test_the_configuration_is_accepted_by_the_service_once_the_secrets_are_real():
+    import secrets
+
+    real = {
+        name: value.replace("change-me", secrets.token_urlsafe(36)) for name, value in one("Secret")["stringData"].items()
+    }
+    env = {**one("ConfigMap")["data"], **real}
     settings = Settings.from_env(env)
     assert settings.identity == "entra", "the dev identity refuses to serve on 0.0.0.0"
     assert settings.database_url.startswith("postgresql://")

@@ -259,3 +259,18 @@ class TestLookalikeDomain:
             ("n0rthshire.gov.uk", 1),
             ("northshlre.gov.uk", 2),
         ]
+
+
+def test_professionals_count_as_exposed_when_their_organisations_were_not_worked_out():
+    """Past the budget the organisations are not counted: the rule must not read that as 'a few agencies'."""
+    from dataclasses import replace
+
+    from sendward.domain.evaluate import evaluate
+    from sendward.domain.policy import Policy
+    from sendward.domain.signals import RecipientSignals, Signals
+
+    counted = RecipientSignals(total=60, visible=60, external=60, visible_external=60, visible_external_private=0,
+                               external_organisations=0, largest_external_organisation=0)
+    assert evaluate(Signals(recipients=counted), Policy(fail_mode="open"), decision_id="d", policy_version=1).action == "allow"  # complete: no organisations, no one
+    verdict = evaluate(Signals(recipients=replace(counted, complete=False)), Policy(fail_mode="open"), decision_id="d", policy_version=1)
+    assert verdict.action == "block" and "recipients.exposed" in verdict.rules

@@ -22,6 +22,8 @@ names faults and counters use:
 ``attachment_value``  GET  .../attachments/{id}/$value: a file's bytes, an item's MIME; 405 for a link
 ``mail_tips``         POST /v1.0/me/getMailTips (or /users/{upn}/getMailTips)
 ``organization``      GET  /v1.0/organization: ``verified_domains``
+``beta_attachment``   GET  /beta/me/messages/{id}/attachments/{id}: one attachment, a reference's ``sourceUrl``
+                    included (v1.0 lists none); 404 with ``graph.beta = False``
 ``drive_item``        GET  /v1.0/shares/{u!token}/driveItem
 ``drive_content``     GET  /v1.0/shares/{u!token}/driveItem/content: a 302 to ``download``
 ``download``          GET  https://localhost:PORT/download/{n}: another origin, pre-authenticated
@@ -121,6 +123,7 @@ class _State:
     downloads: dict = field(default_factory=dict)  # n -> SharedFile
     verified_domains: list = field(default_factory=list)
     list_source_url: bool = False
+    beta: bool = True  # serve GET /beta/.../attachments/{id} (a reference's sourceUrl, which v1.0 lacks)
     faults: list = field(default_factory=list)
     slow: dict = field(default_factory=dict)
     counts: Counter = field(default_factory=Counter)
@@ -159,6 +162,15 @@ class FakeGraph:
     @verified_domains.setter
     def verified_domains(self, domains: list[str]) -> None:
         self._state.verified_domains = list(domains)
+
+    @property
+    def beta(self) -> bool:
+        return self._state.beta
+
+    @beta.setter
+    def beta(self, value: bool) -> None:
+        """Answer Graph beta's single-attachment GET (with ``sourceUrl``); False: 404 as if it were gone."""
+        self._state.beta = value
 
     @property
     def list_source_url(self) -> bool:
@@ -338,6 +350,17 @@ class _GraphHandler(BaseHTTPRequestHandler):
             return self._error(404, "ErrorItemNotFound", "The specified object was not found in the store.")
         self._json(200, {"value": [self._listing(a) for a in attachments]})
 
+    def _beta_attachment(self, mailbox, parts, body) -> None:
+        attachment = next(
+            (a for a in self._message(mailbox, parts["message"]) or [] if a.id == parts["attachment"]), None
+        )
+        if attachment is None or not self.state.beta:
+            return self._error(404, "ErrorItemNotFound", "The specified object was not found in the store.")
+        listed = self._listing(attachment)
+        if attachment.kind == "reference" and attachment.source_url:
+            listed["sourceUrl"] = attachment.source_url  # beta returns it, listed or fetched alone
+        self._json(200, listed)
+
     def _attachment_value(self, mailbox, parts, body) -> None:
         attachment = next(
             (a for a in self._message(mailbox, parts["message"]) or [] if a.id == parts["attachment"]), None
@@ -490,6 +513,11 @@ def _route(method: str, path: str) -> tuple[str, str | None, dict]:
     segments = [unquote(s) for s in path.strip("/").split("/")]
     if segments[:1] == ["download"] and len(segments) == 2 and segments[1].isdigit():
         return "download", None, {"number": segments[1]}
+    if segments[:1] == ["beta"]:
+        mailbox, rest = _mailbox(segments[1:])
+        if mailbox and len(rest) == 4 and rest[0] == "messages" and rest[2] == "attachments" and method == "GET":
+            return "beta_attachment", mailbox, {"message": rest[1], "attachment": rest[3]}
+        return "unknown", mailbox, {}
     if segments[:1] != ["v1.0"]:
         return "unknown", None, {}
     rest = segments[1:]

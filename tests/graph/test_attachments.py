@@ -53,6 +53,7 @@ def test_an_attached_contact_is_passed_on_as_text(graph, adapters, caller):
 
 
 def test_a_link_is_read_through_shares_when_the_policy_asks(graph, adapters, caller):
+    graph.list_source_url = True
     data = client_list_xlsx(20)
     graph.add_message("draft-1", [FakeAttachment("att-1", "clients.xlsx", kind="reference", source_url=LINK)])
     graph.add_shared_file(LINK, "clients.xlsx", data, XLSX)
@@ -85,7 +86,38 @@ def test_the_link_graph_lists_is_used_when_the_addin_sends_none(graph, adapters,
     assert fetched.content == b"the plan"
 
 
+def test_the_link_graph_lists_is_read_never_the_one_the_client_sends(graph, adapters, caller):
+    graph.list_source_url = True
+    graph.add_message("draft-1", [FakeAttachment("att-1", "plan.txt", kind="reference", source_url=LINK)])
+    graph.add_shared_file(LINK, "plan.txt", b"the plan", "text/plain")
+    elsewhere = "https://northshire.sharepoint.com/sites/hr/Shared%20Documents/salaries.xlsx"
+    graph.add_shared_file(elsewhere, "salaries.xlsx", b"secret", XLSX)
+    (fetched,) = fetch(adapters, caller, draft_with(Attachment("plan.txt", id="att-1", url=elsewhere)), scan_links=True)
+    assert (fetched.content, fetched.url) == (b"the plan", LINK)  # not b"secret"
+    assert graph.count("drive_item") == 1
+
+
+def test_a_link_graph_does_not_give_is_not_read_at_the_clients_address(graph, adapters, caller):
+    graph.beta = False  # neither the v1.0 listing nor beta says where the link points
+    graph.add_message("draft-1", [FakeAttachment("att-1", "plan.txt", kind="reference", source_url=LINK)])
+    graph.add_shared_file(LINK, "plan.txt", b"the plan", "text/plain")
+    (fetched,) = fetch(adapters, caller, draft_with(Attachment("plan.txt", id="att-1", url=LINK)), scan_links=True)
+    assert fetched.content is None and fetched.fetch_error.code == "no_link"
+    assert graph.count("drive_item") == 0
+
+
+def test_v1_lists_no_link_so_it_is_read_from_graph_beta_not_from_the_client(graph, adapters, caller):
+    graph.add_message("draft-1", [FakeAttachment("att-1", "plan.txt", kind="reference", source_url=LINK)])
+    graph.add_shared_file(LINK, "plan.txt", b"the plan", "text/plain")
+    elsewhere = "https://northshire.sharepoint.com/sites/hr/Shared%20Documents/salaries.xlsx"
+    graph.add_shared_file(elsewhere, "salaries.xlsx", b"secret", XLSX)
+    (fetched,) = fetch(adapters, caller, draft_with(Attachment("plan.txt", id="att-1", url=elsewhere)), scan_links=True)
+    assert (fetched.content, fetched.url) == (b"the plan", LINK)
+    assert (graph.count("beta_attachment"), graph.count("drive_item")) == (1, 1)
+
+
 def test_a_link_whose_address_is_unknown_is_our_failure(graph, adapters, caller):
+    graph.beta = False
     graph.add_message("draft-1", [FakeAttachment("att-1", "plan.txt", kind="reference", source_url=LINK)])
     (fetched,) = fetch(adapters, caller, draft_with(Attachment("plan.txt", id="att-1")), scan_links=True)
     assert fetched.content is None
@@ -93,6 +125,7 @@ def test_a_link_whose_address_is_unknown_is_our_failure(graph, adapters, caller)
 
 
 def test_a_link_to_a_folder_is_unscannable_because_of_the_file_not_us(graph, adapters, caller):
+    graph.list_source_url = True
     graph.add_message("draft-1", [FakeAttachment("att-1", "Cases", kind="reference", source_url=LINK)])
     graph.add_shared_file(LINK, "Cases", folder=True)
     (fetched,) = fetch(adapters, caller, draft_with(Attachment("Cases", id="att-1", url=LINK)), scan_links=True)
@@ -161,6 +194,20 @@ def test_application_mode_never_reads_the_mailbox_a_draft_names(graph, make_adap
     assert SENDER not in {seen.mailbox for seen in graph.requests}
 
 
+def test_application_mode_reads_only_the_link_graph_gives_for_the_callers_draft(
+    graph, make_adapters, graph_settings, caller
+):
+    adapters = make_adapters(graph_settings.with_changes(graph_mode="application"))
+    graph.add_message("draft-1", [FakeAttachment("att-1", "plan.txt", kind="reference", source_url=LINK)],
+                      mailbox=caller.user_id)
+    graph.add_shared_file(LINK, "plan.txt", b"the plan", "text/plain")
+    anyones = "https://northshire.sharepoint.com/sites/ceo/Shared%20Documents/board.docx"
+    graph.add_shared_file(anyones, "board.docx", b"board minutes", "text/plain")
+    (fetched,) = fetch(adapters, caller, draft_with(Attachment("plan.txt", id="att-1", url=anyones)), scan_links=True)
+    assert fetched.content == b"the plan"
+    assert {seen.mailbox for seen in graph.requests if seen.mailbox} == {caller.user_id}
+
+
 # -- the size cap --------------------------------------------------------------------------------
 
 
@@ -194,6 +241,7 @@ def test_a_stream_without_a_length_is_cut_off_at_the_cap(graph, make_adapters, g
 
 
 def test_a_linked_file_over_the_cap_is_not_downloaded(graph, make_adapters, graph_settings, caller):
+    graph.list_source_url = True
     adapters = make_adapters(graph_settings.with_changes(max_attachment_bytes=1000))
     graph.add_message("draft-1", [FakeAttachment("att-1", "big.xlsx", kind="reference", source_url=LINK)])
     graph.add_shared_file(LINK, "big.xlsx", b"x" * 5000, XLSX)
@@ -213,3 +261,29 @@ def test_several_slow_attachments_take_about_the_time_of_one(graph, adapters, ca
     assert [a.content for a in fetched] == [b"x"] * 4
     # the logic, not the clock: the fake was answering more than one download at the same moment
     assert graph.peak_concurrency("attachment_value") > 1, "the four downloads ran one after another"
+
+
+def test_no_graph_url_reaches_the_logs(graph, adapters, caller, caplog):
+    import logging
+
+    caplog.set_level(logging.DEBUG)  # the root at its most talkative: the HTTP libraries stay quiet
+    graph.list_source_url = True
+    graph.add_message("draft-1", [FakeAttachment("att-1", "a.txt", content=b"A"),
+                                  FakeAttachment("att-2", "plan.txt", kind="reference", source_url=LINK)])
+    graph.add_shared_file(LINK, "plan.txt", b"the plan", "text/plain")
+    fetched = fetch(adapters, caller, draft_with(Attachment("a.txt", id="att-1"), Attachment("plan.txt", id="att-2")),
+                    scan_links=True)
+    assert [a.content for a in fetched] == [b"A", b"the plan"]
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert graph.url not in logged and "/v1.0/" not in logged and "u!" not in logged
+    assert not [r for r in caplog.records if r.name.split(".")[0] in ("httpx", "httpcore", "hpack", "h2")]
+
+
+def test_the_service_logs_http_libraries_at_warning_only():
+    import io
+    import logging
+
+    from sendward.entrypoints.logs import QUIET_LOGGERS, configure_logging
+
+    configure_logging("text", "DEBUG", stream=io.StringIO())
+    assert all(logging.getLogger(name).getEffectiveLevel() == logging.WARNING for name in QUIET_LOGGERS)

@@ -137,7 +137,8 @@ def test_an_attached_email_is_scanned_inside(graph, scorer, caller):
 
 
 def test_a_linked_client_list_is_caught_when_the_policy_reads_links(graph, scorer, caller):
-    graph.add_message("draft-1", [FakeAttachment("att-1", "clients.xlsx", kind="reference")])
+    graph.list_source_url = True
+    graph.add_message("draft-1", [FakeAttachment("att-1", "clients.xlsx", kind="reference", source_url=LINK)])
     graph.add_shared_file(LINK, "clients.xlsx", client_list_xlsx(40))
     d = a_draft(attachments=[Attachment("clients.xlsx", id="att-1", kind="reference", url=LINK)], item_id="draft-1")
     read = score(scorer, d, caller, {"scan_linked_files": True})

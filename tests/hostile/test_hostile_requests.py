@@ -146,3 +146,41 @@ def test_a_tenant_admin_cannot_reach_another_tenant(client, auth):
     client.put("/api/v1/admin/policy", json={"internal_domains": ["a.example"]}, headers=auth(tenant="tenant-a", admin=True))
     seen = client.get("/api/v1/admin/policy", headers=auth(tenant="tenant-b", admin=True)).get_json()
     assert "a.example" not in json.dumps(seen)
+
+
+# -- issue 14: hostile justifications and the largest policy ---------------------------------------
+
+HOSTILE_JUSTIFICATIONS = [
+    ("Agreed with Siobhán Ní Bhriain, write to siobhan dot nibhriain at gmail dot com", ("Siobhán", "Bhriain", "gmail")),
+    ("Client José García, born on the third of March nineteen eighty-five", ("García", "March", "eighty")),
+    ("Deliver to 14 Harbour Road, his DOB is 3rd March 1985", ("Harbour Road", "1985")),
+    ("Seán Ó Súilleabháin (sean [at] example [dot] org) approved " + "x" * 2000, ("Súilleabháin", "example")),
+]
+
+
+@pytest.mark.parametrize("justification, gone", HOSTILE_JUSTIFICATIONS)
+def test_hostile_justifications_are_stored_without_identifiers(client, auth, container, justification, gone):
+    import sqlalchemy as sa
+
+    client.put("/api/v1/admin/policy", json={"overrides": {"allow_block_override": True}}, headers=auth(admin=True))
+    draft = {"from": {"address": "ils@northshire.gov.uk"}, "to": [{"address": f"c{i}@gmail.com"} for i in range(30)]}
+    first = score(client, draft, auth()).get_json()
+    assert first["action"] in ("warn", "block")
+    override = {**draft, "override": {"decision_id": first["decision_id"], "justification": justification[:500]}}
+    assert score(client, override, auth()).get_json()["override"]["accepted"] is True
+    with container.storage.engine.connect() as connection:
+        (kept,) = connection.execute(sa.text("SELECT justification FROM decisions WHERE justification IS NOT NULL")).one()
+    assert len(kept) <= 500
+    assert not [word for word in gone if word in kept], kept
+
+
+def test_the_largest_policy_allowed_scores_a_large_draft_within_the_budget(client, auth, container):
+    from tests.domain.test_policy_limits import largest_policy
+
+    saved = client.put("/api/v1/admin/policy", json=largest_policy(), headers=auth(admin=True))
+    assert saved.status_code == 200, saved.get_json()
+    to = [{"address": f"p{i}@org{i}.example{i % 50}.com"} for i in range(20_000)]
+    verdict = score(client, {"from": {"address": "ils@council1.gov.uk"}, "to": to, "subject": "update",
+                             "body": {"content": "word " * 2400}}, auth()).get_json()
+    assert verdict["action"] == "block"
+    assert verdict["elapsed_ms"] <= container.settings.time_budget_ms + 1000  # the stages after the deadline

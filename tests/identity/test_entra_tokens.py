@@ -138,18 +138,22 @@ def test_any_tenant_when_none_is_listed(idp, validator):
     assert validator.validate(idp.issue_user_token(tenant=OTHER_TENANT)).tenant_id == OTHER_TENANT
 
 
-def test_a_tenant_entra_does_not_know_is_401_not_503(idp, validator):
+def test_a_tenant_entra_does_not_know_is_401_not_503_and_not_asked_about_again(idp, validator, clock):
     idp.tenants = {TENANT}
-    error = rejected(validator, idp.issue_user_token(tenant=OTHER_TENANT))
+    own_key = idp.issue_user_token(tenant=OTHER_TENANT, kid="a-key-of-its-own")  # not in the common set
+    error = rejected(validator, own_key)
     assert "does not know the token's tenant" in error
+    asked = idp.hits["openid-configuration"]
+    clock.now += 600  # negative caching: an unknown tenant is not asked about again within the hour
     with pytest.raises(InvalidToken) as caught:
-        validator.validate(idp.issue_user_token(tenant=OTHER_TENANT))
+        validator.validate(own_key)
     assert not isinstance(caught.value, KeysUnavailable)
+    assert idp.hits["openid-configuration"] == asked + 1  # the common set's re-read (every 30 s at most) only
 
 
 def test_a_tenant_id_that_is_not_a_guid_is_refused_without_fetching(idp, validator):
     assert "not an Entra ID tenant id" in rejected(
-        validator, idp.issue_user_token(tenant="contoso", iss=None)
+        validator, idp.issue_user_token(tenant="contoso")  # its issuer names "contoso" too
     )
     assert idp.hits["openid-configuration"] == 0
 
@@ -209,22 +213,29 @@ def test_forged_key_ids_do_not_make_us_hammer_entra(idp, validator, clock):
     validator.validate(idp.issue_user_token())
     for number in range(20):
         assert "unknown key" in rejected(validator, idp.issue_user_token(kid=f"forged-{number}"))
-    assert idp.hits["jwks"] == 1  # the last fetch was under 30 s ago
+    assert idp.hits["jwks"] == 2  # the common set, then the tenant's own once; both under 30 s ago
     clock.now += 31
     for number in range(20):
         rejected(validator, idp.issue_user_token(kid=f"forged-again-{number}"))
-    assert idp.hits["jwks"] == 2
+    assert idp.hits["jwks"] == 4
 
 
-def test_new_tenants_share_a_fetch_budget(idp, tmp_path, clock):
+def test_new_tenants_need_no_fetch_of_their_own(idp, validator):
+    tenants = [f"7a1c6a10-3f7e-4d2a-9a51-00000000000{n}" for n in range(5)]
+    for tenant in tenants:
+        assert validator.validate(idp.issue_user_token(tenant=tenant)).tenant_id == tenant
+    assert (idp.hits["openid-configuration"], idp.hits["jwks"]) == (1, 1)  # the common set, once
+
+
+def test_tenants_own_key_sets_share_a_fetch_budget_the_common_set_does_not_use(idp, tmp_path, clock):
     validator = make_validator(idp, tmp_path, clock, keys_options={"fetches_per_minute": 2})
     tenants = [f"7a1c6a10-3f7e-4d2a-9a51-00000000000{n}" for n in range(3)]
-    validator.validate(idp.issue_user_token(tenant=tenants[0]))
-    validator.validate(idp.issue_user_token(tenant=tenants[1]))
-    rejected(validator, idp.issue_user_token(tenant=tenants[2]), KeysUnavailable)
-    assert idp.hits["openid-configuration"] == 2
-    clock.now += 61
+    rejected(validator, idp.issue_user_token(tenant=tenants[0], kid="own"))
+    rejected(validator, idp.issue_user_token(tenant=tenants[1], kid="own"))
+    rejected(validator, idp.issue_user_token(tenant=tenants[2], kid="own"), KeysUnavailable)
     assert validator.validate(idp.issue_user_token(tenant=tenants[2])).tenant_id == tenants[2]
+    clock.now += 61
+    assert "unknown key" in rejected(validator, idp.issue_user_token(tenant=tenants[2], kid="own"))
 
 
 @pytest.mark.parametrize("how", ["drop", "error"])
@@ -237,7 +248,7 @@ def test_cached_keys_keep_working_while_the_key_set_is_unreachable(idp, validato
         2 * 24 * 3600
     )  # past the keys' maximum age: a refresh is tried (in the background), fails, the keys stay
     assert validator.validate(idp.issue_user_token()).tenant_id == TENANT
-    wait_for(lambda: idp.hits["jwks"] == 2 and not validator.keys._tenant(TENANT).lock.locked())
+    wait_for(lambda: idp.hits["jwks"] == 2 and not validator.keys._common.lock.locked())
     assert validator.validate(idp.issue_user_token()).tenant_id == TENANT
 
 
@@ -254,15 +265,15 @@ def test_a_due_re_read_with_a_slow_entra_does_not_hold_the_request(idp, validato
     idp.fail("all", "slow")  # Entra ID answers after SLOW_SECONDS (3 s)
     assert validator.validate(idp.issue_user_token()).tenant_id == TENANT
     # the known key, at once: the re-read (Entra ID answers it after 3 s) is still under way
-    assert validator.keys._tenant(TENANT).lock.locked()
-    wait_for(lambda: idp.hits["jwks"] == 2 and not validator.keys._tenant(TENANT).lock.locked())
-    assert validator.keys._tenant(TENANT).status == "ok"  # re-read, late but in full
+    assert validator.keys._common.lock.locked()
+    wait_for(lambda: idp.hits["jwks"] == 2 and not validator.keys._common.lock.locked())
+    assert validator.keys._common.status == "ok"  # re-read, late but in full
 
 
 def test_a_known_key_does_not_wait_for_another_request_re_reading_the_set(idp, validator, clock):
     validator.validate(idp.issue_user_token())
     clock.now += 2 * 24 * 3600  # the key set is due for a re-read
-    busy = validator.keys._tenant(TENANT).lock  # as if another request were fetching right now
+    busy = validator.keys._common.lock  # as if another request were fetching right now
     pool = ThreadPoolExecutor(2)
     busy.acquire()
     try:
@@ -278,7 +289,7 @@ def test_a_known_key_does_not_wait_for_another_request_re_reading_the_set(idp, v
         pool.shutdown(wait=True)
     with pytest.raises(InvalidToken, match="unknown key"):
         waiting.result()
-    assert idp.hits["jwks"] == 2  # the waiting request did the re-read
+    assert idp.hits["jwks"] == 3  # the waiting request did the re-read (the common set, then the tenant's)
 
 
 def test_an_unknown_key_while_entra_is_unreachable_is_keys_unavailable(idp, validator, clock):
@@ -289,7 +300,7 @@ def test_an_unknown_key_while_entra_is_unreachable_is_keys_unavailable(idp, vali
     assert "cannot be reached" in rejected(validator, idp.issue_user_token(), KeysUnavailable)
     # Within 30 s of that attempt nothing is fetched, and the answer stays "unavailable", not "unknown key".
     rejected(validator, idp.issue_user_token(kid="forged"), KeysUnavailable)
-    assert idp.hits["openid-configuration"] == 2
+    assert idp.hits["openid-configuration"] == 3  # the first common read, a common and a tenant attempt
     idp.recover()
     clock.now += 31
     assert validator.validate(idp.issue_user_token()).tenant_id == TENANT

@@ -105,3 +105,68 @@ def test_the_audit_record_keeps_counts_not_domains():
     record = decision_record(verdict, tenant_id="tenant-a", user="u")
     assert "internal_domains" not in record.counts["recipients"]
     assert "partner-trust" not in repr(record)
+
+
+# -- issue 14: what got past the redaction -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "written, kept",
+    [
+        ("Agreed with Siobhán Ní Bhriain by phone", "Agreed with [name] by phone"),
+        ("Seán Ó Súilleabháin asked for it", "[name] asked for it"),
+        ("Approved by Pádraig O'Connor", "Approved by [name]"),
+        ("Sent at the request of José García", "Sent at the request of [name]"),
+        ("Zoë Müller needs it today", "[name] needs it today"),
+        ("Cleared with Sarah Kowalczyk", "Cleared with [name]"),
+        ("Asked by Aoife Nic Giolla Phádraig", "Asked by [name]"),
+    ],
+)
+def test_irish_and_other_full_names_are_redacted(written, kept):
+    assert redact_justification(written) == kept
+
+
+@pytest.mark.parametrize(
+    "written, kept",
+    [
+        ("Write to john dot smith at gmail dot com instead", "Write to [email] instead"),
+        ("Copy jo.bloggs [at] example [dot] org please", "Copy [email] please"),
+        ("Reply to amy(at)northshire(dot)gov(dot)uk", "Reply to [email]"),
+        ("Send to jane.doe @ gmail.com", "Send to [email]"),
+    ],
+)
+def test_spelt_out_email_addresses_are_redacted(written, kept):
+    assert redact_justification(written) == kept
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "Client born on the third of March nineteen eighty-five",
+        "Date of birth 3rd March 1985, checked",
+        "Her DOB is the twelfth of June",
+        "Born March 3rd, 1985",
+    ],
+)
+def test_dates_of_birth_in_words_are_redacted(written):
+    kept = redact_justification(written)
+    assert not any(w in kept.lower() for w in ("march", "june", "1985", "eighty", "twelfth", "third"))
+    assert "[date" in kept
+
+
+@pytest.mark.parametrize(
+    "written, gone",
+    [
+        ("Address is 12 Main Street, agreed", "12 Main Street"),
+        ("Lives at Flat 3, 45 Station Road", "45 Station Road"),
+    ],
+)
+def test_street_addresses_are_redacted(written, gone):
+    assert gone not in redact_justification(written)
+    assert "[address]" in redact_justification(written)
+
+
+def test_justifications_are_cut_to_their_longest():
+    from sendward.services.audit import MAX_JUSTIFICATION_CHARS
+
+    assert len(redact_justification("the reason " * 500)) == MAX_JUSTIFICATION_CHARS

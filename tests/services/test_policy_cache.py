@@ -76,6 +76,6 @@ def test_a_version_is_validated_once_per_process(shared, monkeypatch):
     cache.replace("tenant-a", (Policy.model_validate(with_threshold(4)), 9))
     calls = []
     real = Policy.model_validate
-    monkeypatch.setattr(Policy, "model_validate", lambda doc: calls.append(1) or real(doc))
+    monkeypatch.setattr(Policy, "model_validate", lambda doc, **kw: calls.append(1) or real(doc, **kw))
     assert [cache.get("tenant-a")[1] for _ in range(3)] == [9, 9, 9]
     assert len(calls) == 1

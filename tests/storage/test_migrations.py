@@ -9,7 +9,8 @@ import sqlalchemy as sa
 
 from sendward.adapters.storage import schema
 
-TABLES = {"tenants", "policy_versions", "decisions", "decision_findings", "decision_attachments"}
+TABLES_0001 = {"tenants", "policy_versions", "decisions", "decision_findings", "decision_attachments"}
+TABLES = TABLES_0001 | {"admin_sessions"}
 
 
 def table_names(engine) -> set[str]:
@@ -38,7 +39,7 @@ def insert_version(engine, tenant="tenant-a"):
 
 def round_trip(engine):
     schema.upgrade(engine, "0001")
-    assert table_names(engine) == TABLES
+    assert table_names(engine) == TABLES_0001
     assert "copied_from" not in columns(engine, "policy_versions")
     insert_version(engine)
 
@@ -62,9 +63,15 @@ def round_trip(engine):
     assert schema.current_revision(engine) == "0005_decision_draft_digest"
     assert "draft_digest" in columns(engine, "decisions")  # earlier decisions: NULL, no override binds to them
     assert "resends" not in columns(engine, "decisions")
-    schema.upgrade(engine)
+    schema.upgrade(engine, "0006_decision_resends")
     assert schema.current_revision(engine) == "0006_decision_resends"
     assert "resends" in columns(engine, "decisions")
+    assert "admin_sessions" not in table_names(engine)
+    schema.upgrade(engine)
+    assert schema.current_revision(engine) == "0007_admin_sessions"
+    assert "admin_sessions" in table_names(engine)
+    schema.downgrade(engine, "0006_decision_resends")
+    assert "admin_sessions" not in table_names(engine)
     schema.downgrade(engine, "0005_decision_draft_digest")
     assert "resends" not in columns(engine, "decisions")
     schema.downgrade(engine, "0004_recipient_history")

@@ -23,3 +23,6 @@ class Unscannable(Exception):
     def __init__(self, code: str, reason: str):
         super().__init__(reason)
         self.code = code
+
+    def __reduce__(self):  # crosses from an extraction worker intact
+        return (type(self), (self.code, str(self)))

@@ -11,13 +11,14 @@ import functools
 
 import hashlib
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sendward.detection.analyzer import build_analyzer
 from sendward.detection.custom import CustomMatcher
 from sendward.detection.extractors import EXTRACTORS
 from sendward.detection.extractors.html import html_parts
 from sendward.detection.extractors.state import ScanState
+from sendward.detection.isolation import ExtractionPool, Failure, Job, WorkerLost, extract_job, html_body_parts
 from sendward.detection.limits import Limits, Unscannable
 from sendward.kernel import Deadline, DeadlineExceeded
 from sendward.detection.model import Embedded, Failed, Table, Text
@@ -40,6 +41,11 @@ _UNREADABLE_KINDS = {
     "odf": ("unknown_type", "OpenDocument text files are not read"),
 }
 _SKIPPED_KINDS = {"image": "images are not read (no OCR)"}
+# Read in an extraction worker the deadline can kill: their parsers run in libraries (pypdf, calamine,
+# xlrd, striprtf, olefile, lxml) that do not check the deadline between their own steps. CSV, plain
+# text and zip are read here: pure Python that checks the deadline as it goes.
+_HTML_IN_PROCESS_CHARS = 200_000  # smaller HTML bodies parse in well under 100 ms: no pipe round trip
+ISOLATED_KINDS = frozenset({"pdf", "xlsx", "xls", "ods", "docx", "pptx", "rtf", "msg", "eml", "html"})
 
 
 @dataclass
@@ -108,8 +114,15 @@ class _Scan:
 
 
 class Scanner:
-    def __init__(self, limits: Limits | None = None, model_path: str | None = None):
+    def __init__(
+        self,
+        limits: Limits | None = None,
+        model_path: str | None = None,
+        extraction_pool: ExtractionPool | None | bool = True,
+    ):
+        """``extraction_pool``: True for a default pool, a pool, or None/False to parse in process (bench)."""
         self.limits = limits or Limits()
+        self.pool = ExtractionPool() if extraction_pool is True else (extraction_pool or None)
         self.analyzer = build_analyzer(model_path)
         self.recognizers = load_recognizers()
         self.entities = sorted({r.ENTITY for r in self.recognizers} | {"PERSON", "LOCATION"})
@@ -135,6 +148,12 @@ class Scanner:
             infrastructure = True
         except Unscannable as error:
             scan.errors.insert(0, (error.code, str(error)))
+        except Failure as error:  # an extractor's exception in a worker, by type and place only
+            log.warning("extractor failure: %s in %s", error.kind, error.where)
+            scan.errors.insert(0, ("corrupt", f"it could not be read ({error.kind})"))
+        except WorkerLost as lost:  # a C library aborting at the memory cap, or crashing
+            log.warning("extraction worker lost (exit code %s)", lost.args[0] if lost.args else "?")
+            scan.errors.insert(0, ("too_large", "reading it needed more memory than Sendward allows, or crashed the reader"))
         except Exception as error:  # a library bug must not crash scoring: report, never allow silently
             log.warning("extractor failure: %s in %s", type(error).__name__, _where(error))
             scan.errors.insert(0, ("corrupt", f"it could not be read ({type(error).__name__})"))
@@ -153,18 +172,27 @@ class Scanner:
     def scan_body(self, body: Body, request: ScanRequest) -> ContentSignals:
         scan = self._new_scan(request)
         counter = PeopleCounter()
+        complete = True
         try:
             if body.type == "html":
-                for part in _timed_parts(html_parts(body.content, self.limits.max_text_chars), scan.stages):
+                for part in _timed_parts(self._html_body_parts(body.content, scan), scan.stages):
                     part.name = "message body" if part.name == "text" else f"message body {part.name}"
                     self._analyze_part(part, scan, counter, frozenset())
             else:
                 text = Text(name="message body", text=body.content[: self.limits.max_text_chars])
                 with scan.stages.timing("detection"):
                     analyze_text(text, scan, counter)
-        except (DeadlineExceeded, Unscannable):
-            pass  # what was read so far still counts; the body has no "unscannable" rule
-        return counter.signals(lambda: request.recipient_keys)
+        except (DeadlineExceeded, Unscannable, Failure, WorkerLost):
+            complete = False  # what was read so far still counts; the verdict says the rest was not checked
+        signals = counter.signals(lambda: request.recipient_keys)
+        return signals if complete else replace(signals, complete=False)
+
+    def _html_body_parts(self, content: str, scan: _Scan):
+        """An HTML body's parts; a large one is parsed in an extraction worker the deadline can stop."""
+        if self.pool is None or len(content) < _HTML_IN_PROCESS_CHARS:
+            return html_parts(content, self.limits.max_text_chars)
+        with scan.stages.timing("extraction"):
+            return self.pool.run(html_body_parts, (content, self.limits.max_text_chars), scan.deadline)
 
     def _new_scan(self, request: ScanRequest) -> _Scan:
         return _Scan(
@@ -189,7 +217,11 @@ class Scanner:
                 return
             raise Unscannable(*_UNREADABLE_KINDS[kind])
         file_categories = frozenset(scan.special.categories_in(name))
-        for part in _timed_parts(EXTRACTORS[kind](content, scan.state), scan.stages):
+        if self.pool is not None and kind in ISOLATED_KINDS:
+            parts = self._isolated_parts(kind, content, scan)
+        else:
+            parts = EXTRACTORS[kind](content, scan.state)
+        for part in _timed_parts(parts, scan.stages):
             scan.deadline.check()
             if isinstance(part, Embedded):
                 self._scan_embedded(part, scan, counter)
@@ -197,6 +229,16 @@ class Scanner:
                 scan.errors.append((part.code, part.reason))
             else:
                 self._analyze_part(part, scan, counter, file_categories)
+
+    def _isolated_parts(self, kind: str, content: bytes, scan: _Scan) -> list:
+        """Every part of one file, read by an extraction worker that is killed at the deadline."""
+        state = scan.state
+        job = Job(kind=kind, content=content, limits=self.limits, seconds=scan.deadline.remaining(),
+                  expanded_bytes=state.expanded_bytes, cells=state.cells)
+        with scan.stages.timing("extraction"):
+            extracted = self.pool.run(extract_job, (job,), scan.deadline)
+        state.expanded_bytes, state.cells = extracted.expanded_bytes, extracted.cells
+        return extracted.parts
 
     def _analyze_part(self, part, scan: _Scan, counter: PeopleCounter, file_categories) -> None:
         with scan.stages.timing("detection"):

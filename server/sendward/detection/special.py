@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import re
 
-from sendward.signals.context import term_alternation
+from sendward.signals.context import term_index
 
 # Column headers that say a column holds special-category data.
 HEADER_HINTS: dict[str, str] = {
@@ -36,12 +36,10 @@ class TermMatcher:
 
     def __init__(self, terms: dict[str, list[str]], categories):
         self.categories = frozenset(categories)
-        self._regexes = _compile(tuple((c, tuple(terms.get(c, ()))) for c in sorted(self.categories)))
+        self._index = term_index(tuple((c, tuple(terms.get(c, ()))) for c in sorted(self.categories)))
 
     def categories_in(self, text: str) -> set[str]:
-        if not text:
-            return set()
-        return {category for category, regex in self._regexes if any(not _proper_name(text, m) for m in regex.finditer(text))}
+        return self._index.categories_in(text, counts=lambda text, match: not _proper_name(text, match))
 
 
 # Terms that also name institutions ("Riverside Clinic", "Northshire Mental Health Trust"); a
@@ -62,8 +60,3 @@ def _proper_name(text: str, match) -> bool:
         return False
     before = text[max(0, match.start() - 40) : match.start()]
     return bool(_CAPITALISED_BEFORE.search(before)) and not before.rstrip().endswith((".", ":", "!", "?"))
-
-
-@functools.lru_cache(maxsize=64)
-def _compile(terms):
-    return tuple((c, re.compile(term_alternation(words), re.IGNORECASE)) for c, words in terms if words)

@@ -19,6 +19,29 @@ from sendward.domain.domain_names import normalise_domain
 from sendward.domain.sensitive_terms import DEFAULT_SENSITIVE_TERMS, SPECIAL_CATEGORIES
 
 FailMode = Literal["open", "closed"]
+
+# What one policy may hold (docs/reference.md#policy-limits). Bounded so that no policy an admin can save
+# makes a score exceed its time budget (bench: `largest_policy_300k`); a policy over a limit gets 422 naming it.
+LIMITS = {
+    "categories": 50,  # sensitive-term categories
+    "terms_per_category": 500,
+    "terms": 5000,  # over all categories
+    "term_chars": 100,
+    "custom_patterns": 50,
+    "pattern_chars": 500,
+    "internal_domains": 500,
+    "trusted_domains": 2000,
+    "webmail_domains": 2000,
+}
+
+
+def _over(limit: str, what: str) -> ValueError:
+    return ValueError(f"at most {LIMITS[limit]:,} {what} (policy limit '{limit}')")
+
+
+def _stored(info) -> bool:
+    """Validating a version already stored (``Policy.from_stored``): the limits bind saving, not enforcing."""
+    return bool(info.context and info.context.get("stored"))
 _CATEGORY = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 
 
@@ -31,7 +54,7 @@ class CustomPattern(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: str = Field(min_length=1, max_length=64)
-    pattern: str = Field(min_length=1, max_length=500, description="A regular expression (RE2 syntax)")
+    pattern: str = Field(min_length=1, description="A regular expression (RE2 syntax)")
     description: str = Field(default="", max_length=500)
     min_count: int = Field(default=1, ge=1, description="Occurrences at which the rule fires")
 
@@ -40,6 +63,8 @@ class CustomPattern(BaseModel):
     def _valid_pattern(cls, pattern: str) -> str:
         from sendward.domain.patterns import check_pattern
 
+        if len(pattern) > LIMITS["pattern_chars"]:
+            raise _over("pattern_chars", "characters in a pattern")
         check_pattern(pattern)
         return pattern
 
@@ -89,20 +114,16 @@ class Policy(BaseModel):
     fail_mode: FailMode | None = Field(
         default=None, description="When our side fails: 'open' sends, 'closed' blocks; empty: the service default"
     )
-    internal_domains: list[Domain] = Field(
-        default_factory=list, max_length=500, description="Empty: the sender's own domain"
-    )
-    trusted_domains: list[Domain] = Field(
-        default_factory=list, max_length=2000, description="Partners treated as inside for counting"
-    )
+    internal_domains: list[Domain] = Field(default_factory=list, description="Empty: the sender's own domain")
+    trusted_domains: list[Domain] = Field(default_factory=list, description="Partners treated as inside for counting")
     webmail_domains: list[Domain] = Field(
-        default_factory=list, max_length=2000, description="Consumer mail domains beyond the built-in list"
+        default_factory=list, description="Consumer mail domains beyond the built-in list"
     )
     sensitive_terms: dict[str, list[str]] = Field(
         default_factory=lambda: {k: list(v) for k, v in DEFAULT_SENSITIVE_TERMS.items()}, validate_default=True
     )
     special_categories: list[str] = Field(default_factory=lambda: list(SPECIAL_CATEGORIES))
-    custom_patterns: list[CustomPattern] = Field(default_factory=list, max_length=50)
+    custom_patterns: list[CustomPattern] = Field(default_factory=list)
     overrides: Overrides = Field(default_factory=Overrides)
     retention_days: int = Field(default=365, ge=1, le=3650, description="Days decisions are kept")
     scan_linked_files: bool = Field(
@@ -111,19 +132,39 @@ class Policy(BaseModel):
     )
     rules: Rules = Field(default_factory=Rules)
 
+    @field_validator("internal_domains", "trusted_domains", "webmail_domains", mode="before")
+    @classmethod
+    def _bounded_domains(cls, domains, info):
+        if isinstance(domains, list) and not _stored(info) and len(domains) > LIMITS[info.field_name]:
+            raise _over(info.field_name, info.field_name.replace("_", " "))
+        return domains
+
+    @field_validator("custom_patterns", "special_categories", mode="before")
+    @classmethod
+    def _bounded_lists(cls, items, info):
+        limit = "custom_patterns" if info.field_name == "custom_patterns" else "categories"
+        if isinstance(items, list) and not _stored(info) and len(items) > LIMITS[limit]:
+            raise _over(limit, info.field_name.replace("_", " "))
+        return items
+
     @field_validator("sensitive_terms")
     @classmethod
-    def _valid_terms(cls, terms: dict[str, list[str]]) -> dict[str, list[str]]:
+    def _valid_terms(cls, terms: dict[str, list[str]], info) -> dict[str, list[str]]:
+        bounded = not _stored(info)
+        if bounded and len(terms) > LIMITS["categories"]:
+            raise _over("categories", "sensitive-term categories")
         cleaned = {}
         for category, words in terms.items():
             if not _CATEGORY.match(category):
                 raise ValueError(f"category '{category}' must be lower-case letters, digits or _")
-            if len(words) > 500:
-                raise ValueError(f"category '{category}' has more than 500 terms")
+            if bounded and len(words) > LIMITS["terms_per_category"]:
+                raise ValueError(f"category '{category}': " + str(_over("terms_per_category", "terms in a category")))
             kept = sorted({w.strip().lower() for w in words if w.strip()})
-            if any(len(w) > 100 for w in kept):
-                raise ValueError(f"category '{category}' has a term longer than 100 characters")
+            if bounded and any(len(w) > LIMITS["term_chars"] for w in kept):
+                raise ValueError(f"category '{category}': " + str(_over("term_chars", "characters in a term")))
             cleaned[category] = kept
+        if bounded and sum(map(len, cleaned.values())) > LIMITS["terms"]:
+            raise _over("terms", "sensitive terms in all")
         return cleaned
 
     @field_validator("custom_patterns")
@@ -134,6 +175,12 @@ class Policy(BaseModel):
         if duplicates:
             raise ValueError(f"custom pattern names must be unique: {', '.join(duplicates)}")
         return patterns
+
+    @classmethod
+    def from_stored(cls, document: dict) -> "Policy":
+        """A version saved before the current limits (docs/reference.md#policy-limits) is still enforced
+        as it is; saving or publishing it again applies them."""
+        return cls.model_validate(document, context={"stored": True})
 
     def rule(self, rule_id: str):
         return self.rules.config(rule_id)

@@ -33,6 +33,10 @@ class RecipientSignals:
     # The domains counted as inside for this draft (internal, then trusted), lower case. A domain
     # name is not personal data, but the audit record keeps counts only, so it stays out of it.
     internal_domains: tuple[str, ...] = ()
+    # False when the time budget ran out first: recipients are all counted, but outside organisations
+    # and lookalike domains only as far as they were worked out (the verdict lists "recipient_domains"
+    # under not_checked).
+    complete: bool = True
 
     @property
     def all_internal(self) -> bool:
@@ -64,6 +68,8 @@ class ContentSignals:
     locations: tuple[Location, ...] = ()
     # True when the only person the content is about is a recipient of the draft
     about_recipient: bool = False
+    # False when the time budget ran out before all of it was read (the body: not_checked "message_body")
+    complete: bool = True
     # How many of the people it is about are recipients of the draft (attendees sent their own list)
     recipient_data_subjects: int = 0
 

@@ -18,7 +18,10 @@ from sendward.entrypoints.gunicorn_observe import (
 from sendward.entrypoints.logs import configure_logging
 
 DEFAULT_WORKERS = 2
-THREADS_PER_WORKER = 4  # compared with other configurations in docs/performance.md#worker-configuration
+# Compared with other configurations in docs/performance.md#worker-configuration. Raised from 4 to 8 when
+# attachments moved to extraction processes (issue 14): a thread reading a hostile file then only waits,
+# and eight of them at once must leave threads for everybody else's drafts.
+THREADS_PER_WORKER = 8
 MAX_THREADS = 32
 
 
@@ -45,10 +48,15 @@ class SendwardApplication(BaseApplication):
 
 
 def _post_fork(server, worker):
-    """Each worker opens its own database connections (never share a socket across a fork)."""
+    """Each worker opens its own database connections (never share a socket across a fork) and starts
+    its extraction processes ahead of the first draft."""
     app = server.app.callable
     if app is not None:
-        app.extensions["sendward"].storage.engine.dispose(close=False)
+        container = app.extensions["sendward"]
+        container.storage.engine.dispose(close=False)
+        pool = getattr(container.scorer.scanner, "pool", None)
+        if pool is not None:
+            pool.warm()  # the forkserver imports the extractors now, not during the first draft
 
 
 def threads_per_worker() -> int:
@@ -120,6 +128,12 @@ def serve(
 def start_up_warnings(settings: Settings) -> list[str]:
     """Configurations that work but that an operator most likely did not mean."""
     warnings = []
+    if settings.identity == "dev":
+        warnings.append(
+            "DEV IDENTITY: tokens are signed by a key in the data directory and minted at /demo/token for any "
+            "tenant and user, admins included. For a trial on this machine only; anything else needs "
+            "SENDWARD_IDENTITY=entra"
+        )
     shared = settings.redis_url or (settings.database_url and not settings.database_url.startswith("sqlite"))
     if shared and not (settings.user_hash_key and settings.session_secret):
         warnings.append(
@@ -127,8 +141,13 @@ def start_up_warnings(settings: Settings) -> list[str]:
             "is not: instances with their own data directories will hash users, seal caches and sign admin "
             "sessions differently; set the same values on every instance"
         )
+    if settings.identity != "dev" and not settings.public_url:
+        warnings.append(
+            "SENDWARD_PUBLIC_URL is not set: the add-in's configuration and the well-known allow-list answer 404 "
+            "except on a loopback address; set it to the origin Outlook reaches the service at"
+        )
     if settings.identity != "dev" and not settings.metrics_token:
         warnings.append(
-            "GET /metrics is served without a token: set SENDWARD_METRICS_TOKEN or keep it off the internet"
+            "GET /metrics answers 403 with Entra ID until SENDWARD_METRICS_TOKEN is set (Prometheus then sends it)"
         )
     return warnings

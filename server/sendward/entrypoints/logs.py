@@ -70,6 +70,17 @@ def formatter(log_format: str) -> logging.Formatter:
     return JsonFormatter() if log_format == "json" else TextFormatter()
 
 
+# HTTP client libraries log every request line at INFO (httpx) or DEBUG (httpcore, hpack): Graph URLs
+# carry sharing tokens (base64 of site, folder and file names) and, as the application, user object ids.
+QUIET_LOGGERS = ("httpx", "httpcore", "hpack", "h2", "urllib3", "msal", "kiota_http")
+
+
+def quiet_http_loggers() -> None:
+    """Only warnings and errors from HTTP client libraries, whatever the service's own level."""
+    for name in QUIET_LOGGERS:
+        logging.getLogger(name).setLevel(logging.WARNING)
+
+
 def configure_logging(log_format: str, level: str = "INFO", stream=None) -> logging.Handler:
     """Send every log record to ``stream`` (stderr) in ``log_format``; replaces earlier handlers."""
     if log_format not in FORMATS:
@@ -82,4 +93,5 @@ def configure_logging(log_format: str, level: str = "INFO", stream=None) -> logg
         root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(level)
+    quiet_http_loggers()
     return handler

@@ -8,8 +8,9 @@ import re
 from collections import Counter
 
 from sendward.adapters.storage.repository import DecisionRecord
+from sendward.detection.recognizers import load_recognizers
+from sendward.detection.recognizers.person_name import given_names, name_pairs, titled_names
 from sendward.kernel import utcnow
-from sendward.detection.recognizers.person_name import name_pairs, titled_names
 from sendward.domain.verdict import Verdict, recipients_json
 
 _EXTENSION = re.compile(r"^[a-z0-9]{1,10}$")
@@ -111,15 +112,121 @@ def _keyed(key: bytes, text: str) -> str:
     return hmac.new(key, text.encode("utf-8", "surrogatepass"), hashlib.sha256).hexdigest()[:12]
 
 
-def redact_justification(text: str) -> str:
-    """The sender's reason, without e-mail addresses, postcodes, phone and other long numbers, or names.
+MAX_JUSTIFICATION_CHARS = 500  # as the score request allows; anything longer is cut before it is kept
 
-    Names are found as the scanner finds them in running text: a title and a capitalised name
-    ("Mrs Smith"), or a known given name and surname ("Sarah Jones", "JONES, Sarah").
+# "john dot smith at gmail dot com", "jo [at] example (dot) org": an address spelt out so filters miss it.
+_AT = r"(?:\s*@\s*|\s*[\[({<]\s*at\s*[\])}>]\s*|\s+at\s+)"
+_DOT = r"(?:\.|\s*[\[({<]\s*dot\s*[\])}>]\s*|\s+dot\s+)"
+_OBFUSCATED_EMAIL = re.compile(
+    rf"(?<![\w.])[a-z0-9_%+-]+(?:{_DOT}[a-z0-9_%+-]+)*{_AT}[a-z0-9-]+(?:{_DOT}[a-z0-9-]+)*{_DOT}[a-z]{{2,24}}(?![\w])",
+    re.IGNORECASE,
+)
+_ORDINALS = (
+    "first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|fourteenth|"
+    "fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|twenty[- ](?:first|second|third|fourth|"
+    "fifth|sixth|seventh|eighth|ninth)|thirtieth|thirty[- ]first"
+)
+_MONTH = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+_DAY = rf"(?:\d{{1,2}}(?:st|nd|rd|th)?|{_ORDINALS})"
+_NUMBER_WORD = (
+    r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
+    r"seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|and|oh)"
+)
+_YEAR = rf"(?:\d{{4}}|(?:nineteen|twenty|two\s+thousand)(?:[\s-]+{_NUMBER_WORD})*)"
+_DAY_MONTH = rf"(?:(?:the\s+)?{_DAY}(?:\s+of)?\s+{_MONTH}|{_MONTH}\s+(?:the\s+)?{_DAY})"
+# A full date (a year too) anywhere, or a day and month where the text says it is a birthday.
+_DATES = (
+    re.compile(rf"(?<![\w]){_DAY_MONTH},?\s+(?:in\s+|of\s+)?{_YEAR}(?![\w])", re.IGNORECASE),
+    re.compile(rf"\b(?:born|birth|birthday|dob|d\.o\.b\.?)\W+(?:on\s+|is\s+|was\s+)?{_DAY_MONTH}(?![\w])", re.IGNORECASE),
+)
+_LABELS = {
+    "PERSON": "[name]", "EMAIL_ADDRESS": "[email]", "PHONE_NUMBER": "[phone]", "UK_POSTCODE": "[postcode]",
+    "LOCATION": "[address]", "DATE_OF_BIRTH": "[date of birth]",
+}
+# Words that join the parts of a name: Irish and Scottish patronymics, and particles of other languages.
+_NAME_PARTICLES = frozenset(
+    "ní nic mac mc ó o uí ua mhic bean de da di du del della der den van von ter bin ibn al el la le y dos das"
+    .split()
+)
+_IRISH = frozenset("ní nic mac ó uí ua mhic".split())
+_WORD = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
+
+
+def redact_justification(text: str) -> str:
+    """The sender's reason, without what identifies someone: the scanner's own recognizers (names, e-mail
+    addresses, phone and other numbers, postcodes, street addresses, dates of birth), then what people type
+    to get past them: spelt-out e-mail addresses, dates in words, and full names the name lists do not hold
+    (Irish, and other languages' names). Cut to ``MAX_JUSTIFICATION_CHARS`` first.
     """
+    text = text[:MAX_JUSTIFICATION_CHARS]
+    text = _replace_spans(text, _found(text))
     for pattern, replacement in _REDACTIONS:
         text = pattern.sub(replacement, text)
     return _without_names(text)
+
+
+def _found(text: str) -> list[tuple[int, int, str]]:
+    spans = [(m.start(), m.end(), "[email]") for m in _OBFUSCATED_EMAIL.finditer(text)]
+    spans += [(m.start(), m.end(), "[date]") for pattern in _DATES for m in pattern.finditer(text)]
+    for recognizer in load_recognizers():
+        try:
+            results = recognizer.analyze(text, [recognizer.ENTITY], None)
+        except Exception:  # noqa: BLE001 - one recognizer failing must not keep the others' findings out
+            continue
+        spans += [(r.start, r.end, _LABELS.get(r.entity_type, "[number]")) for r in results or ()]
+    spans += [(start, end, "[name]") for start, end in _unlisted_names(text)]
+    return spans
+
+
+def _replace_spans(text: str, spans: list[tuple[int, int, str]]) -> str:
+    merged: list[list] = []
+    for start, end, label in sorted(spans):
+        while end < len(text) and (text[end].isalpha() or (text[end] in "'’" and text[end + 1 : end + 2].isalpha())):
+            end += 1  # never leave half a word ("Mr. O'Neil" found up to the apostrophe)
+        if merged and start < merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end, label])
+    for start, end, label in reversed(merged):
+        text = f"{text[:start]}{label}{text[end:]}"
+    return text
+
+
+def _unlisted_names(text: str) -> list[tuple[int, int]]:
+    """Runs of capitalised words that read as a full name though the name lists do not hold it: with an
+    Irish patronymic ("Siobhán Ní Bhriain", "Seán Ó Súilleabháin"), an O'/Mc/Mac surname ("Pádraig
+    O'Connor"), letters beyond ASCII ("José García", "Zoë Müller"), or a known given name first ("Sarah
+    Kowalczyk")."""
+    words = list(_WORD.finditer(text))
+    found, run = [], []
+    for word in words + [None]:
+        joined = (
+            word is not None and run and text[run[-1].end() : word.start()].strip() == ""
+            and (word.group(0)[0].isupper() or word.group(0).lower() in _NAME_PARTICLES)
+        )
+        if word is not None and (joined or (not run and word.group(0)[0].isupper())):
+            run.append(word)
+            continue
+        while run and run[-1].group(0).lower() in _NAME_PARTICLES and not run[-1].group(0)[0].isupper():
+            run.pop()
+        if len(run) >= 2 and _reads_as_a_name([w.group(0) for w in run]):
+            found.append((run[0].start(), run[-1].end()))
+        run = [word] if word is not None and word.group(0)[0].isupper() else []
+    return found
+
+
+def _reads_as_a_name(parts: list[str]) -> bool:
+    lowered = [p.lower() for p in parts]
+    capitalised = [p for p in parts if p[0].isupper()]
+    if len(capitalised) < 2:
+        return False
+    if any(p in _IRISH for p in lowered[1:]):
+        return True
+    if any(re.match(r"^(?:O['’]|Mc|Mac)[A-ZÁÉÍÓÚ]", p) for p in parts[1:]):
+        return True
+    if any(not p.isascii() for p in capitalised) and len(capitalised) <= 5:
+        return True
+    return len(parts) <= 4 and lowered[0] in given_names() and capitalised[1][0].isupper()
 
 
 def _without_names(text: str) -> str:

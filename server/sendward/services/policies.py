@@ -92,7 +92,7 @@ class PolicyService:
 
     def _published(self, tenant_id: str) -> tuple[Policy, int]:
         record = self.storage.published_policy(tenant_id)
-        return (Policy.model_validate(record.document), record.version) if record else (DEFAULTS, DEFAULT_VERSION)
+        return (Policy.from_stored(record.document), record.version) if record else (DEFAULTS, DEFAULT_VERSION)
 
     def _remember(self, tenant_id: str, current: tuple[Policy, int]) -> None:
         with self._last_known_lock:  # the threads of a worker share it

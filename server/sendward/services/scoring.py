@@ -106,12 +106,17 @@ class Scorer:
         groups = self._group_sizes(draft, caller, deadline, not_checked, stages)
         request = ScanRequest.for_draft(draft, policy, deadline, stages=stages)
         with stages.timing("detection"):
-            recipients = recipient_signals(draft, policy, groups, verified)
+            # Half of what is left at most, so the attachments and the body are still read.
+            recipients = recipient_signals(draft, policy, groups, verified, deadline.within(deadline.remaining() / 2))
+            if not recipients.complete:
+                not_checked.append("recipient_domains")
             context = context_signals(
                 [draft.subject, _body_text(draft), *(a.name for a in draft.attachments)], policy.sensitive_terms
             )
         body_deadline = Deadline(max(deadline.remaining(), self.body_floor_ms / 1000), clock=self.clock)
         body = self.scanner.scan_body(draft.body, replace(request, deadline=body_deadline))
+        if not body.complete:
+            not_checked.append("message_body")
         attachments = self._attachments(draft, policy, caller, deadline, stages)
         return Signals(
             recipients=recipients,
@@ -288,5 +293,12 @@ def _not_fetched(attachment: Attachment) -> Attachment:
     )
 
 
+# Sensitive topics are looked for in the first 200,000 characters of text (signals/context.py): the first
+# megabyte of an HTML body holds them, and parsing more would cost seconds outside any deadline.
+_CONTEXT_HTML_CHARS = 1_000_000
+
+
 def _body_text(draft: Draft) -> str:
-    return html_to_text(draft.body.content) if draft.body.type == "html" else draft.body.content
+    if draft.body.type == "html":
+        return html_to_text(draft.body.content[:_CONTEXT_HTML_CHARS])
+    return draft.body.content

@@ -39,7 +39,7 @@ def simulate(
         policy, source, number = candidate, "candidate", None
     elif version is not None:
         record = policies.version(tenant_id, version)
-        policy, source, number = Policy.model_validate(record.document), "version", version
+        policy, source, number = Policy.from_stored(record.document), "version", version
     else:
         policy, number = policies.current(tenant_id)
         source = "published"

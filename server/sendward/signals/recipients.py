@@ -9,8 +9,10 @@ from typing import Mapping, Sequence
 from sendward.domain.draft import Draft
 from sendward.domain.policy import Policy
 from sendward.domain.signals import Lookalike, RecipientSignals
-from sendward.signals.domains import in_tree, is_webmail, registrable_domain, within
-from sendward.signals.lookalike import imitation
+from sendward.signals.domains import is_webmail, registrable_domain
+from sendward.signals.lookalike import lookalike_index
+
+_CHECK_EVERY = 512  # recipients between two looks at the clock
 
 
 @dataclass(frozen=True)
@@ -37,11 +39,17 @@ def recipient_signals(
     policy: Policy,
     group_sizes: Mapping[str, GroupSize] | None = None,
     verified_domains: Sequence[str] = (),
+    deadline=None,
 ) -> RecipientSignals:
+    """``deadline`` (detection.limits.Deadline): when it passes, recipients are still counted, but
+    organisations and lookalikes are no longer worked out; the signals then say ``complete=False``."""
     group_sizes = group_sizes or {}
     internal = internal_domains(draft, policy, verified_domains)
     trusted = list(policy.trusted_domains)
     webmail_extra = frozenset(policy.webmail_domains)
+    inside = _DomainSet(internal, trusted)
+    registrable = {}  # per distinct domain, once
+    complete = True
 
     visible_by_address: dict[str, bool] = {}
     for recipient in draft.recipients:
@@ -51,9 +59,11 @@ def recipient_signals(
     total = external = visible = visible_external = private = groups = 0
     organisations: Counter[str] = Counter()
     outside_domains: Counter[str] = Counter()
-    for address, is_visible in visible_by_address.items():
+    for number, (address, is_visible) in enumerate(visible_by_address.items()):
+        if complete and deadline is not None and number % _CHECK_EVERY == 0 and deadline.expired:
+            complete = False
         domain = address.rpartition("@")[2].rstrip(".")
-        outside = "@" not in address or not (in_tree(domain, internal) or within(domain, trusted))
+        outside = "@" not in address or not inside.contains(domain)
         group = group_sizes.get(address)
         if group is not None:
             groups += 1
@@ -69,8 +79,14 @@ def recipient_signals(
             visible_external += 1
             webmail = is_webmail(domain, webmail_extra)
             private += webmail
-            organisations[address if webmail else registrable_domain(domain)] += 1
+            if webmail:
+                organisations[address] += 1
+            elif complete:
+                if domain not in registrable:
+                    registrable[domain] = registrable_domain(domain)
+                organisations[registrable[domain]] += 1
 
+    lookalikes, checked = _lookalikes(outside_domains, internal + trusted, registrable, deadline)
     return RecipientSignals(
         total=total,
         visible=visible,
@@ -80,22 +96,60 @@ def recipient_signals(
         external_organisations=len(organisations),
         largest_external_organisation=max(organisations.values(), default=0),
         groups_expanded=groups,
-        lookalikes=tuple(_lookalikes(outside_domains, internal + trusted)),
+        lookalikes=tuple(lookalikes),
         internal_domains=tuple(dict.fromkeys(internal + trusted)),
+        complete=complete and checked,
     )
 
 
-def _lookalikes(outside_domains: Counter[str], protected: list[str]) -> list[Lookalike]:
-    """One per imitating domain (a registrable domain, or a whole one such as northshire.gov.uk.evil.com)."""
-    protected_registrable = sorted({registrable_domain(d) for d in protected})
+class _DomainSet:
+    """Inside or not, for many domains at once: ``in_tree`` for the internal domains (the domain, a
+    parent of it, or a subdomain of an internal one down to its registrable domain) and ``within`` for
+    the trusted ones, each a few set lookups instead of a loop over the policy's domains."""
+
+    def __init__(self, internal, trusted):
+        self.domains = frozenset(internal) | frozenset(trusted)
+        # parents of an internal domain down to its registrable domain: dept.northshire.gov.uk's
+        # colleagues at northshire.gov.uk are inside; gov.uk is not
+        self.parents = frozenset(
+            parent for entry in internal for parent in _parents(entry) if len(parent) >= len(registrable_domain(entry))
+        )
+
+    def contains(self, domain: str) -> bool:
+        if domain in self.parents:
+            return True
+        while True:
+            if domain in self.domains:
+                return True
+            _, dot, domain = domain.partition(".")
+            if not dot:
+                return False
+
+
+def _parents(domain: str):
+    while True:
+        _, dot, domain = domain.partition(".")
+        if not dot:
+            return
+        yield domain
+
+
+def _lookalikes(outside_domains: Counter[str], protected: list[str], registrable: dict, deadline):
+    """One per imitating domain (a registrable domain, or a whole one such as northshire.gov.uk.evil.com),
+    and whether every outside domain was checked before the deadline."""
+    index = lookalike_index(tuple(sorted({registrable_domain(d) for d in protected})))
     counts: Counter[tuple[str, str, str]] = Counter()
-    for domain, count in outside_domains.items():
-        for trusted in protected_registrable:
-            found = imitation(domain, trusted)
-            if found:
-                kind, shown = found
-                counts[(shown, trusted, kind)] += count
-                break
+    for number, (domain, count) in enumerate(outside_domains.items()):
+        if deadline is not None and number % _CHECK_EVERY == 0 and deadline.expired:
+            return _listed(counts), False
+        found = index.find(domain, registrable.get(domain))
+        if found:
+            kind, shown, trusted = found
+            counts[(shown, trusted, kind)] += count
+    return _listed(counts), True
+
+
+def _listed(counts) -> list[Lookalike]:
     return [
         Lookalike(domain=shown, resembles=trusted, kind=kind, recipients=count)
         for (shown, trusted, kind), count in sorted(counts.items())

@@ -49,7 +49,7 @@ class KeyValuePolicyCache:
         with self._lock:
             policy = self._parsed.get(key)
         if policy is None:
-            policy = Policy.model_validate(document)
+            policy = Policy.from_stored(document)
             with self._lock:
                 self._parsed[key] = policy
         return policy

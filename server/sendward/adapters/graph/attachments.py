@@ -9,7 +9,8 @@ time: Outlook's limit of concurrent requests per mailbox):
 - an item attachment (an attached e-mail): its MIME through the same ``$value``,
   passed on as ``message/rfc822`` so the e-mail extractor reads it and its attachments;
 - a reference attachment (a link): through ``/shares`` when the policy reads
-  linked files, otherwise reported with a note.
+  linked files, otherwise reported with a note. Only the ``sourceUrl`` Graph lists for
+  that attachment is read, never a link the client sent.
 
 An attachment that could not be fetched keeps content None and says why
 (``fetch_error``); the scanner and the tenant's fail mode take it from there.
@@ -18,11 +19,12 @@ An attachment that could not be fetched keeps content None and says why
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from collections.abc import Sequence
 from dataclasses import replace
 
-from sendward.adapters.graph.client import GraphClient, raw_value
+from sendward.adapters.graph.client import GraphClient, beta_base_url, item_request, raw_value
 from sendward.adapters.graph.errors import GraphError, TooLarge
 from sendward.adapters.graph.links import fetch_linked_file
 from sendward.adapters.graph.matching import Listed, match
@@ -38,6 +40,7 @@ from sendward.domain.draft import DraftNotSynced
 
 log = logging.getLogger(__name__)
 MAILBOX_CONCURRENCY = 4
+_LINK_BYTES = 64 * 1024  # one reference attachment's properties
 # Only what is needed to match and fetch: without $select a listing carries every file's bytes in base64.
 _LIST = RequestConfiguration(
     query_parameters=AttachmentsRequestBuilder.AttachmentsRequestBuilderGetQueryParameters(
@@ -85,11 +88,13 @@ class GraphAttachmentSource:
     async def _one(self, session, message, attachment: Attachment, found: Listed | None, scan_links, slots):
         if found is None:
             return replace(attachment, fetch_error=self.failure(GraphError("", code="not_found")))
-        attachment = replace(
-            attachment, kind=found.kind, url=attachment.url or found.source_url, size=attachment.size or found.size
-        )
+        # A link is read only at the address Graph gives for this draft's attachment, never at one the
+        # client sent: in application mode that would let any user have any file in the tenant read.
+        attachment = replace(attachment, kind=found.kind, url=found.source_url, size=attachment.size or found.size)
         if found.kind == "reference" and not scan_links:
             return replace(attachment, note=LINK_NOT_READ)
+        if found.kind == "reference" and not found.source_url:
+            attachment = replace(attachment, url=await self._source_url(session, message, found))
         if found.kind == "file" and found.size > self.max_bytes:
             return replace(attachment, fetch_error=self.failure(TooLarge("")))
         try:
@@ -111,6 +116,20 @@ class GraphAttachmentSource:
             return _filled(attachment, content, _item_type(content))
         return _filled(attachment, content, found.content_type or attachment.content_type)
 
+    async def _source_url(self, session, message, found: Listed) -> str | None:
+        """The link of a reference attachment, from Graph beta: v1.0 lists no ``sourceUrl``."""
+        beta = beta_base_url(self.client.base_url)
+        if beta is None:
+            return None
+        request = item_request(message.attachments.by_attachment_id(found.id))
+        try:
+            raw = await session.download(request, _LINK_BYTES, "reference attachment link", base_url=beta)
+            link = json.loads(raw).get("sourceUrl")
+        except (GraphError, ValueError, AttributeError) as error:
+            log.warning("reference attachment link not read: %s", type(error).__name__)
+            return None
+        return link if isinstance(link, str) and link.startswith("https://") else None
+
     def failure(self, error: GraphError) -> FetchError:
         reasons = {
             "too_large": f"it is larger than {self.max_bytes // 2**20} MB, the most Sendward fetches",
@@ -120,7 +139,7 @@ class GraphAttachmentSource:
             "forbidden": "Sendward is not allowed to read it (a Microsoft Graph permission is missing)",
             "auth": "Sendward could not sign in to Microsoft 365 to fetch it",
             "no_user": "the caller's token names no user, so its mailbox is unknown",
-            "no_link": "its link is not known, so the linked file could not be read",
+            "no_link": "Microsoft 365 did not give its link, so the linked file could not be read",
         }
         code = error.code if error.code in reasons else "unavailable"
         reason = reasons.get(code, "Microsoft 365 could not be reached to fetch it")

@@ -63,12 +63,17 @@ class GraphSession:
             attempt, deadline or self.deadline, what=what, backoff=self._backoff, on_error=self._on_error
         )
 
-    async def download(self, request: RequestInformation, max_bytes: int, what: str) -> bytes:
-        """GET raw content, streamed; TooLarge as soon as it passes ``max_bytes`` (declared or counted)."""
-        return await self.retried(lambda: self._stream(request, max_bytes), what)
+    async def download(
+        self, request: RequestInformation, max_bytes: int, what: str, base_url: str | None = None
+    ) -> bytes:
+        """GET raw content, streamed; TooLarge as soon as it passes ``max_bytes`` (declared or counted).
+        ``base_url``: another root than the configured one (Graph beta, for what v1.0 does not return)."""
+        return await self.retried(lambda: self._stream(request, max_bytes, base_url), what)
 
-    async def _stream(self, request: RequestInformation, max_bytes: int) -> bytes:
+    async def _stream(self, request: RequestInformation, max_bytes: int, base_url: str | None = None) -> bytes:
         self._adapter.set_base_url_for_request_information(request)
+        if base_url:
+            request.path_parameters["baseurl"] = base_url
         native = await self._adapter.convert_to_native_async(request)
         response = await self._http.send(native, stream=True)
         try:
@@ -80,6 +85,17 @@ class GraphSession:
             return await _read_capped(response, max_bytes)
         finally:
             await response.aclose()
+
+
+def beta_base_url(base_url: str) -> str | None:
+    """Graph's beta root beside a v1.0 one (``https://graph.microsoft.com/beta``), else None."""
+    root, _, version = base_url.rstrip("/").rpartition("/")
+    return f"{root}/beta" if version == "v1.0" else None
+
+
+def item_request(builder) -> RequestInformation:
+    """A GET of the item an SDK request builder addresses (e.g. one attachment), without its query template."""
+    return RequestInformation(Method.GET, builder.url_template.split("{?", 1)[0], dict(builder.path_parameters))
 
 
 def raw_value(builder) -> RequestInformation:

@@ -19,9 +19,11 @@ from msgraph_core import APIVersion, GraphClientFactory
 from msgraph_core.middleware import GraphTelemetryHandler
 from msgraph_core.middleware.options import GraphTelemetryHandlerOption
 
-# httpx logs every request's URL at INFO, and Graph URLs name mailboxes and messages
-# (/users/{object id}/mailFolders/sentitems/...): only its warnings reach our logs.
-logging.getLogger("httpx").setLevel(logging.WARNING)
+# httpx logs every request line at INFO: Graph URLs carry sharing tokens (base64 of site, folder and
+# file names) and mailboxes (/users/{object id}/mailFolders/sentitems/...). Only warnings reach our
+# logs (entrypoints/logs.py does the same).
+for _name in ("httpx", "httpcore", "hpack", "h2"):
+    logging.getLogger(_name).setLevel(logging.WARNING)
 
 # Per attempt: a stalled connection or read fails fast enough to retry within a 4 s budget.
 TIMEOUT = httpx.Timeout(connect=1.5, read=2.0, write=2.0, pool=1.0)

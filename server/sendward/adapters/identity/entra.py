@@ -5,10 +5,17 @@ Outlook on Windows, by Office single sign-on (a v1 token when the app registrati
 still accepts v1). Both go through the same TokenValidator as the dev identity;
 this module supplies what differs: the keys, the issuers and the audiences.
 
-Keys come from the tenant's OpenID configuration (``jwks_uri``) and are kept in
-process. An unknown ``kid`` triggers one refresh (key rotation), at most once per
-``refresh_interval`` per tenant, and at most ``fetches_per_minute`` fetches in all,
-so forged key ids or tenant ids cannot make us hammer the identity provider.
+Before any key is looked up, the validator checks everything it can without one
+(algorithm, shape of the signature, issuer, audience, expiry, scope, user), so junk
+costs no fetch. Keys come from the OpenID configuration (``jwks_uri``) of
+``/common``, the set Entra ID signs every tenant's tokens with: fetched once for
+all tenants, with its own budget. Only a key id outside that set (an app with its
+own signing key) makes us read the tenant's own set. An unknown ``kid`` triggers
+one refresh (key rotation), at most once per ``refresh_interval`` per set, at most
+``fetches_per_minute`` fetches of tenants' sets in all, and a tenant Entra ID does
+not know is not asked about again for ``unknown_tenant_interval`` (an hour), so
+forged key ids or tenant ids can neither make us hammer the identity provider nor
+use up the fetches a genuine user needs.
 While the identity provider is unreachable the cached keys keep working; a token
 whose key we do not have then raises KeysUnavailable (HTTP 503), not InvalidToken
 (HTTP 401): the token was neither accepted nor refuted, and the add-in applies
@@ -44,6 +51,9 @@ _V1_ISSUER_HOSTS = {
     "login.chinacloudapi.cn": "https://sts.chinacloudapi.cn",
     "login.partner.microsoftonline.cn": "https://sts.chinacloudapi.cn",
 }
+
+
+COMMON = "common"  # the key set Entra ID signs every tenant's tokens with
 
 
 class KeysUnavailable(InvalidToken):
@@ -131,6 +141,7 @@ class EntraKeys:
         max_age: float = 24 * 3600,
         fetches_per_minute: int = 120,
         max_tenants: int = 1000,
+        unknown_tenant_interval: float = 3600,
         in_background: Callable[[Callable[[], None]], None] | None = None,
     ):
         self.authority_host = authority_host.rstrip("/")
@@ -139,7 +150,10 @@ class EntraKeys:
         self.max_age = max_age  # keys older than this are re-read on use (still used if that fails)
         self.max_tenants = max_tenants
         self._clock = clock
-        self._budget = _FetchBudget(fetches_per_minute, 60, clock)
+        self.unknown_tenant_interval = unknown_tenant_interval
+        self._budget = _FetchBudget(fetches_per_minute, 60, clock)  # tenants' own key sets, all together
+        self._common_budget = _FetchBudget(fetches_per_minute, 60, clock)
+        self._common = _TenantKeys()
         self._tenants: LRUCache[str, _TenantKeys] = LRUCache(max_tenants)  # the least recently used go first
         self._tenants_lock = threading.Lock()
         self._in_background = in_background or _in_a_thread
@@ -147,32 +161,42 @@ class EntraKeys:
     def signing_key(self, kid: str, tenant_id: str):
         if not _GUID.match(tenant_id):
             raise InvalidToken("token's tenant (tid) is not an Entra ID tenant id")
-        tenant = self._tenant(tenant_id.lower())
-        key = tenant.keys.get(kid)
-        if key is not None and not self._stale(tenant):
+        # Entra ID signs every tenant's tokens with the same keys (``/common``): fetched once for all
+        # tenants, on their own budget, so tokens naming thousands of tenants cannot starve them.
+        key = self._served(self._common, COMMON, kid, self._common_budget)
+        if key is not None:
             return key
-        # One fetch per tenant at a time. A known key whose set is due for a re-read is served at
+        # A key outside the common set (an app with its own signing key): the tenant's own set.
+        tenant = self._tenant(tenant_id.lower())
+        key = self._served(tenant, tenant_id.lower(), kid, self._budget)
+        if key is not None:
+            return key
+        return self._key_or_reason(tenant, kid)
+
+    def _served(self, entry: _TenantKeys, entry_id: str, kid: str, budget: _FetchBudget):
+        """The key from ``entry``'s set, fetching the set when it may (None when it is not there)."""
+        key = entry.keys.get(kid)
+        if key is not None and not self._stale(entry):
+            return key
+        # One fetch per set at a time. A known key whose set is due for a re-read is served at
         # once and the set re-read in the background (a slow Entra ID must not hold a Send); an
         # unknown key waits for the answer.
         if key is not None:
-            if tenant.lock.acquire(blocking=False):
-                self._in_background(lambda: self._refresh_and_release(tenant, tenant_id.lower()))
+            if entry.lock.acquire(blocking=False):
+                self._in_background(lambda: self._refresh_and_release(entry, entry_id, budget))
             return key
-        with tenant.lock:
-            if kid not in tenant.keys or self._stale(tenant):
-                self._refresh_if_allowed(tenant, tenant_id.lower())
-            return self._key_or_reason(tenant, kid)
+        with entry.lock:
+            if kid not in entry.keys or self._stale(entry):
+                self._refresh_if_allowed(entry, entry_id, budget)
+            return entry.keys.get(kid)
 
-    def _refresh_and_release(self, tenant: _TenantKeys, tenant_id: str) -> None:
+    def _refresh_and_release(self, entry: _TenantKeys, entry_id: str, budget: _FetchBudget) -> None:
         try:
-            self._refresh_if_allowed(tenant, tenant_id)
+            self._refresh_if_allowed(entry, entry_id, budget)
         finally:
-            tenant.lock.release()
+            entry.lock.release()
 
     def _key_or_reason(self, tenant: _TenantKeys, kid: str):
-        key = tenant.keys.get(kid)
-        if key is not None:
-            return key
         if tenant.status in ("unreachable", "never"):
             raise KeysUnavailable("Entra ID cannot be reached for the tenant's signing keys")
         if tenant.status == "unknown_tenant":
@@ -182,11 +206,12 @@ class EntraKeys:
     def _stale(self, tenant: _TenantKeys) -> bool:
         return tenant.fetched_at is None or self._clock() - tenant.fetched_at >= self.max_age
 
-    def _refresh_if_allowed(self, tenant: _TenantKeys, tenant_id: str) -> None:
+    def _refresh_if_allowed(self, tenant: _TenantKeys, tenant_id: str, budget: _FetchBudget) -> None:
         now = self._clock()
-        if tenant.attempted_at is not None and now - tenant.attempted_at < self.refresh_interval:
-            return
-        if not self._budget.take():
+        wait = self.unknown_tenant_interval if tenant.status == "unknown_tenant" else self.refresh_interval
+        if tenant.attempted_at is not None and now - tenant.attempted_at < wait:
+            return  # negative caching: a tenant Entra ID does not know is not asked about again for a while
+        if not budget.take():
             log.warning("signing key fetches over budget; not fetching for now")
             return
         tenant.attempted_at = now

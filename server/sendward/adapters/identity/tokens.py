@@ -17,6 +17,14 @@ API_SCOPE = "access_as_user"
 ALGORITHMS = ("RS256",)
 
 
+def _check_signature_shape(token: str) -> None:
+    """An RS256 signature is as long as its RSA key: 2048 to 8192 bits. Anything else is junk."""
+    signature = token.rpartition(".")[2]
+    size = len(signature) * 3 // 4  # base64url without padding
+    if not 256 <= size <= 1024:
+        raise InvalidToken("token signature is malformed")
+
+
 class InvalidToken(Exception):
     """The token cannot be trusted; ``str(error)`` says why, without echoing the token."""
 
@@ -42,17 +50,17 @@ class TokenValidator:
         tenant_id = self._unverified_tenant(token)
         if self.allowed_tenants and tenant_id.lower() not in self.allowed_tenants:
             raise InvalidToken("tenant not allowed")
+        # Everything that can be checked without the key is checked before a key is looked up (which
+        # may mean a fetch from Entra ID): junk tokens must not spend the key-fetch budget.
+        self._check_claims(token, tenant_id, key=None)
+        _check_signature_shape(token)
         key = self.keys.signing_key(header["kid"], tenant_id)
-        claims = self._verified_claims(token, key, tenant_id)
+        claims = self._check_claims(token, tenant_id, key=key)
         scopes = frozenset(str(claims.get("scp", "")).split())
         roles = frozenset(r for r in claims.get("roles", []) if isinstance(r, str))
-        if self.required_scope not in scopes:
-            raise InvalidToken(f"token lacks the '{self.required_scope}' scope")
         user_id = str(claims.get("oid") or claims.get("sub") or "")
-        if not user_id:
-            raise InvalidToken("token names no user (oid)")
         return Caller(
-            tenant_id=tenant_id,
+            tenant_id=tenant_id.lower(),  # one tenant whatever the case of its id (tid)
             user_id=user_id,
             name=str(claims.get("preferred_username") or claims.get("upn") or claims.get("name") or user_id),
             scopes=scopes,
@@ -83,7 +91,20 @@ class TokenValidator:
             raise InvalidToken("token has no valid tenant (tid)")
         return tenant_id
 
-    def _verified_claims(self, token: str, key, tenant_id: str) -> dict:
+    def _check_claims(self, token: str, tenant_id: str, key) -> dict:
+        """The claims, checked (issuer, audience, expiry, scope, user); the signature too when ``key`` is given."""
+        claims = self._decoded(token, tenant_id, key)
+        scopes = frozenset(str(claims.get("scp", "")).split())
+        if self.required_scope not in scopes:
+            raise InvalidToken(f"token lacks the '{self.required_scope}' scope")
+        if not (claims.get("oid") or claims.get("sub")):
+            raise InvalidToken("token names no user (oid)")
+        return claims
+
+    def _decoded(self, token: str, tenant_id: str, key) -> dict:
+        options = {"require": ["exp", "iss", "aud", "tid"], "verify_nbf": True}
+        if key is None:  # every check PyJWT makes, but the signature's
+            options.update(verify_signature=False, verify_exp=True, verify_aud=True, verify_iss=True)
         try:
             return jwt.decode(
                 token,
@@ -92,7 +113,7 @@ class TokenValidator:
                 audience=list(self.audiences),
                 issuer=list(self.issuers_for_tenant(tenant_id)),
                 leeway=self.leeway_seconds,
-                options={"require": ["exp", "iss", "aud", "tid"], "verify_nbf": True},
+                options=options,
             )
         except jwt.ExpiredSignatureError:
             raise InvalidToken("token expired") from None

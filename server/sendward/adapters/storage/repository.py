@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from sendward.adapters.storage.audit_queries import AuditQueries
 from sendward.adapters.storage.tables import (
+    admin_sessions,
     decision_attachments,
     decision_findings,
     decisions,
@@ -354,6 +355,31 @@ class Storage:
             rules = self._rules_of(connection, ids)
             files = self._attachments_of(connection, ids)
         return [_decision_dict(row, rules[row["id"]], files[row["id"]]) for row in rows], total
+
+    # -- admin page sessions ----------------------------------------------------------
+
+    def start_admin_session(self, session_hash: str, tenant_id: str, expires_at: datetime) -> None:
+        now = utcnow()
+        with self.engine.begin() as connection:
+            connection.execute(admin_sessions.delete().where(admin_sessions.c.expires_at < now))
+            connection.execute(
+                admin_sessions.insert().values(id=session_hash, tenant_id=tenant_id, expires_at=expires_at)
+            )
+
+    def admin_session_live(self, session_hash: str) -> bool:
+        with self.engine.connect() as connection:
+            row = connection.execute(
+                sa.select(admin_sessions.c.expires_at, admin_sessions.c.ended_at).where(
+                    admin_sessions.c.id == session_hash
+                )
+            ).first()
+        return row is not None and row.ended_at is None and _aware(row.expires_at) > utcnow()
+
+    def end_admin_session(self, session_hash: str) -> None:
+        with self.engine.begin() as connection:
+            connection.execute(
+                admin_sessions.update().where(admin_sessions.c.id == session_hash).values(ended_at=utcnow())
+            )
 
     @property
     def audit(self) -> AuditQueries:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import os
+import stat
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -16,6 +18,7 @@ log = logging.getLogger(__name__)
 
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
+        _private_sqlite_file(sa.engine.make_url(url).database)
         engine = sa.create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
         sa.event.listen(engine, "connect", _sqlite_pragmas)
         return engine
@@ -23,6 +26,25 @@ def make_engine(url: str) -> Engine:
     return sa.create_engine(
         url, pool_pre_ping=True, pool_size=5, max_overflow=10, pool_recycle=1800, connect_args={"connect_timeout": 3}
     )
+
+
+def _private_sqlite_file(database: str | None) -> None:
+    """The database file readable by this user only (0600), in a directory only it can list (0700).
+
+    SQLite gives its -wal and -shm files the database file's permissions, so they follow."""
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    path = Path(database)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    os.close(descriptor)
+    for target, mode in ((path, 0o600), (path.parent, 0o700)):
+        try:
+            if stat.S_IMODE(target.stat().st_mode) & 0o077:
+                target.chmod(mode)
+        except OSError as error:  # not ours (a mounted volume): say so, keep serving
+            log.warning("could not make %s private: %s", "the database" if target == path else "its directory",
+                        type(error).__name__)
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

@@ -121,3 +121,14 @@ correspondent_models = Table(
     Column("synced_at", DateTime(timezone=True), nullable=False),
     Index("ix_correspondent_models_synced", "synced_at"),
 )
+
+# Admin page sessions: the cookie holds a random id; this row (by the id's SHA-256) says it is still live.
+admin_sessions = Table(
+    "admin_sessions",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("tenant_id", String(64), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Column("ended_at", DateTime(timezone=True), nullable=True),
+    Index("ix_admin_sessions_expires_at", "expires_at"),
+)

@@ -84,8 +84,9 @@ def evaluate(signals, config: Config, policy):
 def _exposed(r, config: Config) -> int:
     """Everyone outside in To/CC when a private individual is among them; among professionals
     only (no private address), people at outside organisations count when they come from many
-    organisations (each at their own employer: customers, not a few partner agencies)."""
-    if not config.ignore_single_organisation or r.visible_external_private:
+    organisations (each at their own employer: customers, not a few partner agencies). When the time
+    budget ran out before organisations were worked out (``complete`` False), everyone counts."""
+    if not config.ignore_single_organisation or r.visible_external_private or not r.complete:
         return r.visible_external
     at_organisations = r.visible_external - r.visible_external_private
     organisations = r.external_organisations - r.visible_external_private
@@ -93,4 +94,4 @@ def _exposed(r, config: Config) -> int:
 
 
 def _one_outside_organisation(r) -> bool:
-    return r.visible_external_private == 0 and r.largest_external_organisation == r.visible_external
+    return r.complete and r.visible_external_private == 0 and r.largest_external_organisation == r.visible_external

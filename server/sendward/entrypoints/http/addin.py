@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from urllib.parse import urlsplit
 
 from flask import Blueprint, Response, jsonify, request, send_from_directory
 
@@ -51,8 +52,37 @@ def files_dir():
         raise ApiError(404, str(error), code="not_found") from None
 
 
+def public_origin() -> str | None:
+    """The service's origin: SENDWARD_PUBLIC_URL; without it, only a loopback Host (the embedded default).
+
+    Never a Host header from elsewhere: the add-in's configuration and the well-known list would
+    then point Outlook wherever the request said."""
+    configured = container().settings.public_url
+    if configured:
+        return configured
+    host = (urlsplit(request.host_url).hostname or "").lower()
+    if host == "localhost" or _is_loopback_address(host):
+        return request.host_url.rstrip("/")
+    return None
+
+
 def origin() -> str:
-    return request.host_url.rstrip("/")
+    found = public_origin()
+    if found is None:
+        raise ApiError(
+            404, "SENDWARD_PUBLIC_URL is not set: the add-in's configuration is built from it, never from the "
+            "Host header", code="not_found",
+        )
+    return found
+
+
+def _is_loopback_address(host: str) -> bool:
+    import ipaddress
+
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def handler_config() -> dict:
@@ -69,7 +99,8 @@ def handler_config() -> dict:
         "attachments": "inline" if settings.identity == "dev" else "reference",
     }
     if settings.client_id:
-        audience = settings.api_audience or f"api://{request.host}/{settings.client_id}"
+        host = urlsplit(config["apiBase"]).netloc
+        audience = settings.api_audience or f"api://{host}/{settings.client_id}"
         config.update(
             clientId=settings.client_id, apiScope=f"{audience}/access_as_user", authority=_authority(settings)
         )
@@ -122,7 +153,8 @@ def allowed_addins():
 
 
 def allowed_origins() -> set[str]:
-    return {origin(), *container().settings.addin_origins}
+    own = public_origin()
+    return {*([own] if own else []), *container().settings.addin_origins}
 
 
 @bp.after_app_request

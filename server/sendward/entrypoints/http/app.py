@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask
+from flask import Flask, request
 
 from sendward.bootstrap import Container, bootstrap
 from sendward.config import Settings
@@ -39,4 +39,15 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         app.register_blueprint(blueprint)
     if container.settings.identity == "dev":
         app.register_blueprint(demo.bp)  # the demo's token endpoint exists only with the dev identity
+    app.after_request(_no_store)
     return app
+
+
+NO_STORE_PATHS = ("/api/", "/metrics")
+
+
+def _no_store(response):
+    """API answers (verdicts, policies, audit data) are never kept by a browser or a proxy cache."""
+    if request.path.startswith(NO_STORE_PATHS):
+        response.headers["Cache-Control"] = "no-store"
+    return response

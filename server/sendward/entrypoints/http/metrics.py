@@ -1,4 +1,4 @@
-"""GET /metrics: Prometheus metrics, behind SENDWARD_METRICS_TOKEN when that is set."""
+"""GET /metrics: Prometheus metrics, behind SENDWARD_METRICS_TOKEN when that is set; with Entra ID, only then."""
 
 from __future__ import annotations
 
@@ -14,9 +14,12 @@ bp = Blueprint("metrics", __name__)
 
 @bp.get("/metrics")
 def metrics():
-    required = container().settings.metrics_token
+    settings = container().settings
+    required = settings.metrics_token
     if required:
         _check_token(required)
+    elif settings.identity != "dev":  # a network deployment: metrics only to whoever holds the token
+        raise ApiError(403, "set SENDWARD_METRICS_TOKEN to serve metrics with Entra ID", code="forbidden")
     body, content_type = container().metrics.exposition(request.headers.get("Accept"))
     return Response(body, content_type=content_type)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from flask import request
+from flask import current_app, request
 from pydantic import BaseModel, ValidationError
 
 from sendward.domain.policy import field_errors, first_error
@@ -14,7 +14,7 @@ from sendward.entrypoints.http.errors import ApiError
 def json_body():
     if not request.mimetype == "application/json":
         raise ApiError(415, "send the body as application/json")
-    raw = request.get_data(cache=False)
+    raw = body_bytes()
     try:
         document = json.loads(raw)
     except (ValueError, RecursionError) as error:
@@ -22,6 +22,22 @@ def json_body():
     if not isinstance(document, dict):
         raise ApiError(400, "the body must be a JSON object", code="invalid_json")
     return document
+
+
+def body_bytes() -> bytes:
+    """The request body, 413 past MAX_CONTENT_LENGTH, chunked too.
+
+    With a Content-Length, Werkzeug refuses an oversized body up front; a chunked body has none, and
+    Werkzeug would silently cut it at the limit (the truncated JSON then read as a 400). Here it is read
+    from the server's stream up to one byte past the limit, and refused if it goes on."""
+    limit = current_app.config.get("MAX_CONTENT_LENGTH")
+    if request.content_length is None and limit:
+        stream = request.environ.get("wsgi.input")
+        raw = stream.read(limit + 1) if stream is not None else b""
+        if len(raw) > limit:
+            raise ApiError(413, "the request is larger than this service accepts", code="too_large")
+        return raw
+    return request.get_data(cache=False)
 
 
 def validated(model: type[BaseModel], document: dict, status: int = 422, code: str = "invalid"):
