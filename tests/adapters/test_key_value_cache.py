@@ -52,7 +52,7 @@ def test_add_sets_only_where_nothing_live_is_stored():
 
 
 def test_a_window_counter_starts_again_in_the_next_window():
-    from sendward.adapters.cache.key_value import MemoryWindowCounter
+    from sendward.services.rate_limits import MemoryWindowCounter
 
     clock = Clock()
     counter = MemoryWindowCounter(clock=clock)

@@ -3,7 +3,7 @@
 import pytest
 from pydantic import ValidationError
 
-from sendward.adapters.storage.repository import PolicyState, UnknownVersion, VersionConflict
+from sendward.domain.records import PolicyState, UnknownVersion, VersionConflict
 from sendward.domain.policy import Policy
 
 

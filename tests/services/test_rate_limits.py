@@ -1,6 +1,6 @@
 """Rate limits per user and per tenant, shared across instances, counted locally while Redis is away."""
 
-from sendward.adapters.cache.key_value import MemoryWindowCounter
+from sendward.services.rate_limits import MemoryWindowCounter
 from sendward.services.rate_limits import RateLimits
 
 

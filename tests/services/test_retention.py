@@ -2,7 +2,7 @@
 
 from datetime import datetime, timedelta, timezone
 
-from sendward.adapters.storage.repository import DecisionRecord
+from sendward.domain.records import DecisionRecord
 from sendward.services.retention import purge
 
 NOW = datetime(2026, 11, 25, tzinfo=timezone.utc)

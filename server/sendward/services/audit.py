@@ -7,9 +7,9 @@ import hmac
 import re
 from collections import Counter
 
-from sendward.adapters.storage.repository import DecisionRecord
 from sendward.kernel import utcnow
 from sendward.detection.recognizers.person_name import name_pairs, titled_names
+from sendward.domain.records import DecisionRecord
 from sendward.domain.verdict import Verdict, recipients_json
 
 _EXTENSION = re.compile(r"^[a-z0-9]{1,10}$")
