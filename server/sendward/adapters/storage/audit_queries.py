@@ -22,7 +22,7 @@ from sendward.adapters.storage.tables import (
 )
 from sendward.adapters.storage.errors import translate_errors
 from sendward.domain import verdict
-from sendward.domain.records import DecisionFilter  # noqa: F401 (re-exported for the adapter's callers)
+from sendward.domain.records import DecisionFilter
 from sendward.kernel import as_utc
 
 PURGE_BATCH = 5000

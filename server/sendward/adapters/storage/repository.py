@@ -20,7 +20,7 @@ from sendward.adapters.storage.tables import (
     tenants,
 )
 
-from sendward.domain.records import (  # noqa: F401 (re-exported for the adapter's callers)
+from sendward.domain.records import (
     DecisionFilter,
     DecisionRecord,
     ExpectedRevision,
