@@ -124,3 +124,25 @@ def test_the_fake_store_down_raises_the_domain_error_everywhere():
         store.policy_state("t")
     with pytest.raises(StorageUnavailable):
         store.audit.tenants()
+
+
+def _members(protocol) -> set[str]:
+    return {
+        name
+        for klass in protocol.__mro__
+        if klass.__module__ == "sendward.services.ports"
+        for name in vars(klass)
+        if not name.startswith("_")
+    }
+
+
+def test_the_fake_and_the_adapter_implement_the_whole_port():
+    from sendward.adapters.storage.audit_queries import AuditQueries
+    from sendward.adapters.storage.repository import Storage
+    from sendward.services.ports import AuditStore, Store
+
+    assert {"publish", "record_decision", "decisions_page", "audit"} <= _members(Store)
+    for implementation in (Storage, FakeStorage):
+        assert {name for name in _members(Store) if not hasattr(implementation, name)} == set()
+    for implementation in (AuditQueries, type(FakeStorage().audit)):
+        assert {name for name in _members(AuditStore) if not hasattr(implementation, name)} == set()
