@@ -38,7 +38,8 @@ CHROMIUM_ARGS = [
 
 def seed(container, days: int = 28, seed_value: int = 7) -> None:
     """Two policy versions and ``days`` of decisions, the second half with body.personal_data monitored."""
-    from sendward.adapters.storage.repository import DecisionRecord, utcnow
+    from sendward.domain.records import DecisionRecord
+    from sendward.kernel import utcnow
     from sendward.domain.policy import Policy
     from sendward.services.audit import user_hash
 

@@ -50,13 +50,3 @@ def test_add_sets_only_where_nothing_live_is_stored():
     cache.delete("k")
     assert cache.get("k") is None
 
-
-def test_a_window_counter_starts_again_in_the_next_window():
-    from sendward.adapters.cache.key_value import MemoryWindowCounter
-
-    clock = Clock()
-    counter = MemoryWindowCounter(clock=clock)
-    assert [counter.hit("u", 60) for _ in range(3)] == [1, 2, 3]
-    assert counter.hit("other", 60) == 1
-    clock.now = 60.0
-    assert counter.hit("u", 60) == 1

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from sendward.adapters.storage.repository import DecisionRecord
+from sendward.domain.records import DecisionRecord
 from sendward.kernel import utcnow
 from tests.admin.htmlform import form_fields
 

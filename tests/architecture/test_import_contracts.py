@@ -46,3 +46,10 @@ def test_a_cycle_breaks_the_build(tmp_path):
 def test_the_copy_itself_keeps_every_contract(tmp_path):
     result = lint_imports(tmp_path, "sendward.domain.entities", "import re")
     assert result.returncode == 0, result.stdout[-3000:]
+
+
+def test_a_service_importing_the_storage_adapter_breaks_the_layers(tmp_path):
+    """The services see the storage port only (services/ports.py): no import of an adapter is excused."""
+    result = lint_imports(tmp_path, "sendward.services.retention", "from sendward.adapters.storage import repository")
+    assert result.returncode != 0
+    assert "sendward.services.retention -> sendward.adapters.storage.repository" in result.stdout

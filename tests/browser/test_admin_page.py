@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from sendward.adapters.storage.audit_queries import DecisionFilter
+from sendward.domain.records import DecisionFilter
 
 SEED = Path(__file__).resolve().parents[2] / "examples" / "01-mass-email-client-list.eml"
 TENANT = "northshire"

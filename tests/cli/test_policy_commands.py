@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from sendward.adapters.storage import schema
-from sendward.adapters.storage.repository import DecisionRecord, Storage
+from sendward.adapters.storage.repository import Storage
+from sendward.domain.records import DecisionRecord
 from sendward.entrypoints import cli
 
 EXAMPLE_POLICY = Path(__file__).resolve().parents[2] / "examples" / "northshire-policy.json"

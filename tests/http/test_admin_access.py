@@ -5,7 +5,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from sendward.adapters.storage.repository import DecisionRecord
+from sendward.domain.records import DecisionRecord
 
 
 def admin_routes(app) -> list[tuple[str, str]]:

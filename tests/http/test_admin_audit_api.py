@@ -4,7 +4,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from sendward.adapters.storage.repository import DecisionRecord
+from sendward.domain.records import DecisionRecord
 from sendward.kernel import utcnow
 from tests.builders import draft, people, score_request
 

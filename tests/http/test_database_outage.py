@@ -1,28 +1,24 @@
 """The database goes away: sends keep their verdicts, nothing recorded is lost, nothing is a 500."""
 
 import pytest
-from sqlalchemy.exc import OperationalError
+import sqlalchemy as sa
 
+from sendward.domain.records import StorageUnavailable
 from tests.builders import draft, people, score_request
 
 
 @pytest.fixture
-def outage(container, monkeypatch):
-    """outage(True) makes every storage call fail like a restarting PostgreSQL; outage(False) ends it."""
-    storage = type(container.storage)
-    originals = {name: getattr(storage, name) for name in ("published_policy", "record_decision", "decision", "decision_binding")}
+def outage(container, monkeypatch, tmp_path):
+    """outage(True) makes every storage call fail like a database that went away (the driver's own
+    error, translated at the adapter's edge); outage(False) ends it."""
+    working = container.storage.engine
+    gone = sa.create_engine(f"sqlite:///{tmp_path}/no-such-directory/sendward.db")
 
     def set_down(down: bool):
-        for name, original in originals.items():
-            if down:
-                def failing(self, *args, _name=name, **kwargs):
-                    raise OperationalError(f"storage.{_name}", {}, ConnectionRefusedError("connection refused"))
+        monkeypatch.setattr(container.storage, "engine", gone if down else working)
 
-                monkeypatch.setattr(storage, name, failing)
-            else:
-                monkeypatch.setattr(storage, name, original)
-
-    return set_down
+    yield set_down
+    gone.dispose()
 
 
 def decisions_in_db(container, tenant="tenant-a"):
@@ -82,7 +78,7 @@ def test_the_outbox_is_bounded(container):
 
     class DownStorage:
         def record_decision(self, record):
-            raise OperationalError("insert", {}, ConnectionRefusedError())
+            raise StorageUnavailable("OperationalError")
 
     outbox = AuditOutbox(DownStorage(), max_pending=5)
     for i in range(8):

@@ -2,7 +2,7 @@
 
 import pytest
 
-from sendward.adapters.storage.audit_queries import DecisionFilter
+from sendward.domain.records import DecisionFilter
 from tests.builders import draft, people, score_request
 
 

@@ -4,7 +4,7 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
-from sendward.adapters.storage.repository import DecisionRecord
+from sendward.domain.records import DecisionRecord
 from sendward.services.dashboard import iso_week, stats
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=timezone.utc)  # a Wednesday
@@ -45,13 +45,13 @@ def record(
     )
 
 
-def test_every_day_of_the_window_is_listed_with_zero_filled(container):
-    record(container.storage, "a", NOW - timedelta(days=1), action="warn")
-    record(container.storage, "b", NOW, action="block")
+def test_every_day_of_the_window_is_listed_with_zero_filled(store):
+    record(store, "a", NOW - timedelta(days=1), action="warn")
+    record(store, "b", NOW, action="block")
     record(
-        container.storage, "c", NOW - timedelta(days=9), action="block"
+        store, "c", NOW - timedelta(days=9), action="block"
     )  # outside a 7-day window
-    figures = stats(container.storage, "tenant-a", days=7, now=NOW)
+    figures = stats(store, "tenant-a", days=7, now=NOW)
     assert [d["day"] for d in figures["per_day"]] == [f"2026-11-{d}" for d in range(19, 26)]
     assert figures["per_day"][-2] == {"day": "2026-11-24", "allow": 0, "warn": 1, "block": 0}
     assert figures["per_day"][-1] == {"day": "2026-11-25", "allow": 0, "warn": 0, "block": 1}
@@ -59,8 +59,8 @@ def test_every_day_of_the_window_is_listed_with_zero_filled(container):
     assert (figures["since"], figures["until"]) == ("2026-11-19", "2026-11-25")
 
 
-def test_top_rules_file_types_and_override_rate(container):
-    s = container.storage
+def test_top_rules_file_types_and_override_rate(store):
+    s = store
     record(
         s,
         "w1",
@@ -128,8 +128,8 @@ def test_top_rules_file_types_and_override_rate(container):
     assert figures["would_per_day"][0] == {"day": "2026-11-25", "allow": 0, "warn": 2, "block": 1}
 
 
-def test_a_warning_sent_again_after_a_fix_is_not_sent_anyway(container):
-    s = container.storage
+def test_a_warning_sent_again_after_a_fix_is_not_sent_anyway(store):
+    s = store
     record(s, "w1", NOW, action="warn")  # Send; Fix it; Send again: allowed
     record(s, "a1", NOW, action="allow", resends="w1")
     record(s, "w2", NOW, action="warn")  # Send; Send Anyway
@@ -141,13 +141,13 @@ def test_a_warning_sent_again_after_a_fix_is_not_sent_anyway(container):
     assert overrides["rate"] == pytest.approx(2 / 3, abs=1e-4)
 
 
-def test_no_interruptions_means_no_override_rate(container):
-    record(container.storage, "a", NOW)
-    assert stats(container.storage, "tenant-a", days=1, now=NOW)["overrides"]["rate"] is None
+def test_no_interruptions_means_no_override_rate(store):
+    record(store, "a", NOW)
+    assert stats(store, "tenant-a", days=1, now=NOW)["overrides"]["rate"] is None
 
 
-def test_shadow_mode_counts_interruptions_per_user_per_week(container):
-    s = container.storage
+def test_shadow_mode_counts_interruptions_per_user_per_week(store):
+    s = store
     monday = datetime(2026, 11, 23, 9, tzinfo=timezone.utc)
     for i in range(3):  # alice: three times this week, once last week
         record(
@@ -201,11 +201,11 @@ def test_shadow_mode_counts_interruptions_per_user_per_week(container):
     assert figures["top_rules"][0]["would_interrupt"] == 5
 
 
-def test_days_out_of_range_are_refused(container):
+def test_days_out_of_range_are_refused(store):
     with pytest.raises(ValueError):
-        stats(container.storage, "tenant-a", days=0)
+        stats(store, "tenant-a", days=0)
     with pytest.raises(ValueError):
-        stats(container.storage, "tenant-a", days=367)
+        stats(store, "tenant-a", days=367)
 
 
 def test_iso_weeks_cross_the_year():
@@ -213,9 +213,9 @@ def test_iso_weeks_cross_the_year():
     assert iso_week(date(2027, 1, 4)) == "2027-W01"
 
 
-def test_misdirected_prompt_rate_and_acceptance(container):
+def test_misdirected_prompt_rate_and_acceptance(store):
     """Per 1,000 sends, and how often the sender then sent the same message to other recipients."""
-    s = container.storage
+    s = store
     wrong = [("recipients.misdirected", "warn", None)]
     at = NOW - timedelta(hours=5)
     for n in range(16):
@@ -239,8 +239,8 @@ def test_misdirected_prompt_rate_and_acceptance(container):
     assert figures["acceptance_rate"] == round(1 / 3, 4)
 
 
-def test_no_prompts_no_rates(container):
-    record(container.storage, "a", NOW)
-    figures = stats(container.storage, "tenant-a", days=7, now=NOW)["misdirected"]
+def test_no_prompts_no_rates(store):
+    record(store, "a", NOW)
+    figures = stats(store, "tenant-a", days=7, now=NOW)["misdirected"]
     assert figures == {"sends": 1, "prompts": 0, "per_1000_sends": 0.0, "changed_recipient": 0,
                        "sent_anyway": 0, "acceptance_rate": None}

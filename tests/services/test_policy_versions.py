@@ -3,13 +3,8 @@
 import pytest
 from pydantic import ValidationError
 
-from sendward.adapters.storage.repository import PolicyState, UnknownVersion, VersionConflict
+from sendward.domain.records import PolicyState, UnknownVersion, VersionConflict
 from sendward.domain.policy import Policy
-
-
-@pytest.fixture
-def policies(container):
-    return container.policies
 
 
 def with_threshold(value: int) -> dict:
@@ -112,8 +107,8 @@ def test_the_editable_policy_comes_with_its_state(policies):
     assert state == PolicyState(revision=2, latest=2, published=1)
 
 
-def test_a_stored_version_that_no_longer_validates_is_not_published(policies, container):
-    container.storage.save_policy(
+def test_a_stored_version_that_no_longer_validates_is_not_published(policies, store):
+    store.save_policy(
         "tenant-a", {"rules": {"no.such_rule": {}}}, author="old release", publish=False
     )
     with pytest.raises(ValidationError):
@@ -122,10 +117,10 @@ def test_a_stored_version_that_no_longer_validates_is_not_published(policies, co
         policies.rollback("tenant-a", 1, author="a@x")
 
 
-def test_the_last_known_policies_are_bounded(container):
+def test_the_last_known_policies_are_bounded(store):
     from sendward.services.policies import PolicyService
 
-    policies = PolicyService(container.storage, last_known_tenants=3)
+    policies = PolicyService(store, last_known_tenants=3)
     for i in range(5):
         policies.current(f"tenant-{i}")
     assert list(policies._last_known) == ["tenant-2", "tenant-3", "tenant-4"]

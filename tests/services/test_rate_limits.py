@@ -1,7 +1,6 @@
 """Rate limits per user and per tenant, shared across instances, counted locally while Redis is away."""
 
-from sendward.adapters.cache.key_value import MemoryWindowCounter
-from sendward.services.rate_limits import RateLimits
+from sendward.services.rate_limits import MemoryWindowCounter, RateLimits
 
 
 class Clock:
@@ -60,3 +59,12 @@ def test_sends_and_background_checks_are_counted_apart():
     assert limits.check("t", "u", "precheck") is None
     assert limits.check("t", "u", "precheck") is not None
     assert limits.check("t", "u", "send") is None
+
+
+def test_a_window_counter_starts_again_in_the_next_window():
+    clock = Clock(now=0.0)
+    counter = MemoryWindowCounter(clock=clock)
+    assert [counter.hit("u", 60) for _ in range(3)] == [1, 2, 3]
+    assert counter.hit("other", 60) == 1
+    clock.now = 60.0
+    assert counter.hit("u", 60) == 1

@@ -2,7 +2,7 @@
 
 from datetime import datetime, timedelta, timezone
 
-from sendward.adapters.storage.repository import DecisionRecord
+from sendward.domain.records import DecisionRecord
 from sendward.services.retention import purge
 
 NOW = datetime(2026, 11, 25, tzinfo=timezone.utc)
@@ -27,8 +27,8 @@ def record(storage, id, age_days, tenant):
     )
 
 
-def test_each_tenant_keeps_its_own_retention(container):
-    s, policies = container.storage, container.policies
+def test_each_tenant_keeps_its_own_retention(store, policies):
+    s = store
     policies.replace("short", {"retention_days": 30}, author="a")
     for tenant in ("short", "default"):
         record(s, f"{tenant}-40", 40, tenant)
@@ -47,9 +47,9 @@ def test_each_tenant_keeps_its_own_retention(container):
     assert s.decision("default", "default-400") is None
 
 
-def test_one_tenant_only(container):
-    record(container.storage, "a", 400, "tenant-a")
-    record(container.storage, "b", 400, "tenant-b")
-    [result] = purge(container.storage, container.policies, tenant_id="tenant-a", now=NOW)
+def test_one_tenant_only(store, policies):
+    record(store, "a", 400, "tenant-a")
+    record(store, "b", 400, "tenant-b")
+    [result] = purge(store, policies, tenant_id="tenant-a", now=NOW)
     assert (result.tenant_id, result.decisions) == ("tenant-a", 1)
-    assert container.storage.decision("tenant-b", "b") is not None
+    assert store.decision("tenant-b", "b") is not None

@@ -6,11 +6,11 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from sendward.adapters.storage.audit_queries import DecisionFilter
-from sendward.adapters.storage.repository import (
+from sendward.adapters.storage.repository import Storage
+from sendward.domain.records import (
+    DecisionFilter,
     DecisionRecord,
     PolicyState,
-    Storage,
     UnknownVersion,
     VersionConflict,
 )

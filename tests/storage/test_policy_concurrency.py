@@ -15,7 +15,8 @@ import pytest
 import sqlalchemy as sa
 
 from sendward.adapters.storage import schema
-from sendward.adapters.storage.repository import Storage, VersionConflict
+from sendward.adapters.storage.repository import Storage
+from sendward.domain.records import VersionConflict
 
 TENANT = "tenant-a"
 

@@ -144,7 +144,7 @@ def _import(args) -> int:
 
 
 def _export(args) -> int:
-    from sendward.adapters.storage.repository import UnknownVersion
+    from sendward.domain.records import UnknownVersion
     from sendward.services.policies import PolicyService, export_json
 
     settings, storage = _storage()

@@ -7,9 +7,9 @@ import hmac
 import re
 from collections import Counter
 
-from sendward.adapters.storage.repository import DecisionRecord
 from sendward.detection.recognizers import load_recognizers
 from sendward.detection.recognizers.person_name import given_names, name_pairs, titled_names
+from sendward.domain.records import DecisionRecord
 from sendward.kernel import utcnow
 from sendward.domain.verdict import Verdict, recipients_json
 

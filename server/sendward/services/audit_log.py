@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from sendward.adapters.storage.audit_queries import DecisionFilter
-from sendward.adapters.storage.repository import Storage
+from sendward.domain.records import DecisionFilter
+from sendward.services.ports import DecisionStore
 
 MAX_PER_PAGE = 200
 DEFAULT_PER_PAGE = 50
 
 
 def decisions_page(
-    storage: Storage,
+    storage: DecisionStore,
     tenant_id: str,
     where: DecisionFilter,
     *,

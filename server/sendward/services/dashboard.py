@@ -10,9 +10,9 @@ from collections import Counter, defaultdict
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
 
-from sendward.adapters.storage.repository import Storage
 from sendward.domain.verdict import INTERRUPTING, VERDICT_ACTIONS
 from sendward.kernel import utcnow
+from sendward.services.ports import Store
 
 ACTIONS = VERDICT_ACTIONS
 MAX_DAYS = 366
@@ -21,7 +21,7 @@ MAX_USER_WEEKS = 200
 
 
 def stats(
-    storage: Storage, tenant_id: str, days: int = 30, now: datetime | None = None
+    storage: Store, tenant_id: str, days: int = 30, now: datetime | None = None
 ) -> dict[str, Any]:
     """Figures for the last ``days`` UTC days, today included."""
     if not 1 <= days <= MAX_DAYS:

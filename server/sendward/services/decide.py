@@ -7,15 +7,14 @@ import hmac
 import logging
 from dataclasses import dataclass
 
-from sqlalchemy.exc import SQLAlchemyError
-
-from sendward.adapters.storage.repository import Storage
 from sendward.domain.draft import Draft
+from sendward.domain.records import StorageUnavailable
 from sendward.domain.overrides import review_override
 from sendward.domain.verdict import Verdict
 from sendward.services.audit import decision_record, message_keys, user_hash
 from sendward.services.outbox import AuditOutbox
 from sendward.services.policies import PolicyService
+from sendward.services.ports import Store
 from sendward.kernel import NO_TELEMETRY, StageTimes, Telemetry
 from sendward.services.scoring import Scorer, draft_digest
 
@@ -27,7 +26,7 @@ BUDGET_FLOOR_MS = 1000  # the least budget a score request gets, whatever its bu
 class DecisionService:
     scorer: Scorer
     policies: PolicyService
-    storage: Storage
+    storage: Store
     user_hash_key: bytes
     outbox: AuditOutbox | None = None
     telemetry: Telemetry = NO_TELEMETRY
@@ -112,9 +111,14 @@ class DecisionService:
         the database is away: the override waits. A decision recorded without a digest matches no draft."""
         try:
             earlier = self.storage.decision_binding(tenant_id, decision_id)
-        except SQLAlchemyError as error:
-            log.warning("override check unavailable: %s", type(error).__name__)
+        except StorageUnavailable as error:
+            log.warning("override check unavailable: %s", _cause(error))
             return False, None
         if earlier is None or earlier[0] != user:
             return False, None
         return True, earlier[1]
+
+
+def _cause(error: Exception) -> str:
+    """The type of the store's underlying error (only the type: a driver's message can quote data)."""
+    return type(error.__cause__ or error).__name__

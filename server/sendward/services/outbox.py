@@ -12,15 +12,14 @@ import logging
 import threading
 from collections import deque
 
-from sqlalchemy.exc import SQLAlchemyError
-
-from sendward.adapters.storage.repository import DecisionRecord, Storage
+from sendward.domain.records import DecisionRecord, StorageUnavailable
+from sendward.services.ports import DecisionStore
 
 log = logging.getLogger(__name__)
 
 
 class AuditOutbox:
-    def __init__(self, storage: Storage, max_pending: int = 10_000):
+    def __init__(self, storage: DecisionStore, max_pending: int = 10_000):
         self.storage = storage
         self.max_pending = max_pending
         self._pending: deque[DecisionRecord] = deque()
@@ -49,8 +48,8 @@ class AuditOutbox:
         while self._pending:
             try:
                 self.storage.record_decision(self._pending[0])
-            except SQLAlchemyError as error:
-                log.warning("audit write deferred (%s): %d waiting", type(error).__name__, len(self._pending))
+            except StorageUnavailable as error:
+                log.warning("audit write deferred (%s): %d waiting", type(error.__cause__ or error).__name__, len(self._pending))
                 return False
             self._pending.popleft()
         return True

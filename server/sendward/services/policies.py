@@ -9,18 +9,16 @@ from datetime import datetime, timezone
 from typing import Any
 
 from cachetools import LRUCache
-from sqlalchemy.exc import SQLAlchemyError
-
-from sendward.adapters.storage.repository import (
+from sendward.domain.policy import Policy
+from sendward.domain.policy_diff import Change, diff_documents
+from sendward.domain.records import (
     ExpectedRevision,
     PolicyRecord,
     PolicyState,
-    Storage,
+    StorageUnavailable,
     UnknownVersion,
 )
-from sendward.domain.policy import Policy
-from sendward.domain.policy_diff import Change, diff_documents
-from sendward.services.ports import PolicyCache
+from sendward.services.ports import PolicyCache, PolicyStore
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +51,7 @@ class PolicyUnavailable(Exception):
 
 @dataclass
 class PolicyService:
-    storage: Storage
+    storage: PolicyStore
     cache: PolicyCache | None = None  # shared by instances (Redis); without it, the database per request
     # The policy last read per tenant, kept for database outages; the least recently used go first.
     last_known_tenants: int = 10_000
@@ -83,7 +81,7 @@ class PolicyService:
                 return cached
         try:
             current = self._published(tenant_id)
-        except SQLAlchemyError as error:
+        except StorageUnavailable as error:
             return self._last_known_or_fail(tenant_id, error)
         self._remember(tenant_id, current)
         if self.cache is not None:
@@ -104,7 +102,7 @@ class PolicyService:
             known = self._last_known.get(tenant_id)
         if known is None:
             raise PolicyUnavailable() from error
-        log.warning("policy store unavailable (%s): using version %d", type(error).__name__, known[1])
+        log.warning("policy store unavailable (%s): using version %d", type(error.__cause__ or error).__name__, known[1])
         return known
 
     def replace(

@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Mapping, Protocol, Sequence
+from datetime import datetime
+from typing import Any, Mapping, Protocol, Sequence
 
 from sendward.kernel import Deadline
 from sendward.domain.draft import Attachment, Draft
+from sendward.domain.records import (
+    DecisionFilter,
+    DecisionRecord,
+    ExpectedRevision,
+    PolicyRecord,
+    PolicyState,
+)
 from sendward.signals.recipients import GroupSize
 
 
@@ -103,3 +111,116 @@ class PolicyCache(Protocol):
 
     def replace(self, tenant_id: str, current) -> None:
         """A new version was published: every instance enforces it from the next request."""
+
+
+# -- storage ------------------------------------------------------------------
+# Every method may raise sendward.domain.records.StorageUnavailable (the store is away); the
+# ones named below also raise UnknownVersion or VersionConflict. No database library's error
+# reaches a service.
+
+
+class PolicyStore(Protocol):
+    """Tenants' policy versions: saved, published, rolled back; never changed or deleted."""
+
+    def published_policy(self, tenant_id: str) -> PolicyRecord | None:
+        """The version enforced, or None while the tenant uses the built-in defaults."""
+
+    def policy_version(self, tenant_id: str, version: int) -> PolicyRecord:
+        """One saved version; raises UnknownVersion."""
+
+    def policy_versions(self, tenant_id: str) -> list[PolicyRecord]:
+        """Every saved version, newest first."""
+
+    def latest_version(self, tenant_id: str) -> int:
+        """The newest version saved; 0 for none."""
+
+    def policy_state(self, tenant_id: str) -> PolicyState: ...
+
+    def save_policy(
+        self,
+        tenant_id: str,
+        document: dict[str, Any],
+        *,
+        author: str,
+        comment: str = "",
+        publish: bool,
+        expected_revision: ExpectedRevision = None,
+        copied_from: int | None = None,
+    ) -> PolicyRecord:
+        """Store ``document`` as the next version (and enforce it with ``publish``); one step with the
+        revision check: raises VersionConflict when the revision is not an expected one."""
+
+    def publish(self, tenant_id: str, version: int, *, expected_revision: ExpectedRevision = None) -> PolicyRecord:
+        """Enforce a saved version; raises UnknownVersion or VersionConflict."""
+
+
+class DecisionStore(Protocol):
+    """The audit records of decisions: counts, types and rule ids, never personal data."""
+
+    def record_decision(self, record: DecisionRecord) -> None: ...
+
+    def decision(self, tenant_id: str, decision_id: str) -> dict[str, Any] | None:
+        """One decision as the decision log shows it, or None."""
+
+    def decision_binding(self, tenant_id: str, decision_id: str) -> tuple[str, str | None] | None:
+        """(user hash, draft digest) of a decision, for checking an override; None if unknown."""
+
+    def decisions_page(
+        self, tenant_id: str, where: DecisionFilter, *, offset: int, limit: int
+    ) -> tuple[list[dict[str, Any]], int]:
+        """Decisions matching ``where``, newest first (then by id), and how many match in all."""
+
+
+class AuditStore(Protocol):
+    """Aggregates of the decisions for the dashboard (grouped by UTC day, 'YYYY-MM-DD'), and the purge.
+
+    Windows include ``since`` and exclude ``until``. "Overrides left out": decisions with
+    ``override_of`` set repeat the decision they override and are not counted again."""
+
+    def actions_per_day(
+        self, tenant_id: str, since: datetime, until: datetime
+    ) -> list[tuple[str, str, str | None, bool, int]]:
+        """(day, action, would_action, is an override, decisions)."""
+
+    def rule_counts(self, tenant_id: str, since: datetime, until: datetime) -> list[tuple[str, str, str | None, int]]:
+        """(rule, action, would_action, findings), overrides left out."""
+
+    def attachment_types(self, tenant_id: str, since: datetime, until: datetime) -> list[tuple[str, bool, int, int]]:
+        """(file type, scanned, attachments, attachments holding personal data), overrides left out."""
+
+    def override_counts(self, tenant_id: str, since: datetime, until: datetime) -> tuple[int, int]:
+        """(decisions that interrupted the sender, overrides accepted)."""
+
+    def sent_anyway(self, tenant_id: str, since: datetime, until: datetime) -> int:
+        """Warnings whose e-mail the same sender never sent again nor overrode."""
+
+    def would_interrupt(self, tenant_id: str, since: datetime, until: datetime) -> list[tuple[str, str, str, int]]:
+        """(rule, user hash, day, decisions) for monitored (info) findings that enforcement would have shown."""
+
+    def rule_prompts(
+        self, tenant_id: str, rule: str, since: datetime, until: datetime
+    ) -> list[tuple[str, str, datetime, dict]]:
+        """(decision id, user hash, time, counts) of decisions where ``rule`` warned or blocked, overrides left out."""
+
+    def follow_ups(
+        self, tenant_id: str, users: list[str], since: datetime, until: datetime
+    ) -> list[tuple[str, datetime, dict, str | None]]:
+        """(user hash, time, counts, override_of) of these users' decisions."""
+
+    def sends(self, tenant_id: str, since: datetime, until: datetime) -> int:
+        """Decisions recorded, overrides left out."""
+
+    def tenants(self) -> list[str]:
+        """Every tenant with a policy or a decision, sorted."""
+
+    def count_before(self, tenant_id: str, before: datetime) -> int: ...
+
+    def purge(self, tenant_id: str, before: datetime) -> int:
+        """Delete the tenant's decisions older than ``before``; how many went."""
+
+
+class Store(PolicyStore, DecisionStore, Protocol):
+    """Everything the services keep: the SQLAlchemy ``Storage`` adapter, or the in-memory fake in tests."""
+
+    @property
+    def audit(self) -> AuditStore: ...

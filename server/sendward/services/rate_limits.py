@@ -7,14 +7,39 @@ holds per process, and scoring never stops because Redis did.
 from __future__ import annotations
 
 import math
+import threading
 import time
 from dataclasses import dataclass, field
 from typing import Callable
 
-from sendward.adapters.cache.key_value import MemoryWindowCounter
+from cachetools import TLRUCache
+
 from sendward.services.ports import WindowCounter
 
 WINDOW_SECONDS = 60
+
+
+class MemoryWindowCounter:
+    """Events per key within a fixed window, in this process: the WindowCounter without Redis,
+    and the fallback while Redis cannot answer."""
+
+    def __init__(self, *, max_keys: int = 100_000, clock: Callable[[], float] = time.monotonic):
+        self.max_keys = max_keys
+        self._clock = clock
+        # key -> (the window's end, events in it); a window that ended is gone
+        self._counts: TLRUCache[str, tuple[float, int]] = TLRUCache(max_keys, _expires_at, timer=clock)
+        self._lock = threading.Lock()
+
+    def hit(self, key: str, window_seconds: int) -> int:
+        now = self._clock()
+        with self._lock:
+            expires, count = self._counts.pop(key, (now + window_seconds, 0))
+            self._counts[key] = (expires, count + 1)
+            return count + 1
+
+
+def _expires_at(key, entry: tuple[float, int], now: float) -> float:
+    return entry[0]
 
 
 @dataclass(frozen=True)

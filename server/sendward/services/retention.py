@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sendward.adapters.storage.repository import Storage
 from sendward.kernel import utcnow
 from sendward.services.policies import PolicyService
+from sendward.services.ports import Store
 
 
 @dataclass(frozen=True)
@@ -20,7 +20,7 @@ class PurgeResult:
 
 
 def purge(
-    storage: Storage,
+    storage: Store,
     policies: PolicyService,
     *,
     tenant_id: str | None = None,

@@ -1,4 +1,4 @@
-"""In-process key-value stores with a time to live per entry (the default KeyValueCache and WindowCounter).
+"""The in-process key-value store with a time to live per entry (the default KeyValueCache).
 
 cachetools' TLRUCache keeps each entry until its own expiry and drops the least recently
 used beyond the bound; the lock is ours (the threads of a worker share one).
@@ -57,21 +57,3 @@ class MemoryKeyValueCache:
     def __len__(self) -> int:
         with self._lock:
             return len(self._entries)
-
-
-class MemoryWindowCounter:
-    """Events per key within a fixed window, in this process (the WindowCounter without Redis)."""
-
-    def __init__(self, *, max_keys: int = 100_000, clock: Callable[[], float] = time.monotonic):
-        self.max_keys = max_keys
-        self._clock = clock
-        # key -> (the window's end, events in it); a window that ended is gone
-        self._counts: TLRUCache[str, tuple[float, int]] = TLRUCache(max_keys, _expires_at, timer=clock)
-        self._lock = threading.Lock()
-
-    def hit(self, key: str, window_seconds: int) -> int:
-        now = self._clock()
-        with self._lock:
-            expires, count = self._counts.pop(key, (now + window_seconds, 0))
-            self._counts[key] = (expires, count + 1)
-            return count + 1

@@ -20,7 +20,9 @@ from sendward.adapters.storage.tables import (
     decisions,
     tenants,
 )
+from sendward.adapters.storage.errors import translate_errors
 from sendward.domain import verdict
+from sendward.domain.records import DecisionFilter
 from sendward.kernel import as_utc
 
 PURGE_BATCH = 5000
@@ -46,32 +48,26 @@ def _utc_day_postgresql(element, compiler, **kw):
     return "to_char(%s AT TIME ZONE 'UTC', 'YYYY-MM-DD')" % compiler.process(element.clauses, **kw)
 
 
-@dataclass(frozen=True)
-class DecisionFilter:
-    since: datetime | None = None  # inclusive
-    until: datetime | None = None  # exclusive
-    action: str | None = None
-    rule: str | None = None
-    user: str | None = None  # a user hash
-
-    def condition(self, tenant_id: str):
-        parts = [decisions.c.tenant_id == tenant_id]
-        if self.since is not None:
-            parts.append(decisions.c.created_at >= as_utc(self.since))
-        if self.until is not None:
-            parts.append(decisions.c.created_at < as_utc(self.until))
-        if self.action:
-            parts.append(decisions.c.action == self.action)
-        if self.user:
-            parts.append(decisions.c.user_hash == self.user)
-        if self.rule:
-            with_rule = sa.select(decision_findings.c.decision_id).where(
-                decision_findings.c.tenant_id == tenant_id, decision_findings.c.rule == self.rule
-            )
-            parts.append(decisions.c.id.in_(with_rule))
-        return sa.and_(*parts)
+def filter_condition(where: DecisionFilter, tenant_id: str):
+    """The SQL condition for the tenant's decisions that ``where`` selects."""
+    parts = [decisions.c.tenant_id == tenant_id]
+    if where.since is not None:
+        parts.append(decisions.c.created_at >= as_utc(where.since))
+    if where.until is not None:
+        parts.append(decisions.c.created_at < as_utc(where.until))
+    if where.action:
+        parts.append(decisions.c.action == where.action)
+    if where.user:
+        parts.append(decisions.c.user_hash == where.user)
+    if where.rule:
+        with_rule = sa.select(decision_findings.c.decision_id).where(
+            decision_findings.c.tenant_id == tenant_id, decision_findings.c.rule == where.rule
+        )
+        parts.append(decisions.c.id.in_(with_rule))
+    return sa.and_(*parts)
 
 
+@translate_errors
 @dataclass
 class AuditQueries:
     engine: Engine

@@ -26,6 +26,7 @@ from sqlalchemy.engine import Engine
 
 from sendward.domain.correspondents import UnreadableModel, tenant_key_from  # noqa: F401 (the store's callers use both)
 from sendward.kernel import as_utc, utcnow
+from sendward.adapters.storage.errors import translate_errors
 from sendward.adapters.storage.tables import correspondent_models as table
 
 NONCE_BYTES = 12
@@ -46,6 +47,7 @@ class StoredModel:
     synced_at: datetime
 
 
+@translate_errors
 @dataclass
 class CorrespondentStore:
     engine: Engine

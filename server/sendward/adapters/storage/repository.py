@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from collections.abc import Collection
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
-from sendward.adapters.storage.audit_queries import AuditQueries
+from sendward.adapters.storage.audit_queries import AuditQueries, filter_condition
+from sendward.adapters.storage.errors import translate_errors
 from sendward.adapters.storage.tables import (
     admin_sessions,
     decision_attachments,
@@ -21,69 +21,19 @@ from sendward.adapters.storage.tables import (
     tenants,
 )
 
+from sendward.domain.records import (
+    DecisionFilter,
+    DecisionRecord,
+    ExpectedRevision,
+    PolicyRecord,
+    PolicyState,
+    UnknownVersion,
+    VersionConflict,
+)
 from sendward.kernel import as_utc, utcnow
 
 
-@dataclass(frozen=True)
-class PolicyState:
-    """Where a tenant's policy stands; ``revision`` goes up by one on every save, publish and rollback."""
-
-    revision: int = 0
-    latest: int = 0  # the newest version saved; 0 for none
-    published: int = 0  # the version enforced; 0 for the built-in defaults
-
-
-class VersionConflict(Exception):
-    """Someone saved, published or rolled back since the caller read the policy."""
-
-    def __init__(self, state: PolicyState):
-        super().__init__(f"the policy is now at revision {state.revision}")
-        self.state = state
-
-
-# The revisions a change may start from (If-Match): one, any of several, or None for whatever it is now.
-ExpectedRevision = int | Collection[int] | None
-
-
-class UnknownVersion(LookupError):
-    pass
-
-
-@dataclass(frozen=True)
-class PolicyRecord:
-    tenant_id: str
-    version: int
-    document: dict[str, Any]
-    author: str
-    comment: str
-    created_at: datetime
-    published: bool = False
-    copied_from: int | None = None  # set when a rollback restored that version
-    revision: int | None = None  # on a record a save or publish returns: the tenant's revision it made
-
-
-@dataclass(frozen=True)
-class DecisionRecord:
-    id: str
-    tenant_id: str
-    user_hash: str
-    created_at: datetime
-    action: str
-    would_action: str | None
-    mode: str
-    score: int
-    policy_version: int
-    counts: dict[str, Any]
-    findings: tuple[tuple[str, str, str | None], ...]  # (rule, action, would_action)
-    attachments: tuple[tuple[str, bool, int], ...]  # (file type, scanned, data subjects)
-    override_of: str | None = None
-    justification: str | None = None
-    resends: str | None = None  # the decision of this e-mail's previous Send (Send pressed again)
-    client_platform: str = ""
-    elapsed_ms: int = 0
-    draft_digest: str | None = None  # keyed digest of the draft: what an override of it must match
-
-
+@translate_errors
 @dataclass
 class Storage:
     engine: Engine
@@ -338,9 +288,9 @@ class Storage:
             row = connection.execute(query).first()
         return (row[0], row[1]) if row is not None else None
 
-    def decisions_page(self, tenant_id: str, where, *, offset: int, limit: int) -> tuple[list[dict[str, Any]], int]:
-        """Decisions matching ``where`` (a DecisionFilter), newest first, and how many match in all."""
-        condition = where.condition(tenant_id)
+    def decisions_page(self, tenant_id: str, where: DecisionFilter, *, offset: int, limit: int) -> tuple[list[dict[str, Any]], int]:
+        """Decisions matching ``where``, newest first, and how many match in all."""
+        condition = filter_condition(where, tenant_id)
         query = (
             sa.select(decisions)
             .where(condition)

@@ -14,15 +14,15 @@ from datetime import date, datetime, time, timedelta, timezone
 from flask import Blueprint, g, jsonify, request, url_for
 from pydantic import ValidationError
 
-from sendward.adapters.storage.audit_queries import DecisionFilter
-from sendward.adapters.storage.repository import (
+from sendward.domain.patterns import try_pattern
+from sendward.domain.policy import Policy, field_errors, first_error
+from sendward.domain.records import (
+    DecisionFilter,
     ExpectedRevision,
     PolicyRecord,
     UnknownVersion,
     VersionConflict,
 )
-from sendward.domain.patterns import try_pattern
-from sendward.domain.policy import Policy, field_errors, first_error
 from sendward.domain.rules import RULE_IDS
 from sendward.domain.verdict import VERDICT_ACTIONS
 from sendward.drafts import UnreadableDraft, read_draft_bytes

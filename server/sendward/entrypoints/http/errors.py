@@ -5,9 +5,9 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, has_request_context, jsonify
-from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
+from sendward.domain.records import StorageUnavailable
 from sendward.entrypoints.http.observe import request_id
 from sendward.services.policies import PolicyUnavailable
 
@@ -65,9 +65,9 @@ def register_error_handlers(app: Flask) -> None:
             message = error.description or error.name
         return error_response(status, _CODES.get(status, "error"), message)
 
-    @app.errorhandler(SQLAlchemyError)
-    def _database_unavailable(error: SQLAlchemyError):
-        log.error("database error: %s", type(error).__name__)
+    @app.errorhandler(StorageUnavailable)
+    def _database_unavailable(error: StorageUnavailable):
+        log.error("database error: %s", type(error.__cause__ or error).__name__)
         return error_response(503, "unavailable", "the database is unavailable; try again shortly")
 
     @app.errorhandler(PolicyUnavailable)

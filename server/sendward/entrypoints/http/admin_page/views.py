@@ -11,9 +11,9 @@ import json
 from flask import abort, flash, g, jsonify, redirect, render_template, request, url_for
 from pydantic import ValidationError
 
-from sendward.adapters.storage.repository import PolicyState, UnknownVersion, VersionConflict
 from sendward.domain.patterns import try_pattern
 from sendward.domain.policy import Policy, field_errors, first_error
+from sendward.domain.records import PolicyState, UnknownVersion, VersionConflict
 from sendward.domain.rules import RULE_IDS
 from sendward.drafts import UnreadableDraft, read_draft_bytes
 from sendward.entrypoints.http.admin_api import decision_filter, uploaded_history
