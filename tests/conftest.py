@@ -33,7 +33,12 @@ hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default")
 def scanner() -> Scanner:
     from sendward.detection.scanner import Scanner
 
-    return Scanner()
+    scanner = Scanner()
+    if scanner.pool is not None:
+        # The extraction processes start before the first test, as they do after gunicorn forks: no test's
+        # 4 s budget pays for the forkserver's imports on a busy machine.
+        scanner.pool.warm().join(120)
+    return scanner
 
 
 @pytest.fixture
