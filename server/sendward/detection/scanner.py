@@ -27,6 +27,7 @@ from sendward.detection.sniff import sniff
 from sendward.detection.special import TermMatcher
 from sendward.detection.tables import analyze_table
 from sendward.detection.text import analyze_text
+from sendward.domain.correspondents import subject_keys
 from sendward.domain.draft import Attachment, Body, Draft
 from sendward.domain.signals import AttachmentSignals, ContentSignals
 from sendward.kernel import NO_STAGE_TIMES, StageTimes
@@ -51,14 +52,26 @@ class ScanRequest:
     special: TermMatcher
     draft: Draft | None = None  # its recipients, for "is this file about a recipient?"
     stages: StageTimes = NO_STAGE_TIMES  # time in "extraction" (reading files) and "detection"
+    # The tenant's key for recipients.misdirected: with it, content about one person carries keyed
+    # hashes of their names and addresses (``ContentSignals.subject_keys``); None: it does not.
+    subject_key: bytes | None = None
+
+    @property
+    def subject_keys_of(self):
+        if self.subject_key is None:
+            return None
+        return functools.partial(subject_keys, self.subject_key)
 
     @functools.cached_property
     def recipient_keys(self) -> frozenset[int]:
         return recipient_keys(self.draft) if self.draft is not None else frozenset()
 
     @classmethod
-    def for_draft(cls, draft: Draft, policy, deadline: Deadline, stages: StageTimes = NO_STAGE_TIMES) -> ScanRequest:
+    def for_draft(
+        cls, draft: Draft, policy, deadline: Deadline, stages: StageTimes = NO_STAGE_TIMES, subject_key: bytes | None = None
+    ) -> ScanRequest:
         return cls(
+            subject_key=subject_key,
             deadline=deadline,
             custom=CustomMatcher.from_policy(policy),
             special=TermMatcher(policy.sensitive_terms, policy.special_categories),
@@ -142,7 +155,7 @@ class Scanner:
         return AttachmentSignals(
             **base,
             scanned=not scan.errors and not scan.notes,
-            content=counter.signals(lambda: request.recipient_keys),
+            content=counter.signals(lambda: request.recipient_keys, request.subject_keys_of),
             error=reason,
             error_code=code,
             infrastructure_failure=infrastructure,
@@ -164,7 +177,7 @@ class Scanner:
                     analyze_text(text, scan, counter)
         except (DeadlineExceeded, Unscannable):
             pass  # what was read so far still counts; the body has no "unscannable" rule
-        return counter.signals(lambda: request.recipient_keys)
+        return counter.signals(lambda: request.recipient_keys, request.subject_keys_of)
 
     def _new_scan(self, request: ScanRequest) -> _Scan:
         return _Scan(

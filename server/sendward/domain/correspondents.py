@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
+import unicodedata
 from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -33,6 +34,10 @@ WARM_UP_MESSAGES = 30
 
 _REPLY_PREFIX = re.compile(r"^\s*(?:(?:re|fw|fwd|aw|wg|tr|sv|vs)\s*(?:\[\d+\])?\s*:\s*)+", re.IGNORECASE)
 _SPACE = re.compile(r"\s+")
+_TITLES = frozenset("mr mrs ms miss dr prof sir jr sr ii iii iv phd esq".split())
+_TOKEN = re.compile(r"[a-z]+")
+# A content's one person is compared by at most this many spellings (names, addresses).
+MAX_SUBJECT_KEYS = 16
 
 
 def tenant_key_from(user_hash_key: bytes, tenant_id: str) -> bytes:
@@ -69,6 +74,44 @@ def normalise_address(address: str) -> str:
 
 def address_key(key: bytes, address: str) -> str:
     return hmac.new(key, b"a:" + normalise_address(address).encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def name_tokens(name: str, address: str = "") -> tuple[str, str] | None:
+    """(first, last) from a display name ("Smith, John" too), else from a first.last local part."""
+    if name and "@" not in name:
+        text = _ascii(name)
+        if "," in text:
+            last, _, first = text.partition(",")
+            text = f"{first} {last}"
+        words = [w for w in _TOKEN.findall(text) if len(w) > 1 and w not in _TITLES]
+        if len(words) >= 2:
+            return words[0], words[-1]
+    local = _ascii(address.partition("@")[0])
+    words = [w for w in _TOKEN.findall(local) if len(w) > 1]
+    return (words[0], words[-1]) if len(words) >= 2 else None
+
+
+def _ascii(text: str) -> str:
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+
+
+def person_key(key: bytes, name: str, address: str = "") -> str | None:
+    """A keyed hash of a person's first and last name (in either order), from a display name or a
+    first.last address; None when neither gives both."""
+    tokens = name_tokens(name, address)
+    if tokens is None:
+        return None
+    return hmac.new(key, b"p:" + " ".join(sorted(tokens)).encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def subject_keys(key: bytes, names=(), addresses=()) -> tuple[str, ...]:
+    """The keyed hashes by which a piece of content names the one person it is about: its e-mail
+    addresses (as ``address_key``, so they find the correspondent directly) and full names (as
+    ``person_key``). Nothing is kept in the clear; empty when there are too many to be one person."""
+    found = [address_key(key, a) for a in addresses if "@" in a]
+    found += [k for n in names if (k := person_key(key, n)) is not None]
+    unique = tuple(dict.fromkeys(found))
+    return unique if len(unique) <= MAX_SUBJECT_KEYS else ()
 
 
 def thread_key(key: bytes, subject: str) -> str | None:

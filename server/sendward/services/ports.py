@@ -39,6 +39,10 @@ class CorrespondentHistory(Protocol):
         Raise when the history exists but cannot be read: the verdict names it as not checked.
         """
 
+    def subject_key(self, caller, tenant_id: str) -> bytes | None:
+        """The key the sender's model hashes addresses with (the tenant's), so the people a draft's
+        content is about can be compared with its correspondents; None when there is none."""
+
 
 class ScanCache(Protocol):
     """Scan results by tenant, content hash and policy fingerprint (never the content)."""

@@ -165,6 +165,11 @@ class StoredCorrespondents:
             self._models[(tenant_id, user)] = model
         return model
 
+    def subject_key(self, caller, tenant_id: str) -> bytes | None:
+        if caller is None or not getattr(caller, "user_id", ""):
+            return None
+        return tenant_key_from(self.user_hash_key, tenant_id or caller.tenant_id)
+
     def forget(self, tenant_id: str, user: str) -> None:
         with self._lock:
             self._models.pop((tenant_id, user), None)

@@ -8,16 +8,21 @@ work address; someone new on a thread in place of one of its participants. CPU o
 
 from __future__ import annotations
 
-import re
-import unicodedata
+import functools
 from collections import defaultdict
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from sendward.domain.correspondents import CO_OCCURRENCE_MAX_RECIPIENTS, CorrespondentModel, normalise_address
+from sendward.domain.correspondents import (
+    CO_OCCURRENCE_MAX_RECIPIENTS,
+    CorrespondentModel,
+    name_tokens,
+    normalise_address,
+    person_key,
+)
 from sendward.domain.draft import Draft
-from sendward.domain.signals import HistorySignals, RecipientFit
+from sendward.domain.signals import CONTACT_DETAILS, HistorySignals, RecipientFit
 from sendward.signals.domains import is_webmail, within
 
 DAY = 86400.0
@@ -25,8 +30,6 @@ DAY = 86400.0
 USUAL_MIN_MESSAGES = 2
 # The other recipients "usually come with" an address when at least this share of their group mail had it.
 COMPANION_SHARE = 0.5
-_TITLES = frozenset("mr mrs ms miss dr prof sir jr sr ii iii iv phd esq".split())
-_TOKEN = re.compile(r"[a-z]+")
 
 
 def history_signals(
@@ -35,8 +38,10 @@ def history_signals(
     internal_domains=(),
     webmail_domains=(),
     now: float | None = None,
+    contents=(),
 ) -> HistorySignals:
-    """``now``: the draft's time in epoch seconds (the offline path); else the model's last message."""
+    """``now``: the draft's time in epoch seconds (the offline path); else the model's last message.
+    ``contents``: the ContentSignals of the draft's files and body (their ``subject_keys``)."""
     if model is None or model.messages == 0:
         return HistorySignals()
     sender = normalise_address(draft.sender.address) if draft.sender else ""
@@ -51,14 +56,17 @@ def history_signals(
     thread = model.thread(draft.subject)
     # One new address among usual ones is a substitution; several new ones are a new group.
     new = sum(1 for k in keys.values() if k not in model.correspondents)
+    letters = _letters_about(draft, contents, recipients, keys, model, index, internal_domains)
     fits = tuple(
-        _fit(address, name, keys, model, index, thread, internal_domains, webmail_domains, now, new == 1)
+        _fit(address, name, keys, model, index, thread, internal_domains, webmail_domains, now, new == 1, letters)
         for address, name in recipients.items()
     )
     return HistorySignals(known=True, messages=model.messages, novelty_rate=model.novelty_rate, recipients=fits)
 
 
-def _fit(address, name, keys, model, index, thread, internal_domains, webmail_domains, now, alone) -> RecipientFit:
+def _fit(
+    address, name, keys, model, index, thread, internal_domains, webmail_domains, now, alone, letters
+) -> RecipientFit:
     key = keys[address]
     entry = model.correspondents.get(key)
     domain = address.rpartition("@")[2]
@@ -80,29 +88,57 @@ def _fit(address, name, keys, model, index, thread, internal_domains, webmail_do
             fit["companion_missing"] = _companion_missing(others, keys, model)
     elif grouped:
         fit["other_company"] = _other_company(entry, others, model)
+    if not fit["internal"]:
+        fit.update(_letter_about(key, entry, letters, model))
     return RecipientFit(**fit)
 
 
-# -- names ----------------------------------------------------------------------
+# -- a letter about one person -------------------------------------------------
 
 
-def name_tokens(name: str, address: str) -> tuple[str, str] | None:
-    """(first, last) from a display name ("Smith, John" too), else from a first.last local part."""
-    if name and "@" not in name:
-        text = _ascii(name)
-        if "," in text:
-            last, _, first = text.partition(",")
-            text = f"{first} {last}"
-        words = [w for w in _TOKEN.findall(text) if len(w) > 1 and w not in _TITLES]
-        if len(words) >= 2:
-            return words[0], words[-1]
-    local = _ascii(address.partition("@")[0])
-    words = [w for w in _TOKEN.findall(local) if len(w) > 1]
-    return (words[0], words[-1]) if len(words) >= 2 else None
+def _letters_about(draft, contents, recipients, keys, model, index, internal_domains) -> list[tuple[str, bool]]:
+    """(correspondent key, holds more than contact details) for each file or body about exactly one
+    person who is a correspondent of the sender outside the organisation, neither a recipient (by
+    any name or address they are known by) nor the sender."""
+    about = [c for c in contents if c.data_subjects == 1 and c.subject_keys]
+    if not about:
+        return []
+    known_as = set(keys.values())
+    for address, name in recipients.items():
+        entry = model.correspondents.get(keys[address])
+        for spelling in (name, *(entry.names if entry else ())):
+            known_as.add(person_key(model.key, spelling, address))
+    if draft.sender is not None:
+        known_as.add(model.key_of(draft.sender.address))
+        known_as.add(person_key(model.key, draft.sender.name, draft.sender.address))
+    letters = []
+    for content in about:
+        subject = set(content.subject_keys)
+        if subject & known_as:
+            continue  # about a recipient, or the sender's own (a CV, a signature)
+        candidates = {k for k in subject if k in model.correspondents}
+        candidates.update(k for s in subject for k in index.people.get(s, ()))
+        outside = [
+            model.correspondents[k] for k in candidates
+            if within(model.correspondents[k].address.rpartition("@")[2], internal_domains) is None
+        ]
+        if outside:
+            best = max(outside, key=lambda e: (e.count, e.last_seen))
+            identifies = bool(set(content.entities) - CONTACT_DETAILS) or bool(content.special_categories)
+            letters.append((model.key_of(best.address), identifies))
+    return letters
 
 
-def _ascii(text: str) -> str:
-    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+def _letter_about(key, entry, letters, model) -> dict:
+    """The first letter about someone this recipient was never addressed together with."""
+    for subject, identifies in letters:
+        if subject == key:
+            continue
+        other = model.correspondents[subject]
+        if (entry is not None and entry.co.get(subject)) or other.co.get(key):
+            continue  # mailed together before: their adviser, their family
+        return {"letter_about": other.address, "letter_identifies": identifies}
+    return {}
 
 
 class _Index:
@@ -110,6 +146,7 @@ class _Index:
 
     def __init__(self, model: CorrespondentModel):
         self.version = model.version
+        self._model = model
         self.full = defaultdict(list)
         self.first = defaultdict(list)
         self.last = defaultdict(list)
@@ -132,6 +169,18 @@ class _Index:
             local, _, domain = entry.address.partition("@")
             if not is_webmail(domain):
                 self.work_local[local].append(key)
+
+    @functools.cached_property
+    def people(self) -> dict[str, list[str]]:
+        """Keyed hash of a first and last name -> keys of the correspondents known by it (any of their
+        display names, or a first.last address); built only when a draft's content names one person."""
+        people = defaultdict(list)
+        for key, entry in self._model.correspondents.items():
+            spellings = {person_key(self._model.key, n, entry.address) for n in entry.names}
+            spellings.add(person_key(self._model.key, "", entry.address))
+            for spelling in spellings - {None}:
+                people[spelling].append(key)
+        return people
 
 
 def _index(model: CorrespondentModel) -> _Index:

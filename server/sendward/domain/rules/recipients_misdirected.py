@@ -31,6 +31,9 @@ THREAD_DROPPED = 30
 COMPANION_MISSING = 30
 OTHER_COMPANY = 20
 PERSONAL_DATA_EXTERNAL = 25
+# A file or the body about one other correspondent of the sender: more than a name and contact
+# details about them (a letter), or their name only (a mention).
+LETTER_ABOUT = {True: 60, False: 35}
 
 
 class Config(RuleConfig):
@@ -90,6 +93,9 @@ def recipient_score(fit, signals, config: Config) -> tuple[int, list[str]]:
     if fit.other_company:
         points += OTHER_COMPANY
         reasons.append("other_company")
+    if fit.letter_about:
+        points += LETTER_ABOUT[fit.letter_identifies]
+        reasons.append("letter_about_other")
     if fit.mailed == 0 and not fit.internal and _carries_personal_data(signals):
         points += PERSONAL_DATA_EXTERNAL
         reasons.append("personal_data_first_time_external")
@@ -97,7 +103,14 @@ def recipient_score(fit, signals, config: Config) -> tuple[int, list[str]]:
 
 
 def suggestion(fit) -> str | None:
-    return fit.typo_of or fit.personal_address_of or fit.namesake_of or fit.thread_dropped or fit.companion_missing
+    return (
+        fit.typo_of
+        or fit.personal_address_of
+        or fit.letter_about
+        or fit.namesake_of
+        or fit.thread_dropped
+        or fit.companion_missing
+    )
 
 
 def evaluate(signals, config: Config, policy):
@@ -138,7 +151,9 @@ def _message(fit, suggested: str | None) -> str:
         said = f"You have not written to {fit.address} before."
     else:
         said = f"{fit.address} does not usually get mail with these recipients."
-    if suggested:
+    if suggested and suggested == fit.letter_about:
+        said += f" What you are sending is about someone you write to at {suggested}: is this the right recipient?"
+    elif suggested:
         said += f" You usually write to {suggested}: is this the right address?"
     else:
         said += " Check it is the person you mean."
