@@ -52,6 +52,8 @@ class Settings:
     addin_origins: tuple[str, ...] = ()  # origins besides the service's own that may call the API (CORS)
     # Learn each user's correspondents from their Sent Items (recipients.misdirected): off until an admin opts in.
     recipient_history: bool = False
+    # ... and seed a user with little sent mail from Graph's People API and MailTips recipientSuggestions.
+    recipient_history_people: bool = True
 
     @property
     def sqlalchemy_url(self) -> str:
@@ -104,7 +106,7 @@ _INTS = {
     "time_budget_ms", "precheck_budget_ms", "max_request_bytes", "max_attachment_bytes",
     "rate_limit_per_user", "rate_limit_per_tenant",
 }
-_BOOLS = {"metrics_tenant_label", "recipient_history"}
+_BOOLS = {"metrics_tenant_label", "recipient_history", "recipient_history_people"}
 
 
 def _convert(name: str, raw: str):

@@ -29,6 +29,7 @@ MAX_THREADS = 2000  # most recent conversations
 MAX_THREAD_PARTICIPANTS = 30
 MAX_CORRESPONDENTS = 20_000  # beyond this, the longest unseen one-off addresses are forgotten
 CO_OCCURRENCE_MAX_RECIPIENTS = 25  # a message to more people says nothing about who belongs together
+MAX_PEOPLE = 500  # people seeded for a cold start (Graph's relevant people, their suggested co-recipients)
 # Messages before which every address is new anyway (the model is warming up).
 WARM_UP_MESSAGES = 30
 
@@ -147,6 +148,9 @@ class CorrespondentModel:
     warm_messages: int = 0  # messages after the warm-up
     warm_novel: int = 0  # ... of which went to at least one address never mailed before
     last_sent: float = 0.0
+    # Cold start: people the user works with by another source than their sent mail (Graph's People
+    # API, MailTips recipient suggestions), by key. Used only while the model has learnt too little.
+    people: dict[str, Correspondent] = field(default_factory=dict)
     _version: int = 0  # bumped on every change: caches of derived indexes check it
 
     @classmethod
@@ -196,6 +200,19 @@ class CorrespondentModel:
         if len(self.correspondents) > MAX_CORRESPONDENTS:
             self._forget_least_used()
 
+    def seed(self, people) -> None:
+        """Replace the cold-start people (``Correspondence`` values, most relevant first)."""
+        self.people = {}
+        for person in people:
+            address = normalise_address(person.address)
+            if "@" not in address or len(self.people) >= MAX_PEOPLE:
+                continue
+            entry = self.people.setdefault(self.key_of(address), Correspondent(address))
+            name = person.name.strip()
+            if name and name.lower() != address:
+                entry.names[name] += 1
+        self._version += 1
+
     def _forget_least_used(self) -> None:
         """Drop a tenth: the fewest messages first, then the longest unseen."""
         ranked = sorted(self.correspondents.items(), key=lambda item: (item[1].count, item[1].last_seen))
@@ -242,6 +259,7 @@ def model_to_dict(model: CorrespondentModel) -> dict:
             for k, e in model.correspondents.items()
         },
         "threads": [[k, dict(participants)] for k, participants in model.threads.items()],
+        "people": {k: [e.address, dict(e.names.most_common(3))] for k, e in model.people.items()},
     }
 
 
@@ -261,4 +279,6 @@ def model_from_dict(data: dict, key: bytes) -> CorrespondentModel:
         )
     for k, participants in data["threads"]:
         model.threads[k] = Counter(participants)
+    for k, (address, names) in (data.get("people") or {}).items():
+        model.people[k] = Correspondent(address, names=Counter(names))
     return model

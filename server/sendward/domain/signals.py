@@ -135,6 +135,7 @@ class RecipientFit:
     # organisation) never addressed together with this (outside) recipient: their address.
     letter_about: str | None = None
     letter_identifies: bool = False  # ... and it holds more about them than a name (an identifier)
+    known_person: bool = False  # cold start: among the people Graph says the sender works with
 
 
 @dataclass(frozen=True)
@@ -144,6 +145,7 @@ class HistorySignals:
     known: bool = False  # a history was available for the sender
     messages: int = 0  # messages in it
     novelty_rate: float = 0.0  # how often the sender writes to someone new
+    seeded: int = 0  # cold start: people known from Graph (People API, MailTips), used while messages are few
     recipients: tuple[RecipientFit, ...] = ()
 
 

@@ -44,6 +44,17 @@ class CorrespondentHistory(Protocol):
         content is about can be compared with its correspondents; None when there is none."""
 
 
+class RelevantPeople(Protocol):
+    """Who a user works with beside their sent mail (Graph's People API, MailTips recipientSuggestions):
+    the seed of a new user's correspondent model (cold start)."""
+
+    def relevant(self, caller, deadline: Deadline) -> Sequence:
+        """``Correspondence`` values (address, display name), most relevant first."""
+
+    def suggested(self, caller, deadline: Deadline, addresses: Sequence[str]) -> Sequence:
+        """``Correspondence`` values Exchange suggests beside these addresses."""
+
+
 class ScanCache(Protocol):
     """Scan results by tenant, content hash and policy fingerprint (never the content)."""
 

@@ -142,8 +142,10 @@ class Scorer:
             return HistorySignals()
         now = draft.date.timestamp() if draft.date is not None else None
         contents = (*(a.content for a in signals.attachments), signals.body)
+        cold_below = policy.rule("recipients.misdirected").min_history_messages
         return history_signals(
-            draft, model, signals.recipients.internal_domains, policy.webmail_domains, now=now, contents=contents
+            draft, model, signals.recipients.internal_domains, policy.webmail_domains,
+            now=now, contents=contents, cold_below=cold_below,
         )
 
     def _verified_domains(

@@ -68,7 +68,9 @@ def recipient_score(fit, signals, config: Config) -> tuple[int, list[str]]:
     """A recipient's score and the reasons behind it (signal names)."""
     history = signals.history
     points, reasons = 0, []
-    if fit.mailed == 0:
+    if fit.known_person:
+        pass  # cold start: Graph says the sender works with them; not new, not yet counted
+    elif fit.mailed == 0:
         unusual = max(0.0, min(1.0, (USUAL_NOVELTY - history.novelty_rate) / (USUAL_NOVELTY - 0.02)))
         points += NEW + round(NEW_UNUSUAL * unusual)
         reasons.append("never_mailed")
@@ -115,12 +117,15 @@ def suggestion(fit) -> str | None:
 
 def evaluate(signals, config: Config, policy):
     history = signals.history
-    if not history.known or history.messages < config.min_history_messages:
+    cold = history.messages < config.min_history_messages
+    if not history.known or (cold and not history.seeded):
         return []
     scored = []
     for fit in history.recipients:
         if (fit.internal and not config.include_internal) or _exempt(fit.address, config.exempt_domains):
             continue
+        if cold and not (fit.namesake or fit.typo_of or fit.personal_address_of or fit.letter_about):
+            continue  # cold start: only a recipient who looks like someone the sender works with
         points, reasons = recipient_score(fit, signals, config)
         if points >= config.threshold:
             scored.append((points, fit, reasons))
