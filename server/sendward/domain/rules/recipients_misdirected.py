@@ -57,6 +57,11 @@ class Config(RuleConfig):
         default_factory=list, max_length=500, description="Recipients in these domains are never flagged"
     )
     max_findings: int = Field(default=3, ge=1, le=20, description="Recipients named at most per message")
+    quiet_sender_rate: float = Field(
+        default=0.04, ge=0, le=1,
+        description="A sender who writes to someone new in at most this share of their messages has every "
+        "new address questioned (0: never); their prompts stay near that share",
+    )
 
     @field_validator("exempt_domains")
     @classmethod
@@ -101,6 +106,11 @@ def recipient_score(fit, signals, config: Config) -> tuple[int, list[str]]:
     if fit.mailed == 0 and not fit.internal and _carries_personal_data(signals):
         points += PERSONAL_DATA_EXTERNAL
         reasons.append("personal_data_first_time_external")
+    if fit.mailed == 0 and not fit.known_person and points < config.threshold and _quiet(history, config):
+        # For a sender who seldom writes to anyone new, a new address is itself the anomaly; the
+        # prompts this adds are bounded by how often they do (their novelty rate).
+        points = config.threshold
+        reasons.append("sender_rarely_writes_to_anyone_new")
     return min(100, points), reasons
 
 
@@ -170,6 +180,10 @@ def _carries_personal_data(signals) -> bool:
     one person is most often the sender's own signature."""
     files = any(a.content.data_subjects > 0 and not a.content.about_recipient for a in signals.attachments)
     return files or signals.body.data_subjects >= 2
+
+
+def _quiet(history, config: Config) -> bool:
+    return config.quiet_sender_rate > 0 and history.novelty_rate <= config.quiet_sender_rate
 
 
 def _exempt(address: str, domains) -> bool:
