@@ -124,7 +124,8 @@ def _recipient_history(settings: Settings, storage: Storage, user_hash_key: byte
     from sendward.services.recipient_history import HistorySync
 
     store = CorrespondentStore(storage.engine, sealing_key_from(user_hash_key))
-    sync = HistorySync(graph.sent_items, store, user_hash_key) if graph and graph.sent_items else None
+    people = graph.people if graph and settings.recipient_history_people else None
+    sync = HistorySync(graph.sent_items, store, user_hash_key, people=people) if graph and graph.sent_items else None
     return StoredCorrespondents(store, user_hash_key, sync=sync)
 
 

@@ -54,6 +54,8 @@ class Settings:
     addin_origins: tuple[str, ...] = ()  # origins besides the service's own that may call the API (CORS)
     # Learn each user's correspondents from their Sent Items (recipients.misdirected): off until an admin opts in.
     recipient_history: bool = False
+    # ... and seed a user with little sent mail from Graph's People API and MailTips recipientSuggestions.
+    recipient_history_people: bool = True
     public_url: str | None = None  # https://sendward.example.org: the add-in's configuration, CORS and allow-list
 
     @property
@@ -160,7 +162,7 @@ _INTS = {
     "time_budget_ms", "precheck_budget_ms", "max_request_bytes", "max_attachment_bytes",
     "rate_limit_per_user", "rate_limit_per_tenant", "extraction_workers", "extraction_memory_mb",
 }
-_BOOLS = {"metrics_tenant_label", "recipient_history"}
+_BOOLS = {"metrics_tenant_label", "recipient_history", "recipient_history_people"}
 
 
 def _convert(name: str, raw: str):

@@ -111,3 +111,24 @@ def test_sync_against_the_graph_fake(test_ca, tmp_path, monkeypatch, capsys):
         assert run_history(args, graph_tokens=FakeGraphTokens()) == 0
         assert "1 new messages, 13 in all" in capsys.readouterr().out
     assert json.dumps(stored_users()).count("user-1") == 1
+
+
+def test_sync_seeds_a_user_with_little_mail_unless_switched_off(test_ca, tmp_path, monkeypatch, capsys):
+    from tests.fakes.graph import FakeGraph
+    from tests.graph.conftest import GRAPH_TOKEN, FakeGraphTokens
+    from tests.graph.test_sent_items_sync import message
+    from sendward.entrypoints.cli_history import run_history
+
+    with FakeGraph(test_ca, token=GRAPH_TOKEN) as graph:
+        graph.add_sent_messages("user-1", [message(n) for n in range(3)])
+        graph.add_person("user-1", "John Smith", "john.smith@partner.org")
+        monkeypatch.setenv("SENDWARD_GRAPH_BASE_URL", graph.url)
+        monkeypatch.setenv("SENDWARD_CA_BUNDLE", str(test_ca.bundle))
+        monkeypatch.setenv("SENDWARD_RECIPIENT_HISTORY_PEOPLE", "false")
+        args = cli.build_parser().parse_args(["history", "sync", "--user", "user-1"])
+        assert run_history(args, graph_tokens=FakeGraphTokens()) == 0
+        assert "known from Graph" not in capsys.readouterr().out and graph.count("people") == 0
+        monkeypatch.setenv("SENDWARD_RECIPIENT_HISTORY_PEOPLE", "true")
+        assert run_history(args, graph_tokens=FakeGraphTokens()) == 0
+        assert "1 people known from Graph (cold start)" in capsys.readouterr().out
+        assert graph.count("people") == 1

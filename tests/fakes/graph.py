@@ -28,7 +28,15 @@ names faults and counters use:
 ``drive_content``     GET  /v1.0/shares/{u!token}/driveItem/content: a 302 to ``download``
 ``download``          GET  https://localhost:PORT/download/{n}: another origin, pre-authenticated
 ``sent_items_delta``  GET  /v1.0/me/mailFolders/sentitems/messages/delta (or /users/{id}/...): Sent Items
+``people``            GET  /v1.0/me/people (or /users/{id}/people): a user's relevant people
 ==================  =====================================================================
+
+People (``add_person(mailbox, name, *addresses, kind="Person")``, a Graph person resource with
+``scoredEmailAddresses``) are served most relevant first (the order added), ``$top`` of them
+(default 10, as Graph) after ``$skip``, with only the ``$select``-ed fields plus ``id``; a
+/users/{id} mailbox with no people added is a 404. Recipient suggestions
+(``add_recipient_suggestions(address, [(address, name), ...])``) are answered in getMailTips's
+``recipientSuggestions`` when its ``MailTipsOptions`` name ``recipientSuggestions``.
 
 Sent Items (``add_sent_message(mailbox, message)``, a Graph message resource) are served by the
 delta query as Graph does: only the ``$select``-ed fields (plus ``id``), at most
@@ -135,6 +143,9 @@ class _State:
     delta_epoch: int = 0  # tokens of an earlier epoch answer 410
     delta_requests: list = field(default_factory=list)
     unsynced: dict = field(default_factory=dict)  # (mailbox, message id) -> listings still answered 404
+    people: dict = field(default_factory=dict)  # mailbox -> [person resource], most relevant first
+    people_requests: list = field(default_factory=list)  # the query of each people call
+    suggestions: dict = field(default_factory=dict)  # address -> [recipient resource] (MailTips)
     lock: threading.Lock = field(default_factory=threading.Lock)
     stopping: threading.Event = field(default_factory=threading.Event)
 
@@ -207,6 +218,35 @@ class FakeGraph:
     def add_sent_messages(self, mailbox: str, messages) -> None:
         with self._state.lock:
             self._state.sent_items.setdefault(mailbox.lower(), []).extend(dict(m) for m in messages)
+
+    def add_person(self, mailbox: str, name: str, *addresses: str, kind: str = "Person") -> None:
+        """A person relevant to ``mailbox``'s user (after those added before)."""
+        with self._state.lock:
+            people = self._state.people.setdefault(mailbox.lower(), [])
+            people.append({
+                "id": f"person-{len(people)}",
+                "displayName": name,
+                "givenName": name.split()[0] if name.split() else "",
+                "surname": name.split()[-1] if name.split() else "",
+                "personType": {"class": kind, "subclass": "OrganizationUser" if kind == "Person" else "UnifiedGroup"},
+                "scoredEmailAddresses": [
+                    {"address": a, "relevanceScore": 100.0 - i, "selectionLikelihood": "notSpecified"}
+                    for i, a in enumerate(addresses)
+                ],
+                "jobTitle": "never to be asked for",
+            })
+
+    def add_recipient_suggestions(self, address: str, suggested) -> None:
+        """What Exchange suggests beside ``address``: (address, name) pairs."""
+        with self._state.lock:
+            self._state.suggestions[address.lower()] = [
+                {"emailAddress": {"address": a, "name": n}} for a, n in suggested
+            ]
+
+    @property
+    def people_requests(self) -> list[dict]:
+        with self._state.lock:
+            return list(self._state.people_requests)
 
     def expire_delta_links(self) -> None:
         with self._state.lock:
@@ -381,7 +421,37 @@ class _GraphHandler(BaseHTTPRequestHandler):
             total, external = self.state.groups.get(address.lower(), (1, 0))
             tips.append({"emailAddress": {"address": address, "name": ""},
                          "totalMemberCount": total, "externalMemberCount": external})
+        self._add_recipient_suggestions(request, tips)
         self._json(200, {"value": tips})
+
+    def _add_recipient_suggestions(self, request: dict, tips: list[dict]) -> None:
+        """MailTips ``recipientSuggestions`` for each address, when the options ask for them."""
+        options = [o.strip().lower() for o in str(request.get("MailTipsOptions", "")).split(",")]
+        if "recipientsuggestions" not in options:
+            return
+        with self.state.lock:
+            for tip in tips:
+                tip["recipientSuggestions"] = list(self.state.suggestions.get(tip["emailAddress"]["address"].lower(), []))
+
+    def _people(self, mailbox, parts, body) -> None:
+        query = parts["query"]
+        with self.state.lock:
+            self.state.people_requests.append(dict(query))
+            known = mailbox == "me" or mailbox in self.state.people
+            people = list(self.state.people.get(mailbox, []))
+        if not known:
+            return self._error(404, "ErrorInvalidUser", "The requested user is invalid.")
+        try:
+            top = int(query.get("$top", 10))
+            skip = int(query.get("$skip", 0))
+        except ValueError:
+            return self._error(400, "BadRequest", "Invalid $top or $skip.")
+        fields = [f for f in (query.get("$select") or "").split(",") if f]
+        page = [
+            {"id": p["id"], **{f: p[f] for f in fields if f in p}} if fields else p
+            for p in people[skip : skip + max(0, top)]
+        ]
+        self._json(200, {"value": page})
 
     def _sent_items_delta(self, mailbox, parts, body) -> None:
         query = parts["query"]
@@ -535,6 +605,8 @@ def _route(method: str, path: str) -> tuple[str, str | None, dict]:
         return "mail_tips", mailbox, {}
     if [r.lower() for r in rest] == ["mailfolders", "sentitems", "messages", "delta"] and method == "GET":
         return "sent_items_delta", mailbox, {}
+    if rest == ["people"] and method == "GET":
+        return "people", mailbox, {}
     if len(rest) >= 3 and rest[0] == "messages" and rest[2] == "attachments" and method == "GET":
         if len(rest) == 3:
             return "list_attachments", mailbox, {"message": rest[1]}

@@ -29,6 +29,9 @@ class History:
             raise ConnectionError("storage away")
         return self.usual
 
+    def subject_key(self, caller, tenant_id):
+        return b"test key"
+
 
 def wrong_john():
     return Draft(sender=SENDER, to=(Address("john.smith@gmail.com", "John Smith"),), subject="Report")

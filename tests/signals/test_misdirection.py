@@ -108,8 +108,30 @@ def test_someone_new_in_place_of_a_thread_participant():
     assert found.evidence["recipient"] == "dave.fox@northshire.gov.uk"
 
 
+def busy_history():
+    """The usual history, plus a sender who writes to someone new about one message in five."""
+    extra = [
+        SentMessage(T0 + timedelta(days=60 + d), (Correspondence(f"contact{d}@firm{d}.com", ""),), f"intro {d}")
+        for d in range(20)
+    ]
+    return history(extra)
+
+
 def test_a_new_person_alone_is_not_enough():
-    assert findings(draft(("zoe.quinn@elsewhere.org", "Zoe Quinn"))) == []
+    model = busy_history()
+    assert model.novelty_rate > Policy().rule(rule.RULE).quiet_sender_rate
+    assert findings(draft(("zoe.quinn@elsewhere.org", "Zoe Quinn")), model=model) == []
+
+
+def test_a_sender_who_never_writes_to_anyone_new_is_asked_about_a_new_address():
+    model = history()  # 60 messages to the same four people
+    assert model.novelty_rate <= Policy().rule(rule.RULE).quiet_sender_rate
+    [found] = findings(draft(("zoe.quinn@elsewhere.org", "Zoe Quinn")), model=model)
+    assert found.evidence["reasons"] == ["never_mailed", "sender_rarely_writes_to_anyone_new"]
+    assert found.evidence["score"] == Policy().rule(rule.RULE).threshold and "suggestion" not in found.evidence
+    off = Policy.model_validate({"rules": {"recipients.misdirected": {"quiet_sender_rate": 0}}})
+    assert findings(draft(("zoe.quinn@elsewhere.org", "Zoe Quinn")), model=model, policy=off) == []
+    assert findings(draft(("john.smith@partner.org", "John Smith")), model=model) == []  # known: never
 
 
 def test_a_new_group_is_not_a_substitution():
@@ -144,7 +166,8 @@ def test_policy_switches_thresholds_and_exemptions():
     assert findings(d, policy=exempt) == []
     new_person = draft(("zoe.quinn@elsewhere.org", "Zoe Quinn"))
     loose = Policy.model_validate({"rules": {"recipients.misdirected": {"threshold": 30}}})
-    assert findings(new_person) == [] and len(findings(new_person, policy=loose)) == 1
+    busy = busy_history()
+    assert findings(new_person, model=busy) == [] and len(findings(new_person, model=busy, policy=loose)) == 1
     blocking = Policy.model_validate({"rules": {"recipients.misdirected": {"block_at": 60}}})
     assert findings(d, policy=blocking)[0].action == "block"
 

@@ -15,6 +15,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Callable
 
+from sendward.domain.correspondents import MAX_SUBJECT_KEYS
 from sendward.domain.signals import ContentSignals, Location
 
 
@@ -70,6 +71,15 @@ class PeopleCounter:
         self.entities: Counter[str] = Counter()
         self.custom: Counter[str] = Counter()
         self._locations: Counter[tuple[str, str, str | None]] = Counter()
+        # The names and e-mail addresses seen (a few), for the one person a content may be about.
+        self._names: dict[str, None] = {}
+        self._emails: dict[str, None] = {}
+
+    def key(self, entity: str, value: str) -> int:
+        """A strong identifier's key (``identifier``); an e-mail address is remembered too."""
+        if entity == "EMAIL_ADDRESS" and len(self._emails) <= MAX_SUBJECT_KEYS:
+            self._emails[normalise(entity, value)] = None
+        return identifier(entity, value)
 
     # -- records -------------------------------------------------------------
 
@@ -88,6 +98,8 @@ class PeopleCounter:
             earlier = self._by_identifier.setdefault(key, record)
             if earlier != record:
                 self._union(record, earlier)
+        if name and len(self._names) <= MAX_SUBJECT_KEYS:
+            self._names[str(name)] = None
         if name and (scope is None or len(name.split()) > 1):  # a lone first name links nobody
             key = name_key(name)
             keys.append(key)
@@ -118,8 +130,14 @@ class PeopleCounter:
 
     # -- result ----------------------------------------------------------------
 
-    def signals(self, recipient_keys: Callable[[], frozenset[int]] = frozenset) -> ContentSignals:
-        """``recipient_keys`` is asked only when the content is about people (it costs per recipient)."""
+    def signals(
+        self,
+        recipient_keys: Callable[[], frozenset[int]] = frozenset,
+        subject_keys: Callable[[list[str], list[str]], tuple[str, ...]] | None = None,
+    ) -> ContentSignals:
+        """``recipient_keys`` is asked only when the content is about people (it costs per recipient);
+        ``subject_keys`` (names, addresses -> keyed hashes) only when it is about exactly one person:
+        then every name and address seen is theirs."""
         roots = [self._find(r) for r in range(len(self._parent))]
         people = set(roots)
         hidden = {root for root, is_hidden in zip(roots, self._hidden) if is_hidden}
@@ -130,6 +148,9 @@ class PeopleCounter:
         wanted = recipient_keys() if 0 < len(people) <= MAX_RECIPIENT_SUBJECTS else frozenset()
         among = {root for root, keys in zip(roots, self._keys) if any(k in wanted for k in keys)} if wanted else set()
         about_recipient = len(people) == 1 and bool(among)
+        subject = ()
+        if subject_keys is not None and len(people) == 1 and not about_recipient:
+            subject = subject_keys(list(self._names), list(self._emails))
         return ContentSignals(
             data_subjects=len(people),
             entities=dict(self.entities),
@@ -144,6 +165,7 @@ class PeopleCounter:
             ),
             about_recipient=about_recipient,
             recipient_data_subjects=len(among),
+            subject_keys=subject,
         )
 
     def _find(self, record: int) -> int:

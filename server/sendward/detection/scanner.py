@@ -28,6 +28,7 @@ from sendward.detection.sniff import sniff
 from sendward.detection.special import TermMatcher
 from sendward.detection.tables import analyze_table
 from sendward.detection.text import analyze_text
+from sendward.domain.correspondents import subject_keys
 from sendward.domain.draft import Attachment, Body, Draft
 from sendward.domain.signals import AttachmentSignals, ContentSignals
 from sendward.kernel import NO_STAGE_TIMES, StageTimes
@@ -57,14 +58,26 @@ class ScanRequest:
     special: TermMatcher
     draft: Draft | None = None  # its recipients, for "is this file about a recipient?"
     stages: StageTimes = NO_STAGE_TIMES  # time in "extraction" (reading files) and "detection"
+    # The tenant's key for recipients.misdirected: with it, content about one person carries keyed
+    # hashes of their names and addresses (``ContentSignals.subject_keys``); None: it does not.
+    subject_key: bytes | None = None
+
+    @property
+    def subject_keys_of(self):
+        if self.subject_key is None:
+            return None
+        return functools.partial(subject_keys, self.subject_key)
 
     @functools.cached_property
     def recipient_keys(self) -> frozenset[int]:
         return recipient_keys(self.draft) if self.draft is not None else frozenset()
 
     @classmethod
-    def for_draft(cls, draft: Draft, policy, deadline: Deadline, stages: StageTimes = NO_STAGE_TIMES) -> ScanRequest:
+    def for_draft(
+        cls, draft: Draft, policy, deadline: Deadline, stages: StageTimes = NO_STAGE_TIMES, subject_key: bytes | None = None
+    ) -> ScanRequest:
         return cls(
+            subject_key=subject_key,
             deadline=deadline,
             custom=CustomMatcher.from_policy(policy),
             special=TermMatcher(policy.sensitive_terms, policy.special_categories),
@@ -161,7 +174,7 @@ class Scanner:
         return AttachmentSignals(
             **base,
             scanned=not scan.errors and not scan.notes,
-            content=counter.signals(lambda: request.recipient_keys),
+            content=counter.signals(lambda: request.recipient_keys, request.subject_keys_of),
             error=reason,
             error_code=code,
             infrastructure_failure=infrastructure,
@@ -184,7 +197,7 @@ class Scanner:
                     analyze_text(text, scan, counter)
         except (DeadlineExceeded, Unscannable, Failure, WorkerLost):
             complete = False  # what was read so far still counts; the verdict says the rest was not checked
-        signals = counter.signals(lambda: request.recipient_keys)
+        signals = counter.signals(lambda: request.recipient_keys, request.subject_keys_of)
         return signals if complete else replace(signals, complete=False)
 
     def _html_body_parts(self, content: str, scan: _Scan):

@@ -273,7 +273,7 @@ def _count_rows(table: Table, rows, first: int, columns, categories, scan, count
             row_categories = _row_categories(categories, special_columns, term_columns, texts, offset, scan)
         name = " ".join(texts[j][offset] for j in name_columns if texts[j][offset])
         identifiers = [
-            identifier("CUSTOM" if c.custom else c.entity, texts[c.index][offset])
+            counter.key("CUSTOM" if c.custom else c.entity, texts[c.index][offset])
             for c in identifying
             if c.entity != "PERSON" and texts[c.index][offset] not in shared[c.index]
         ]

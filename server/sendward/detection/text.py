@@ -24,7 +24,7 @@ import re
 from collections import defaultdict
 
 from sendward.detection.model import Text
-from sendward.detection.people import PeopleCounter, identifier, normalise
+from sendward.detection.people import PeopleCounter, normalise
 from sendward.detection.quoted import blank_quoted_headers
 from sendward.detection.recognizers.base import IDENTIFYING
 from sendward.signals.domains import is_webmail
@@ -281,7 +281,7 @@ def _count(part: Text, values, categorised, records, counter: PeopleCounter) -> 
     if all(len(v) == 1 for v in identifying.values()):
         # One of each: a text about one person (a letter, a referral).
         name = next(iter(identifying.get("PERSON", {None})))
-        ids = [identifier(e, next(iter(v))) for e, v in identifying.items() if e != "PERSON"]
+        ids = [counter.key(e, next(iter(v))) for e, v in identifying.items() if e != "PERSON"]
         categories = {c for cats in categorised.values() for c in cats}
         counter.add_person(ids, name, hidden=hidden, categories=categories)
         return
@@ -360,7 +360,7 @@ def _count_list(block, categorised, counter: PeopleCounter, hidden: bool) -> Non
         if entity == "PERSON":
             counter.add_person((), value, hidden=hidden, categories=categories)
         else:
-            counter.add_person([identifier(entity, value)], hidden=hidden, categories=categories)
+            counter.add_person([counter.key(entity, value)], hidden=hidden, categories=categories)
 
 
 def _count_line(entries, categorised, counter: PeopleCounter, hidden: bool) -> None:
@@ -381,7 +381,7 @@ def _count_line(entries, categorised, counter: PeopleCounter, hidden: bool) -> N
         named = len(kinds.get("PERSON", ())) > 1  # phone numbers without names are offices, not people
         for entity, value in dict.fromkeys(private):
             if entity in IDENTIFYING and (entity != "PHONE_NUMBER" or named):
-                counter.add_person([identifier(entity, value)], hidden=hidden,
+                counter.add_person([counter.key(entity, value)], hidden=hidden,
                                    categories=categorised.get(f"{entity}:{value}", ()))
         return
     strong_alone = any(e in STRONG or e == "EMAIL_ADDRESS" for e, _ in private)
@@ -389,5 +389,5 @@ def _count_line(entries, categorised, counter: PeopleCounter, hidden: bool) -> N
     if not is_record:
         return
     name = kinds["PERSON"][0] if kinds.get("PERSON") else None
-    ids = [identifier(e, kinds[e][0]) for e in identifying if e != "PERSON"]
+    ids = [counter.key(e, kinds[e][0]) for e in identifying if e != "PERSON"]
     counter.add_person(ids, name, hidden=hidden, categories=categories)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
+import unicodedata
 from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -28,11 +29,16 @@ MAX_THREADS = 2000  # most recent conversations
 MAX_THREAD_PARTICIPANTS = 30
 MAX_CORRESPONDENTS = 20_000  # beyond this, the longest unseen one-off addresses are forgotten
 CO_OCCURRENCE_MAX_RECIPIENTS = 25  # a message to more people says nothing about who belongs together
+MAX_PEOPLE = 500  # people seeded for a cold start (Graph's relevant people, their suggested co-recipients)
 # Messages before which every address is new anyway (the model is warming up).
 WARM_UP_MESSAGES = 30
 
 _REPLY_PREFIX = re.compile(r"^\s*(?:(?:re|fw|fwd|aw|wg|tr|sv|vs)\s*(?:\[\d+\])?\s*:\s*)+", re.IGNORECASE)
 _SPACE = re.compile(r"\s+")
+_TITLES = frozenset("mr mrs ms miss dr prof sir jr sr ii iii iv phd esq".split())
+_TOKEN = re.compile(r"[a-z]+")
+# A content's one person is compared by at most this many spellings (names, addresses).
+MAX_SUBJECT_KEYS = 16
 
 
 def tenant_key_from(user_hash_key: bytes, tenant_id: str) -> bytes:
@@ -71,6 +77,44 @@ def address_key(key: bytes, address: str) -> str:
     return hmac.new(key, b"a:" + normalise_address(address).encode(), hashlib.sha256).hexdigest()[:32]
 
 
+def name_tokens(name: str, address: str = "") -> tuple[str, str] | None:
+    """(first, last) from a display name ("Smith, John" too), else from a first.last local part."""
+    if name and "@" not in name:
+        text = _ascii(name)
+        if "," in text:
+            last, _, first = text.partition(",")
+            text = f"{first} {last}"
+        words = [w for w in _TOKEN.findall(text) if len(w) > 1 and w not in _TITLES]
+        if len(words) >= 2:
+            return words[0], words[-1]
+    local = _ascii(address.partition("@")[0])
+    words = [w for w in _TOKEN.findall(local) if len(w) > 1]
+    return (words[0], words[-1]) if len(words) >= 2 else None
+
+
+def _ascii(text: str) -> str:
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+
+
+def person_key(key: bytes, name: str, address: str = "") -> str | None:
+    """A keyed hash of a person's first and last name (in either order), from a display name or a
+    first.last address; None when neither gives both."""
+    tokens = name_tokens(name, address)
+    if tokens is None:
+        return None
+    return hmac.new(key, b"p:" + " ".join(sorted(tokens)).encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def subject_keys(key: bytes, names=(), addresses=()) -> tuple[str, ...]:
+    """The keyed hashes by which a piece of content names the one person it is about: its e-mail
+    addresses (as ``address_key``, so they find the correspondent directly) and full names (as
+    ``person_key``). Nothing is kept in the clear; empty when there are too many to be one person."""
+    found = [address_key(key, a) for a in addresses if "@" in a]
+    found += [k for n in names if (k := person_key(key, n)) is not None]
+    unique = tuple(dict.fromkeys(found))
+    return unique if len(unique) <= MAX_SUBJECT_KEYS else ()
+
+
 def thread_key(key: bytes, subject: str) -> str | None:
     """A conversation as the subject without Re:/Fw:; None when too short to tell threads apart."""
     topic = _SPACE.sub(" ", _REPLY_PREFIX.sub("", subject or "")).strip().lower()
@@ -104,6 +148,9 @@ class CorrespondentModel:
     warm_messages: int = 0  # messages after the warm-up
     warm_novel: int = 0  # ... of which went to at least one address never mailed before
     last_sent: float = 0.0
+    # Cold start: people the user works with by another source than their sent mail (Graph's People
+    # API, MailTips recipient suggestions), by key. Used only while the model has learnt too little.
+    people: dict[str, Correspondent] = field(default_factory=dict)
     _version: int = 0  # bumped on every change: caches of derived indexes check it
 
     @classmethod
@@ -153,6 +200,19 @@ class CorrespondentModel:
         if len(self.correspondents) > MAX_CORRESPONDENTS:
             self._forget_least_used()
 
+    def seed(self, people) -> None:
+        """Replace the cold-start people (``Correspondence`` values, most relevant first)."""
+        self.people = {}
+        for person in people:
+            address = normalise_address(person.address)
+            if "@" not in address or len(self.people) >= MAX_PEOPLE:
+                continue
+            entry = self.people.setdefault(self.key_of(address), Correspondent(address))
+            name = person.name.strip()
+            if name and name.lower() != address:
+                entry.names[name] += 1
+        self._version += 1
+
     def _forget_least_used(self) -> None:
         """Drop a tenth: the fewest messages first, then the longest unseen."""
         ranked = sorted(self.correspondents.items(), key=lambda item: (item[1].count, item[1].last_seen))
@@ -199,6 +259,7 @@ def model_to_dict(model: CorrespondentModel) -> dict:
             for k, e in model.correspondents.items()
         },
         "threads": [[k, dict(participants)] for k, participants in model.threads.items()],
+        "people": {k: [e.address, dict(e.names.most_common(3))] for k, e in model.people.items()},
     }
 
 
@@ -218,4 +279,6 @@ def model_from_dict(data: dict, key: bytes) -> CorrespondentModel:
         )
     for k, participants in data["threads"]:
         model.threads[k] = Counter(participants)
+    for k, (address, names) in (data.get("people") or {}).items():
+        model.people[k] = Correspondent(address, names=Counter(names))
     return model

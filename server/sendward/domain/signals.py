@@ -72,6 +72,10 @@ class ContentSignals:
     complete: bool = True
     # How many of the people it is about are recipients of the draft (attendees sent their own list)
     recipient_data_subjects: int = 0
+    # When it is about exactly one person: keyed hashes of that person's names and e-mail addresses
+    # (``sendward.domain.correspondents.subject_keys``, the tenant's key), so recipients.misdirected
+    # can tell a letter about one client going to another. Never in the verdict or the audit record.
+    subject_keys: tuple[str, ...] = ()
 
     @property
     def about_recipients_only(self) -> bool:
@@ -133,6 +137,11 @@ class RecipientFit:
     thread_dropped: str | None = None  # a participant of this conversation missing from the message
     companion_missing: str | None = None  # the address the other recipients usually come with
     other_company: bool = False  # mailed before, never with any of these co-recipients
+    # A file or the body is about one person, another correspondent of the sender (outside the
+    # organisation) never addressed together with this (outside) recipient: their address.
+    letter_about: str | None = None
+    letter_identifies: bool = False  # ... and it holds more about them than a name (an identifier)
+    known_person: bool = False  # cold start: among the people Graph says the sender works with
 
 
 @dataclass(frozen=True)
@@ -142,6 +151,7 @@ class HistorySignals:
     known: bool = False  # a history was available for the sender
     messages: int = 0  # messages in it
     novelty_rate: float = 0.0  # how often the sender writes to someone new
+    seeded: int = 0  # cold start: people known from Graph (People API, MailTips), used while messages are few
     recipients: tuple[RecipientFit, ...] = ()
 
 

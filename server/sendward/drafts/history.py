@@ -130,6 +130,10 @@ class HistoryFile:
         return CorrespondentModel.build(messages, key=self.key)
 
 
+    def subject_key(self, caller=None, tenant_id: str = "") -> bytes:
+        return self.key
+
+
 def _lines_of_bytes(data: bytes, name: str):
     try:
         if data[:2] == b"\x1f\x8b":

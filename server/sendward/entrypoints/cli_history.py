@@ -89,7 +89,8 @@ def _sync(args, graph_tokens=None) -> int:
     adapters = build_graph_adapters(application, graph_tokens, MemoryKeyValueCache())
     failed = 0
     try:
-        sync = HistorySync(adapters.sent_items, store, key)
+        people = adapters.people if settings.recipient_history_people else None
+        sync = HistorySync(adapters.sent_items, store, key, people=people)
         for tenant_id, user_id in users:
             try:
                 result = sync.sync(tenant_id, user_id, max_pages=args.max_pages)
@@ -99,8 +100,9 @@ def _sync(args, graph_tokens=None) -> int:
                 continue
             state = "complete" if result.complete else "continues next run"
             again = ", started over (delta link expired)" if result.restarted else ""
+            seeded = f", {result.seeded} people known from Graph (cold start)" if result.seeded else ""
             print(f"{tenant_id} {user_id}: {result.messages} new messages, {result.total} in all, "
-                  f"{result.pages} pages, {state}{again}")
+                  f"{result.pages} pages, {state}{again}{seeded}")
     finally:
         adapters.close()
     print(f"synced {len(users) - failed} of {len(users)} users")

@@ -47,6 +47,21 @@ class CorrespondentHistory(Protocol):
         Raise when the history exists but cannot be read: the verdict names it as not checked.
         """
 
+    def subject_key(self, caller, tenant_id: str) -> bytes | None:
+        """The key the sender's model hashes addresses with (the tenant's), so the people a draft's
+        content is about can be compared with its correspondents; None when there is none."""
+
+
+class RelevantPeople(Protocol):
+    """Who a user works with beside their sent mail (Graph's People API, MailTips recipientSuggestions):
+    the seed of a new user's correspondent model (cold start)."""
+
+    def relevant(self, caller, deadline: Deadline) -> Sequence:
+        """``Correspondence`` values (address, display name), most relevant first."""
+
+    def suggested(self, caller, deadline: Deadline, addresses: Sequence[str]) -> Sequence:
+        """``Correspondence`` values Exchange suggests beside these addresses."""
+
 
 class ScanCache(Protocol):
     """Scan results by tenant, content hash and policy fingerprint (never the content)."""

@@ -40,6 +40,10 @@ from sendward.services.audit import user_hash
 
 log = logging.getLogger(__name__)
 MAX_SEEN_IDS = 50_000  # message ids remembered per user (the most recent), so an update is not counted twice
+# While a user's model has learnt fewer messages than this, it is seeded with the people Graph says
+# they work with (cold start); beyond it the seed is dropped. Above the rule's default (20) so a
+# policy asking for more history still has it.
+SEED_BELOW = 50
 FIRST_USE_PAGES = 5  # the background sync on first use stops here; the scheduled sync does the rest
 MAX_BACKGROUND_SYNCS = 4  # at once per process: a Monday morning of new users must not flood Graph
 
@@ -51,10 +55,17 @@ class SyncResult:
     total: int  # messages in the model
     complete: bool  # the round reached a delta link (False: stopped at max_pages, continues next time)
     restarted: bool  # the delta link had expired: the user was synced from the start
+    seeded: int = 0  # people in the model's cold-start seed after this run
 
 
 class HistorySync:
-    def __init__(self, sent_items, store, user_hash_key: bytes, *, page_seconds: float = 60.0):
+    def __init__(
+        self, sent_items, store, user_hash_key: bytes, *, page_seconds: float = 60.0, people=None,
+        seed_below: int = SEED_BELOW,
+    ):
+        """``people``: a RelevantPeople port, to seed a model that has learnt little (None: no seed)."""
+        self.people = people
+        self.seed_below = seed_below
         self.sent_items = sent_items
         self.store = store
         self.user_hash_key = user_hash_key
@@ -84,8 +95,30 @@ class HistorySync:
             link = page.next_link
         for message in sorted(pending, key=lambda m: m.sent_at):
             model.add(message)
+        self._seed(model, caller)
         self._save(tenant_id, user, user_id, model, seen, link, complete)
-        return SyncResult(pages, len(pending), model.messages, complete, restarted)
+        return SyncResult(pages, len(pending), model.messages, complete, restarted, len(model.people))
+
+    def _seed(self, model: CorrespondentModel, caller) -> None:
+        """Cold start: while little is learnt, the people Graph says the user works with, and those
+        Exchange suggests beside them; a failure (no People.Read consent) leaves the model as it is."""
+        if self.people is None:
+            return
+        if model.messages >= self.seed_below:
+            if model.people:
+                model.seed(())  # learnt enough from the user's own mail
+            return
+        try:
+            relevant = list(self.people.relevant(caller, Deadline(self.page_seconds)))
+        except Exception as error:
+            log.warning("recipient history: relevant people not read: %s", type(error).__name__)
+            return
+        try:
+            suggested = list(self.people.suggested(caller, Deadline(self.page_seconds), [p.address for p in relevant]))
+        except Exception as error:
+            log.warning("recipient history: recipient suggestions not read: %s", type(error).__name__)
+            suggested = []
+        model.seed([*relevant, *suggested])
 
     def _load(self, tenant_id, user, user_id, key):
         try:
@@ -164,6 +197,11 @@ class StoredCorrespondents:
         with self._lock:
             self._models[(tenant_id, user)] = model
         return model
+
+    def subject_key(self, caller, tenant_id: str) -> bytes | None:
+        if caller is None or not getattr(caller, "user_id", ""):
+            return None
+        return tenant_key_from(self.user_hash_key, tenant_id or caller.tenant_id)
 
     def forget(self, tenant_id: str, user: str) -> None:
         with self._lock:

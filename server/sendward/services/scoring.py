@@ -104,7 +104,9 @@ class Scorer:
         attachments, each named as not read; it never costs the body or the recipients."""
         verified = self._verified_domains(policy, caller, deadline, not_checked, stages)
         groups = self._group_sizes(draft, caller, deadline, not_checked, stages)
-        request = ScanRequest.for_draft(draft, policy, deadline, stages=stages)
+        request = ScanRequest.for_draft(
+            draft, policy, deadline, stages=stages, subject_key=self._subject_key(policy, caller, tenant_id)
+        )
         with stages.timing("detection"):
             # Half of what is left at most, so the attachments and the body are still read.
             recipients = recipient_signals(draft, policy, groups, verified, deadline.within(deadline.remaining() / 2))
@@ -125,6 +127,17 @@ class Scorer:
             body=body,
         )
 
+    def _subject_key(self, policy: Policy, caller, tenant_id: str) -> bytes | None:
+        """The key under which content about one person is compared with the sender's correspondents
+        (a letter about one client going to another); None when the rule has no history to judge by."""
+        if self.history is None or not policy.rule("recipients.misdirected").enabled:
+            return None
+        try:
+            return self.history.subject_key(caller, tenant_id)
+        except Exception as error:  # the rest of the rule still judges; only this signal is lost
+            log.warning("recipient history key not available: %s", type(error).__name__)
+            return None
+
     def _history(self, draft: Draft, policy: Policy, caller, tenant_id: str, signals: Signals, not_checked):
         try:
             model = self.history.model(draft, caller, tenant_id)
@@ -133,7 +146,12 @@ class Scorer:
             not_checked.append("recipient_history")
             return HistorySignals()
         now = draft.date.timestamp() if draft.date is not None else None
-        return history_signals(draft, model, signals.recipients.internal_domains, policy.webmail_domains, now=now)
+        contents = (*(a.content for a in signals.attachments), signals.body)
+        cold_below = policy.rule("recipients.misdirected").min_history_messages
+        return history_signals(
+            draft, model, signals.recipients.internal_domains, policy.webmail_domains,
+            now=now, contents=contents, cold_below=cold_below,
+        )
 
     def _verified_domains(
         self, policy: Policy, caller, deadline: Deadline, not_checked: list[str], stages: StageTimes

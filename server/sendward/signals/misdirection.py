@@ -8,16 +8,21 @@ work address; someone new on a thread in place of one of its participants. CPU o
 
 from __future__ import annotations
 
-import re
-import unicodedata
+import functools
 from collections import defaultdict
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from sendward.domain.correspondents import CO_OCCURRENCE_MAX_RECIPIENTS, CorrespondentModel, normalise_address
+from sendward.domain.correspondents import (
+    CO_OCCURRENCE_MAX_RECIPIENTS,
+    CorrespondentModel,
+    name_tokens,
+    normalise_address,
+    person_key,
+)
 from sendward.domain.draft import Draft
-from sendward.domain.signals import HistorySignals, RecipientFit
+from sendward.domain.signals import CONTACT_DETAILS, HistorySignals, RecipientFit
 from sendward.signals.domains import is_webmail, within
 
 DAY = 86400.0
@@ -25,8 +30,6 @@ DAY = 86400.0
 USUAL_MIN_MESSAGES = 2
 # The other recipients "usually come with" an address when at least this share of their group mail had it.
 COMPANION_SHARE = 0.5
-_TITLES = frozenset("mr mrs ms miss dr prof sir jr sr ii iii iv phd esq".split())
-_TOKEN = re.compile(r"[a-z]+")
 
 
 def history_signals(
@@ -35,9 +38,15 @@ def history_signals(
     internal_domains=(),
     webmail_domains=(),
     now: float | None = None,
+    contents=(),
+    cold_below: int = 0,
 ) -> HistorySignals:
-    """``now``: the draft's time in epoch seconds (the offline path); else the model's last message."""
-    if model is None or model.messages == 0:
+    """``now``: the draft's time in epoch seconds (the offline path); else the model's last message.
+    ``contents``: the ContentSignals of the draft's files and body (their ``subject_keys``).
+    ``cold_below``: with fewer messages learnt, the model's cold-start people count as usual
+    correspondents (for namesakes, typos, personal addresses, letters); with more, they are ignored."""
+    seeded = bool(model and model.people) and model.messages < cold_below
+    if model is None or (model.messages == 0 and not seeded):
         return HistorySignals()
     sender = normalise_address(draft.sender.address) if draft.sender else ""
     recipients: dict[str, str] = {}
@@ -46,19 +55,28 @@ def history_signals(
         if "@" in address and address != sender:
             recipients.setdefault(address, r.address.name.strip())
     keys = {address: model.key_of(address) for address in recipients}
-    index = _index(model)
+    index = _index(model, seeded)
     now = model.last_sent if now is None else now
     thread = model.thread(draft.subject)
     # One new address among usual ones is a substitution; several new ones are a new group.
     new = sum(1 for k in keys.values() if k not in model.correspondents)
+    letters = _letters_about(draft, contents, recipients, keys, model, index, internal_domains)
     fits = tuple(
-        _fit(address, name, keys, model, index, thread, internal_domains, webmail_domains, now, new == 1)
+        _fit(address, name, keys, model, index, thread, internal_domains, webmail_domains, now, new == 1, letters)
         for address, name in recipients.items()
     )
-    return HistorySignals(known=True, messages=model.messages, novelty_rate=model.novelty_rate, recipients=fits)
+    return HistorySignals(
+        known=True,
+        messages=model.messages,
+        novelty_rate=model.novelty_rate,
+        recipients=fits,
+        seeded=len(model.people) if seeded else 0,
+    )
 
 
-def _fit(address, name, keys, model, index, thread, internal_domains, webmail_domains, now, alone) -> RecipientFit:
+def _fit(
+    address, name, keys, model, index, thread, internal_domains, webmail_domains, now, alone, letters
+) -> RecipientFit:
     key = keys[address]
     entry = model.correspondents.get(key)
     domain = address.rpartition("@")[2]
@@ -71,7 +89,9 @@ def _fit(address, name, keys, model, index, thread, internal_domains, webmail_do
     # Company is judged on messages to a group (as the model learns it), not on mass mailings.
     grouped = len(keys) <= CO_OCCURRENCE_MAX_RECIPIENTS
     others = [k for a, k in keys.items() if a != address] if grouped else []
-    if entry is None or entry.count < USUAL_MIN_MESSAGES:
+    if entry is None and index.seeded and key in model.people:
+        fit["known_person"] = True  # someone the sender works with, by Graph's word: not a stranger
+    elif entry is None or entry.count < USUAL_MIN_MESSAGES:
         fit.update(_namesake(address, name, key, model, index))
         fit.update(_typo(address, key, model, index))
         fit["personal_address_of"] = _personal_address(address, name, domain, key, model, index, webmail_domains)
@@ -80,36 +100,69 @@ def _fit(address, name, keys, model, index, thread, internal_domains, webmail_do
             fit["companion_missing"] = _companion_missing(others, keys, model)
     elif grouped:
         fit["other_company"] = _other_company(entry, others, model)
+    if not fit["internal"]:
+        fit.update(_letter_about(key, entry, letters, index))
     return RecipientFit(**fit)
 
 
-# -- names ----------------------------------------------------------------------
+# -- a letter about one person -------------------------------------------------
 
 
-def name_tokens(name: str, address: str) -> tuple[str, str] | None:
-    """(first, last) from a display name ("Smith, John" too), else from a first.last local part."""
-    if name and "@" not in name:
-        text = _ascii(name)
-        if "," in text:
-            last, _, first = text.partition(",")
-            text = f"{first} {last}"
-        words = [w for w in _TOKEN.findall(text) if len(w) > 1 and w not in _TITLES]
-        if len(words) >= 2:
-            return words[0], words[-1]
-    local = _ascii(address.partition("@")[0])
-    words = [w for w in _TOKEN.findall(local) if len(w) > 1]
-    return (words[0], words[-1]) if len(words) >= 2 else None
+def _letters_about(draft, contents, recipients, keys, model, index, internal_domains) -> list[tuple[str, bool]]:
+    """(correspondent key, holds more than contact details) for each file or body about exactly one
+    person who is a correspondent of the sender outside the organisation, neither a recipient (by
+    any name or address they are known by) nor the sender."""
+    about = [c for c in contents if c.data_subjects == 1 and c.subject_keys]
+    if not about:
+        return []
+    known_as = set(keys.values())
+    for address, name in recipients.items():
+        entry = index.entries.get(keys[address])
+        for spelling in (name, *(entry.names if entry else ())):
+            known_as.add(person_key(model.key, spelling, address))
+    if draft.sender is not None:
+        known_as.add(model.key_of(draft.sender.address))
+        known_as.add(person_key(model.key, draft.sender.name, draft.sender.address))
+    letters = []
+    for content in about:
+        subject = set(content.subject_keys)
+        if subject & known_as:
+            continue  # about a recipient, or the sender's own (a CV, a signature)
+        candidates = {k for k in subject if k in index.entries}
+        candidates.update(k for s in subject for k in index.people.get(s, ()))
+        outside = [
+            index.entries[k] for k in candidates
+            if within(index.entries[k].address.rpartition("@")[2], internal_domains) is None
+        ]
+        if outside:
+            best = max(outside, key=lambda e: (e.count, e.last_seen))
+            identifies = bool(set(content.entities) - CONTACT_DETAILS) or bool(content.special_categories)
+            letters.append((model.key_of(best.address), identifies))
+    return letters
 
 
-def _ascii(text: str) -> str:
-    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+def _letter_about(key, entry, letters, index) -> dict:
+    """The first letter about someone this recipient was never addressed together with."""
+    for subject, identifies in letters:
+        if subject == key:
+            continue
+        other = index.entries[subject]
+        if (entry is not None and entry.co.get(subject)) or other.co.get(key):
+            continue  # mailed together before: their adviser, their family
+        return {"letter_about": other.address, "letter_identifies": identifies}
+    return {}
 
 
 class _Index:
     """Lookups derived from a model, rebuilt when the model changes."""
 
-    def __init__(self, model: CorrespondentModel):
+    def __init__(self, model: CorrespondentModel, seeded: bool = False):
         self.version = model.version
+        self.seeded = seeded
+        self._model = model
+        self.entries = model.correspondents
+        if seeded:  # cold start: the people Graph names count as usual correspondents
+            self.entries = {**{k: e for k, e in model.people.items()}, **model.correspondents}
         self.full = defaultdict(list)
         self.first = defaultdict(list)
         self.last = defaultdict(list)
@@ -118,11 +171,11 @@ class _Index:
         self.keys: list[str] = []
         # Addresses by length: a typo (two edits at most) is within two characters of the original.
         self.by_length: dict[int, list[tuple[str, str]]] = defaultdict(list)
-        for key, entry in model.correspondents.items():
+        for key, entry in self.entries.items():
             self.addresses.append(entry.address)
             self.keys.append(key)
             self.by_length[len(entry.address)].append((entry.address, key))
-            if entry.count < USUAL_MIN_MESSAGES:
+            if entry.count < USUAL_MIN_MESSAGES and not (seeded and key in model.people and key not in model.correspondents):
                 continue
             tokens = name_tokens(entry.name, entry.address)
             if tokens:
@@ -133,11 +186,23 @@ class _Index:
             if not is_webmail(domain):
                 self.work_local[local].append(key)
 
+    @functools.cached_property
+    def people(self) -> dict[str, list[str]]:
+        """Keyed hash of a first and last name -> keys of the correspondents known by it (any of their
+        display names, or a first.last address); built only when a draft's content names one person."""
+        people = defaultdict(list)
+        for key, entry in self.entries.items():
+            spellings = {person_key(self._model.key, n, entry.address) for n in entry.names}
+            spellings.add(person_key(self._model.key, "", entry.address))
+            for spelling in spellings - {None}:
+                people[spelling].append(key)
+        return people
 
-def _index(model: CorrespondentModel) -> _Index:
+
+def _index(model: CorrespondentModel, seeded: bool = False) -> _Index:
     cached = model.__dict__.get("_misdirection_index")
-    if cached is None or cached.version != model.version:
-        cached = _Index(model)
+    if cached is None or cached.version != model.version or cached.seeded != seeded:
+        cached = _Index(model, seeded)
         model.__dict__["_misdirection_index"] = cached
     return cached
 
@@ -152,10 +217,11 @@ def _namesake(address, name, key, model, index) -> dict:
         ("surname", index.last.get(last, ()) if len(last) > 2 else ()),
         ("first_name", index.first.get(first, ()) if len(first) > 2 else ()),
     ):
-        found = [model.correspondents[k] for k in candidates if k != key]
+        found = [index.entries[k] for k in candidates if k != key]
         if found:
             best = max(found, key=lambda e: (e.count, e.last_seen))
-            return {"namesake": kind, "namesake_of": best.address, "namesake_share": best.count / model.messages}
+            share = best.count / model.messages if model.messages else 0.0
+            return {"namesake": kind, "namesake_of": best.address, "namesake_share": share}
     return {}
 
 
@@ -181,7 +247,7 @@ def _personal_address(address, name, domain, key, model, index, webmail_domains)
     tokens = name_tokens(name, address)
     candidates = index.work_local.get(address.partition("@")[0], []) + (index.full.get(tokens, []) if tokens else [])
     for other_key in candidates:
-        other = model.correspondents[other_key].address
+        other = index.entries[other_key].address
         if other_key != key and not is_webmail(other.rpartition("@")[2], webmail_domains):
             return other
     return None

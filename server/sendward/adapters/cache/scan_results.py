@@ -60,4 +60,5 @@ def attachment_from(data: dict) -> AttachmentSignals:
 def content_from(data: dict) -> ContentSignals:
     fields = dict(data)
     fields["locations"] = tuple(Location(**location) for location in fields["locations"])
+    fields["subject_keys"] = tuple(fields.get("subject_keys", ()))
     return ContentSignals(**fields)

@@ -8,6 +8,7 @@ from sendward.adapters.graph.attachments import GraphAttachmentSource
 from sendward.adapters.graph.client import GraphClient
 from sendward.adapters.graph.domains import GraphTenantDomains
 from sendward.adapters.graph.mail_tips import GraphGroupSizes
+from sendward.adapters.graph.people import GraphPeople
 from sendward.adapters.graph.sdk import load_sdk_models
 from sendward.adapters.graph.sent_items import GraphSentItems
 from sendward.kernel import NO_TELEMETRY
@@ -20,6 +21,7 @@ class GraphAdapters:
     tenant_domains: GraphTenantDomains
     client: GraphClient
     sent_items: GraphSentItems | None = None  # recipients.misdirected's history (Sent Items, metadata only)
+    people: GraphPeople | None = None  # ... and its cold start (People API, MailTips recipientSuggestions)
 
     def close(self) -> None:
         """Close the connection pool and stop the worker's Graph loop."""
@@ -40,4 +42,5 @@ def build_graph_adapters(settings, graph_tokens, cache, telemetry=NO_TELEMETRY) 
         tenant_domains=GraphTenantDomains(client, cache),
         client=client,
         sent_items=GraphSentItems(client, mode=settings.graph_mode),
+        people=GraphPeople(client, mode=settings.graph_mode),
     )

@@ -31,6 +31,9 @@ THREAD_DROPPED = 30
 COMPANION_MISSING = 30
 OTHER_COMPANY = 20
 PERSONAL_DATA_EXTERNAL = 25
+# A file or the body about one other correspondent of the sender: more than a name and contact
+# details about them (a letter), or their name only (a mention).
+LETTER_ABOUT = {True: 60, False: 35}
 
 
 class Config(RuleConfig):
@@ -54,6 +57,11 @@ class Config(RuleConfig):
         default_factory=list, max_length=500, description="Recipients in these domains are never flagged"
     )
     max_findings: int = Field(default=3, ge=1, le=20, description="Recipients named at most per message")
+    quiet_sender_rate: float = Field(
+        default=0.04, ge=0, le=1,
+        description="A sender who writes to someone new in at most this share of their messages has every "
+        "new address questioned (0: never); their prompts stay near that share",
+    )
 
     @field_validator("exempt_domains")
     @classmethod
@@ -65,7 +73,9 @@ def recipient_score(fit, signals, config: Config) -> tuple[int, list[str]]:
     """A recipient's score and the reasons behind it (signal names)."""
     history = signals.history
     points, reasons = 0, []
-    if fit.mailed == 0:
+    if fit.known_person:
+        pass  # cold start: Graph says the sender works with them; not new, not yet counted
+    elif fit.mailed == 0:
         unusual = max(0.0, min(1.0, (USUAL_NOVELTY - history.novelty_rate) / (USUAL_NOVELTY - 0.02)))
         points += NEW + round(NEW_UNUSUAL * unusual)
         reasons.append("never_mailed")
@@ -90,24 +100,42 @@ def recipient_score(fit, signals, config: Config) -> tuple[int, list[str]]:
     if fit.other_company:
         points += OTHER_COMPANY
         reasons.append("other_company")
+    if fit.letter_about:
+        points += LETTER_ABOUT[fit.letter_identifies]
+        reasons.append("letter_about_other")
     if fit.mailed == 0 and not fit.internal and _carries_personal_data(signals):
         points += PERSONAL_DATA_EXTERNAL
         reasons.append("personal_data_first_time_external")
+    if fit.mailed == 0 and not fit.known_person and points < config.threshold and _quiet(history, config):
+        # For a sender who seldom writes to anyone new, a new address is itself the anomaly; the
+        # prompts this adds are bounded by how often they do (their novelty rate).
+        points = config.threshold
+        reasons.append("sender_rarely_writes_to_anyone_new")
     return min(100, points), reasons
 
 
 def suggestion(fit) -> str | None:
-    return fit.typo_of or fit.personal_address_of or fit.namesake_of or fit.thread_dropped or fit.companion_missing
+    return (
+        fit.typo_of
+        or fit.personal_address_of
+        or fit.letter_about
+        or fit.namesake_of
+        or fit.thread_dropped
+        or fit.companion_missing
+    )
 
 
 def evaluate(signals, config: Config, policy):
     history = signals.history
-    if not history.known or history.messages < config.min_history_messages:
+    cold = history.messages < config.min_history_messages
+    if not history.known or (cold and not history.seeded):
         return []
     scored = []
     for fit in history.recipients:
         if (fit.internal and not config.include_internal) or _exempt(fit.address, config.exempt_domains):
             continue
+        if cold and not (fit.namesake or fit.typo_of or fit.personal_address_of or fit.letter_about):
+            continue  # cold start: only a recipient who looks like someone the sender works with
         points, reasons = recipient_score(fit, signals, config)
         if points >= config.threshold:
             scored.append((points, fit, reasons))
@@ -138,7 +166,9 @@ def _message(fit, suggested: str | None) -> str:
         said = f"You have not written to {fit.address} before."
     else:
         said = f"{fit.address} does not usually get mail with these recipients."
-    if suggested:
+    if suggested and suggested == fit.letter_about:
+        said += f" What you are sending is about someone you write to at {suggested}: is this the right recipient?"
+    elif suggested:
         said += f" You usually write to {suggested}: is this the right address?"
     else:
         said += " Check it is the person you mean."
@@ -150,6 +180,10 @@ def _carries_personal_data(signals) -> bool:
     one person is most often the sender's own signature."""
     files = any(a.content.data_subjects > 0 and not a.content.about_recipient for a in signals.attachments)
     return files or signals.body.data_subjects >= 2
+
+
+def _quiet(history, config: Config) -> bool:
+    return config.quiet_sender_rate > 0 and history.novelty_rate <= config.quiet_sender_rate
 
 
 def _exempt(address: str, domains) -> bool:

@@ -1,0 +1,93 @@
+"""GraphPeople: who a user works with, to seed a new user's correspondent model (cold start).
+
+Two sources, both metadata only:
+
+- the People API, ``GET {mailbox}/people?$top=100&$select=displayName,scoredEmailAddresses,personType``
+  (``/me/people`` on the user's behalf with People.Read; ``/users/{id}/people`` as the application
+  with People.Read.All): the people most relevant to the user, by Microsoft's ranking of their
+  mail, meetings and organisation;
+- MailTips ``recipientSuggestions`` (``POST {mailbox}/getMailTips`` with ``MailTipsOptions``
+  ``recipientSuggestions``, Mail.Read): for a few of those people, who usually appears on the
+  same messages.
+
+Each answer is a list of ``Correspondence`` (address, display name), most relevant first; rooms,
+groups and entries without an address are left out. Nothing is logged.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+
+from kiota_abstractions.base_request_configuration import RequestConfiguration
+
+from sendward.adapters.graph.client import GraphClient
+from sendward.adapters.graph.sdk import GetMailTipsPostRequestBody
+from sendward.domain.correspondents import Correspondence, normalise_address
+from sendward.kernel import Deadline
+
+SELECT = ["displayName", "scoredEmailAddresses", "personType"]
+MAX_PEOPLE = 100  # the most relevant this many people
+MAX_SUGGESTED_FOR = 20  # recipientSuggestions asked for the first this many people
+BATCH = 20  # addresses per getMailTips call
+CONCURRENCY = 2
+
+
+class GraphPeople:
+    def __init__(self, client: GraphClient, *, mode: str = "application", top: int = MAX_PEOPLE):
+        self.client = client
+        self.mode = mode
+        self.top = top
+
+    def relevant(self, caller, deadline: Deadline) -> list[Correspondence]:
+        """The caller's relevant people (a person with several addresses gives each, best first)."""
+        return self.client.call(caller, deadline, self._relevant)
+
+    def suggested(self, caller, deadline: Deadline, addresses: Sequence[str]) -> list[Correspondence]:
+        """Who Exchange suggests beside these addresses (MailTips recipientSuggestions)."""
+        wanted = list(dict.fromkeys(normalise_address(a) for a in addresses if "@" in a))[:MAX_SUGGESTED_FOR]
+        if not wanted:
+            return []
+        return self.client.call(caller, deadline, lambda session: self._suggested(session, wanted))
+
+    async def _relevant(self, session) -> list[Correspondence]:
+        people = session.mailbox(self.mode).people
+        query = people.PeopleRequestBuilderGetQueryParameters(select=SELECT, top=self.top)
+        answer = await session.retried(
+            lambda: people.get(request_configuration=RequestConfiguration(query_parameters=query)), "people"
+        )
+        found: list[Correspondence] = []
+        for person in (answer.value if answer else None) or []:
+            kind = getattr(person.person_type, "class_", None) if person.person_type else None
+            if kind and kind != "Person":
+                continue  # a group or a room
+            name = (person.display_name or "").strip()
+            for scored in person.scored_email_addresses or []:
+                address = normalise_address(scored.address or "")
+                if "@" in address:
+                    found.append(Correspondence(address, name))
+        return list(dict.fromkeys(found))
+
+    async def _suggested(self, session, addresses: list[str]) -> list[Correspondence]:
+        mailbox = session.mailbox(self.mode)
+        slots = asyncio.Semaphore(CONCURRENCY)
+
+        async def batch(chunk):
+            body = GetMailTipsPostRequestBody(
+                email_addresses=list(chunk), additional_data={"MailTipsOptions": "recipientSuggestions"}
+            )
+            async with slots:
+                return await session.retried(lambda: mailbox.get_mail_tips.post(body), "mail tips")
+
+        answers = await asyncio.gather(*(batch(addresses[i : i + BATCH]) for i in range(0, len(addresses), BATCH)))
+        found: list[Correspondence] = []
+        for answer in answers:
+            for tip in (answer.value if answer else None) or []:
+                if tip.error is not None:
+                    continue
+                for recipient in tip.recipient_suggestions or []:
+                    email = recipient.email_address
+                    address = normalise_address((email.address or "") if email else "")
+                    if "@" in address:
+                        found.append(Correspondence(address, ((email.name or "") if email else "").strip()))
+        return list(dict.fromkeys(found))
