@@ -117,3 +117,15 @@ def test_registry_loads_one_recognizer_per_entity():
     entities = [r.ENTITY for r in load_recognizers()]
     assert len(entities) == len(set(entities))
     assert {"PERSON", "PHONE_NUMBER", "UK_NHS", "UK_NINO", "UK_POSTCODE", "EMAIL_ADDRESS"} <= set(entities)
+
+
+def test_a_date_followed_by_a_number_is_not_a_payment_card():
+    """PDF text often keeps one space between fields: the year of a date of birth and the NHS number
+    after it are not a 14-digit card number, though they pass the Luhn check."""
+    from sendward.detection.recognizers.payment_card import PaymentCardRecognizer
+
+    recognizer = PaymentCardRecognizer()
+    text = "Yusuf Dunn 25/06/1994 944 610 9248"
+    assert recognizer.analyze("1994 944 610 9248", ["CREDIT_CARD"]), "the digits alone do pass as a card"
+    assert recognizer.analyze(text, ["CREDIT_CARD"]) == []
+    assert recognizer.analyze("Card 4111 1111 1111 1111 expires 08/27", ["CREDIT_CARD"])
