@@ -34,6 +34,13 @@ def test_editing_a_threshold(admin_page, container):
     assert field.input_value() == "10"
     field.fill("4")
     page.get_by_label("Comment for the history (optional)").fill("Four strangers are enough")
+    asked = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    page.get_by_role("button", name="Save and publish").click()
+    page.wait_for_function("true")  # answered "Cancel": nothing is saved or published
+    assert asked and "Save and publish this policy?" in asked[0]
+    assert container.policies.latest_version(TENANT) == 0
+    page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Save and publish").click()
     page.get_by_role("status").filter(has_text="Saved and published version 1").wait_for()
     assert page.get_by_label("Outside people in To/CC", exact=True).input_value() == "4"
@@ -51,6 +58,7 @@ def test_seeing_a_validation_error(admin_page, container):
     assert inline.inner_text() == "block_at (5) must not be below min_visible_external (10)"
     assert block_at.get_attribute("aria-invalid") == "true"
 
+    page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Save and publish").click()
     summary = page.locator("#error-summary")
     summary.wait_for(state="visible")

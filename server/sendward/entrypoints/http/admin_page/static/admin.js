@@ -160,6 +160,12 @@
         if (!window.confirm(confirmed.dataset.confirm)) event.preventDefault();
       });
     });
+    // ... and a form's publishing button (the policy form also saves without publishing: no question then).
+    document.querySelectorAll("button[data-confirm]").forEach(function (button) {
+      button.addEventListener("click", function (event) {
+        if (!window.confirm(button.dataset.confirm)) event.preventDefault();
+      });
+    });
     var summary = document.getElementById("error-summary");
     if (summary && !summary.hidden) summary.focus();
   });
