@@ -38,6 +38,7 @@ from sendward.domain.draft import DraftNotSynced
 
 log = logging.getLogger(__name__)
 MAILBOX_CONCURRENCY = 4
+MAX_PAGES = 20  # listing pages followed; a draft's attachments fit in one or two
 # Only what is needed to match and fetch: without $select a listing carries every file's bytes in base64.
 _LIST = RequestConfiguration(
     query_parameters=AttachmentsRequestBuilder.AttachmentsRequestBuilderGetQueryParameters(
@@ -72,8 +73,7 @@ class GraphAttachmentSource:
 
     async def _fetch_all(self, session, draft: Draft, targets: list[Attachment], scan_links: bool):
         message = session.mailbox(self.mode).messages.by_message_id(draft.item_id)
-        page = await session.retried(lambda: message.attachments.get(request_configuration=_LIST), "list attachments")
-        listed = [_listed(a) for a in (page.value if page else None) or []]
+        listed = [_listed(a) for a in await _all_listed(session, message)]
         slots = asyncio.Semaphore(MAILBOX_CONCURRENCY)
         return await asyncio.gather(
             *(
@@ -125,6 +125,20 @@ class GraphAttachmentSource:
         code = error.code if error.code in reasons else "unavailable"
         reason = reasons.get(code, "Microsoft 365 could not be reached to fetch it")
         return FetchError(code=code, reason=reason, infrastructure=code not in _NOT_OURS)
+
+
+async def _all_listed(session, message) -> list:
+    """Every page of the listing, following ``@odata.nextLink`` (at most MAX_PAGES; an attachment on a
+    page beyond is then unmatched, so named as not found, never skipped)."""
+    page = await session.retried(lambda: message.attachments.get(request_configuration=_LIST), "list attachments")
+    found = list((page.value if page else None) or [])
+    for _ in range(MAX_PAGES - 1):
+        link = page.odata_next_link if page else None
+        if not link:
+            break
+        page = await session.retried(lambda: message.attachments.with_url(link).get(), "list attachments")
+        found += (page.value if page else None) or []
+    return found
 
 
 def _listed(attachment) -> Listed:
