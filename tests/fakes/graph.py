@@ -148,6 +148,7 @@ class _State:
     unsynced: dict = field(default_factory=dict)  # (mailbox, message id) -> listings still answered 404
     issued: dict = field(default_factory=dict)  # token -> tenant, for tokens made by issue_token
     attachments_page_size: int | None = None  # None: one page, as a short listing is
+    foreign_next_links: bool = False  # nextLinks name another origin (localhost for 127.0.0.1)
     mail_tips_limit: int | None = None  # addresses one getMailTips call may name (None: any number)
     mail_tip_errors: dict = field(default_factory=dict)  # address -> error code answered for it
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -220,6 +221,15 @@ class FakeGraph:
     def attachments_page_size(self, size: int | None) -> None:
         """Answer attachment listings this many at a time, linked by ``@odata.nextLink`` as Graph does."""
         self._state.attachments_page_size = size
+
+    @property
+    def foreign_next_links(self) -> bool:
+        return self._state.foreign_next_links
+
+    @foreign_next_links.setter
+    def foreign_next_links(self, value: bool) -> None:
+        """Listings' ``@odata.nextLink`` names another origin (``localhost`` for ``127.0.0.1``): a hostile page."""
+        self._state.foreign_next_links = value
 
     @property
     def mail_tips_limit(self) -> int | None:
@@ -536,7 +546,10 @@ class _GraphHandler(BaseHTTPRequestHandler):
         return listed
 
     def _base(self) -> str:
-        return f"https://{self.headers.get('Host')}{urlsplit(self.path).path}"
+        host = self.headers.get("Host", "")
+        if self.state.foreign_next_links:
+            host = host.replace("127.0.0.1", "localhost")
+        return f"https://{host}{urlsplit(self.path).path}"
 
     def _json(self, status: int, document, headers=None) -> None:
         self._send(status, json.dumps(document).encode(), {"Content-Type": "application/json", **(headers or {})})

@@ -94,6 +94,19 @@ def test_an_attachment_on_a_page_not_read_is_named_not_found(graph, adapters, ca
     assert second.content is None and second.fetch_error.code == "not_found"
 
 
+def test_a_next_page_on_another_origin_is_not_followed(graph, adapters, caller):
+    graph.attachments_page_size = 1
+    graph.foreign_next_links = True
+    graph.add_message("draft-1", [FakeAttachment("att-0", "a.txt", content=b"a"),
+                                  FakeAttachment("att-1", "b.txt", content=b"b")])
+    first, second = adapters.attachments.fetch(
+        draft_with(Attachment("a.txt", id="att-0"), Attachment("b.txt", id="att-1")), caller, Deadline(10)
+    )
+    assert first.content == b"a"
+    assert second.content is None and second.fetch_error.code == "not_found"
+    assert graph.count("list_attachments") == 1
+
+
 # -- getMailTips -------------------------------------------------------------------------------------------
 
 
