@@ -397,7 +397,10 @@ class _GraphPath:
         self.stack = ExitStack()
         ca = make_test_ca(directory)
         self.entra = self.stack.enter_context(FakeIdentityProvider(ca))
-        self.graph = self.stack.enter_context(FakeGraph(ca, token=lambda token: True))
+        self.graph = self.stack.enter_context(FakeGraph(ca, token=None))
+        # Graph accepts only the Graph tokens the fake Entra ID issued (msal asks for {graph origin}/.default).
+        graph_origin = "https://" + self.graph.url.split("/")[2]
+        self.graph.token = self.entra.graph_token_check(graph_origin)
         self.graph.verified_domains = ["northshire.gov.uk"]
         settings = self.entra.settings(Settings(data_dir=directory / "data"), graph_base_url=self.graph.url)
         self.container = bootstrap(settings)

@@ -114,7 +114,7 @@ class Seen:
     mailbox: str | None
     authorised: bool
     select: tuple[str, ...] = ()  # the $select the request asked for, in its order
-    tenant: str | None = None  # the tenant of the token presented, when it is one ``issue_token`` made
+    tenant: str | None = None  # the presented token's tenant: an issued one's, or what a token check answered
 
 
 @dataclass
@@ -170,6 +170,16 @@ class FakeGraph:
     @property
     def url(self) -> str:
         return f"{self._server.url}/v1.0"
+
+    @property
+    def token(self):
+        return self._state.token
+
+    @token.setter
+    def token(self, token: str | Callable[[str], bool] | None) -> None:
+        """The token accepted besides issued ones: a fixed string, a check, or None (e.g. a check that
+        needs ``url``, known once the fake is made)."""
+        self._state.token = token
 
     @property
     def verified_domains(self) -> list[str]:
@@ -640,9 +650,10 @@ def _authorised(header: str, state: _State) -> tuple[bool, str | None]:
     expected = state.token
     if expected is None:
         return False, None
-    if callable(expected):
+    if callable(expected):  # a check may answer the token's tenant
         try:
-            return bool(expected(presented)), None
+            verdict = expected(presented)
         except Exception:  # a token the check cannot read is simply not authorised
             return False, None
+        return bool(verdict), verdict if isinstance(verdict, str) else None
     return presented == expected, None

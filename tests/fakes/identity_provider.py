@@ -29,7 +29,8 @@ closes the connection unanswered; ``idp.fail("all", ...)`` covers every endpoint
 ``times`` requests of an endpoint (or "all") with 429 and ``Retry-After``, as Entra ID throttles;
 ``idp.throttled[endpoint]`` counts the 429s given. ``idp.token_requests`` records each token request's
 grant type, tenant, scope and client authentication (never the secrets).
-Graph tokens it issues can be checked with ``idp.decode_graph_token(token)``.
+Graph tokens it issues can be checked with ``idp.decode_graph_token(token)``, or by the Graph fake
+itself: ``FakeGraph(ca, token=idp.graph_token_check(resource))``.
 """
 
 from __future__ import annotations
@@ -250,6 +251,18 @@ class FakeIdentityProvider:
         if key is None:
             raise jwt.InvalidKeyError("not signed by a published key")
         return jwt.decode(token, key.public_key(), algorithms=["RS256"], audience=resource)
+
+    def graph_token_check(self, resource: str):
+        """A token check for ``FakeGraph(token=...)``: a Graph token this provider issued for ``resource``
+        (signed by a published key, that audience, unexpired). Answers the token's tenant, or False."""
+
+        def check(token: str):
+            try:
+                return self.decode_graph_token(token, resource).get("tid") or False
+            except jwt.PyJWTError:
+                return False
+
+        return check
 
     # -- certificate credential ----------------------------------------------------------
 

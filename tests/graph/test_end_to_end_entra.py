@@ -18,10 +18,9 @@ from tests.graph.test_score_api_with_graph import DOCX, XLSX, files, request_bod
 
 @pytest.fixture
 def graph_checking_entra_tokens(test_ca, identity_provider):
-    def issued_by_entra_for_graph(token: str) -> bool:
+    def issued_by_entra_for_graph(token: str):
         graph_origin = "https://" + urlsplit(graph.url).netloc  # the audience msal asked for: {origin}/.default
-        claims = identity_provider.decode_graph_token(token, resource=graph_origin)
-        return claims.get("tid") is not None
+        return identity_provider.graph_token_check(graph_origin)(token)
 
     with FakeGraph(test_ca, token=issued_by_entra_for_graph) as graph:
         graph.verified_domains = ["northshire.gov.uk"]
@@ -61,6 +60,7 @@ def test_an_item_id_with_an_entra_token_gives_the_inline_verdict(
     assert "not_checked" not in through_graph.get_json()
     assert graph.count("attachment_value") == 3
     assert graph.requests and all(seen.authorised for seen in graph.requests)
+    assert {seen.tenant for seen in graph.requests} == {TENANT}  # Entra ID's token for the caller's tenant
     assert identity_provider.token_requests  # the Graph token came from on-behalf-of at Entra ID
 
 
