@@ -77,17 +77,6 @@ def test_a_link_is_reported_with_a_note_and_not_read_by_default(graph, adapters,
     assert graph.count("drive_item") == 0
 
 
-def test_a_listed_link_the_listing_did_not_select_stays_unknown_and_is_named(graph, adapters, caller):
-    # Graph (beta) lists a reference's sourceUrl, but a $select'ed listing carries only what it names;
-    # the adapter's $select does not name it, so the link is not known: named as not read, never clean.
-    graph.list_source_url = True
-    graph.add_message("draft-1", [FakeAttachment("att-1", "plan.txt", kind="reference", source_url=LINK)])
-    graph.add_shared_file(LINK, "plan.txt", b"the plan", "text/plain")
-    (fetched,) = fetch(adapters, caller, draft_with(Attachment("plan.txt", id="att-1")), scan_links=True)
-    assert fetched.content is None
-    assert (fetched.fetch_error.code, fetched.fetch_error.infrastructure) == ("no_link", True)
-
-
 def test_a_link_whose_address_is_unknown_is_our_failure(graph, adapters, caller):
     graph.add_message("draft-1", [FakeAttachment("att-1", "plan.txt", kind="reference", source_url=LINK)])
     (fetched,) = fetch(adapters, caller, draft_with(Attachment("plan.txt", id="att-1")), scan_links=True)

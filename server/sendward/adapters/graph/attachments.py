@@ -39,7 +39,6 @@ from sendward.domain.draft import DraftNotSynced
 
 log = logging.getLogger(__name__)
 MAILBOX_CONCURRENCY = 4
-MAX_PAGES = 20  # listing pages followed; a draft's attachments fit in one or two
 # Only what is needed to match and fetch: without $select a listing carries every file's bytes in base64.
 _LIST = RequestConfiguration(
     query_parameters=AttachmentsRequestBuilder.AttachmentsRequestBuilderGetQueryParameters(
@@ -126,6 +125,9 @@ class GraphAttachmentSource:
         code = error.code if error.code in reasons else "unavailable"
         reason = reasons.get(code, "Microsoft 365 could not be reached to fetch it")
         return FetchError(code=code, reason=reason, infrastructure=code not in _NOT_OURS)
+
+
+MAX_PAGES = 20  # listing pages followed; a draft's attachments fit in one or two
 
 
 async def _all_listed(session, message, base_url: str) -> list:
