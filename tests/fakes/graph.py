@@ -137,6 +137,11 @@ class _State:
     list_source_url: bool = False
     faults: list = field(default_factory=list)
     slow: dict = field(default_factory=dict)
+    issued: dict = field(default_factory=dict)  # token -> tenant, for tokens made by issue_token
+    attachments_page_size: int | None = None  # None: one page, as a short listing is
+    foreign_next_links: bool = False  # nextLinks name another origin (localhost for 127.0.0.1)
+    mail_tips_limit: int | None = None  # addresses one getMailTips call may name (None: any number)
+    mail_tip_errors: dict = field(default_factory=dict)  # address -> error code answered for it
     counts: Counter = field(default_factory=Counter)
     in_flight: Counter = field(default_factory=Counter)  # requests being answered now, per route
     peak_in_flight: Counter = field(default_factory=Counter)  # the most ever at once, per route
@@ -146,11 +151,6 @@ class _State:
     delta_epoch: int = 0  # tokens of an earlier epoch answer 410
     delta_requests: list = field(default_factory=list)
     unsynced: dict = field(default_factory=dict)  # (mailbox, message id) -> listings still answered 404
-    issued: dict = field(default_factory=dict)  # token -> tenant, for tokens made by issue_token
-    attachments_page_size: int | None = None  # None: one page, as a short listing is
-    foreign_next_links: bool = False  # nextLinks name another origin (localhost for 127.0.0.1)
-    mail_tips_limit: int | None = None  # addresses one getMailTips call may name (None: any number)
-    mail_tip_errors: dict = field(default_factory=dict)  # address -> error code answered for it
     lock: threading.Lock = field(default_factory=threading.Lock)
     stopping: threading.Event = field(default_factory=threading.Event)
 
