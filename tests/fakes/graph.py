@@ -39,8 +39,9 @@ returns only messages added since. A /users/{id} mailbox with no Sent Items adde
 Every route but ``download`` answers 401 unless ``Authorization: Bearer <token>``: a token this fake
 made with ``issue_token(tenant)`` (per test, per tenant; ``Seen.tenant`` records whose it was;
 ``revoke_tokens()`` refuses them all from then on), or the ``token`` given to the constructor: a fixed
-string, a callable that checks the presented token (e.g. against the fake Entra ID), or None for
-"only issued tokens".
+string, a callable that checks the presented token (e.g. the fake Entra ID's ``graph_token_check``,
+which answers the token's claims: then its ``scp``/``roles`` must hold a permission Graph accepts for
+the route (``PERMISSIONS``), else 403 ErrorAccessDenied), or None for "only issued tokens".
 
 As Graph does, ``$select`` is honoured (a listing, the organisation and a drive item carry only the
 selected properties, plus ``id`` and ``@odata.type``; a listing without it carries each file's
@@ -79,6 +80,19 @@ from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 from tests.fakes.tls import LoopbackServer, TestCA
+
+# What Graph accepts for each route (delegated scp or application roles): the least privileged permission
+# Microsoft documents and those above it. Enforced only for tokens whose claims a token check gives.
+_MAIL_READ = frozenset({"Mail.Read", "Mail.ReadWrite", "Mail.Read.Shared", "Mail.ReadWrite.Shared"})
+PERMISSIONS = {
+    "list_attachments": _MAIL_READ,
+    "attachment_value": _MAIL_READ,
+    "mail_tips": _MAIL_READ,
+    "sent_items_delta": _MAIL_READ | {"Mail.ReadBasic", "Mail.ReadBasic.All", "Mail.ReadBasic.Shared"},
+    "organization": frozenset({"User.Read", "User.Read.All", "Organization.Read.All", "Directory.Read.All"}),
+    "drive_item": frozenset({"Files.ReadWrite", "Files.ReadWrite.All", "Files.Read.All", "Sites.Read.All"}),
+    "drive_content": frozenset({"Files.ReadWrite", "Files.ReadWrite.All", "Files.Read.All", "Sites.Read.All"}),
+}
 
 ODATA_TYPES = {
     "file": "#microsoft.graph.fileAttachment",
@@ -359,7 +373,7 @@ class _GraphHandler(BaseHTTPRequestHandler):
         url = urlsplit(self.path)
         route, mailbox, parts = _route(method, url.path)
         parts["query"] = {k: v[-1] for k, v in parse_qs(url.query, keep_blank_values=True).items()}
-        authorised, tenant = _authorised(self.headers.get("Authorization", ""), self.state)
+        authorised, tenant, permissions = _authorised(self.headers.get("Authorization", ""), self.state)
         select = tuple(
             name for value in parse_qs(url.query).get("$select", []) for name in value.split(",") if name
         )
@@ -371,6 +385,8 @@ class _GraphHandler(BaseHTTPRequestHandler):
             return self._error(404, "UnknownRoute", "no such fake route")
         if route != "download" and not authorised:
             return self._error(401, "InvalidAuthenticationToken", "Access token is empty or invalid.")
+        if permissions is not None and route in PERMISSIONS and not permissions & PERMISSIONS[route]:
+            return self._error(403, "ErrorAccessDenied", "Access is denied. Check credentials and try again.")
         if delay and self._wait(route, delay):
             return self._reset()
         if self._faulted(route):
@@ -638,22 +654,25 @@ def _selected(resource: dict, fields: list[str]) -> dict:
     return {k: v for k, v in resource.items() if k in fields or k in ("id", "@odata.type")}
 
 
-def _authorised(header: str, state: _State) -> tuple[bool, str | None]:
-    """(authorised, the tenant of an issued token) for an Authorization header."""
+def _authorised(header: str, state: _State) -> tuple[bool, str | None, frozenset | None]:
+    """(authorised, the token's tenant if known, its permissions if known) for an Authorization header."""
     scheme, _, presented = header.partition(" ")
     if scheme != "Bearer" or not presented:
-        return False, None
+        return False, None, None
     with state.lock:
         tenant = state.issued.get(presented)
     if tenant is not None:
-        return True, tenant
+        return True, tenant, None
     expected = state.token
     if expected is None:
-        return False, None
-    if callable(expected):  # a check may answer the token's tenant
-        try:
-            verdict = expected(presented)
-        except Exception:  # a token the check cannot read is simply not authorised
-            return False, None
-        return bool(verdict), verdict if isinstance(verdict, str) else None
-    return presented == expected, None
+        return False, None, None
+    if not callable(expected):
+        return presented == expected, None, None
+    try:  # a check may answer the token's tenant, or its claims (then scp and roles are enforced)
+        verdict = expected(presented)
+    except Exception:  # a token the check cannot read is simply not authorised
+        return False, None, None
+    if isinstance(verdict, dict):
+        permissions = frozenset(str(verdict.get("scp") or "").split()) | frozenset(verdict.get("roles") or ())
+        return True, verdict.get("tid"), permissions
+    return bool(verdict), verdict if isinstance(verdict, str) else None, None

@@ -254,11 +254,12 @@ class FakeIdentityProvider:
 
     def graph_token_check(self, resource: str):
         """A token check for ``FakeGraph(token=...)``: a Graph token this provider issued for ``resource``
-        (signed by a published key, that audience, unexpired). Answers the token's tenant, or False."""
+        (signed by a published key, that audience, unexpired). Answers its claims (the Graph fake then
+        holds its ``scp``/``roles`` to each route's permission), or False."""
 
         def check(token: str):
             try:
-                return self.decode_graph_token(token, resource).get("tid") or False
+                return self.decode_graph_token(token, resource)
             except jwt.PyJWTError:
                 return False
 

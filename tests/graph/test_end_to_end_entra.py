@@ -80,3 +80,16 @@ def test_consent_missing_at_entra_follows_the_fail_mode(
     assert [r["grant_type"] for r in identity_provider.token_requests] == [JWT_BEARER]
     assert "AADSTS65001: consent is missing" in caplog.text
     assert {f["evidence"]["reason"] for f in unscannable} == {"auth"}
+
+
+def test_without_mail_read_consented_graph_refuses_and_the_fail_mode_decides(
+    identity_provider, graph_checking_entra_tokens, entra_client
+):
+    identity_provider.graph_delegated_scopes = "User.Read"  # consent for the sign-in only
+    headers = {"Authorization": f"Bearer {identity_provider.issue_user_token(user='ils@northshire.gov.uk')}"}
+    verdict = entra_client.post("/api/v1/score", json=request_body(with_graph=True), headers=headers).get_json()
+    unscannable = [f for f in verdict["findings"] if f["rule"] == "attachment.unscannable"]
+    assert unscannable and all(f["evidence"]["reason"] == "forbidden" for f in unscannable)
+    assert verdict["action"] != "allow"
+    assert graph_checking_entra_tokens.count("attachment_value") == 0
+    assert graph_checking_entra_tokens.count("organization") == 1  # User.Read is enough for the domains
