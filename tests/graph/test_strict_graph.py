@@ -129,7 +129,7 @@ def test_a_call_over_the_limit_is_refused_by_the_fake(graph, adapters, caller, m
         adapters.group_sizes.sizes(d, caller, Deadline(10))
 
 
-def test_a_recipient_graph_answers_with_an_error_is_not_checked_not_one_person(graph, adapters, caller, kv_cache):
+def test_a_recipient_graph_answers_with_an_error_is_not_checked_not_one_person(graph, adapters, caller):
     graph.add_group("all-staff@northshire.gov.uk", total=400, external=3)
     graph.add_group("team@northshire.gov.uk", total=12)
     graph.mail_tip_error("all-staff@northshire.gov.uk")
