@@ -68,11 +68,21 @@ def check(results: dict, http_results: dict, worker_rss: list[float]) -> list[Ou
                 SYNC_10K_LIMIT_MS, "ms")
     )
     graph_send, after_check = results.get("graph_send_5mb"), results.get("graph_send_after_check_5mb")
-    outcomes.append(at_most("5 MB attachment via Graph, Send p95 <= 1.5 s", graph_send["p95_ms"] if graph_send else None,
-                            GRAPH_SEND_P95_MS, "ms"))
-    outcomes.append(at_most("its Send after the background check p95 <= 100 ms",
-                            after_check["p95_ms"] if after_check else None, SEND_AFTER_CHECK_P95_MS, "ms", 1))
+    outcomes.append(_tail_at_most("5 MB attachment via Graph, Send p95 <= 1.5 s", graph_send, GRAPH_SEND_P95_MS, 0))
+    outcomes.append(_tail_at_most("its Send after the background check p95 <= 100 ms", after_check,
+                                  SEND_AFTER_CHECK_P95_MS, 1))
     return outcomes
+
+
+def _tail_at_most(target: str, result: dict | None, limit: float, digits: int) -> Outcome:
+    """A p95 target: checked on the p95 when the row had enough runs for one, else on the maximum (which
+    is never below the p95, so "met" stays true), and the measured value says which."""
+    if not result:
+        return at_most(target, None, limit, "ms", digits)
+    p95 = result.get("p95_ms")
+    name, value = ("p95", p95) if p95 is not None else ("max", result.get("max_ms", result.get("tail_ms")))
+    outcome = at_most(target, value, limit, "ms", digits)
+    return Outcome(outcome.target, f"{outcome.measured} {name}", outcome.verdict)
 
 
 def _http_rate(http_results: dict, case: str) -> float | None:

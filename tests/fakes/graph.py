@@ -46,8 +46,21 @@ returns only messages added since. A /users/{id} mailbox with no Sent Items adde
 (``ErrorInvalidUser``). ``expire_delta_links()`` makes every earlier token answer
 410 Gone (``SyncStateNotFound``). ``delta_requests`` holds each call's query parameters.
 
-Every route but ``download`` answers 401 unless ``Authorization: Bearer <token>`` (``token`` may
-also be a callable that checks the presented token, e.g. against the fake Entra ID).
+Every route but ``download`` answers 401 unless ``Authorization: Bearer <token>``: a token this fake
+made with ``issue_token(tenant)`` (per test, per tenant; ``Seen.tenant`` records whose it was;
+``revoke_tokens()`` refuses them all from then on), or the ``token`` given to the constructor: a fixed
+string, a callable that checks the presented token (e.g. the fake Entra ID's ``graph_token_check``,
+which answers the token's claims: then its ``scp``/``roles`` must hold a permission Graph accepts for
+the route (``PERMISSIONS``), else 403 ErrorAccessDenied), or None for "only issued tokens".
+
+As Graph does, ``$select`` is honoured (a listing, the organisation and a drive item carry only the
+selected properties, plus ``id`` and ``@odata.type``; a listing without it carries each file's
+``contentBytes``); ``attachments_page_size = n`` pages attachment listings by ``@odata.nextLink``
+(``$skiptoken``, the ``$select`` kept); ``mail_tips_limit = n`` answers 400 to a getMailTips call naming
+more than n addresses (Graph documents no number; Exchange publishes its own as
+MaxRecipientsPerGetMailTipsRequest), and ``mail_tip_error(address)`` answers that address with an
+``error`` (a mailTipsError) instead of counts. ``add_unsynced_message`` models a draft that is 404 first
+and there later.
 Messages live in a mailbox: ``"me"`` (delegated calls) or a user's address
 (application calls to /users/{upn}); an unknown message or attachment is a 404.
 
@@ -66,6 +79,7 @@ from __future__ import annotations
 
 import base64
 import json
+import secrets
 import socket
 import struct
 import threading
@@ -76,6 +90,19 @@ from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 from tests.fakes.tls import LoopbackServer, TestCA
+
+# What Graph accepts for each route (delegated scp or application roles): the least privileged permission
+# Microsoft documents and those above it. Enforced only for tokens whose claims a token check gives.
+_MAIL_READ = frozenset({"Mail.Read", "Mail.ReadWrite", "Mail.Read.Shared", "Mail.ReadWrite.Shared"})
+PERMISSIONS = {
+    "list_attachments": _MAIL_READ,
+    "attachment_value": _MAIL_READ,
+    "mail_tips": _MAIL_READ,
+    "sent_items_delta": _MAIL_READ | {"Mail.ReadBasic", "Mail.ReadBasic.All", "Mail.ReadBasic.Shared"},
+    "organization": frozenset({"User.Read", "User.Read.All", "Organization.Read.All", "Directory.Read.All"}),
+    "drive_item": frozenset({"Files.ReadWrite", "Files.ReadWrite.All", "Files.Read.All", "Sites.Read.All"}),
+    "drive_content": frozenset({"Files.ReadWrite", "Files.ReadWrite.All", "Files.Read.All", "Sites.Read.All"}),
+}
 
 ODATA_TYPES = {
     "file": "#microsoft.graph.fileAttachment",
@@ -111,6 +138,7 @@ class Seen:
     mailbox: str | None
     authorised: bool
     select: tuple[str, ...] = ()  # the $select the request asked for, in its order
+    tenant: str | None = None  # the presented token's tenant: an issued one's, or what a token check answered
 
 
 @dataclass
@@ -124,7 +152,7 @@ class _Fault:
 
 @dataclass
 class _State:
-    token: str | Callable[[str], bool]  # the one accepted token, or a check of the presented one
+    token: str | Callable[[str], bool] | None  # a fixed token, a check of the presented one, or None
     messages: dict = field(default_factory=dict)  # (mailbox, message id) -> [FakeAttachment]
     groups: dict = field(default_factory=dict)  # address -> (total, external)
     shared: dict = field(default_factory=dict)  # url -> SharedFile
@@ -134,6 +162,11 @@ class _State:
     beta: bool = True  # serve GET /beta/.../attachments/{id} (a reference's sourceUrl, which v1.0 lacks)
     faults: list = field(default_factory=list)
     slow: dict = field(default_factory=dict)
+    issued: dict = field(default_factory=dict)  # token -> tenant, for tokens made by issue_token
+    attachments_page_size: int | None = None  # None: one page, as a short listing is
+    foreign_next_links: bool = False  # nextLinks name another origin (localhost for 127.0.0.1)
+    mail_tips_limit: int | None = None  # addresses one getMailTips call may name (None: any number)
+    mail_tip_errors: dict = field(default_factory=dict)  # address -> error code answered for it
     counts: Counter = field(default_factory=Counter)
     in_flight: Counter = field(default_factory=Counter)  # requests being answered now, per route
     peak_in_flight: Counter = field(default_factory=Counter)  # the most ever at once, per route
@@ -151,7 +184,7 @@ class _State:
 
 
 class FakeGraph:
-    def __init__(self, ca: TestCA, token: str | Callable[[str], bool] = "graph-token"):
+    def __init__(self, ca: TestCA, token: str | Callable[[str], bool] | None = "graph-token"):
         self._state = _State(token=token)
         self._server = LoopbackServer(_handler(self._state), ca)
         self._server.httpd.handle_error = lambda request, address: None  # resets and hang-ups are on purpose
@@ -165,6 +198,16 @@ class FakeGraph:
     @property
     def url(self) -> str:
         return f"{self._server.url}/v1.0"
+
+    @property
+    def token(self):
+        return self._state.token
+
+    @token.setter
+    def token(self, token: str | Callable[[str], bool] | None) -> None:
+        """The token accepted besides issued ones: a fixed string, a check, or None (e.g. a check that
+        needs ``url``, known once the fake is made)."""
+        self._state.token = token
 
     @property
     def verified_domains(self) -> list[str]:
@@ -202,6 +245,54 @@ class FakeGraph:
         ``lookups`` listings answer 404 (ErrorItemNotFound); after that it is there."""
         self.add_message(message_id, attachments, mailbox)
         self._state.unsynced[(mailbox.lower(), message_id)] = lookups
+
+    # -- strictness (additive: a fake made as before behaves as before) -------------
+
+    def issue_token(self, tenant: str) -> str:
+        """A new bearer token for ``tenant``, unguessable and valid for this fake only: requests with it
+        are recorded with that tenant (``Seen.tenant``). ``revoke_tokens()`` makes every one answer 401."""
+        token = secrets.token_urlsafe(24)
+        with self._state.lock:
+            self._state.issued[token] = tenant
+        return token
+
+    def revoke_tokens(self) -> None:
+        with self._state.lock:
+            self._state.issued.clear()
+
+    @property
+    def attachments_page_size(self) -> int | None:
+        return self._state.attachments_page_size
+
+    @attachments_page_size.setter
+    def attachments_page_size(self, size: int | None) -> None:
+        """Answer attachment listings this many at a time, linked by ``@odata.nextLink`` as Graph does."""
+        self._state.attachments_page_size = size
+
+    @property
+    def foreign_next_links(self) -> bool:
+        return self._state.foreign_next_links
+
+    @foreign_next_links.setter
+    def foreign_next_links(self, value: bool) -> None:
+        """Listings' ``@odata.nextLink`` names another origin (``localhost`` for ``127.0.0.1``): a hostile page."""
+        self._state.foreign_next_links = value
+
+    @property
+    def mail_tips_limit(self) -> int | None:
+        return self._state.mail_tips_limit
+
+    @mail_tips_limit.setter
+    def mail_tips_limit(self, limit: int | None) -> None:
+        """Refuse (400) a getMailTips call naming more than ``limit`` addresses."""
+        self._state.mail_tips_limit = limit
+
+    def mail_tip_error(self, address: str, code: str = "ErrorMailTipsUnavailable") -> None:
+        """getMailTips answers this address with an ``error`` (a mailTipsError) instead of its counts."""
+        self._state.mail_tip_errors[address.lower()] = code
+
+    def clear_mail_tip_errors(self) -> None:
+        self._state.mail_tip_errors.clear()
 
     def add_group(self, address: str, total: int, external: int = 0) -> None:
         self._state.groups[address.lower()] = (total, external)
@@ -334,18 +425,20 @@ class _GraphHandler(BaseHTTPRequestHandler):
         url = urlsplit(self.path)
         route, mailbox, parts = _route(method, url.path)
         parts["query"] = {k: v[-1] for k, v in parse_qs(url.query, keep_blank_values=True).items()}
-        authorised = _authorised(self.headers.get("Authorization", ""), self.state.token)
+        authorised, tenant, permissions = _authorised(self.headers.get("Authorization", ""), self.state)
         select = tuple(
             name for value in parse_qs(url.query).get("$select", []) for name in value.split(",") if name
         )
         with self.state.lock:
             self.state.counts[route] += 1
-            self.state.requests.append(Seen(route, mailbox, authorised, select))
+            self.state.requests.append(Seen(route, mailbox, authorised, select, tenant))
             delay = self.state.slow.get(route, 0)
         if route == "unknown":
             return self._error(404, "UnknownRoute", "no such fake route")
         if route != "download" and not authorised:
             return self._error(401, "InvalidAuthenticationToken", "Access token is empty or invalid.")
+        if permissions is not None and route in PERMISSIONS and not permissions & PERMISSIONS[route]:
+            return self._error(403, "ErrorAccessDenied", "Access is denied. Check credentials and try again.")
         if delay and self._wait(route, delay):
             return self._reset()
         if self._faulted(route):
@@ -388,7 +481,18 @@ class _GraphHandler(BaseHTTPRequestHandler):
                 self.state.unsynced[(mailbox, parts["message"])] = unsynced - 1
         if attachments is None or unsynced:
             return self._error(404, "ErrorItemNotFound", "The specified object was not found in the store.")
-        self._json(200, {"value": [self._listing(a) for a in attachments]})
+        query = parts["query"]
+        try:
+            start = int(query.get("$skiptoken") or 0)
+        except ValueError:
+            return self._error(400, "BadRequest", "Invalid $skiptoken.")
+        size = self.state.attachments_page_size or len(attachments) or 1
+        fields = [f for f in (query.get("$select") or "").split(",") if f]
+        document = {"value": [_selected(self._listing(a), fields) for a in attachments[start : start + size]]}
+        if start + size < len(attachments):
+            select = f"$select={quote(query['$select'], safe=',')}&" if fields else ""
+            document["@odata.nextLink"] = f"{self._base()}?{select}$skiptoken={start + size}"
+        self._json(200, document)
 
     def _beta_attachment(self, mailbox, parts, body) -> None:
         attachment = next(
@@ -416,8 +520,17 @@ class _GraphHandler(BaseHTTPRequestHandler):
         request = json.loads(body or b"{}")
         with self.state.lock:
             self.state.mail_tips_requests.append(request)
+        addresses = request.get("EmailAddresses", [])
+        limit = self.state.mail_tips_limit
+        if limit is not None and len(addresses) > limit:
+            return self._error(400, "ErrorInvalidArgument", f"At most {limit} addresses per request.")
         tips = []
-        for address in request.get("EmailAddresses", []):
+        for address in addresses:
+            error = self.state.mail_tip_errors.get(address.lower())
+            if error is not None:
+                tips.append({"emailAddress": {"address": address, "name": ""},
+                             "error": {"code": error, "message": "MailTips could not be read for this recipient."}})
+                continue
             total, external = self.state.groups.get(address.lower(), (1, 0))
             tips.append({"emailAddress": {"address": address, "name": ""},
                          "totalMemberCount": total, "externalMemberCount": external})
@@ -496,7 +609,9 @@ class _GraphHandler(BaseHTTPRequestHandler):
     def _organization(self, mailbox, parts, body) -> None:
         domains = [{"name": d, "isDefault": i == 0, "isInitial": False, "capabilities": "Email", "type": "Managed"}
                    for i, d in enumerate(self.state.verified_domains)]
-        self._json(200, {"value": [{"id": "org-1", "displayName": "Test organisation", "verifiedDomains": domains}]})
+        organization = {"id": "org-1", "displayName": "Test organisation", "verifiedDomains": domains}
+        fields = [f for f in (parts["query"].get("$select") or "").split(",") if f]
+        self._json(200, {"value": [_selected(organization, fields)]})
 
     def _drive_item(self, mailbox, parts, body) -> None:
         shared = self._shared(parts["share"])
@@ -504,7 +619,8 @@ class _GraphHandler(BaseHTTPRequestHandler):
             return self._error(404, "itemNotFound", "The sharing link no longer exists, or you do not have access.")
         item = {"id": "item-1", "name": shared.name, "size": len(shared.content)}
         item.update({"folder": {"childCount": 3}} if shared.folder else {"file": {"mimeType": shared.mime_type}})
-        self._json(200, item)
+        fields = [f for f in (parts["query"].get("$select") or "").split(",") if f]
+        self._json(200, _selected(item, fields))
 
     def _drive_content(self, mailbox, parts, body) -> None:
         shared = self._shared(parts["share"])
@@ -544,7 +660,15 @@ class _GraphHandler(BaseHTTPRequestHandler):
                   "size": len(a.content) if a.listed_size is None else a.listed_size, "isInline": a.is_inline}
         if a.kind == "reference" and self.state.list_source_url and a.source_url:
             listed["sourceUrl"] = a.source_url
+        if a.kind == "file":  # as Graph: a listing carries each file's bytes unless $select leaves them out
+            listed["contentBytes"] = base64.b64encode(a.content).decode()
         return listed
+
+    def _base(self) -> str:
+        host = self.headers.get("Host", "")
+        if self.state.foreign_next_links:
+            host = host.replace("127.0.0.1", "localhost")
+        return f"https://{host}{urlsplit(self.path).path}"
 
     def _json(self, status: int, document, headers=None) -> None:
         self._send(status, json.dumps(document).encode(), {"Content-Type": "application/json", **(headers or {})})
@@ -623,13 +747,32 @@ def _mailbox(rest: list[str]) -> tuple[str | None, list[str]]:
     return None, rest
 
 
-def _authorised(header: str, expected: str | Callable[[str], bool]) -> bool:
+def _selected(resource: dict, fields: list[str]) -> dict:
+    """``resource`` as ``$select=fields`` returns it: those properties (Graph adds ``id`` and ``@odata.type``)."""
+    if not fields:
+        return resource
+    return {k: v for k, v in resource.items() if k in fields or k in ("id", "@odata.type")}
+
+
+def _authorised(header: str, state: _State) -> tuple[bool, str | None, frozenset | None]:
+    """(authorised, the token's tenant if known, its permissions if known) for an Authorization header."""
     scheme, _, presented = header.partition(" ")
     if scheme != "Bearer" or not presented:
-        return False
-    if callable(expected):
-        try:
-            return bool(expected(presented))
-        except Exception:  # a token the check cannot read is simply not authorised
-            return False
-    return presented == expected
+        return False, None, None
+    with state.lock:
+        tenant = state.issued.get(presented)
+    if tenant is not None:
+        return True, tenant, None
+    expected = state.token
+    if expected is None:
+        return False, None, None
+    if not callable(expected):
+        return presented == expected, None, None
+    try:  # a check may answer the token's tenant, or its claims (then scp and roles are enforced)
+        verdict = expected(presented)
+    except Exception:  # a token the check cannot read is simply not authorised
+        return False, None, None
+    if isinstance(verdict, dict):
+        permissions = frozenset(str(verdict.get("scp") or "").split()) | frozenset(verdict.get("roles") or ())
+        return True, verdict.get("tid"), permissions
+    return bool(verdict), verdict if isinstance(verdict, str) else None, None

@@ -25,9 +25,12 @@ What it serves, per tenant (``/{tid}/...``; any GUID is a tenant unless ``idp.te
 
 Failure switches: ``idp.fail("jwks", "error")`` answers 503, ``idp.fail("jwks", "drop")``
 closes the connection unanswered; ``idp.fail("all", ...)`` covers every endpoint;
-``idp.recover()`` undoes them. ``idp.token_requests`` records each token request's
+``idp.recover()`` undoes them. ``idp.throttle(endpoint, times=1, retry_after=5)`` answers the next
+``times`` requests of an endpoint (or "all") with 429 and ``Retry-After``, as Entra ID throttles;
+``idp.throttled[endpoint]`` counts the 429s given. ``idp.token_requests`` records each token request's
 grant type, tenant, scope and client authentication (never the secrets).
-Graph tokens it issues can be checked with ``idp.decode_graph_token(token)``.
+Graph tokens it issues can be checked with ``idp.decode_graph_token(token)``, or by the Graph fake
+itself: ``FakeGraph(ca, token=idp.graph_token_check(resource))``.
 """
 
 from __future__ import annotations
@@ -104,6 +107,8 @@ class FakeIdentityProvider:
         self.hits: Counter[str] = Counter()
         self.token_requests: list[dict] = []
         self.failures: dict[str, str] = {}
+        self.throttles: dict[str, list] = {}  # endpoint (or "all") -> [times left, Retry-After]
+        self.throttled: Counter[str] = Counter()
         self._lock = threading.Lock()
         self._published: dict[str, rsa.RSAPrivateKey] = {}
         self.kid = ""
@@ -152,6 +157,26 @@ class FakeIdentityProvider:
 
     def recover(self) -> None:
         self.failures.clear()
+        self.throttles.clear()
+
+    def throttle(self, endpoint: str, times: int = 1, retry_after: int = 5) -> None:
+        """The next ``times`` requests of ``endpoint`` (one of ENDPOINTS, or "all") answer 429 Too Many
+        Requests with ``Retry-After: retry_after``."""
+        if endpoint != "all" and endpoint not in ENDPOINTS:
+            raise ValueError(f"unknown endpoint {endpoint!r}")
+        with self._lock:
+            self.throttles[endpoint] = [times, retry_after]
+
+    def _throttled(self, endpoint: str) -> int | None:
+        """Retry-After seconds when this request is one to throttle."""
+        with self._lock:
+            for name in (endpoint, "all"):
+                throttle = self.throttles.get(name)
+                if throttle and throttle[0] > 0:
+                    throttle[0] -= 1
+                    self.throttled[endpoint] += 1
+                    return throttle[1]
+        return None
 
     def rotate_keys(self, *, keep_old: bool = False) -> str:
         """Sign with a new key from now on; the old one leaves the key set unless ``keep_old``. The new kid."""
@@ -227,6 +252,19 @@ class FakeIdentityProvider:
             raise jwt.InvalidKeyError("not signed by a published key")
         return jwt.decode(token, key.public_key(), algorithms=["RS256"], audience=resource)
 
+    def graph_token_check(self, resource: str):
+        """A token check for ``FakeGraph(token=...)``: a Graph token this provider issued for ``resource``
+        (signed by a published key, that audience, unexpired). Answers its claims (the Graph fake then
+        holds its ``scp``/``roles`` to each route's permission), or False."""
+
+        def check(token: str):
+            try:
+                return self.decode_graph_token(token, resource)
+            except jwt.PyJWTError:
+                return False
+
+        return check
+
     # -- certificate credential ----------------------------------------------------------
 
     @property
@@ -264,12 +302,14 @@ class FakeIdentityProvider:
                 form = {k: v[0] for k, v in parse_qs(self.rfile.read(length).decode()).items()}
                 self._answer(*provider._route("POST", urlsplit(self.path).path, form))
 
-            def _answer(self, status, body):
+            def _answer(self, status, body, headers=None):
                 if status is None:  # "drop": close the connection without a word
                     self.close_connection = True
                     return
                 data = json.dumps(body).encode()
                 self.send_response(status)
+                for name, value in (headers or {}).items():
+                    self.send_header(name, value)
                 self.send_header("Content-Type", "application/json; charset=utf-8")
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
@@ -277,7 +317,7 @@ class FakeIdentityProvider:
 
         return Handler
 
-    def _route(self, method: str, path: str, form: dict) -> tuple[int | None, dict]:
+    def _route(self, method: str, path: str, form: dict) -> tuple:
         parts = path.strip("/").split("/", 1)
         tenant, rest = (parts + [""])[:2]
         endpoint = {
@@ -289,6 +329,12 @@ class FakeIdentityProvider:
             return 404, {"error": "not_found"}
         with self._lock:
             self.hits[endpoint] += 1
+        retry_after = self._throttled(endpoint)
+        if retry_after is not None:
+            return 429, {
+                "error": "temporarily_unavailable",
+                "error_description": "Too many requests. Retry after the interval the Retry-After header gives.",
+            }, {"Retry-After": str(retry_after)}
         failure = self.failures.get(endpoint) or self.failures.get("all")
         if failure == "slow":
             time.sleep(SLOW_SECONDS)

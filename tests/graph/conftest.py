@@ -1,4 +1,5 @@
-"""Fixtures for the Graph adapters: a fake Graph on loopback HTTPS, a fixed Graph token, the adapters."""
+"""Fixtures for the Graph adapters: a fake Graph on loopback HTTPS that accepts only the tokens it issued
+for this test (one per tenant), the adapters."""
 
 from __future__ import annotations
 
@@ -16,23 +17,30 @@ SENDER = "ils@northshire.gov.uk"
 
 
 class FakeGraphTokens:
-    """services.ports.GraphTokens with one fixed token; remembers whom it was asked for."""
+    """services.ports.GraphTokens: with ``issue`` (e.g. ``FakeGraph.issue_token``) one token per tenant
+    made for this test, else one fixed token; remembers whom it was asked for."""
 
-    def __init__(self, token: str = GRAPH_TOKEN, fail: bool = False):
+    def __init__(self, token: str = GRAPH_TOKEN, fail: bool = False, issue=None):
         self.token = token
         self.fail = fail
+        self.issue = issue
         self.asked_for: list[str] = []
+        self.issued: dict[str, str] = {}  # tenant -> its token
 
     def graph_token(self, caller) -> str:
         self.asked_for.append(caller.tenant_id)
         if self.fail:
             raise GraphAuthError("on-behalf-of refused")
-        return self.token
+        if self.issue is None:
+            return self.token
+        if caller.tenant_id not in self.issued:
+            self.issued[caller.tenant_id] = self.issue(caller.tenant_id)
+        return self.issued[caller.tenant_id]
 
 
 @pytest.fixture
 def graph(test_ca):
-    with FakeGraph(test_ca, token=GRAPH_TOKEN) as fake:
+    with FakeGraph(test_ca, token=None) as fake:  # only tokens it issues (graph_tokens asks for them)
         fake.verified_domains = ["northshire.gov.uk"]
         yield fake
 
@@ -43,8 +51,8 @@ def graph_settings(graph, test_ca, data_dir) -> Settings:
 
 
 @pytest.fixture
-def graph_tokens() -> FakeGraphTokens:
-    return FakeGraphTokens()
+def graph_tokens(graph) -> FakeGraphTokens:
+    return FakeGraphTokens(issue=graph.issue_token)
 
 
 @pytest.fixture

@@ -78,14 +78,6 @@ def test_a_link_is_reported_with_a_note_and_not_read_by_default(graph, adapters,
     assert graph.count("drive_item") == 0
 
 
-def test_the_link_graph_lists_is_used_when_the_addin_sends_none(graph, adapters, caller):
-    graph.list_source_url = True
-    graph.add_message("draft-1", [FakeAttachment("att-1", "plan.txt", kind="reference", source_url=LINK)])
-    graph.add_shared_file(LINK, "plan.txt", b"the plan", "text/plain")
-    (fetched,) = fetch(adapters, caller, draft_with(Attachment("plan.txt", id="att-1")), scan_links=True)
-    assert fetched.content == b"the plan"
-
-
 def test_the_link_graph_lists_is_read_never_the_one_the_client_sends(graph, adapters, caller):
     graph.list_source_url = True
     graph.add_message("draft-1", [FakeAttachment("att-1", "plan.txt", kind="reference", source_url=LINK)])

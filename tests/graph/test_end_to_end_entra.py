@@ -18,10 +18,9 @@ from tests.graph.test_score_api_with_graph import DOCX, XLSX, files, request_bod
 
 @pytest.fixture
 def graph_checking_entra_tokens(test_ca, identity_provider):
-    def issued_by_entra_for_graph(token: str) -> bool:
+    def issued_by_entra_for_graph(token: str):
         graph_origin = "https://" + urlsplit(graph.url).netloc  # the audience msal asked for: {origin}/.default
-        claims = identity_provider.decode_graph_token(token, resource=graph_origin)
-        return claims.get("tid") is not None
+        return identity_provider.graph_token_check(graph_origin)(token)
 
     with FakeGraph(test_ca, token=issued_by_entra_for_graph) as graph:
         graph.verified_domains = ["northshire.gov.uk"]
@@ -61,6 +60,7 @@ def test_an_item_id_with_an_entra_token_gives_the_inline_verdict(
     assert "not_checked" not in through_graph.get_json()
     assert graph.count("attachment_value") == 3
     assert graph.requests and all(seen.authorised for seen in graph.requests)
+    assert {seen.tenant for seen in graph.requests} == {TENANT}  # Entra ID's token for the caller's tenant
     assert identity_provider.token_requests  # the Graph token came from on-behalf-of at Entra ID
 
 
@@ -80,3 +80,16 @@ def test_consent_missing_at_entra_follows_the_fail_mode(
     assert [r["grant_type"] for r in identity_provider.token_requests] == [JWT_BEARER]
     assert "AADSTS65001: consent is missing" in caplog.text
     assert {f["evidence"]["reason"] for f in unscannable} == {"auth"}
+
+
+def test_without_mail_read_consented_graph_refuses_and_the_fail_mode_decides(
+    identity_provider, graph_checking_entra_tokens, entra_client
+):
+    identity_provider.graph_delegated_scopes = "User.Read"  # consent for the sign-in only
+    headers = {"Authorization": f"Bearer {identity_provider.issue_user_token(user='ils@northshire.gov.uk')}"}
+    verdict = entra_client.post("/api/v1/score", json=request_body(with_graph=True), headers=headers).get_json()
+    unscannable = [f for f in verdict["findings"] if f["rule"] == "attachment.unscannable"]
+    assert unscannable and all(f["evidence"]["reason"] == "forbidden" for f in unscannable)
+    assert verdict["action"] != "allow"
+    assert graph_checking_entra_tokens.count("attachment_value") == 0
+    assert graph_checking_entra_tokens.count("organization") == 1  # User.Read is enough for the domains

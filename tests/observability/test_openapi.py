@@ -10,7 +10,8 @@ import pytest
 from sendward.domain.rules import RULE_IDS
 from sendward.drafts.json_draft import ScoreRequest
 from sendward.entrypoints.http import schemas
-from sendward.entrypoints.http.openapi import openapi_document
+from sendward.entrypoints.http.app import api_routes
+from sendward.entrypoints.http.openapi import documented, openapi_document
 
 
 @pytest.fixture
@@ -72,7 +73,33 @@ def test_enumerations_come_from_the_domain(document):
 
 
 def test_it_is_served_without_a_token_and_is_the_generated_document(document):
-    assert document == openapi_document()
+    assert document == openapi_document(api_routes())
+
+
+def test_paths_methods_and_path_parameters_come_from_the_routes():
+    from flask import Blueprint, Flask
+
+    bp = Blueprint("things", __name__, url_prefix="/api/v9")
+
+    @bp.delete("/things/<int:number>/parts/<name>")
+    @documented("Remove a part", errors=(404,))
+    def remove_part(number: int, name: str):
+        return {}
+
+    @bp.get("/undocumented")
+    def hidden():
+        return {}
+
+    app = Flask("things")
+    app.register_blueprint(bp)
+    paths = openapi_document(app)["paths"]
+    assert list(paths) == ["/api/v9/things/{number}/parts/{name}"]
+    operation = paths["/api/v9/things/{number}/parts/{name}"]["delete"]
+    assert operation["operationId"] == "delete_api_v9_things_number_parts_name"
+    assert [(p["name"], p["schema"]) for p in operation["parameters"] if p["in"] == "path"] == [
+        ("number", {"type": "integer", "minimum": 0}), ("name", {"type": "string"})
+    ]
+    assert set(operation["responses"]) == {"200", "404"}
 
 
 # -- real responses against the schemas ------------------------------------------------------

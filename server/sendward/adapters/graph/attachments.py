@@ -23,6 +23,7 @@ import json
 import logging
 from collections.abc import Sequence
 from dataclasses import replace
+from urllib.parse import urlsplit
 
 from sendward.adapters.graph.client import GraphClient, beta_base_url, item_request, raw_value
 from sendward.adapters.graph.errors import GraphError, TooLarge
@@ -75,8 +76,7 @@ class GraphAttachmentSource:
 
     async def _fetch_all(self, session, draft: Draft, targets: list[Attachment], scan_links: bool):
         message = session.mailbox(self.mode).messages.by_message_id(draft.item_id)
-        page = await session.retried(lambda: message.attachments.get(request_configuration=_LIST), "list attachments")
-        listed = [_listed(a) for a in (page.value if page else None) or []]
+        listed = [_listed(a) for a in await _all_listed(session, message, self.client.base_url)]
         slots = asyncio.Semaphore(MAILBOX_CONCURRENCY)
         return await asyncio.gather(
             *(
@@ -144,6 +144,31 @@ class GraphAttachmentSource:
         code = error.code if error.code in reasons else "unavailable"
         reason = reasons.get(code, "Microsoft 365 could not be reached to fetch it")
         return FetchError(code=code, reason=reason, infrastructure=code not in _NOT_OURS)
+
+
+MAX_PAGES = 20  # listing pages followed; a draft's attachments fit in one or two
+
+
+async def _all_listed(session, message, base_url: str) -> list:
+    """Every page of the listing, following ``@odata.nextLink`` on Graph's own origin (at most MAX_PAGES;
+    an attachment on a page not read is then unmatched, so named as not found, never skipped)."""
+    page = await session.retried(lambda: message.attachments.get(request_configuration=_LIST), "list attachments")
+    found = list((page.value if page else None) or [])
+    for _ in range(MAX_PAGES - 1):
+        link = page.odata_next_link if page else None
+        if not link:
+            break
+        if _origin(link) != _origin(base_url):
+            log.warning("an attachment listing's next page pointed away from Microsoft Graph; not followed")
+            break
+        page = await session.retried(lambda: message.attachments.with_url(link).get(), "list attachments")
+        found += (page.value if page else None) or []
+    return found
+
+
+def _origin(url: str) -> tuple[str, str]:
+    parts = urlsplit(url)
+    return parts.scheme.lower(), parts.netloc.lower()
 
 
 def _listed(attachment) -> Listed:

@@ -53,6 +53,9 @@ class GraphGroupSizes:
                 if address in found:
                     known[address] = found[address]
                     self.cache.set(self._key(caller.tenant_id, address), _encode(found[address]), self.ttl_seconds)
+            missing = len([a for a in unknown if a not in found])
+            if missing:  # an address Graph answered with an error (or not at all) is not a one-person mailbox
+                raise GraphError(f"mail tips not read for {missing} recipient(s)", code="partial")
         return {address: size for address, size in known.items() if size is not None}
 
     async def _look_up(self, session, addresses: Sequence[str]) -> dict[str, GroupSize | None]:

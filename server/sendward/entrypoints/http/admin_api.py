@@ -28,7 +28,9 @@ from sendward.domain.verdict import VERDICT_ACTIONS
 from sendward.drafts import UnreadableDraft, read_draft_bytes
 from sendward.drafts.json_draft import ScoreRequest
 from sendward.entrypoints.http.auth import container, require_admin
+from sendward.entrypoints.http import schemas as s
 from sendward.entrypoints.http.errors import ApiError
+from sendward.entrypoints.http.openapi import documented, header, query
 from sendward.entrypoints.http.requests import json_body, validated
 from sendward.services import audit_log, dashboard
 from sendward.services.policies import export_json, version_json
@@ -38,11 +40,37 @@ bp = Blueprint("admin_api", __name__, url_prefix="/api/v1/admin")
 
 MAX_PATTERN_TEST_TEXT = 20_000
 
+IF_MATCH = header(
+    "If-Match",
+    'The ETag you were given with the policy or its history, e.g. "r7" (or *): 409 if anyone saved,'
+    " published or rolled back since. Without it the change is made whatever the state (last writer wins)",
+)
+COMMENT = header("X-Policy-Comment", "Shown in the version history (the first 500 characters)")
+DECISION_QUERY = [
+    query("action", {"type": "string", "enum": list(map(str, VERDICT_ACTIONS))}, "Only this action"),
+    query("rule", {"type": "string", "enum": list(RULE_IDS)}, "Only decisions with a finding of this rule"),
+    query("user", {"type": "string", "pattern": "^[A-Za-z0-9]{0,64}$"}, "A user hash from the log"),
+    query("since", {"type": "string"}, "YYYY-MM-DD or an ISO date and time (UTC if no offset)"),
+    query("until", {"type": "string"}, "YYYY-MM-DD (the whole day) or an ISO date and time"),
+    query("page", {"type": "integer", "minimum": 1, "maximum": 999_999_999}, "From 1"),
+    query("per_page", {"type": "integer", "minimum": 1, "maximum": 200}, "Rows a page"),
+]
+SIMULATION_UPLOAD = {
+    "type": "object",
+    "required": ["file"],
+    "properties": {
+        "file": {"type": "string", "format": "binary", "description": "An .eml, .msg or JSON draft"},
+        "policy": {"type": "string", "description": "A candidate policy as JSON"},
+        "version": {"type": "string", "pattern": "^[0-9]*$", "description": "A saved version"},
+    },
+}
+
 
 # -- the published policy (the contract's GET/PUT) -------------------------------
 
 
 @bp.get("/policy")
+@documented("The tenant's published policy", s.PolicyDocument)
 @require_admin
 def get_policy():
     policy, version, state = container().policies.editable(g.caller.tenant_id)
@@ -50,6 +78,8 @@ def get_policy():
 
 
 @bp.put("/policy")
+@documented("Replace the tenant's policy: save a new version and publish it", s.PolicyDocument, body=Policy,
+            parameters=[IF_MATCH, COMMENT])
 @require_admin
 def put_policy():
     """Replace the policy: save a new version and publish it."""
@@ -66,6 +96,7 @@ def put_policy():
 
 
 @bp.post("/policy/validate")
+@documented("Check a policy without saving it", s.PolicyCheck, body=Policy)
 @require_admin
 def validate_policy():
     """Check a candidate without saving it: 200 with the document as it would be stored, or 422 with fields."""
@@ -77,6 +108,7 @@ def validate_policy():
 
 
 @bp.get("/versions")
+@documented("The policy's version history")
 @require_admin
 def list_versions():
     policies = container().policies
@@ -91,6 +123,7 @@ def list_versions():
 
 
 @bp.post("/versions")
+@documented("Save a new version without publishing it", status=201, body=Policy, parameters=[IF_MATCH, COMMENT])
 @require_admin
 def save_version():
     """Save a new version without publishing it."""
@@ -107,6 +140,7 @@ def save_version():
 
 
 @bp.get("/versions/<int:version>")
+@documented("One saved version")
 @require_admin
 def get_version(version: int):
     policies = container().policies
@@ -117,6 +151,7 @@ def get_version(version: int):
 
 
 @bp.get("/versions/<int:before>/diff/<int:after>")
+@documented("What changed between two versions")
 @require_admin
 def diff_versions(before: int, after: int):
     with version_errors():
@@ -125,6 +160,7 @@ def diff_versions(before: int, after: int):
 
 
 @bp.post("/versions/<int:version>/publish")
+@documented("Enforce a saved version", parameters=[IF_MATCH])
 @require_admin
 def publish_version(version: int):
     with version_errors():
@@ -135,6 +171,8 @@ def publish_version(version: int):
 
 
 @bp.post("/rollback")
+@documented("Copy an earlier version into a new, published version", status=201, body=s.Rollback,
+            parameters=[IF_MATCH])
 @require_admin
 def rollback():
     """Copy an earlier version into a new, published version (history stays linear)."""
@@ -170,6 +208,8 @@ def rollback():
 
 
 @bp.post("/simulate")
+@documented("Score a draft against a policy, recording nothing", s.Simulation, body=s.SimulationRequest,
+            multipart=SIMULATION_UPLOAD)
 @require_admin
 def simulate_draft():
     """Score an uploaded .eml/.msg or a JSON draft against a policy, recording nothing."""
@@ -286,6 +326,7 @@ def _int_field(raw: str | None, name: str) -> int | None:
 
 
 @bp.post("/patterns/test")
+@documented("Where a custom identifier pattern matches in a sample", body=s.PatternTest)
 @require_admin
 def test_pattern():
     """Where a custom identifier pattern matches in a sample text (RE2, as the scanner runs it)."""
@@ -306,6 +347,7 @@ def test_pattern():
 
 
 @bp.get("/decisions")
+@documented("The decision log, newest first", parameters=DECISION_QUERY)
 @require_admin
 def list_decisions():
     where = decision_filter(request.args)
@@ -321,6 +363,7 @@ def list_decisions():
 
 
 @bp.get("/decisions/<decision_id>")
+@documented("One decision with its findings")
 @require_admin
 def get_decision(decision_id: str):
     found = container().storage.decision(g.caller.tenant_id, decision_id[:64])
@@ -330,6 +373,7 @@ def get_decision(decision_id: str):
 
 
 @bp.get("/stats")
+@documented("Dashboard figures", parameters=[query("days", {"type": "integer", "minimum": 1, "maximum": 3650}, "The period")])
 @require_admin
 def get_stats():
     days = _query_int("days", 30)

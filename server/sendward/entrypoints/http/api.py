@@ -6,7 +6,9 @@ from flask import Blueprint, g, jsonify
 
 from sendward.drafts.json_draft import ScoreRequest
 from sendward.entrypoints.http.auth import container, require_caller
+from sendward.entrypoints.http import schemas as s
 from sendward.entrypoints.http.errors import ApiError
+from sendward.entrypoints.http.openapi import API_ERRORS, documented
 from sendward.entrypoints.http.requests import json_body, validated
 from sendward.services.audit import user_hash
 from sendward.domain.draft import DraftNotSynced
@@ -15,6 +17,8 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 
 @bp.post("/score")
+@documented("Judge a draft for the caller's tenant: allow, warn or block", s.Verdict, body=ScoreRequest,
+            errors=(*API_ERRORS, 429), tag="api")
 @require_caller
 def score():
     request_model = validated(ScoreRequest, json_body(), status=400, code="invalid_draft")

@@ -33,13 +33,22 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     logging.basicConfig(level=container.settings.log_level)
     observe.install(app)  # first: request ids and timing before any other hook
     register_error_handlers(app)
-    for blueprint in (home.bp, health.bp, api.bp, admin_api.bp, admin_page.bp, addin.bp):
-        app.register_blueprint(blueprint)
-    for blueprint in (metrics.bp, openapi.bp):
+    for blueprint in (home.bp, health.bp, api.bp, admin_api.bp, admin_page.bp, addin.bp, metrics.bp, openapi.bp):
         app.register_blueprint(blueprint)
     if container.settings.identity == "dev":
         app.register_blueprint(demo.bp)  # the demo's token endpoint exists only with the dev identity
     app.after_request(_no_store)
+    return app
+
+
+API_BLUEPRINTS = (health.bp, api.bp, admin_api.bp, metrics.bp, openapi.bp)  # the routes the OpenAPI document covers
+
+
+def api_routes() -> Flask:
+    """An app with the API's routes and nothing else (no container): enough to derive the OpenAPI document."""
+    app = Flask("sendward")
+    for blueprint in API_BLUEPRINTS:
+        app.register_blueprint(blueprint)
     return app
 
 

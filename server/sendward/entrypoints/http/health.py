@@ -14,7 +14,9 @@ from sendward.kernel import Deadline
 from sendward.detection.scanner import ScanRequest
 from sendward.domain.draft import Body, Draft
 from sendward.domain.policy import Policy
+from sendward.entrypoints.http import schemas as s
 from sendward.entrypoints.http.auth import container
+from sendward.entrypoints.http.openapi import documented
 
 bp = Blueprint("health", __name__)
 
@@ -23,11 +25,14 @@ _DETECTORS_WORKED = "sendward.detectors_worked"  # remembered per app once the s
 
 
 @bp.get("/healthz")
+@documented("The process is alive", s.Health, errors=(), auth=None, tag="operations")
 def healthz():
     return jsonify({"status": "ok", "version": sendward.__version__})
 
 
 @bp.get("/readyz")
+@documented("Whether this instance can judge drafts now (503 with the same body when not)", s.Readiness,
+            errors=(), auth=None, tag="operations")
 def readyz():
     checks = {
         "database": "ok" if container().storage.ping() else "unavailable",

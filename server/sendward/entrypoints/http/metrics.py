@@ -8,11 +8,14 @@ from flask import Blueprint, Response, request
 
 from sendward.entrypoints.http.auth import container
 from sendward.entrypoints.http.errors import ApiError
+from sendward.entrypoints.http.openapi import PLAIN_TEXT, documented
 
 bp = Blueprint("metrics", __name__)
 
 
 @bp.get("/metrics")
+@documented("Prometheus metrics (text format); bearer SENDWARD_METRICS_TOKEN when set", errors=(401,),
+            auth="metrics", tag="operations", media_type=PLAIN_TEXT)
 def metrics():
     settings = container().settings
     required = settings.metrics_token

@@ -1,24 +1,23 @@
-"""GET /api/v1/openapi.json: the OpenAPI 3.1 description of the HTTP API.
+"""GET /api/v1/openapi.json: the OpenAPI 3.1 description of the HTTP API, derived from the routes.
 
-Request schemas are the pydantic models that validate the requests (ScoreRequest, Policy);
-response schemas are the models of schemas.py, which tests hold to the real responses.
+Each view declares what the document says of it with ``@documented(...)`` (its summary, the pydantic
+models of its body and answer, its errors and extra parameters); the document walks ``app.url_map``, so
+a route's path, method and path parameters come from the route itself. Request schemas are the models
+that validate the requests (ScoreRequest, Policy); response schemas are the models of schemas.py, which
+tests hold to the real responses.
 """
 
 from __future__ import annotations
 
-import functools
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass
 from typing import Any
 
-from flask import Blueprint, jsonify
+from flask import Blueprint, Flask, current_app, jsonify
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
 import sendward
-from sendward.domain.policy import Policy
-from sendward.domain.rules import RULE_IDS
-from sendward.domain.verdict import VERDICT_ACTIONS
-from sendward.drafts.json_draft import ScoreRequest
 from sendward.entrypoints.http import schemas as s
 from sendward.entrypoints.http.observe import REQUEST_ID_HEADER
 
@@ -27,140 +26,71 @@ bp = Blueprint("openapi", __name__)
 REF = "#/components/schemas/{model}"
 API_ERRORS = (400, 401, 413, 415, 422, 503)
 ADMIN_ERRORS = (400, 401, 403, 404, 409, 413, 415, 422, 503)
+JSON = "application/json"
 PLAIN_TEXT = "text/plain; version=0.0.4; charset=utf-8"
+_CACHE_KEY = "sendward.openapi"
 
 
 @dataclass(frozen=True)
 class Operation:
-    method: str
-    path: str
     summary: str
     response: type[BaseModel] | None  # None: a JSON object described in docs/reference.md only
     status: int = 200
     body: type[BaseModel] | None = None
     errors: tuple[int, ...] = ADMIN_ERRORS
     auth: str | None = "bearer"
-    parameters: list[dict] = field(default_factory=list)
+    parameters: tuple[dict, ...] = ()  # beyond the route's own path parameters
     multipart: dict | None = None  # a multipart/form-data alternative to the JSON body
     tag: str = "admin"
+    media_type: str = JSON  # of the answer; anything but JSON is described as a string
 
 
-def _path(name: str) -> dict:
-    return {"name": name, "in": "path", "required": True, "schema": {"type": "integer", "minimum": 0}}
+def documented(summary: str, response: type[BaseModel] | None = None, **details):
+    """Put the view in the OpenAPI document (``details``: the other fields of Operation)."""
+    operation = Operation(summary, response, **{k: tuple(v) if k == "parameters" else v for k, v in details.items()})
+
+    def mark(view):
+        view.openapi = operation
+        return view
+
+    return mark
 
 
-def _query(name: str, schema: dict, description: str) -> dict:
+def query(name: str, schema: dict, description: str) -> dict:
     return {"name": name, "in": "query", "required": False, "schema": schema, "description": description}
 
 
-IF_MATCH = {
-    "name": "If-Match",
-    "in": "header",
-    "required": False,
-    "schema": {"type": "string"},
-    "description": (
-        'The ETag you were given with the policy or its history, e.g. "r7" (or *): 409 if anyone saved,'
-        " published or rolled back since. Without it the change is made whatever the state (last writer wins)"
-    ),
-}
-COMMENT = {
-    "name": "X-Policy-Comment",
-    "in": "header",
-    "required": False,
-    "schema": {"type": "string"},
-    "description": "Shown in the version history (the first 500 characters)",
-}
-DECISION_QUERY = [
-    _query("action", {"type": "string", "enum": list(map(str, VERDICT_ACTIONS))}, "Only this action"),
-    _query("rule", {"type": "string", "enum": list(RULE_IDS)}, "Only decisions with a finding of this rule"),
-    _query("user", {"type": "string", "pattern": "^[A-Za-z0-9]{0,64}$"}, "A user hash from the log"),
-    _query("since", {"type": "string"}, "YYYY-MM-DD or an ISO date and time (UTC if no offset)"),
-    _query("until", {"type": "string"}, "YYYY-MM-DD (the whole day) or an ISO date and time"),
-    _query("page", {"type": "integer", "minimum": 1, "maximum": 999_999_999}, "From 1"),
-    _query("per_page", {"type": "integer", "minimum": 1, "maximum": 200}, "Rows a page"),
-]
-
-OPERATIONS = (
-    Operation("get", "/healthz", "The process is alive", s.Health, errors=(), auth=None, tag="operations"),
-    Operation(
-        "get", "/readyz", "Whether this instance can judge drafts now (503 with the same body when not)",
-        s.Readiness, errors=(), auth=None, tag="operations",
-    ),
-    Operation(
-        "get", "/metrics", "Prometheus metrics (text format); bearer SENDWARD_METRICS_TOKEN when set",
-        None, errors=(401,), auth="metrics", tag="operations",
-    ),
-    Operation("get", "/api/v1/openapi.json", "This document", None, errors=(), auth=None, tag="api"),
-    Operation(
-        "post", "/api/v1/score", "Judge a draft for the caller's tenant: allow, warn or block",
-        s.Verdict, body=ScoreRequest, errors=(*API_ERRORS, 429), tag="api",
-    ),
-    Operation("get", "/api/v1/admin/policy", "The tenant's published policy", s.PolicyDocument),
-    Operation(
-        "put", "/api/v1/admin/policy", "Replace the tenant's policy: save a new version and publish it",
-        s.PolicyDocument, body=Policy, parameters=[IF_MATCH, COMMENT],
-    ),
-    Operation(
-        "post", "/api/v1/admin/policy/validate", "Check a policy without saving it", s.PolicyCheck, body=Policy,
-    ),
-    Operation("get", "/api/v1/admin/versions", "The policy's version history", None),
-    Operation(
-        "post", "/api/v1/admin/versions", "Save a new version without publishing it", None, status=201,
-        body=Policy, parameters=[IF_MATCH, COMMENT],
-    ),
-    Operation("get", "/api/v1/admin/versions/{version}", "One saved version", None, parameters=[_path("version")]),
-    Operation(
-        "get", "/api/v1/admin/versions/{before}/diff/{after}", "What changed between two versions", None,
-        parameters=[_path("before"), _path("after")],
-    ),
-    Operation(
-        "post", "/api/v1/admin/versions/{version}/publish", "Enforce a saved version", None,
-        parameters=[_path("version"), IF_MATCH],
-    ),
-    Operation(
-        "post", "/api/v1/admin/rollback", "Copy an earlier version into a new, published version", None,
-        status=201, body=s.Rollback, parameters=[IF_MATCH],
-    ),
-    Operation(
-        "post", "/api/v1/admin/simulate", "Score a draft against a policy, recording nothing", s.Simulation,
-        body=s.SimulationRequest,
-        multipart={
-            "type": "object",
-            "required": ["file"],
-            "properties": {
-                "file": {"type": "string", "format": "binary", "description": "An .eml, .msg or JSON draft"},
-                "policy": {"type": "string", "description": "A candidate policy as JSON"},
-                "version": {"type": "string", "pattern": "^[0-9]*$", "description": "A saved version"},
-            },
-        },
-    ),
-    Operation(
-        "post", "/api/v1/admin/patterns/test", "Where a custom identifier pattern matches in a sample", None,
-        body=s.PatternTest,
-    ),
-    Operation("get", "/api/v1/admin/decisions", "The decision log, newest first", None, parameters=DECISION_QUERY),
-    Operation(
-        "get", "/api/v1/admin/decisions/{decision_id}", "One decision with its findings", None,
-        parameters=[{"name": "decision_id", "in": "path", "required": True, "schema": {"type": "string"}}],
-    ),
-    Operation(
-        "get", "/api/v1/admin/stats", "Dashboard figures", None,
-        parameters=[_query("days", {"type": "integer", "minimum": 1, "maximum": 3650}, "The period")],
-    ),
-)
+def header(name: str, description: str) -> dict:
+    return {"name": name, "in": "header", "required": False, "schema": {"type": "string"}, "description": description}
 
 
 @bp.get("/api/v1/openapi.json")
+@documented("This document", errors=(), auth=None, tag="api")
 def openapi_json():
     return jsonify(openapi_document())
 
 
-@functools.cache
-def openapi_document() -> dict[str, Any]:
-    schemas, refs = _component_schemas()
+def openapi_document(app: Flask | None = None) -> dict[str, Any]:
+    """The document of ``app``'s documented routes (the current app's by default), built once per app."""
+    app = app or current_app
+    document = app.extensions.get(_CACHE_KEY)
+    if document is None:
+        document = app.extensions[_CACHE_KEY] = _document(app)
+    return document
+
+
+def _document(app: Flask) -> dict[str, Any]:
+    found = []
+    for rule in app.url_map.iter_rules():
+        operation = getattr(app.view_functions.get(rule.endpoint), "openapi", None)
+        if operation is not None:
+            for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+                found.append((rule.rule, method.lower(), operation))
+    schemas, refs = _component_schemas([operation for _, _, operation in found])
     paths: dict[str, dict] = {}
-    for op in OPERATIONS:
-        paths.setdefault(op.path, {})[op.method] = _operation(op, refs)
+    for rule, method, operation in found:
+        path, parameters = _path(rule)
+        paths.setdefault(path, {})[method] = _operation(path, method, parameters, operation, refs)
     return {
         "openapi": "3.1.0",
         "info": {
@@ -171,6 +101,19 @@ def openapi_document() -> dict[str, Any]:
         "paths": paths,
         "components": {"schemas": schemas, "securitySchemes": SECURITY_SCHEMES},
     }
+
+
+_VARIABLE = re.compile(r"<(?:(\w+):)?(\w+)>")
+_CONVERTER_SCHEMAS = {"int": {"type": "integer", "minimum": 0}}  # werkzeug's int takes no sign
+
+
+def _path(rule: str) -> tuple[str, list[dict]]:
+    """('/versions/{version}', its path parameters) for the werkzeug rule '/versions/<int:version>'."""
+    parameters = [
+        {"name": name, "in": "path", "required": True, "schema": dict(_CONVERTER_SCHEMAS.get(kind, {"type": "string"}))}
+        for kind, name in _VARIABLE.findall(rule)
+    ]
+    return _VARIABLE.sub(r"{\2}", rule), parameters
 
 
 SECURITY_SCHEMES = {
@@ -190,26 +133,26 @@ SECURITY_SCHEMES = {
 Refs = dict[type[BaseModel], dict]
 
 
-def _component_schemas() -> tuple[dict[str, Any], Refs]:
+def _component_schemas(operations: list[Operation]) -> tuple[dict[str, Any], Refs]:
     """Every model's JSON schema under components/schemas; a request body's in validation mode."""
-    bodies = {op.body for op in OPERATIONS if op.body is not None}
-    responses = {op.response for op in OPERATIONS if op.response is not None} | {s.Error}
+    bodies = {op.body for op in operations if op.body is not None}
+    responses = {op.response for op in operations if op.response is not None} | {s.Error}
     keyed = [(m, "validation") for m in bodies] + [(m, "serialization") for m in responses - bodies]
     refs, top = models_json_schema(keyed, ref_template=REF)
     return dict(top.get("$defs", {})), {model: ref for (model, _mode), ref in refs.items()}
 
 
-def _operation(op: Operation, refs: Refs) -> dict:
+def _operation(path: str, method: str, parameters: list[dict], op: Operation, refs: Refs) -> dict:
     operation: dict[str, Any] = {
         "summary": op.summary,
-        "operationId": _operation_id(op),
+        "operationId": "_".join([method, *re.sub(r"[{}]", "", path).replace(".", "_").strip("/").split("/")]),
         "tags": [op.tag],
-        "parameters": [*op.parameters, REQUEST_ID_PARAMETER],
+        "parameters": [*parameters, *op.parameters, REQUEST_ID_PARAMETER],
         "security": _security(op.auth),
         "responses": _responses(op, refs),
     }
     if op.body is not None:
-        content = {"application/json": {"schema": refs[op.body]}}
+        content = {JSON: {"schema": refs[op.body]}}
         if op.multipart is not None:
             content["multipart/form-data"] = {"schema": op.multipart}
         operation["requestBody"] = {"required": True, "content": content}
@@ -222,38 +165,26 @@ def _security(auth: str | None) -> list[dict]:
     return [{auth: []}] if auth else []
 
 
-def _operation_id(op: Operation) -> str:
-    words = op.path.strip("/").replace("{", "").replace("}", "").replace(".", "_").split("/")
-    return "_".join([op.method, *words])
-
-
 def _responses(op: Operation, refs: Refs) -> dict:
-    responses = {
-        str(op.status): {"description": "Done", "headers": REQUEST_ID_RESPONSE, "content": _success(op, refs)}
-    }
+    if op.media_type != JSON:
+        success = {op.media_type: {"schema": {"type": "string"}}}
+    else:
+        success = {JSON: {"schema": refs[op.response] if op.response else {"type": "object"}}}
+    responses = {str(op.status): {"description": "Done", "headers": REQUEST_ID_RESPONSE, "content": success}}
     for status in op.errors:
         responses[str(status)] = {
             "description": _ERROR_DESCRIPTIONS[status],
             "headers": REQUEST_ID_RESPONSE,
-            "content": {"application/json": {"schema": refs[s.Error]}},
+            "content": {JSON: {"schema": refs[s.Error]}},
         }
     return responses
 
 
-def _success(op: Operation, refs: Refs) -> dict:
-    if op.path == "/metrics":
-        return {PLAIN_TEXT: {"schema": {"type": "string"}}}
-    return {"application/json": {"schema": refs[op.response] if op.response else {"type": "object"}}}
-
-
-REQUEST_ID_PARAMETER = {
-    "name": REQUEST_ID_HEADER,
-    "in": "header",
-    "required": False,
-    "schema": {"type": "string"},
-    "description": "Your id for this request: kept when it is 1-128 letters, digits or ._:+=/- "
+REQUEST_ID_PARAMETER = header(
+    REQUEST_ID_HEADER,
+    "Your id for this request: kept when it is 1-128 letters, digits or ._:+=/- "
     "(starting with a letter or digit), else replaced by a new one",
-}
+)
 REQUEST_ID_RESPONSE = {
     REQUEST_ID_HEADER: {"description": "The request's id, as in the logs", "schema": {"type": "string"}}
 }
