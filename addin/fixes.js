@@ -55,6 +55,17 @@ var SendwardFixes = (function () {
   }
 
   /** setAsync/addAsync take at most 100 recipients per call: set the first 100, add the rest. */
+  /** Rewrites To, CC and BCC in that order (one after another: a failure leaves the rest as they were). */
+  function setAllRecipients(item, to, cc, bcc) {
+    return setRecipients(item.to, to)
+      .then(function () {
+        return setRecipients(item.cc, cc);
+      })
+      .then(function () {
+        return setRecipients(item.bcc, bcc);
+      });
+  }
+
   function setRecipients(field, list) {
     var chunks = [];
     for (var i = 0; i < list.length; i += Sendward.RECIPIENTS_PER_CALL) {
@@ -180,16 +191,9 @@ var SendwardFixes = (function () {
     var removed = draft.to.concat(draft.cc, draft.bcc).filter(function (r) {
       return !keep(r);
     }).length;
-    return setRecipients(item.to, draft.to.filter(keep))
-      .then(function () {
-        return setRecipients(item.cc, draft.cc.filter(keep));
-      })
-      .then(function () {
-        return setRecipients(item.bcc, draft.bcc.filter(keep));
-      })
-      .then(function () {
-        return removed;
-      });
+    return setAllRecipients(item, draft.to.filter(keep), draft.cc.filter(keep), draft.bcc.filter(keep)).then(function () {
+      return removed;
+    });
   }
 
   /**
@@ -221,16 +225,9 @@ var SendwardFixes = (function () {
     var to = swap(draft.to);
     var cc = swap(draft.cc);
     var bcc = swap(draft.bcc);
-    return setRecipients(item.to, to)
-      .then(function () {
-        return setRecipients(item.cc, cc);
-      })
-      .then(function () {
-        return setRecipients(item.bcc, bcc);
-      })
-      .then(function () {
-        return changed;
-      });
+    return setAllRecipients(item, to, cc, bcc).then(function () {
+      return changed;
+    });
   }
 
   /** The part of ``address``'s domain that is ``domain`` (itself or a subdomain of it), or -1. */
@@ -270,16 +267,9 @@ var SendwardFixes = (function () {
     var to = fix(draft.to);
     var cc = fix(draft.cc);
     var bcc = fix(draft.bcc);
-    return setRecipients(item.to, to)
-      .then(function () {
-        return setRecipients(item.cc, cc);
-      })
-      .then(function () {
-        return setRecipients(item.bcc, bcc);
-      })
-      .then(function () {
-        return corrected;
-      });
+    return setAllRecipients(item, to, cc, bcc).then(function () {
+      return corrected;
+    });
   }
 
   return {
