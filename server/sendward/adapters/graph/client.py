@@ -191,9 +191,9 @@ class GraphSession:
             raise GraphError("the caller's token names no user, so its mailbox is unknown", code="no_user")
         return self.sdk.users.by_user_id(self.user_id)
 
-    async def retried(self, attempt: Callable[[], Awaitable[T]], what: str, deadline: Deadline | None = None) -> T:
+    async def retried(self, attempt: Callable[[], Awaitable[T]], what: str) -> T:
         return await with_retries(
-            attempt, deadline or self.deadline, what=what, backoff=self._backoff, on_error=self._on_error
+            attempt, self.deadline, what=what, backoff=self._backoff, on_error=self._on_error
         )
 
     async def download(self, request: RequestInformation, max_bytes: int, what: str, base_url: str | None = None) -> bytes:
