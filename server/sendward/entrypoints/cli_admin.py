@@ -180,13 +180,9 @@ def _report_invalid(error: InvalidPolicyFile) -> int:
 def _storage():
     from sendward.adapters.storage import schema
     from sendward.adapters.storage.repository import Storage
-    from sendward.config import ConfigError, Settings
-    from sendward.entrypoints.cli_errors import UsageError
+    from sendward.config import Settings
 
-    try:
-        settings = Settings.from_env()
-    except ConfigError as error:
-        raise UsageError(str(error)) from None
+    settings = Settings.from_env()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     engine = schema.make_engine(settings.sqlalchemy_url)
     schema.upgrade(engine)
