@@ -12,6 +12,8 @@ import json
 import sys
 from pathlib import Path
 
+from sendward.entrypoints.cli_errors import UsageError
+
 EXIT_OK, EXIT_USAGE, EXIT_INVALID = 0, 64, 65
 
 
@@ -192,7 +194,6 @@ def _storage():
 def _tenant_argument(tenant: str | None, settings, *, required: bool) -> str | None:
     from sendward.adapters.identity.dev import DEV_TENANT
     from sendward.kernel import TENANT_ID
-    from sendward.entrypoints.cli_errors import UsageError
 
     if tenant is None:
         if settings.identity == "dev":
