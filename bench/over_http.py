@@ -86,7 +86,7 @@ def table(results, rss: list[float], in_process: dict) -> str:
 
 # gunicorn gthread configurations compared by `bench/run.py --worker-configs` (workers, threads per worker).
 # gevent is not compared: it is not installed, and its monkey-patching would fight the asyncio loop
-# thread that runs the msgraph client (sendward/adapters/graph/loop.py).
+# thread that runs the msgraph client (sendward/adapters/graph/client.py).
 WORKER_CONFIGS = [(2, 1), (2, 4), (4, 1), (4, 2)]
 CONFIG_CASES = ["recipients_5", "recipients_200"]
 

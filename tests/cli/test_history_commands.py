@@ -132,3 +132,13 @@ def test_sync_seeds_a_user_with_little_mail_unless_switched_off(test_ca, tmp_pat
         assert run_history(args, graph_tokens=FakeGraphTokens()) == 0
         assert "1 people known from Graph (cold start)" in capsys.readouterr().out
         assert graph.count("people") == 1
+
+
+def test_a_bad_setting_read_by_a_command_is_a_usage_error(tmp_path, monkeypatch, capsys):
+    # The client credential is read only when sync builds its Graph tokens, after the settings load.
+    monkeypatch.setenv("SENDWARD_IDENTITY", "entra")
+    monkeypatch.setenv("SENDWARD_CLIENT_ID", "11111111-1111-1111-1111-111111111111")
+    monkeypatch.setenv("SENDWARD_CLIENT_CERTIFICATE_PATH", str(tmp_path / "missing.pem"))
+    monkeypatch.setenv("SENDWARD_CLIENT_CERTIFICATE_THUMBPRINT", "A" * 40)
+    assert cli.main(["history", "sync", "--tenant", "tenant-a", "--user", "u"]) == cli.EXIT_USAGE
+    assert "SENDWARD_CLIENT_CERTIFICATE_PATH cannot be read" in capsys.readouterr().err

@@ -3,7 +3,7 @@
 import asyncio
 from concurrent.futures import ThreadPoolExecutor
 
-from sendward.adapters.graph.auth import CallerToken, bearer_auth
+from sendward.adapters.graph.client import CallerToken
 
 
 def token_for(provider: CallerToken, url: str) -> str:
@@ -13,7 +13,7 @@ def token_for(provider: CallerToken, url: str) -> str:
 
 
 def test_the_token_is_given_only_for_the_graph_host_over_https():
-    provider = bearer_auth("secret", "https://graph.microsoft.com/v1.0").access_token_provider
+    provider = CallerToken("secret", ["graph.microsoft.com"])
     assert token_for(provider, "https://graph.microsoft.com/v1.0/me/messages") == "secret"
     assert token_for(provider, "https://northshire.sharepoint.com/download") == ""
     assert token_for(provider, "http://graph.microsoft.com/v1.0/me") == ""

@@ -8,49 +8,53 @@ import threading
 
 import pytest
 
-from sendward.adapters.graph.loop import BackgroundLoop
+from sendward.adapters.graph.errors import GraphUnavailable
 from sendward.kernel import Deadline
 
 
-async def where() -> tuple[int, int]:
+async def where(session) -> tuple[int, int]:
     return id(asyncio.get_running_loop()), threading.get_ident()
 
 
-def test_every_call_runs_on_the_same_loop_and_thread_and_never_on_the_callers():
-    background = BackgroundLoop()
-    try:
-        seen = set()
-        threads = [threading.Thread(target=lambda: seen.add(background.run(where, timeout=5))) for _ in range(5)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        assert len(seen) == 1
-        ((_, loop_thread),) = seen
-        assert loop_thread != threading.get_ident()
-        assert background.generation == 1
-    finally:
-        background.close()
+def test_every_call_runs_on_the_same_loop_and_thread_and_never_on_the_callers(adapters, caller):
+    seen = set()
+    calls = [threading.Thread(target=lambda: seen.add(adapters.client.call(caller, Deadline(5), where))) for _ in range(5)]
+    for thread in calls:
+        thread.start()
+    for thread in calls:
+        thread.join()
+    assert len(seen) == 1
+    ((_, loop_thread),) = seen
+    assert loop_thread != threading.get_ident()
 
 
-def test_a_call_that_outlives_its_timeout_is_cancelled():
-    background = BackgroundLoop()
+def test_a_call_that_outlives_its_deadline_is_cancelled(adapters, caller):
     cancelled = threading.Event()
 
-    async def hang():
+    async def hang(session):
         try:
             await asyncio.sleep(30)
         except asyncio.CancelledError:
             cancelled.set()
             raise
 
-    try:
-        with pytest.raises(TimeoutError):
-            background.run(hang, timeout=0.2)
-        assert cancelled.wait(2)
-        assert background.run(where, timeout=5)  # the loop still serves
-    finally:
-        background.close()
+    with pytest.raises(GraphUnavailable) as raised:
+        adapters.client.call(caller, Deadline(0.2), hang)
+    assert raised.value.code == "time_budget"
+    assert cancelled.wait(2)
+    assert adapters.client.call(caller, Deadline(5), where)  # the loop still serves
+
+
+async def running_loop(session) -> asyncio.AbstractEventLoop:
+    return asyncio.get_running_loop()
+
+
+def test_a_closed_client_starts_a_new_loop_on_next_use(adapters, caller):
+    before = adapters.client.call(caller, Deadline(5), running_loop)
+    adapters.close()
+    assert before.is_closed()
+    after = adapters.client.call(caller, Deadline(5), running_loop)
+    assert after is not before and after.is_running()
 
 
 def test_the_connection_pool_is_kept_between_calls(graph, adapters, caller):

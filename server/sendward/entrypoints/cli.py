@@ -6,14 +6,13 @@ Exit status: 0 allow, 1 warn, 2 block; 64 usage error; 65 unreadable input.
 from __future__ import annotations
 
 import argparse
-import ipaddress
 import json
 import os
 import sys
 from pathlib import Path
 
 from sendward.domain.verdict import Action
-from sendward.entrypoints import cli_admin, cli_history
+from sendward.entrypoints import cli_admin, cli_history, is_loopback
 from sendward.entrypoints.cli_errors import UsageError
 
 EXIT_ALLOW, EXIT_WARN, EXIT_BLOCK = 0, 1, 2
@@ -157,6 +156,8 @@ def main(argv=None) -> int:
 
 
 def _run(args) -> int:
+    from sendward.config import ConfigError  # a bad setting is a usage error, whichever command reads it
+
     try:
         handler = {
             "check": run_check,
@@ -169,7 +170,7 @@ def _run(args) -> int:
             "history": cli_history.run_history,
         }[args.command]
         return handler(args)
-    except UsageError as error:
+    except (UsageError, ConfigError) as error:
         print(f"sendward: {error}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
@@ -277,14 +278,11 @@ def plural(count: int, singular: str, many: str | None = None) -> str:
 
 
 def run_serve(args) -> int:
-    from sendward.config import ConfigError, Settings
+    from sendward.config import Settings
     from sendward.entrypoints.gunicorn_app import serve, threads_per_worker
 
-    try:
-        settings = Settings.from_env()
-        threads_per_worker()  # refuse a bad SENDWARD_THREADS before gunicorn starts
-    except ConfigError as error:
-        raise UsageError(str(error)) from None
+    settings = Settings.from_env()
+    threads_per_worker()  # refuse a bad SENDWARD_THREADS before gunicorn starts
     if settings.identity == "dev" and not is_loopback(args.host):
         raise UsageError(
             f"the dev identity only serves on a loopback address, not {args.host}: "
@@ -339,26 +337,14 @@ def port_in_use(host: str, port: int) -> bool:
     return False
 
 
-def is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
-
-
 # -- dev-token ------------------------------------------------------------------
 
 
 def run_dev_token(args) -> int:
     from sendward.adapters.identity.dev import DEV_TENANT, DEV_USER, DevIdentity
-    from sendward.config import ConfigError, Settings
+    from sendward.config import Settings
 
-    try:
-        settings = Settings.from_env()
-    except ConfigError as error:
-        raise UsageError(str(error)) from None
+    settings = Settings.from_env()
     tenant = args.tenant or DEV_TENANT
     from sendward.kernel import TENANT_ID
 
@@ -372,7 +358,7 @@ def run_dev_token(args) -> int:
 
 
 def run_manifest(args) -> int:
-    from sendward.config import ConfigError, Settings
+    from sendward.config import Settings
     from sendward.entrypoints import manifests
     from sendward.entrypoints.addin_files import AddinFilesMissing, addin_dir, manifest_dir
 
@@ -387,7 +373,7 @@ def run_manifest(args) -> int:
         written = manifests.write_manifests(
             d, Path(args.out), manifest_dir(configured), addin_dir(configured) / "assets"
         )
-    except (manifests.ManifestError, ConfigError) as error:
+    except manifests.ManifestError as error:
         raise UsageError(str(error)) from None
     except AddinFilesMissing as error:
         print(f"sendward: {error}", file=sys.stderr)
@@ -404,12 +390,9 @@ def run_manifest(args) -> int:
 
 def run_db(args) -> int:
     from sendward.adapters.storage import schema
-    from sendward.config import ConfigError, Settings
+    from sendward.config import Settings
 
-    try:
-        settings = Settings.from_env()
-    except ConfigError as error:
-        raise UsageError(str(error)) from None
+    settings = Settings.from_env()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     engine = schema.make_engine(settings.sqlalchemy_url)
     if args.action == "upgrade":

@@ -12,6 +12,8 @@ import json
 import sys
 from pathlib import Path
 
+from sendward.entrypoints.cli_errors import UsageError
+
 EXIT_OK, EXIT_USAGE, EXIT_INVALID = 0, 64, 65
 
 
@@ -180,13 +182,9 @@ def _report_invalid(error: InvalidPolicyFile) -> int:
 def _storage():
     from sendward.adapters.storage import schema
     from sendward.adapters.storage.repository import Storage
-    from sendward.config import ConfigError, Settings
-    from sendward.entrypoints.cli_errors import UsageError
+    from sendward.config import Settings
 
-    try:
-        settings = Settings.from_env()
-    except ConfigError as error:
-        raise UsageError(str(error)) from None
+    settings = Settings.from_env()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     engine = schema.make_engine(settings.sqlalchemy_url)
     schema.upgrade(engine)
@@ -196,7 +194,6 @@ def _storage():
 def _tenant_argument(tenant: str | None, settings, *, required: bool) -> str | None:
     from sendward.adapters.identity.dev import DEV_TENANT
     from sendward.kernel import TENANT_ID
-    from sendward.entrypoints.cli_errors import UsageError
 
     if tenant is None:
         if settings.identity == "dev":

@@ -10,6 +10,8 @@ from __future__ import annotations
 import sys
 from datetime import timedelta
 
+from sendward.entrypoints.cli_errors import UsageError
+
 EXIT_OK, EXIT_USAGE, EXIT_UNREADABLE, EXIT_UNAVAILABLE = 0, 64, 65, 69
 
 
@@ -55,8 +57,6 @@ def _context():
 
 
 def _user(value: str) -> str:
-    from sendward.entrypoints.cli_errors import UsageError
-
     value = value.strip()
     if not value or len(value) > 128 or any(c in value for c in "/?#% \t"):
         raise UsageError(f"--user '{value}' is not an object id")
@@ -65,7 +65,6 @@ def _user(value: str) -> str:
 
 def _sync(args, graph_tokens=None) -> int:
     from sendward.adapters.cache.key_value import MemoryKeyValueCache
-    from sendward.entrypoints.cli_errors import UsageError
     from sendward.entrypoints.cli_admin import _tenant_argument
     from sendward.services.recipient_history import HistorySync
 
@@ -110,8 +109,6 @@ def _sync(args, graph_tokens=None) -> int:
 
 
 def _users_file(path: str | None) -> list[str]:
-    from sendward.entrypoints.cli_errors import UsageError
-
     if not path:
         return []
     try:
@@ -157,7 +154,6 @@ def _forget(args) -> int:
 
 def _purge(args) -> int:
     from sendward.kernel import utcnow
-    from sendward.entrypoints.cli_errors import UsageError
     from sendward.entrypoints.cli_admin import _tenant_argument
 
     if not 1 <= args.days <= 3650:

@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from urllib.parse import urlsplit
 
-from sendward.adapters.graph.client import GraphClient, beta_base_url, item_request, raw_value
+from sendward.adapters.graph.client import GraphClient, beta_base_url, item_request
 from sendward.adapters.graph.errors import GraphError, TooLarge
 from sendward.adapters.graph.links import fetch_linked_file
 from sendward.adapters.graph.matching import Listed, match
@@ -110,7 +110,7 @@ class GraphAttachmentSource:
                 raise GraphError("the link of a reference attachment is not known", code="no_link")
             linked = await fetch_linked_file(session, attachment.url, self.max_bytes)
             return _filled(attachment, linked.content, linked.content_type or attachment.content_type)
-        request = raw_value(message.attachments.by_attachment_id(found.id))
+        request = item_request(message.attachments.by_attachment_id(found.id), "/$value")
         content = await session.download(request, self.max_bytes, "attachment content")
         if found.kind == "item":
             return _filled(attachment, content, _item_type(content))

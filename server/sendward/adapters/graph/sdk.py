@@ -48,15 +48,7 @@ def load_sdk_models() -> None:
         sdk.organization.to_get_request_information()
 
 
-__all__ = [
-    "AttachmentsRequestBuilder",
-    "DriveItemRequestBuilder",
-    "GetMailTipsPostRequestBody",
-    "GraphRequestAdapter",
-    "GraphServiceClient",
-    "ItemAttachment",
-    "OrganizationRequestBuilder",
-    "ReferenceAttachment",
-    "RequestConfiguration",
-    "load_sdk_models",
+__all__ = [  # re-exported, so the adapters import the SDK only through this module
+    "AttachmentsRequestBuilder", "DriveItemRequestBuilder", "GetMailTipsPostRequestBody", "GraphRequestAdapter",
+    "GraphServiceClient", "ItemAttachment", "OrganizationRequestBuilder", "ReferenceAttachment", "RequestConfiguration",
 ]

@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, Response, jsonify, request, send_from_directory
 
+from sendward.entrypoints import is_loopback
 from sendward.entrypoints.addin_files import AddinFilesMissing, addin_dir
 from sendward.entrypoints.http.auth import container
 from sendward.entrypoints.http.errors import ApiError
@@ -61,7 +62,7 @@ def public_origin() -> str | None:
     if configured:
         return configured
     host = (urlsplit(request.host_url).hostname or "").lower()
-    if host == "localhost" or _is_loopback_address(host):
+    if is_loopback(host):
         return request.host_url.rstrip("/")
     return None
 
@@ -74,15 +75,6 @@ def origin() -> str:
             "Host header", code="not_found",
         )
     return found
-
-
-def _is_loopback_address(host: str) -> bool:
-    import ipaddress
-
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def handler_config() -> dict:

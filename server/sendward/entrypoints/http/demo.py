@@ -6,12 +6,12 @@ identity, which serves on loopback only.
 from __future__ import annotations
 
 import base64
-import ipaddress
 import re
 
 from flask import Blueprint, Response, jsonify, request, send_from_directory
 
 from sendward.adapters.identity.dev import DEV_TENANT
+from sendward.entrypoints import is_loopback
 from sendward.entrypoints.addin_files import CHECKOUT
 from sendward.entrypoints.http.addin import files_dir
 from sendward.entrypoints.http.auth import container
@@ -74,7 +74,7 @@ def taskpane():
 @bp.post("/token")
 def token():
     """A short-lived dev token for the demo's stand-in of Office single sign-on."""
-    if not _loopback(request.remote_addr or ""):
+    if not is_loopback(request.remote_addr or ""):
         raise ApiError(403, "the demo token is only for this machine", code="forbidden")
     issued = container().dev_identity.issue(DEMO_TENANT, DEMO_USER, lifetime=TOKEN_LIFETIME_SECONDS)
     return jsonify({"token": issued, "expires_in": TOKEN_LIFETIME_SECONDS})
@@ -111,10 +111,3 @@ def example(name: str):
             ],
         }
     )
-
-
-def _loopback(address: str) -> bool:
-    try:
-        return ipaddress.ip_address(address).is_loopback
-    except ValueError:
-        return False
