@@ -278,11 +278,10 @@ def plural(count: int, singular: str, many: str | None = None) -> str:
 
 def run_serve(args) -> int:
     from sendward.config import ConfigError, Settings
-    from sendward.entrypoints.gunicorn_app import serve, threads_per_worker
+    from sendward.entrypoints.gunicorn_app import serve
 
     try:
-        settings = Settings.from_env()
-        threads_per_worker()  # refuse a bad SENDWARD_THREADS before gunicorn starts
+        settings = Settings.from_env()  # a bad SENDWARD_THREADS is refused before gunicorn starts
     except ConfigError as error:
         raise UsageError(str(error)) from None
     if settings.identity == "dev" and not is_loopback(args.host):
