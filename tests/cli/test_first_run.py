@@ -135,6 +135,6 @@ def test_serve_passes_the_certificate_to_gunicorn(monkeypatch, tmp_path):
     assert main(["serve", "--port", str(port), "--tls-cert", str(tmp_path / "c.pem"),
                  "--tls-key", str(tmp_path / "k.pem")]) == 0
     assert started["tls"] == (str(tmp_path / "c.pem"), str(tmp_path / "k.pem"))
-    chosen = gunicorn_app.options("127.0.0.1", 3000, 1, tls=started["tls"])
+    chosen = gunicorn_app.options("127.0.0.1", 3000, 1, 8, tls=started["tls"])
     assert (chosen["certfile"], chosen["keyfile"]) == started["tls"]
-    assert "certfile" not in gunicorn_app.options("127.0.0.1", 3000, 1)
+    assert "certfile" not in gunicorn_app.options("127.0.0.1", 3000, 1, 8)

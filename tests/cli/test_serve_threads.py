@@ -1,30 +1,57 @@
-"""`sendward serve`: gthread threads per worker come from SENDWARD_THREADS (1..32)."""
+"""`sendward serve`: gthread threads per worker come from SENDWARD_THREADS (1..32), worker processes
+from --workers, else SENDWARD_WORKERS (1..64); both are Settings fields."""
 
 from __future__ import annotations
 
+import contextlib
+
 import pytest
 
-from sendward.config import ConfigError
+from sendward.config import ConfigError, Settings
+from sendward.entrypoints import gunicorn_app
 from sendward.entrypoints.cli import EXIT_USAGE, main
-from sendward.entrypoints.gunicorn_app import THREADS_PER_WORKER, options
 
 
-def test_threads_default_to_the_measured_choice(monkeypatch):
-    monkeypatch.delenv("SENDWARD_THREADS", raising=False)
-    assert options("127.0.0.1", 8000, 2)["threads"] == THREADS_PER_WORKER
+def test_threads_and_workers_default_to_the_measured_choice():
+    settings = Settings.from_env({})
+    assert (settings.threads, settings.workers) == (8, 2)
 
 
 @pytest.mark.parametrize("value", ["1", "2", "32"])
-def test_threads_are_read_from_the_environment(monkeypatch, value):
-    monkeypatch.setenv("SENDWARD_THREADS", value)
-    assert options("127.0.0.1", 8000, 2)["threads"] == int(value)
+def test_threads_are_read_from_the_environment(value):
+    assert Settings.from_env({"SENDWARD_THREADS": value}).threads == int(value)
 
 
 @pytest.mark.parametrize("value", ["0", "33", "-1", "four", "2.5"])
-def test_threads_out_of_range_are_refused(monkeypatch, value):
-    monkeypatch.setenv("SENDWARD_THREADS", value)
-    with pytest.raises(ConfigError, match="SENDWARD_THREADS"):
-        options("127.0.0.1", 8000, 2)
+def test_threads_out_of_range_are_refused(value):
+    with pytest.raises(ConfigError, match="SENDWARD_THREADS must be a whole number from 1 to 32"):
+        Settings.from_env({"SENDWARD_THREADS": value})
+
+
+@pytest.mark.parametrize("value", ["0", "65", "many"])
+def test_workers_out_of_range_are_refused(value):
+    with pytest.raises(ConfigError, match="SENDWARD_WORKERS must be a whole number from 1 to 64"):
+        Settings.from_env({"SENDWARD_WORKERS": value})
+
+
+@pytest.mark.parametrize("flag, expected", [(None, 3), (5, 5)])
+def test_gunicorn_is_given_the_settings_threads_and_workers(tmp_path, monkeypatch, flag, expected):
+    """--workers wins over SENDWARD_WORKERS; the threads are always SENDWARD_THREADS."""
+    given = []
+
+    class NoGunicorn:
+        def __init__(self, settings, options):
+            given.append(options)
+
+        def run(self):
+            pass
+
+    monkeypatch.setattr(gunicorn_app, "configure_logging", lambda fmt, level: None)
+    monkeypatch.setattr(gunicorn_app, "SendwardApplication", NoGunicorn)
+    monkeypatch.setattr(gunicorn_app, "multiprocess_metrics", contextlib.nullcontext)
+    settings = Settings(data_dir=tmp_path, workers=3, threads=12)
+    assert gunicorn_app.serve(settings, host="127.0.0.1", port=1, workers=flag) == 0
+    assert (given[0]["workers"], given[0]["threads"], given[0]["worker_class"]) == (expected, 12, "gthread")
 
 
 def test_serve_refuses_bad_threads_before_starting(monkeypatch, tmp_path, capsys):

@@ -13,7 +13,6 @@ import shutil
 import subprocess
 import sys
 import zipfile
-from dataclasses import fields
 from pathlib import Path
 
 import gunicorn.config
@@ -101,12 +100,9 @@ def exec_form(keyword: str) -> list[str]:
 
 
 def real_settings() -> set[str]:
-    """The variables the service reads: SENDWARD_<FIELD> for each Settings field, and the
-    worker count that `sendward serve` reads itself."""
-    names = {f"SENDWARD_{f.name.upper()}" for f in fields(Settings)}
-    if "SENDWARD_WORKERS" in inspect.getsource(gunicorn_app):
-        names.add("SENDWARD_WORKERS")
-    return names
+    """The variables the service reads: SENDWARD_<FIELD> for each Settings field (gunicorn's
+    worker and thread counts included)."""
+    return {f"SENDWARD_{name.upper()}" for name in Settings.model_fields}
 
 
 # -- Kubernetes -----------------------------------------------------------------------
@@ -177,7 +173,7 @@ def test_a_stopping_pod_drains_before_it_is_killed():
     container = only_container(template)
     sleep_command = container["lifecycle"]["preStop"]["exec"]["command"]
     assert sleep_command[0] == "sleep"
-    graceful = gunicorn_app.options("0.0.0.0", CONTAINER_PORT, 2)["graceful_timeout"]
+    graceful = gunicorn_app.options("0.0.0.0", CONTAINER_PORT, 2, 8)["graceful_timeout"]
     assert template["spec"]["terminationGracePeriodSeconds"] > int(sleep_command[1]) + graceful
 
 

@@ -253,7 +253,7 @@ def test_an_unreadable_or_keyless_certificate_file(tmp_path):
     keyless = tmp_path / "keyless.pem"
     keyless.write_text("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n")
     with pytest.raises(ConfigError, match="private key"):
-        client_credential(replace(missing, client_certificate_path=str(keyless)))
+        client_credential(missing.with_changes(client_certificate_path=str(keyless)))
 
 
 def test_bootstrap_refuses_entra_without_a_credential(settings, scanner):

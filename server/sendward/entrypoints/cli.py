@@ -279,10 +279,9 @@ def plural(count: int, singular: str, many: str | None = None) -> str:
 
 def run_serve(args) -> int:
     from sendward.config import Settings
-    from sendward.entrypoints.gunicorn_app import serve, threads_per_worker
+    from sendward.entrypoints.gunicorn_app import serve
 
-    settings = Settings.from_env()
-    threads_per_worker()  # refuse a bad SENDWARD_THREADS before gunicorn starts
+    settings = Settings.from_env()  # a bad SENDWARD_THREADS is refused before gunicorn starts (exit 64)
     if settings.identity == "dev" and not is_loopback(args.host):
         raise UsageError(
             f"the dev identity only serves on a loopback address, not {args.host}: "

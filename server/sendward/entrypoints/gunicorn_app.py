@@ -4,25 +4,17 @@ from __future__ import annotations
 
 import gc
 import logging
-import os
 import sys
 
 from gunicorn.app.base import BaseApplication
 
-from sendward.config import ConfigError, Settings
+from sendward.config import Settings
 from sendward.entrypoints.gunicorn_observe import (
     child_exit,
     gunicorn_logger_class,
     multiprocess_metrics,
 )
 from sendward.entrypoints.logs import configure_logging
-
-DEFAULT_WORKERS = 2
-# Compared with other configurations in docs/performance.md#worker-configuration. Raised from 4 to 8 when
-# attachments moved to extraction processes (issue 14): a thread reading a hostile file then only waits,
-# and eight of them at once must leave threads for everybody else's drafts.
-THREADS_PER_WORKER = 8
-MAX_THREADS = 32
 
 
 class SendwardApplication(BaseApplication):
@@ -59,27 +51,23 @@ def _post_fork(server, worker):
             pool.warm()  # the forkserver imports the extractors now, not during the first draft
 
 
-def threads_per_worker() -> int:
-    """gthread threads per worker: SENDWARD_THREADS (1..32), else THREADS_PER_WORKER."""
-    raw = os.environ.get("SENDWARD_THREADS", "").strip()
-    if not raw:
-        return THREADS_PER_WORKER
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_THREADS:
-        raise ConfigError(f"SENDWARD_THREADS must be a whole number from 1 to {MAX_THREADS}")
-    return int(raw)
-
-
 def options(
-    host: str, port: int, workers: int | None, log_format: str = "json", tls: tuple[str, str] | None = None
+    host: str,
+    port: int,
+    workers: int,
+    threads: int,
+    log_format: str = "json",
+    tls: tuple[str, str] | None = None,
 ) -> dict:
+    """gunicorn's configuration: ``workers`` processes of ``threads`` gthread threads each."""
     bind = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
     served_over_tls = {"certfile": tls[0], "keyfile": tls[1]} if tls else {}
     return {
         **served_over_tls,
         "bind": bind,
-        "workers": workers or int(os.environ.get("SENDWARD_WORKERS", DEFAULT_WORKERS)),
+        "workers": workers,
         "worker_class": "gthread",
-        "threads": threads_per_worker(),
+        "threads": threads,
         "timeout": 60,
         "graceful_timeout": 20,
         "keepalive": 5,
@@ -121,7 +109,8 @@ def serve(
     for warning in start_up_warnings(settings):
         logging.getLogger(__name__).warning(warning)
     with multiprocess_metrics():
-        SendwardApplication(settings, options(host, port, workers, log_format, tls)).run()
+        gunicorn_options = options(host, port, workers or settings.workers, settings.threads, log_format, tls)
+        SendwardApplication(settings, gunicorn_options).run()
     return 0
 
 
