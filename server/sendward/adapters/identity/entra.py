@@ -38,7 +38,7 @@ import requests
 from cachetools import LRUCache
 
 from sendward.adapters.identity.http_session import IdentitySession
-from sendward.adapters.identity.tokens import InvalidToken, TokenValidator
+from sendward.adapters.identity.tokens import API_SCOPE, InvalidToken, TokenValidator
 
 log = logging.getLogger(__name__)
 
@@ -75,10 +75,32 @@ def entra_issuers(authority_host: str, tenant_id: str) -> list[str]:
     return [v2_issuer(authority_host, tenant_id), v1_issuer(authority_host, tenant_id)]
 
 
+def api_application_id_uri(settings) -> str:
+    """Sendward's API as Entra ID knows it (the Application ID URI): the one place that decides it.
+
+    SENDWARD_API_AUDIENCE when set; else ``api://<public host>/<client id>`` when SENDWARD_PUBLIC_URL
+    is set (the form Office SSO requires, and what the manifests declare); else ``api://<client id>``.
+    The token check, the admin sign-in and the add-in's configuration all use it."""
+    if settings.api_audience:
+        return settings.api_audience.rstrip("/")
+    host = urlsplit(settings.public_url).netloc if settings.public_url else ""
+    return f"api://{host}/{settings.client_id}" if host else f"api://{settings.client_id}"
+
+
+def api_scope(settings) -> str:
+    """The delegated scope the add-in and the admin sign-in ask for: ``<Application ID URI>/access_as_user``."""
+    return f"{api_application_id_uri(settings)}/{API_SCOPE}"
+
+
 def entra_audiences(client_id: str, api_audience: str | None = None) -> tuple[str, ...]:
     """v2 tokens carry the bare client id; v1 tokens the Application ID URI the client asked for."""
     candidates = [api_audience, f"api://{client_id}", client_id]
     return tuple(dict.fromkeys(a for a in candidates if a))
+
+
+def settings_audiences(settings) -> tuple[str, ...]:
+    """The audiences a token for this deployment may carry (api_application_id_uri first)."""
+    return entra_audiences(settings.client_id, api_application_id_uri(settings))
 
 
 def entra_validator(settings, *, keys: "EntraKeys | None" = None) -> TokenValidator:
@@ -86,7 +108,7 @@ def entra_validator(settings, *, keys: "EntraKeys | None" = None) -> TokenValida
     return TokenValidator(
         keys=keys or EntraKeys(host, verify=settings.ca_bundle or True),
         issuers_for_tenant=lambda tenant_id: entra_issuers(host, tenant_id),
-        audiences=entra_audiences(settings.client_id, settings.api_audience),
+        audiences=settings_audiences(settings),
         allowed_tenants=settings.allowed_tenants,
     )
 

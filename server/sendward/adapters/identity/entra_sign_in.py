@@ -17,6 +17,7 @@ import warnings
 from pathlib import Path
 from typing import Any
 
+from sendward.adapters.identity.entra import api_application_id_uri
 from sendward.adapters.identity.tokens import API_SCOPE
 
 # What a flow needs to be finished; the rest of msal's flow (the long auth_uri) stays out of the cookie.
@@ -75,7 +76,7 @@ class EntraSignIn:
             client_secret=settings.client_secret,
             client_certificate_path=settings.client_certificate_path,
             client_certificate_thumbprint=settings.client_certificate_thumbprint,
-            api_audience=settings.api_audience,
+            api_audience=api_application_id_uri(settings),
             verify=settings.ca_bundle or True,
         )
 
