@@ -103,6 +103,29 @@ def settings_audiences(settings) -> tuple[str, ...]:
     return entra_audiences(settings.client_id, api_application_id_uri(settings))
 
 
+# Office's own client ids, which get tokens for the add-in's API by legacy Office SSO
+# (OfficeRuntime.auth.getAccessToken, classic Outlook on Windows) once the app registration
+# pre-authorises them. Microsoft's "Register an Office Add-in that uses single sign-on" lists
+# ea5a67f6 (all Office endpoints) and the platform ids it covers; older versions of that page
+# also list 57fb890c and 08e18876 (Office on the web). Teams' ids are left out: Outlook add-ins
+# do not run in Teams.
+OFFICE_CLIENT_IDS = (
+    "ea5a67f6-b6f3-4338-b240-c655ddc3cc8e",  # Microsoft Office: all Office application endpoints
+    "d3590ed6-52b3-4102-aeff-aad2292ab01c",  # Microsoft Office (desktop)
+    "93d53678-613d-4013-afc1-62e9e444a0a5",  # Office on the web
+    "57fb890c-0dab-4253-a5e0-7188c88b2bb4",  # Office on the web
+    "08e18876-6177-487e-b8b5-cf950c1e598c",  # Office on the web
+    "bc59ab01-8403-45c6-8796-ac3ef710b3e3",  # Outlook on the web
+)
+
+
+def allowed_clients(settings) -> tuple[str, ...]:
+    """The apps that may call the API: Sendward's own registration (nested app authentication
+    issues the add-in's tokens to it, and the admin page signs in with it) and Office's clients
+    (legacy Office SSO). Any other app a user consented to gets 401 invalid_token."""
+    return tuple(dict.fromkeys(c.lower() for c in (settings.client_id, *OFFICE_CLIENT_IDS) if c))
+
+
 def entra_validator(settings, *, keys: "EntraKeys | None" = None) -> TokenValidator:
     host = settings.authority_host
     return TokenValidator(
@@ -110,6 +133,7 @@ def entra_validator(settings, *, keys: "EntraKeys | None" = None) -> TokenValida
         issuers_for_tenant=lambda tenant_id: entra_issuers(host, tenant_id),
         audiences=settings_audiences(settings),
         allowed_tenants=settings.allowed_tenants,
+        allowed_clients=allowed_clients(settings),
     )
 
 
