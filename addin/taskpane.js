@@ -245,7 +245,8 @@
           })
         );
       }
-      if (outside > 1 && outside <= SendwardFixes.SPLIT_LIMIT) {
+      // Not offered where Outlook has no way to open a new e-mail (see docs/addin.md: Read mode only).
+      if (outside > 1 && outside <= SendwardFixes.SPLIT_LIMIT && SendwardFixes.canOpenNewMessages()) {
         buttons.push(
           fixButton(`Send ${outside} separate e-mails`, "split_message", "", async () => {
             const result = await SendwardFixes.splitPerRecipient(item(), draft, inside);

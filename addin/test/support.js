@@ -186,6 +186,7 @@ function makeOffice(draft = {}, options = {}) {
       },
     },
   };
+  if (options.noNewMessageForm) delete data.context.mailbox.displayNewMessageFormAsync;
   return { Office: new OfficeMockObject(data), state, handlers };
 }
 

@@ -117,3 +117,17 @@ test("without Mailbox 1.15 the pane registers nothing and still shows the verdic
   await until(() => headline(doc) === "Sendward stopped this e-mail", "the block");
   assert.equal(raiseItemEvent(office, CONTEXT_CHANGED, { initializationContextData: "{}" }), 0);
 });
+
+test("the pane offers one e-mail each only where Outlook can open a new e-mail", async () => {
+  const splitOffered = async (options) => {
+    const { Sendward } = sendWith([BLOCK], options);
+    await run(Sendward.onMessageSendHandler);
+    const doc = openPane();
+    await until(() => headline(doc) === "Sendward stopped this e-mail", "the block");
+    const fixes = doc.querySelectorAll("button[data-fix]").map((b) => b.dataset.fix);
+    assert.ok(fixes.includes("move_to_bcc"));
+    return fixes.includes("split_message");
+  };
+  assert.equal(await splitOffered({}), true);
+  assert.equal(await splitOffered({ noNewMessageForm: true }), false);
+});
