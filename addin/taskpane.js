@@ -148,7 +148,12 @@
     }
   }
 
-  async function check(latest = () => true) {
+  /** ``latest``: whether this check still belongs to the newest load; a check started on its own is the newest. */
+  async function check(latest = null) {
+    if (!latest) {
+      const current = (view.loads += 1);
+      latest = () => current === view.loads;
+    }
     show("status", "Checking this e-mail\u2026");
     try {
       const result = await Sendward.score(item(), {

@@ -131,3 +131,22 @@ test("the pane offers one e-mail each only where Outlook can open a new e-mail",
   assert.equal(await splitOffered({}), true);
   assert.equal(await splitOffered({ noNewMessageForm: true }), false);
 });
+
+test("a newer context wins: an older load still waiting for its decision renders nothing", async () => {
+  // the older load ends in a check of its own, which would say allow
+  const { office, Sendward } = sendWith([BLOCK, WARN, { ...BLOCK, action: "allow", decision_id: "d-now", findings: [] }]);
+  await run(Sendward.onMessageSendHandler);
+  const doc = openPane();
+  await until(() => headline(doc) === "Sendward stopped this e-mail", "the first Send's block");
+
+  // A context whose decision never arrives: that load reads the first draft, then waits (about a second).
+  raiseItemEvent(office, CONTEXT_CHANGED, { initializationContextData: JSON.stringify({ decision_id: "d-never" }) });
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  office.state.to = people(11).concat([{ address: "ann@northshlre.gov.uk", name: "Ann" }]);
+  const second = await run(Sendward.onMessageSendHandler);
+  raiseItemEvent(office, CONTEXT_CHANGED, { initializationContextData: second.contextData });
+  await until(() => headline(doc) === "Sendward found a problem", "the second Send's warning");
+
+  await new Promise((resolve) => setTimeout(resolve, 1300)); // the older load has given up waiting by now
+  assert.equal(headline(doc), "Sendward found a problem", "the older load did not draw the first Send over it");
+});
