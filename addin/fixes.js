@@ -127,13 +127,44 @@ var SendwardFixes = (function () {
       });
   }
 
+  /**
+   * Whether this Outlook has a way to open a new e-mail at all. Microsoft documents
+   * displayNewMessageForm(Async) for Read mode only: a client that has it may still refuse it while
+   * the sender writes an e-mail, so splitPerRecipient also says clearly when it does.
+   */
+  function canOpenNewMessages() {
+    var mailbox = Office.context && Office.context.mailbox;
+    return Boolean(mailbox) &&
+      (typeof mailbox.displayNewMessageFormAsync === "function" || typeof mailbox.displayNewMessageForm === "function");
+  }
+
   function openNewMessage(parameters) {
     var mailbox = Office.context.mailbox;
     if (typeof mailbox.displayNewMessageFormAsync === "function") {
       return Sendward.officeCall(mailbox, "displayNewMessageFormAsync", [parameters]);
     }
-    mailbox.displayNewMessageForm(parameters);
+    try {
+      mailbox.displayNewMessageForm(parameters);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     return Promise.resolve();
+  }
+
+  var SPLIT_INSTEAD = "Nothing was removed from this e-mail. Move the recipients to BCC instead";
+
+  /** The sentence the pane shows when Outlook would not open the new e-mails (the Office error kept as detail). */
+  function splitRefused(error, openedCount) {
+    var said = openedCount
+      ? "Outlook opened " + openedCount + " new e-mail" + (openedCount === 1 ? "" : "s") + ", then would not open more"
+      : "Outlook did not open a new e-mail";
+    var clear = new Error(
+      said + " (it cannot always do so while you write one). " + SPLIT_INSTEAD +
+        (openedCount ? ", and close the new e-mails." : ".")
+    );
+    clear.reason = (error && error.reason) || "office";
+    clear.detail = (error && (error.detail || error.message)) || "";
+    return clear;
   }
 
   /**
@@ -153,6 +184,11 @@ var SendwardFixes = (function () {
       // Checked before any window opens: a cut-off copy of the text must never be sent.
       return Promise.reject(new Error("the text is longer than Outlook can copy into a new e-mail (32 KB)"));
     }
+    if (!canOpenNewMessages()) {
+      var unsupported = new Error("this version of Outlook cannot open new e-mails from one you are writing. " + SPLIT_INSTEAD + ".");
+      unsupported.reason = "unsupported";
+      return Promise.reject(unsupported);
+    }
     var others = outside.slice(1);
     var leaving = {};
     others.forEach(function (r) {
@@ -161,12 +197,18 @@ var SendwardFixes = (function () {
     function staying(r) {
       return !leaving[r.address.toLowerCase()];
     }
+    var openedCount = 0;
     var opened = others.reduce(function (done, r) {
       return done.then(function () {
-        return openNewMessage({ toRecipients: [r.address], subject: draft.subject, htmlBody: draft.body.content });
+        return openNewMessage({ toRecipients: [r.address], subject: draft.subject, htmlBody: draft.body.content }).then(function () {
+          openedCount += 1;
+        });
       });
     }, Promise.resolve());
     return opened
+      .catch(function (error) {
+        throw splitRefused(error, openedCount); // recipients leave this draft only once every new one opened
+      })
       .then(function () {
         return setRecipients(item.to, draft.to.filter(staying));
       })
@@ -274,6 +316,7 @@ var SendwardFixes = (function () {
 
   return {
     SPLIT_LIMIT: SPLIT_LIMIT,
+    canOpenNewMessages: canOpenNewMessages,
     NEW_MESSAGE_BODY_LIMIT: NEW_MESSAGE_BODY_LIMIT,
     correctRecipientsAt: correctRecipientsAt,
     domainOf: domainOf,

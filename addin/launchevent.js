@@ -916,6 +916,8 @@ var Sendward = (function () {
     if (buttons) {
       options.cancelLabel = clip("Fix it", MAX_LABEL_CHARS);
       options.commandId = PANE_COMMAND_ID;
+      // Tells the pane which decision to show; an open pane gets it through InitializationContextChanged.
+      options.contextData = JSON.stringify({ decision_id: verdict.decision_id || null, action: verdict.action });
       if (sendAnyway) {
         options.sendModeOverride = promptUser();
       }

@@ -28,8 +28,13 @@
   };
   const HEADLINES_BEFORE_SEND = { block: "Sendward would stop this e-mail" }; // opened from the button
 
+  // The send handler's write of its verdict is best effort and may land just after the dialog's
+  // button opened the pane: the pane looks again a few times for the decision it was told about.
+  const SESSION_RETRIES = 5;
+  const SESSION_RETRY_MS = 200;
+
   const $ = (id) => document.getElementById(id);
-  const view = { verdict: null, draft: null, lastSend: null, sent: false, offered: new Set() };
+  const view = { verdict: null, draft: null, lastSend: null, sent: false, offered: new Set(), loads: 0 };
 
   function item() {
     return Office.context.mailbox.item;
@@ -55,21 +60,100 @@
     return kept;
   }
 
-  /** Shows the verdict already known for this exact draft, or checks it now. */
-  async function load() {
-    const draft = await Sendward.readDraft(item());
-    const fingerprint = Sendward.fingerprint(draft);
-    view.lastSend = await Sendward.sessionGet(item(), KEYS.last);
-    const precheck = await Sendward.sessionGet(item(), KEYS.precheck);
-    const known = [view.lastSend, precheck].find((v) => v && v.fingerprint === fingerprint);
-    if (known) {
-      render(known, draft, known === view.lastSend);
-    } else {
-      await check();
+  /**
+   * The data the Smart Alerts dialog passed (launchevent.js completionFor: the decision id and
+   * action, as a JSON string), or null: opened from the ribbon, or data the pane cannot read.
+   */
+  function parseContext(data) {
+    if (!data) return null;
+    try {
+      const parsed = typeof data === "string" ? JSON.parse(data) : data;
+      return parsed && typeof parsed === "object" ? parsed : null;
+    } catch (error) {
+      return null;
     }
   }
 
-  async function check() {
+  const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  /** The verdict Send got; when the dialog named a decision, waits briefly for the handler to store it. */
+  async function sendVerdict(context) {
+    const wanted = context && context.decision_id;
+    for (let attempt = 0; ; attempt += 1) {
+      const last = await Sendward.sessionGet(item(), KEYS.last);
+      if (!wanted || (last && last.decision_id === wanted) || attempt >= SESSION_RETRIES) return last;
+      await pause(SESSION_RETRY_MS);
+    }
+  }
+
+  /**
+   * Shows the verdict already known for this exact draft, or checks it now. ``context``: what the
+   * Smart Alerts dialog passed. A newer load (a new context while this one runs) wins: an older
+   * one renders nothing.
+   */
+  async function load(context = null) {
+    const current = (view.loads += 1);
+    const latest = () => current === view.loads;
+    const draft = await Sendward.readDraft(item());
+    const fingerprint = Sendward.fingerprint(draft);
+    const lastSend = await sendVerdict(context);
+    const precheck = await Sendward.sessionGet(item(), KEYS.precheck);
+    if (!latest()) return;
+    view.lastSend = lastSend;
+    const known = [lastSend, precheck].find((v) => v && v.fingerprint === fingerprint);
+    if (known) {
+      render(known, draft, known === lastSend);
+    } else {
+      await check(latest);
+    }
+  }
+
+  /**
+   * The dialog's button pressed again while the pane is open (after another Send): Outlook does
+   * not reload the pane but raises InitializationContextChanged (Mailbox 1.15) with the new data.
+   */
+  function reload(context) {
+    show("fix-result", "");
+    show("override-result", "");
+    $("justification").value = "";
+    load(context).catch((error) => show("status", `Sendward could not read this e-mail (${error.message}).`));
+  }
+
+  /** Registers for InitializationContextChanged where Outlook has it; true when registered. */
+  function listenForNewContext() {
+    const mailboxItem = item();
+    const type = Office.EventType && Office.EventType.InitializationContextChanged;
+    const supported = Office.context.requirements && Office.context.requirements.isSetSupported("Mailbox", "1.15");
+    if (!type || !supported || !mailboxItem || typeof mailboxItem.addHandlerAsync !== "function") return false;
+    mailboxItem.addHandlerAsync(
+      type,
+      (event) => reload(parseContext(event && event.initializationContextData)),
+      (result) => {
+        if (result && result.status === Office.AsyncResultStatus.Failed) {
+          console.warn(`Sendward: no InitializationContextChanged handler (${result.error && result.error.message})`);
+        }
+      }
+    );
+    return true;
+  }
+
+  /** The dialog's data when its button opened the pane (Mailbox 1.14 getInitializationContextAsync), else null. */
+  async function initialContext() {
+    const mailboxItem = item();
+    if (!mailboxItem || typeof mailboxItem.getInitializationContextAsync !== "function") return null;
+    try {
+      return parseContext(await Sendward.officeCall(mailboxItem, "getInitializationContextAsync", []));
+    } catch (error) {
+      return null; // opened from the ribbon: there is no context
+    }
+  }
+
+  /** ``latest``: whether this check still belongs to the newest load; a check started on its own is the newest. */
+  async function check(latest = null) {
+    if (!latest) {
+      const current = (view.loads += 1);
+      latest = () => current === view.loads;
+    }
     show("status", "Checking this e-mail\u2026");
     try {
       const result = await Sendward.score(item(), {
@@ -79,8 +163,9 @@
       });
       const kept = keep(result);
       if (!Sendward.incomplete(result.verdict)) await Sendward.sessionSet(item(), KEYS.precheck, kept);
-      render(kept, result.draft);
+      if (latest()) render(kept, result.draft);
     } catch (error) {
+      if (!latest()) return;
       $("summary").hidden = true;
       $("findings").replaceChildren();
       show("status", `Sendward could not check this e-mail (${error.message}). Try again in a minute.`);
@@ -165,7 +250,8 @@
           })
         );
       }
-      if (outside > 1 && outside <= SendwardFixes.SPLIT_LIMIT) {
+      // Not offered where Outlook has no way to open a new e-mail (see docs/addin.md: Read mode only).
+      if (outside > 1 && outside <= SendwardFixes.SPLIT_LIMIT && SendwardFixes.canOpenNewMessages()) {
         buttons.push(
           fixButton(`Send ${outside} separate e-mails`, "split_message", "", async () => {
             const result = await SendwardFixes.splitPerRecipient(item(), draft, inside);
@@ -278,9 +364,12 @@
   }
 
   function start() {
-    $("recheck").addEventListener("click", check);
+    $("recheck").addEventListener("click", () => check());
     $("override-submit").addEventListener("click", requestOverride);
-    load().catch((error) => show("status", `Sendward could not read this e-mail (${error.message}).`));
+    listenForNewContext();
+    initialContext()
+      .then(load)
+      .catch((error) => show("status", `Sendward could not read this e-mail (${error.message}).`));
   }
 
   Office.onReady(() => {

@@ -109,6 +109,7 @@
   $("send").addEventListener("click", () => demo.send());
   $("open-pane").addEventListener("click", () => demo.openPane("SendwardPaneButton"));
   $("close-pane").addEventListener("click", () => ($("pane").hidden = true));
+  demo.paneOpen = () => !$("pane").hidden; // the stand-in raises InitializationContextChanged then
   $("example").addEventListener("change", () => loadExample($("example").value));
   $("clear").addEventListener("click", () => {
     demo.clear();

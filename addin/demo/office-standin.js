@@ -75,8 +75,22 @@
     return `<html><body>${paragraphs.join("")}</body></html>`;
   }
 
+  const itemHandlers = {}; // the pane's item events (Office.EventType), by type
+  let paneContext = null; // contextData of the dialog button that opened the pane
+
   const item = {
     itemType: "message",
+    addHandlerAsync(type, handler, ...args) {
+      (itemHandlers[type] = itemHandlers[type] || []).push(handler);
+      respond(args, ok());
+    },
+    removeHandlerAsync(type, ...args) {
+      delete itemHandlers[type];
+      respond(args, ok());
+    },
+    getInitializationContextAsync(...args) {
+      respond(args, paneContext == null ? failed("NoContext", "the pane was not opened from a dialog") : ok(paneContext));
+    },
     to: recipients("to"),
     cc: recipients("cc"),
     bcc: recipients("bcc"),
@@ -161,6 +175,7 @@
       RestVersion: { v2_0: "v2.0" },
       AttachmentType: { File: "file", Item: "item", Cloud: "cloud" }
     },
+    EventType: { InitializationContextChanged: "olkInitializationContextChanged" },
     actions: {
       associate(name, handler) {
         handlers[name] = handler;
@@ -299,7 +314,7 @@
       action: () => {
         record("take-action", { commandId: options.commandId });
         closeDialog();
-        openPane(options.commandId);
+        openPane(options.commandId, options.contextData);
       },
       dontSend: () => {
         record("dont-send");
@@ -320,7 +335,24 @@
     for (const listener of listeners) listener("busy", text);
   }
 
-  function openPane(commandId) {
+  /**
+   * As Outlook does: a pane already open is not reloaded when the dialog's button passes it new
+   * data; it gets InitializationContextChanged instead (Mailbox 1.15). The page says whether its
+   * pane is open (``paneOpen``); a pane (re)loaded starts with no handlers.
+   */
+  function openPane(commandId, contextData) {
+    const open = Boolean(window.SendwardDemo.paneOpen && window.SendwardDemo.paneOpen());
+    const handlersNow = itemHandlers[Office.EventType.InitializationContextChanged] || [];
+    if (open && contextData !== undefined && handlersNow.length) {
+      paneContext = contextData;
+      record("pane-context-changed", { commandId });
+      for (const handler of handlersNow) {
+        handler({ type: Office.EventType.InitializationContextChanged, initializationContextData: contextData });
+      }
+      return;
+    }
+    paneContext = contextData === undefined ? null : contextData;
+    for (const type of Object.keys(itemHandlers)) delete itemHandlers[type];
     record("pane", { commandId });
     for (const listener of listeners) listener("pane");
   }

@@ -187,10 +187,40 @@ test("split failing on the second new draft: rejected, and this draft keeps ever
   const { office, Fixes, item, read } = setup({ to: people(4) });
   failFrom(global.Office.context.mailbox, "displayNewMessageFormAsync", 2);
 
-  await assert.rejects(Fixes.splitPerRecipient(item, await read()), officeFailure(/displayNewMessageFormAsync failed/));
+  const refusal = await Fixes.splitPerRecipient(item, await read()).catch((error) => error);
 
+  assert.ok(officeFailure(/displayNewMessageFormAsync failed/)(refusal));
+  assert.match(refusal.message, /^Outlook opened 1 new e-mail, then would not open more.*close the new e-mails\.$/);
   assert.equal(office.state.opened.length, 1, "one new draft opened before the failure");
   assert.equal(office.state.to.length, 4, "recipients leave this draft only after every new draft opened");
+});
+
+// displayNewMessageForm(Async) is documented for Read mode only: in compose it may be missing or refused.
+
+test("split where Outlook cannot open a new e-mail at all: a clear refusal before anything changes", async () => {
+  const office = makeOffice({ to: people(4) }, { noNewMessageForm: true });
+  const { Sendward, Fixes } = load({ office, fetch: fakeFetch(() => answer(500, {})) });
+  const item = global.Office.context.mailbox.item;
+  assert.equal(Fixes.canOpenNewMessages(), false);
+
+  const refusal = await Fixes.splitPerRecipient(item, await Sendward.readDraft(item)).catch((error) => error);
+
+  assert.equal(refusal.reason, "unsupported");
+  assert.match(refusal.message, /cannot open new e-mails from one you are writing.*Move the recipients to BCC/);
+  assert.equal(office.state.to.length, 4, "nobody left this draft");
+  assert.deepEqual(office.state.opened, []);
+});
+
+test("split refused by Outlook while composing: the pane's message says so and offers BCC", async () => {
+  const { office, Fixes, item, read } = setup({ to: people(4) });
+  assert.equal(Fixes.canOpenNewMessages(), true);
+  failFrom(global.Office.context.mailbox, "displayNewMessageFormAsync", 1);
+
+  const refusal = await Fixes.splitPerRecipient(item, await read()).catch((error) => error);
+
+  assert.match(refusal.message, /^Outlook did not open a new e-mail .*Nothing was removed from this e-mail\. Move the recipients to BCC instead\.$/);
+  assert.ok(officeFailure(/displayNewMessageFormAsync failed/)(refusal), "the Office error is kept as detail");
+  assert.equal(office.state.to.length, 4);
 });
 
 test("removing a look-alike failing on CC: rejected, so the pane can say the fix did not finish", async () => {

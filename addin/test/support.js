@@ -99,6 +99,8 @@ function makeOffice(draft = {}, options = {}) {
     refused: [],
     inFlight: 0,
     maxInFlight: 0,
+    itemHandlers: {},
+    initializationContext: options.initializationContext == null ? null : options.initializationContext,
   };
   const newest = options.mailbox || "1.15";
   const item = {
@@ -119,6 +121,15 @@ function makeOffice(draft = {}, options = {}) {
       const found = state.attachments.find((a) => a.id === id);
       cb(found ? ok({ format: "base64", content: found.content }) : failed("InvalidAttachmentId"));
     }),
+    // The task pane's events (Mailbox 1.15): handlers kept by type, raised with raiseItemEvent.
+    addHandlerAsync(type, handler, ...rest) {
+      const callback = rest.filter((a) => typeof a === "function").pop();
+      (state.itemHandlers[type] = state.itemHandlers[type] || []).push(handler);
+      if (callback) callback(ok());
+    },
+    getInitializationContextAsync(cb) {
+      cb(state.initializationContext == null ? failed("No context") : ok(state.initializationContext));
+    },
     removeAttachmentAsync(id, cb) {
       state.attachments = state.attachments.filter((a) => a.id !== id);
       state.removed.push(id);
@@ -143,6 +154,7 @@ function makeOffice(draft = {}, options = {}) {
     },
   };
   if (options.noSessionData) delete item.sessionData;
+  if (options.noItemEvents) delete item.addHandlerAsync;
   const handlers = {};
   const data = {
     host: "outlook",
@@ -150,6 +162,8 @@ function makeOffice(draft = {}, options = {}) {
     CoercionType: { Html: "html", Text: "text" },
     MailboxEnums: { SendModeOverride: { PromptUser: "promptUser" }, RestVersion: { v2_0: "v2.0" } },
     actions: { associate: (name, fn) => (handlers[name] = fn) },
+    EventType: { InitializationContextChanged: "olkInitializationContextChanged" },
+    onReady: (callback) => Promise.resolve().then(() => callback && callback({ host: "Outlook" })),
     context: {
       platform: options.platform || "OfficeOnline",
       diagnostics: { platform: options.platform || "OfficeOnline", version: "16.0.18000" },
@@ -172,6 +186,7 @@ function makeOffice(draft = {}, options = {}) {
       },
     },
   };
+  if (options.noNewMessageForm) delete data.context.mailbox.displayNewMessageFormAsync;
   return { Office: new OfficeMockObject(data), state, handlers };
 }
 
@@ -254,6 +269,84 @@ function assertCompletedOnce() {
   if (found.length) throw new Error(`event.completed was called again with ${JSON.stringify(found[0])}`);
 }
 
+/** Raises an item event (Office.EventType) on the handlers the add-in registered; returns how many ran. */
+function raiseItemEvent(office, type, args = {}) {
+  const handlers = office.state.itemHandlers[type] || [];
+  for (const handler of handlers) handler({ type, ...args });
+  return handlers.length;
+}
+
+/**
+ * Just enough of a DOM for the details pane (taskpane.js): elements by id, created elements with
+ * attributes, text, children, dataset and click listeners. Not a browser: no layout, no CSS selectors
+ * beyond "button[data-fix]".
+ */
+function fakeDocument(ids) {
+  const all = [];
+  function makeElement(tag) {
+    const listeners = {};
+    const node = {
+      tagName: tag.toUpperCase(),
+      attributes: {},
+      dataset: {},
+      children: [],
+      textContent: "",
+      hidden: false,
+      disabled: false,
+      value: "",
+      className: "",
+      setAttribute(name, value) {
+        node.attributes[name] = String(value);
+        if (name.startsWith("data-")) node.dataset[name.slice(5).replace(/-([a-z])/g, (_, c) => c.toUpperCase())] = String(value);
+        if (name === "class") node.className = String(value);
+        if (name === "id") node.id = String(value);
+      },
+      getAttribute: (name) => (name in node.attributes ? node.attributes[name] : null),
+      append(...items) {
+        for (const child of items) node.children.push(typeof child === "string" ? { textContent: child } : child);
+      },
+      replaceChildren(...items) {
+        node.children = [];
+        node.append(...items);
+      },
+      get childElementCount() {
+        return node.children.filter((c) => c.tagName).length;
+      },
+      addEventListener(type, listener) {
+        (listeners[type] = listeners[type] || []).push(listener);
+      },
+      click() {
+        for (const listener of listeners.click || []) listener({ type: "click", target: node });
+      },
+      /** All text below this node, as a browser's textContent would give it. */
+      text() {
+        return [node.textContent, ...node.children.map((c) => (c.text ? c.text() : c.textContent))].join(" ");
+      },
+    };
+    all.push(node);
+    return node;
+  }
+  const byId = {};
+  for (const id of ids) {
+    byId[id] = makeElement("div");
+    byId[id].id = id;
+  }
+  return {
+    readyState: "complete",
+    createElement: makeElement,
+    getElementById: (id) => byId[id] || null,
+    addEventListener() {},
+    querySelectorAll(selector) {
+      if (selector !== "button[data-fix]") throw new Error(`fakeDocument: unsupported selector ${selector}`);
+      return all.filter((n) => n.tagName === "BUTTON" && "fix" in n.dataset);
+    },
+  };
+}
+
+/** The element ids taskpane.html declares. */
+const PANE_IDS = ["status", "summary", "headline", "subline", "fix-result", "findings", "override", "justification",
+  "override-submit", "override-result", "recheck"];
+
 function people(count, domain) {
   const webmail = ["gmail.com", "hotmail.co.uk", "yahoo.co.uk", "outlook.com", "btinternet.com"];
   return Array.from({ length: count }, (_, i) => ({
@@ -262,4 +355,6 @@ function people(count, domain) {
   }));
 }
 
-module.exports = { makeOffice, fakeFetch, hangingFetch, answer, load, run, people, assertCompletedOnce };
+module.exports = {
+  makeOffice, fakeFetch, hangingFetch, answer, load, run, people, assertCompletedOnce, raiseItemEvent, fakeDocument, PANE_IDS,
+};

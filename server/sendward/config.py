@@ -129,20 +129,22 @@ class Settings(BaseSettings):
     )
     client_certificate_path: str | None = _setting(
         None,
-        doc="A PEM file holding the app's unencrypted private key (and its certificate). Used instead of the "
-        "secret",
+        doc="A PEM file holding the app's unencrypted private key and its certificate. Used instead of the "
+        "secret. msal signs with the certificate's SHA-256 thumbprint, computed from the file; a file with the "
+        "key alone falls back to the deprecated SHA-1 thumbprint (and needs it below)",
     )
     client_certificate_thumbprint: str | None = _setting(
         None,
-        doc="The certificate's SHA-1 thumbprint, as the Entra admin center shows it (colons and case "
-        "ignored). Required with a certificate; checked against the certificate in the file",
+        doc="Optional: the certificate's SHA-1 thumbprint, as the Entra admin center shows it, or its SHA-256 "
+        "one (colons and case ignored). Only checks that the file holds the certificate you meant; start-up "
+        "fails when it does not match. Required only when the file holds the key without the certificate",
     )
     api_audience: str | None = _setting(
         None,
-        shown="`api://<client id>`",
-        doc="The Application ID URI, e.g. `api://sendward.example.org/<client id>`. Tokens may name it, "
-        "`api://<client id>`, or the client id as their audience. The add-in's and the admin page's scope "
-        "is `<this>/access_as_user`",
+        shown="`api://<host of SENDWARD_PUBLIC_URL>/<client id>`; without a public URL, `api://<client id>`",
+        doc="The Application ID URI, e.g. `api://sendward.example.org/<client id>`. One value for the whole "
+        "deployment: tokens may name it, `api://<client id>`, or the client id as their audience, and the "
+        "add-in's and the admin page's scope is `<this>/access_as_user`",
     )
     allowed_tenants: Tenants = _setting(
         (),

@@ -373,12 +373,21 @@ def test_settings_choose_the_authority_scope_and_credential(tmp_path):
     assert many.scopes == [f"api://{CLIENT_ID}/access_as_user"]
     with pytest.raises(SignInFailed, match="CLIENT_SECRET"):
         EntraSignIn(client_id=CLIENT_ID, authority_host="https://login.example")._credential()
-    key = tmp_path / "key.pem"
-    key.write_text("PEM")
+    cert_path, key_path = _certificate(tmp_path)
+    both = tmp_path / "both.pem"
+    both.write_bytes(key_path.read_bytes() + cert_path.read_bytes())
     with_certificate = EntraSignIn(
+        client_id=CLIENT_ID, authority_host="https://x", client_certificate_path=str(both)
+    )
+    # as for Graph: the certificate goes to msal, which signs with its SHA-256 thumbprint
+    credential = with_certificate._credential()
+    assert "thumbprint" not in credential
+    assert credential["public_certificate"].strip() == cert_path.read_text().strip()
+    wrong = EntraSignIn(
         client_id=CLIENT_ID,
         authority_host="https://x",
-        client_certificate_path=str(key),
-        client_certificate_thumbprint="AB12",
+        client_certificate_path=str(both),
+        client_certificate_thumbprint="AB" * 20,
     )
-    assert with_certificate._credential() == {"private_key": "PEM", "thumbprint": "AB12"}
+    with pytest.raises(SignInFailed, match="does not match"):
+        wrong._credential()

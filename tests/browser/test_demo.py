@@ -92,6 +92,25 @@ def test_fix_it_opens_the_pane_and_move_to_bcc_fixes_the_recipients(demo):
     assert frame.locator("li.finding[data-rule='attachment.personal_data']").count() == 1
 
 
+def test_fix_it_with_the_pane_open_shows_the_new_send_without_reloading_it(demo):
+    """Outlook raises InitializationContextChanged in an open pane instead of reloading it (issue 13)."""
+    load_example(demo, "01-mass-email-client-list", 157)
+    send(demo)
+    demo.click("#smart-alert-action")
+    frame = pane(demo)
+    frame.locator("button[data-fix='move_to_bcc']").click()
+    frame.locator("li.finding[data-rule='recipients.exposed']").wait_for(state="detached", timeout=TIMEOUT)
+    assert frame.locator("#headline").inner_text() == "Sendward would stop this e-mail"  # a check, not a Send
+
+    send(demo)  # still blocked: the spreadsheet
+    demo.click("#smart-alert-action")
+
+    until(demo, "SendwardDemo.log.some(e => e.event === 'pane-context-changed')")
+    frame.locator("#headline", has_text="Sendward stopped this e-mail").wait_for(timeout=TIMEOUT)
+    assert len(events(demo, "pane")) == 1, "the open pane was not reloaded"
+    assert frame.locator("li.finding[data-rule='attachment.personal_data']").count() == 1
+
+
 def test_removing_the_spreadsheet_and_moving_to_bcc_lets_the_message_go(demo):
     load_example(demo, "01-mass-email-client-list", 157)
     demo.click("#open-pane")

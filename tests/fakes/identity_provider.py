@@ -106,6 +106,7 @@ class FakeIdentityProvider:
         self.token_lifetime = 3600
         self.hits: Counter[str] = Counter()
         self.token_requests: list[dict] = []
+        self.client_assertion_headers: list[dict] = []  # of accepted certificate assertions
         self.failures: dict[str, str] = {}
         self.throttles: dict[str, list] = {}  # endpoint (or "all") -> [times left, Retry-After]
         self.throttled: Counter[str] = Counter()
@@ -266,6 +267,11 @@ class FakeIdentityProvider:
         return check
 
     # -- certificate credential ----------------------------------------------------------
+
+    @property
+    def certificate_thumbprint_sha256(self) -> str:
+        """SHA-256 of the client certificate, upper-case hex."""
+        return self.certificate.fingerprint(hashes.SHA256()).hex().upper()
 
     @property
     def certificate_thumbprint(self) -> str:
@@ -434,23 +440,32 @@ class FakeIdentityProvider:
         return "none"
 
     def _valid_client_assertion(self, assertion: str, tenant: str) -> bool:
+        """A certificate assertion as Entra ID checks it: the certificate named by its SHA-256
+        thumbprint (``x5t#S256``, PS256: msal 1.35+) or, deprecated, its SHA-1 one (``x5t``, RS256).
+        Each accepted assertion's header is kept in ``client_assertion_headers``."""
         try:
             header = jwt.get_unverified_header(assertion)
-            expected = _b64url(self.certificate.fingerprint(hashes.SHA1()))
-            if (
-                str(header.get("x5t", "")).rstrip("=") != expected
-            ):  # msal pads it; Entra ID accepts both
+            if "x5t#S256" in header:
+                expected = _b64url(self.certificate.fingerprint(hashes.SHA256()))
+                named, algorithms = str(header["x5t#S256"]), ["PS256"]
+            else:
+                expected = _b64url(self.certificate.fingerprint(hashes.SHA1()))
+                named, algorithms = str(header.get("x5t", "")), ["RS256"]
+            if named.rstrip("=") != expected:  # msal pads it; Entra ID accepts both
                 return False
             claims = jwt.decode(
                 assertion,
                 self.certificate.public_key(),
-                algorithms=["RS256"],
+                algorithms=algorithms,
                 audience=self._token_endpoint(tenant),
                 options={"require": ["exp", "aud", "iss", "sub"]},
             )
         except jwt.PyJWTError:
             return False
-        return claims["iss"] == claims["sub"] == self.client_id
+        if claims["iss"] != claims["sub"] or claims["iss"] != self.client_id:
+            return False
+        self.client_assertion_headers.append(header)
+        return True
 
     def _on_behalf_of(self, tenant: str, form: dict) -> tuple[int, dict]:
         try:

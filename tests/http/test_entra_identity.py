@@ -110,3 +110,40 @@ def test_the_admin_page_answers_503_when_keys_are_unavailable(container):
     response = client.post("/admin/sign-in", data={"csrf_token": csrf_of(page.text)})
     assert response.status_code == 503
     assert "could not be checked" in response.text
+
+
+# -- the calling app (azp / appid) ------------------------------------------------------------
+
+OTHER_APP = "0f0e0d0c-0b0a-4909-8807-060504030201"  # an app some user consented to, not Office
+
+
+@pytest.mark.parametrize(
+    "claims",
+    [
+        {},  # nested app authentication: azp is Sendward's own client id
+        {"azp": "d3590ed6-52b3-4102-aeff-aad2292ab01c"},  # Office SSO, Microsoft Office (desktop)
+        {"azp": "EA5A67F6-B6F3-4338-B240-C655DDC3CC8E"},  # Office's umbrella id, whatever its case
+        {"version": "1.0", "appid": "bc59ab01-8403-45c6-8796-ac3ef710b3e3"},  # a v1 token from Outlook on the web
+    ],
+    ids=["own-app", "office-desktop", "office-any-case", "v1-outlook-web"],
+)
+def test_tokens_from_sendward_and_office_are_scored(idp, entra_client, claims):
+    response = entra_client.post("/api/v1/score", json=BODY, headers=bearer(idp.issue_user_token(**claims)))
+    assert response.status_code == 200, response.text
+
+
+@pytest.mark.parametrize(
+    "claims",
+    [
+        {"azp": OTHER_APP},
+        {"version": "1.0", "appid": OTHER_APP},
+        {"azp": None},  # names no calling app at all
+        {"azp": "1fec8e78-bce4-4aaf-ab1b-5451cc387264"},  # Teams: Outlook add-ins do not run there
+    ],
+    ids=["v2-other-app", "v1-other-app", "no-app", "teams"],
+)
+def test_a_token_issued_to_another_app_is_401_invalid_token(idp, entra_client, claims):
+    response = entra_client.post("/api/v1/score", json=BODY, headers=bearer(idp.issue_user_token(**claims)))
+    assert response.status_code == 401
+    assert response.get_json()["error"] == "invalid_token"
+    assert "azp" in response.get_json()["message"]

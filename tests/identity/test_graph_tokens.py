@@ -14,7 +14,7 @@ from sendward.adapters.identity.client_credential import client_credential
 from sendward.adapters.identity.entra import entra_validator
 from sendward.bootstrap import bootstrap
 from sendward.config import ConfigError, Settings
-from tests.fakes.identity_provider import OTHER_TENANT, TENANT, new_key
+from tests.fakes.identity_provider import OTHER_TENANT, TENANT, _self_signed, new_key
 
 ALICE = "0b5e6c1d-1111-4222-8333-944455556666"
 BOB = "0b5e6c1d-2222-4222-8333-944455556666"
@@ -167,27 +167,48 @@ def test_client_credentials_need_the_default_scope_as_at_entra(idp, settings, ca
     assert [r["scope"] for r in idp.token_requests] == ["https://graph.microsoft.com/Mail.Read"]
 
 
-def test_a_certificate_credential(idp, settings, cache, caller, tmp_path):
+@pytest.mark.parametrize("thumbprint", ["none", "sha1", "sha256"])
+def test_a_certificate_credential_signs_with_its_sha256_thumbprint(idp, settings, cache, caller, tmp_path, thumbprint):
+    """msal 1.35+ deprecates the SHA-1 thumbprint: whatever the operator wrote, the assertion names
+    the certificate by its SHA-256 thumbprint (x5t#S256, PS256)."""
+    given = {"none": None, "sha1": idp.certificate_thumbprint, "sha256": idp.certificate_thumbprint_sha256}
     with_certificate = settings.with_changes(
         client_secret=None,
         client_certificate_path=str(idp.certificate_pem_path(tmp_path)),
-        client_certificate_thumbprint=idp.certificate_thumbprint,
+        client_certificate_thumbprint=given[thumbprint],
     )
     token = MsalGraphTokens.from_settings(with_certificate, cache).graph_token(caller(oid=ALICE))
     assert idp.decode_graph_token(token)["oid"] == ALICE
     assert [r["client_auth"] for r in idp.token_requests] == ["certificate"]
+    [header] = idp.client_assertion_headers
+    assert header["alg"] == "PS256" and "x5t#S256" in header and "x5t" not in header
+
+
+def test_a_key_only_file_falls_back_to_the_sha1_thumbprint(idp, settings, cache, caller, tmp_path):
+    path = idp.certificate_pem_path(tmp_path)
+    pem = path.read_bytes()
+    path.write_bytes(pem[: pem.index(b"-----BEGIN CERTIFICATE-----")])  # the private key alone
+    with_key = settings.with_changes(
+        client_secret=None, client_certificate_path=str(path), client_certificate_thumbprint=idp.certificate_thumbprint
+    )
+    MsalGraphTokens.from_settings(with_key, cache).graph_token(caller(oid=ALICE))
+    [header] = idp.client_assertion_headers
+    assert header["alg"] == "RS256" and "x5t" in header
+    with pytest.raises(ConfigError, match="holds no certificate"):
+        client_credential(with_key.with_changes(client_certificate_thumbprint=None))
+    with pytest.raises(ConfigError, match="holds no certificate"):  # msal cannot sign with a SHA-256 one alone
+        client_credential(with_key.with_changes(client_certificate_thumbprint=idp.certificate_thumbprint_sha256))
 
 
 def test_a_certificate_entra_does_not_know_is_a_graph_auth_error(
     idp, settings, cache, caller, tmp_path
 ):
-    idp.certificate_key = new_key()  # the registered certificate no longer matches ours
-    path = idp.certificate_pem_path(tmp_path)  # our file: the new key with the old certificate
-    with_certificate = settings.with_changes(
-        client_secret=None,
-        client_certificate_path=str(path),
-        client_certificate_thumbprint=idp.certificate_thumbprint,
-    )
+    registered = (idp.certificate_key, idp.certificate)
+    idp.certificate_key = new_key()  # our file: another key and its own certificate
+    idp.certificate = _self_signed(idp.certificate_key, "sendward-client")
+    path = idp.certificate_pem_path(tmp_path)
+    idp.certificate_key, idp.certificate = registered  # Entra ID knows only the first one
+    with_certificate = settings.with_changes(client_secret=None, client_certificate_path=str(path))
     with pytest.raises(GraphAuthError, match="AADSTS700027"):
         MsalGraphTokens.from_settings(with_certificate, cache).graph_token(caller())
 
@@ -208,11 +229,11 @@ def test_a_secret_or_certificate_is_required(tmp_path):
         client_credential(Settings(data_dir=tmp_path, identity="entra", client_id="c"))
 
 
-def test_a_certificate_needs_its_thumbprint(idp, tmp_path):
+def test_a_thumbprint_when_given_is_checked_against_the_certificate(idp, tmp_path):
     path = str(idp.certificate_pem_path(tmp_path))
-    with pytest.raises(ConfigError, match="SENDWARD_CLIENT_CERTIFICATE_THUMBPRINT"):
-        client_credential(Settings(data_dir=tmp_path, client_certificate_path=path))
-    with pytest.raises(ConfigError, match="40 hexadecimal"):
+    credential = client_credential(Settings(data_dir=tmp_path, client_certificate_path=path))
+    assert "thumbprint" not in credential and "BEGIN CERTIFICATE" in credential["public_certificate"]
+    with pytest.raises(ConfigError, match="40 .SHA-1. or 64 .SHA-256. hexadecimal"):
         client_credential(
             Settings(
                 data_dir=tmp_path, client_certificate_path=path, client_certificate_thumbprint="abc"
@@ -226,6 +247,20 @@ def test_a_certificate_needs_its_thumbprint(idp, tmp_path):
                 client_certificate_thumbprint="AB" * 20,
             )
         )
+    with pytest.raises(ConfigError, match="does not match"):
+        client_credential(
+            Settings(data_dir=tmp_path, client_certificate_path=path, client_certificate_thumbprint="AB" * 32)
+        )
+
+
+def test_a_certificate_that_is_not_the_keys_is_refused(idp, tmp_path):
+    path = idp.certificate_pem_path(tmp_path)
+    idp.certificate_key = new_key()  # the same certificate beside another key
+    (tmp_path / "other").mkdir()
+    other = idp.certificate_pem_path(tmp_path / "other")
+    with pytest.raises(ConfigError, match="not the private key's certificate"):
+        client_credential(Settings(data_dir=tmp_path, client_certificate_path=str(other)))
+    assert client_credential(Settings(data_dir=tmp_path, client_certificate_path=str(path)))
 
 
 def test_the_thumbprint_may_be_written_with_colons(idp, tmp_path):
@@ -237,8 +272,7 @@ def test_the_thumbprint_may_be_written_with_colons(idp, tmp_path):
             client_certificate_thumbprint=colons,
         )
     )
-    assert credential["thumbprint"] == idp.certificate_thumbprint
-    assert "PRIVATE KEY" in credential["private_key"]
+    assert "PRIVATE KEY" in credential["private_key"] and credential["public_certificate"]
 
 
 def test_an_unreadable_or_keyless_certificate_file(tmp_path):

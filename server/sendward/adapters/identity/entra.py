@@ -38,7 +38,7 @@ import requests
 from cachetools import LRUCache
 
 from sendward.adapters.identity.http_session import IdentitySession
-from sendward.adapters.identity.tokens import InvalidToken, TokenValidator
+from sendward.adapters.identity.tokens import API_SCOPE, InvalidToken, TokenValidator
 
 log = logging.getLogger(__name__)
 
@@ -75,10 +75,55 @@ def entra_issuers(authority_host: str, tenant_id: str) -> list[str]:
     return [v2_issuer(authority_host, tenant_id), v1_issuer(authority_host, tenant_id)]
 
 
+def api_application_id_uri(settings) -> str:
+    """Sendward's API as Entra ID knows it (the Application ID URI): the one place that decides it.
+
+    SENDWARD_API_AUDIENCE when set; else ``api://<public host>/<client id>`` when SENDWARD_PUBLIC_URL
+    is set (the form Office SSO requires, and what the manifests declare); else ``api://<client id>``.
+    The token check, the admin sign-in and the add-in's configuration all use it."""
+    if settings.api_audience:
+        return settings.api_audience.rstrip("/")
+    host = urlsplit(settings.public_url).netloc if settings.public_url else ""
+    return f"api://{host}/{settings.client_id}" if host else f"api://{settings.client_id}"
+
+
+def api_scope(settings) -> str:
+    """The delegated scope the add-in and the admin sign-in ask for: ``<Application ID URI>/access_as_user``."""
+    return f"{api_application_id_uri(settings)}/{API_SCOPE}"
+
+
 def entra_audiences(client_id: str, api_audience: str | None = None) -> tuple[str, ...]:
     """v2 tokens carry the bare client id; v1 tokens the Application ID URI the client asked for."""
     candidates = [api_audience, f"api://{client_id}", client_id]
     return tuple(dict.fromkeys(a for a in candidates if a))
+
+
+def settings_audiences(settings) -> tuple[str, ...]:
+    """The audiences a token for this deployment may carry (api_application_id_uri first)."""
+    return entra_audiences(settings.client_id, api_application_id_uri(settings))
+
+
+# Office's own client ids, which get tokens for the add-in's API by legacy Office SSO
+# (OfficeRuntime.auth.getAccessToken, classic Outlook on Windows) once the app registration
+# pre-authorises them. Microsoft's "Register an Office Add-in that uses single sign-on" lists
+# ea5a67f6 (all Office endpoints) and the platform ids it covers; older versions of that page
+# also list 57fb890c and 08e18876 (Office on the web). Teams' ids are left out: Outlook add-ins
+# do not run in Teams.
+OFFICE_CLIENT_IDS = (
+    "ea5a67f6-b6f3-4338-b240-c655ddc3cc8e",  # Microsoft Office: all Office application endpoints
+    "d3590ed6-52b3-4102-aeff-aad2292ab01c",  # Microsoft Office (desktop)
+    "93d53678-613d-4013-afc1-62e9e444a0a5",  # Office on the web
+    "57fb890c-0dab-4253-a5e0-7188c88b2bb4",  # Office on the web
+    "08e18876-6177-487e-b8b5-cf950c1e598c",  # Office on the web
+    "bc59ab01-8403-45c6-8796-ac3ef710b3e3",  # Outlook on the web
+)
+
+
+def allowed_clients(settings) -> tuple[str, ...]:
+    """The apps that may call the API: Sendward's own registration (nested app authentication
+    issues the add-in's tokens to it, and the admin page signs in with it) and Office's clients
+    (legacy Office SSO). Any other app a user consented to gets 401 invalid_token."""
+    return tuple(dict.fromkeys(c.lower() for c in (settings.client_id, *OFFICE_CLIENT_IDS) if c))
 
 
 def entra_validator(settings, *, keys: "EntraKeys | None" = None) -> TokenValidator:
@@ -86,8 +131,9 @@ def entra_validator(settings, *, keys: "EntraKeys | None" = None) -> TokenValida
     return TokenValidator(
         keys=keys or EntraKeys(host, verify=settings.ca_bundle or True),
         issuers_for_tenant=lambda tenant_id: entra_issuers(host, tenant_id),
-        audiences=entra_audiences(settings.client_id, settings.api_audience),
+        audiences=settings_audiences(settings),
         allowed_tenants=settings.allowed_tenants,
+        allowed_clients=allowed_clients(settings),
     )
 
 

@@ -17,7 +17,10 @@ import warnings
 from pathlib import Path
 from typing import Any
 
+from sendward.adapters.identity.client_credential import certificate_credential
+from sendward.adapters.identity.entra import api_application_id_uri
 from sendward.adapters.identity.tokens import API_SCOPE
+from sendward.config import ConfigError
 
 # What a flow needs to be finished; the rest of msal's flow (the long auth_uri) stays out of the cookie.
 HTTP_TIMEOUT_SECONDS = 10
@@ -75,7 +78,7 @@ class EntraSignIn:
             client_secret=settings.client_secret,
             client_certificate_path=settings.client_certificate_path,
             client_certificate_thumbprint=settings.client_certificate_thumbprint,
-            api_audience=settings.api_audience,
+            api_audience=api_application_id_uri(settings),
             verify=settings.ca_bundle or True,
         )
 
@@ -154,11 +157,11 @@ class EntraSignIn:
     def _credential(self):
         secret, certificate_path, thumbprint = self._credential_args
         if certificate_path:
-            if not thumbprint:
-                raise SignInFailed(
-                    "SENDWARD_CLIENT_CERTIFICATE_THUMBPRINT is needed with a certificate"
-                )
-            return {"private_key": Path(certificate_path).read_text(), "thumbprint": thumbprint}
+            # the same credential as Graph's: the SHA-256 thumbprint, computed from the certificate
+            try:
+                return certificate_credential(Path(certificate_path), thumbprint)
+            except ConfigError as error:
+                raise SignInFailed(str(error)) from None
         if secret:
             return secret
         raise SignInFailed(

@@ -1,4 +1,4 @@
-"""Bearer token validation: signature, algorithm, issuer, audience, expiry, tenant, scope.
+"""Bearer token validation: signature, algorithm, issuer, audience, expiry, tenant, scope, calling app.
 
 The same validator serves the embedded dev identity and Entra ID; only the key
 source and the expected issuers differ.
@@ -42,6 +42,8 @@ class TokenValidator:
     allowed_tenants: tuple[str, ...] = ()  # empty: any tenant
     required_scope: str = API_SCOPE
     leeway_seconds: int = 60
+    # The client ids that may call the API (the token's azp, v2, or appid, v1); empty: any.
+    allowed_clients: tuple[str, ...] = ()
 
     def validate(self, token: str) -> Caller:
         if not token or len(token) > 16_384:
@@ -99,6 +101,10 @@ class TokenValidator:
             raise InvalidToken(f"token lacks the '{self.required_scope}' scope")
         if not (claims.get("oid") or claims.get("sub")):
             raise InvalidToken("token names no user (oid)")
+        if self.allowed_clients:
+            client = claims.get("azp") or claims.get("appid")
+            if not isinstance(client, str) or client.lower() not in self.allowed_clients:
+                raise InvalidToken("token was issued to an app that may not call Sendward (azp/appid)")
         return claims
 
     def _decoded(self, token: str, tenant_id: str, key) -> dict:

@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, Response, jsonify, request, send_from_directory
 
 from sendward.entrypoints import is_loopback
+from sendward.adapters.identity.entra import api_scope
 from sendward.entrypoints.addin_files import AddinFilesMissing, addin_dir
 from sendward.entrypoints.http.auth import container
 from sendward.entrypoints.http.errors import ApiError
@@ -91,11 +92,8 @@ def handler_config() -> dict:
         "attachments": "inline" if settings.identity == "dev" else "reference",
     }
     if settings.client_id:
-        host = urlsplit(config["apiBase"]).netloc
-        audience = settings.api_audience or f"api://{host}/{settings.client_id}"
-        config.update(
-            clientId=settings.client_id, apiScope=f"{audience}/access_as_user", authority=_authority(settings)
-        )
+        # the same scope the token check and the admin sign-in use (api_scope)
+        config.update(clientId=settings.client_id, apiScope=api_scope(settings), authority=_authority(settings))
     return config
 
 
