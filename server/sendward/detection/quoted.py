@@ -83,6 +83,8 @@ def blank_quoted_headers(text: str) -> str:
 
 def _notes_header_line(line: str) -> bool:
     """A line of a Lotus Notes header: mostly Notes addresses ("Jane Smith/HOU/ECT@ECT, ...")."""
+    if "@" not in line:
+        return False  # every Notes address has one; the search below is costly on long prose lines
     found = _NOTES_ADDRESS.findall(line)
     if not found:
         return False
