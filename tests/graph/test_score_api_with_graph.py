@@ -216,14 +216,16 @@ def test_a_send_after_its_background_check_reads_nothing_again(graph, graph_sett
 
 def test_a_short_client_budget_still_leaves_time_to_fetch(graph, graph_settings, make_client):
     """The lookup share and the scan reserve are parts of this request's budget, not of the configured one:
-    with 1.2 s of a 4 s setting, a 0.3 s download is still fetched and read."""
+    with 2.5 s of a 10 s setting, a 0.8 s download is still fetched and read. Were the shares taken from the
+    setting, the scan reserve alone (2 s) would leave the download 0.5 s and the file would go unread; as
+    parts of this request's 2.5 s, the download has 2 s, with room for a busy machine."""
     graph.add_message("AAMkADraft=", [FakeAttachment("AAMk-att-1", "clients.xlsx", content=client_list_xlsx(10))])
-    graph.slow("attachment_value", 0.3)
-    client, container = make_client(graph_settings)  # the default 4 s budget
+    graph.slow("attachment_value", 0.8)
+    client, container = make_client(graph_settings.with_changes(time_budget_ms=10_000))
     headers = {"Authorization": f"Bearer {container.dev_identity.issue('tenant-a', 'alice@northshire.gov.uk')}"}
     body = {
         "from": {"address": SENDER}, "to": [{"address": "a@gmail.com"}], "item_id": "AAMkADraft=",
-        "attachments": [{"id": "AAMk-att-1", "name": "clients.xlsx"}], "budget_ms": 1200,
+        "attachments": [{"id": "AAMk-att-1", "name": "clients.xlsx"}], "budget_ms": 2500,
     }
     verdict = client.post("/api/v1/score", json=body, headers=headers).get_json()
     assert verdict["attachments"][0]["scanned"] is True
