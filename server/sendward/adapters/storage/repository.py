@@ -337,35 +337,21 @@ class Storage:
         return AuditQueries(self.engine)
 
     def _attachments_of(self, connection, ids: list[str]) -> dict[str, list[dict[str, Any]]]:
-        found: dict[str, list[dict[str, Any]]] = {i: [] for i in ids}
-        if not ids:
-            return found
-        query = (
-            sa.select(decision_attachments)
-            .where(decision_attachments.c.decision_id.in_(ids))
-            .order_by(decision_attachments.c.id)
-        )
-        for row in connection.execute(query).mappings():
-            found[row["decision_id"]].append(
-                {"file_type": row["file_type"], "scanned": row["scanned"], "data_subjects": row["data_subjects"]}
-            )
-        return found
+        return _rows_by_decision(connection, decision_attachments, ids, ("file_type", "scanned", "data_subjects"))
 
     def _rules_of(self, connection, ids: list[str]) -> dict[str, list[dict[str, Any]]]:
-        found: dict[str, list[dict[str, Any]]] = {i: [] for i in ids}
-        if not ids:
-            return found
-        query = (
-            sa.select(decision_findings)
-            .where(decision_findings.c.decision_id.in_(ids))
-            .order_by(decision_findings.c.id)
-        )
-        for row in connection.execute(query).mappings():
-            found[row["decision_id"]].append(
-                {"rule": row["rule"], "action": row["action"], "would_action": row["would_action"]}
-            )
-        return found
+        return _rows_by_decision(connection, decision_findings, ids, ("rule", "action", "would_action"))
 
+
+def _rows_by_decision(connection, table, ids: list[str], columns: tuple[str, ...]) -> dict[str, list[dict[str, Any]]]:
+    """The rows of a decision's child table (its findings, its attachments), in insertion order, per decision."""
+    found: dict[str, list[dict[str, Any]]] = {i: [] for i in ids}
+    if not ids:
+        return found
+    query = sa.select(table).where(table.c.decision_id.in_(ids)).order_by(table.c.id)
+    for row in connection.execute(query).mappings():
+        found[row["decision_id"]].append({column: row[column] for column in columns})
+    return found
 
 def _policy_record(row, *, published: bool, revision: int | None = None) -> PolicyRecord:
     return PolicyRecord(
