@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from types import SimpleNamespace
 
 import pytest
@@ -106,3 +107,31 @@ def test_the_kept_signals_hold_no_file_name(counting):
     signals = decode(raw)
     assert signals.attachments[0].content == verdict.attachments[0].content
     assert decode(encode(signals)) == signals
+
+
+def test_a_file_swapped_under_a_numbered_attachment_id_is_read_again(counting):
+    """Classic Outlook numbers attachments in compose ("0", "1"): the same number with other bytes is
+    another file, so neither its signals nor an override made for the first file carry over."""
+    scorer = scorer_with(counting)
+    clean = draft(to=["a@gmail.com"], attachments=[attachment("report.csv", b"quarter,total\nQ1,12\n")])
+    listed = draft(to=["a@gmail.com"], attachments=[attachment("report.csv", client_list_xlsx(20))])
+    clean = replace(clean, attachments=tuple(replace(a, id="0") for a in clean.attachments))
+    listed = replace(listed, attachments=tuple(replace(a, id="0") for a in listed.attachments))
+    scorer.score(clean, Policy(), 1, caller=ALICE, tenant_id="t")
+    verdict = scorer.score(listed, Policy(), 1, caller=ALICE, tenant_id="t")
+    assert counting.reads == 2
+    assert verdict.action == "block"
+
+
+def test_a_scan_that_counted_recipients_is_not_kept_for_other_drafts(counting):
+    """Whether a file is only about its recipients depends on the draft: that scan is not reused."""
+    from sendward.adapters.cache.memory import MemoryScanCache
+
+    rows = "name,email,phone\n" + "".join(f"Person {i},person{i}@gmail.com,07700 900{i:03d}\n" for i in range(8))
+    to_them = draft(to=[f"person{i}@gmail.com" for i in range(8)], attachments=[attachment("list.csv", rows.encode())])
+    to_outsider = draft(to=["outsider@example.org"], attachments=[attachment("list.csv", rows.encode())])
+    scorer = Scorer(scanner=counting, scan_cache=MemoryScanCache())
+    scorer.score(to_them, Policy(), 1, caller=ALICE, tenant_id="t")
+    verdict = scorer.score(to_outsider, Policy(), 1, caller=ALICE, tenant_id="t")
+    assert counting.reads == 2
+    assert verdict.action != "allow"

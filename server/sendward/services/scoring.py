@@ -222,8 +222,14 @@ class Scorer:
             if cached is not None:
                 return replace(cached, name=attachment.name, content_type=attachment.content_type)
         signals = self.scanner.scan_attachment(attachment, request)
-        # A file about one person may be about a recipient: that depends on the draft, so it is not cached.
-        if key is not None and not signals.infrastructure_failure and signals.content.data_subjects != 1:
+        # How many of the people a file is about are this draft's recipients depends on the draft: a result
+        # that counted any (or a file about one person, who may be the recipient) is not kept for others.
+        if (
+            key is not None
+            and not signals.infrastructure_failure
+            and signals.content.data_subjects != 1
+            and not signals.content.recipient_data_subjects
+        ):
             self.scan_cache.put(key, signals)
         return signals
 
@@ -243,15 +249,22 @@ def cache_key(tenant_id: str, content: bytes, policy: Policy) -> str:
     return f"scan:{tenant_id}:{digest}:{settings}"
 
 
+def _item_id(attachment_id: str | None) -> bool:
+    """An id Exchange made (base64), not an index a client numbered attachments with ("0", "1")."""
+    return bool(attachment_id) and not attachment_id.strip().isdigit()
+
+
 def draft_digest(caller, draft: Draft) -> str:
     """What makes a draft this draft for this user: sender, recipients, subject, body, attachments.
 
-    An attachment Outlook gave an id is that id (with its name, kind and link), whether its bytes
-    came inline (a background check) or are read through Graph (Send): Outlook gives a replaced
-    file a new id. One without an id (a file, the command line) is its bytes.
+    An attachment with an Outlook item id (unique: Exchange's) is that id (with its name,
+    kind and link), whether its bytes came inline (a background check) or are read through Graph
+    (Send): Outlook gives a replaced file a new id. Classic Outlook in compose numbers attachments
+    ("0", "1": office-js #1946), so a short id says nothing about the file: such an attachment,
+    like one without an id (a file, the command line), is its bytes.
     """
     attachments = [
-        [a.name, a.id, a.kind, a.url] if a.id else [a.name, a.kind, a.url, a.size, _content_digest(a)]
+        [a.name, a.id, a.kind, a.url] if _item_id(a.id) else [a.name, a.kind, a.url, a.size, _content_digest(a)]
         for a in draft.attachments
     ]
     recipients = [
