@@ -81,3 +81,16 @@ def test_outlook_desktop_headers_without_addresses_are_blanked():
               "Subject: RE: budget\n\nFigures attached.")
     blanked = blank_quoted_headers(quoted)
     assert "Okafor" not in blanked and "Patel" not in blanked and "Figures attached." in blanked
+
+
+def test_people_pasted_under_a_to_line_are_still_read(scan_body):
+    """A To: line with addresses does not make the list of people below it part of a header."""
+    rows = "\n".join(
+        f"{name}, {name.lower().replace(' ', '.')}@gmail.com, NHS {nhs}, DOB 0{i + 1}/03/198{i}, diabetes"
+        for i, (name, nhs) in enumerate(zip(COLLEAGUES[:8], ("943 476 5919", "401 023 2137", "485 777 3456",
+                                                            "943 476 5870", "401 023 2145", "485 777 3472",
+                                                            "943 476 5889", "401 023 2153")))
+    )
+    text = f"To: ward@nhs.net; clinic@nhs.net\n{rows}\n"
+    assert blank_quoted_headers(text).count("@gmail.com") == 8
+    assert scan_body(text).data_subjects == 8

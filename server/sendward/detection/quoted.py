@@ -118,7 +118,7 @@ def _header_block_end(lines: list[str], start: int, quoted: bool = False) -> int
             keys += 1
             in_list = bool(_LIST_HEADER.search(line))
             sent = sent or bool(_SENT_KEY.match(line))
-        elif in_list and line.strip() and (line[:1] in " \t" or "@" in line or ";" in line or line.rstrip().endswith(",")):
+        elif in_list and line.strip() and _continues_address_list(line):
             pass  # an address list running on
         else:
             break
@@ -129,6 +129,20 @@ def _header_block_end(lines: list[str], start: int, quoted: bool = False) -> int
     if keys == 1 and _LIST_HEADER.search(lines[start]) and addresses >= 2:
         return j  # a "To:" line listing several addresses
     return None
+
+
+_EMAIL = re.compile(r"[\w.%+'-]+@[\w-]+(?:\.[\w-]+)+")
+_DIGITS = re.compile(r"\d{3,}")
+_DATE_OR_TIME = re.compile(r"\d{1,2}/\d{1,2}/\d{2,4}|\d{1,2}:\d{2}(?::\d{2})?")  # Notes columns: "05/14/2001 11:12 AM"
+
+
+def _continues_address_list(line: str) -> bool:
+    """A line that carries on a To:/Cc: list: indented, or addresses and names separated by ';' or ','.
+    Numbers beside them (phone, NHS or account numbers) are not an address list: a list of people pasted
+    under a To: line is still read. A date and time beside the addresses is Lotus Notes' column layout."""
+    if not (line[:1] in " \t" or "@" in line or ";" in line or line.rstrip().endswith(",")):
+        return False
+    return not _DIGITS.search(_DATE_OR_TIME.sub("", _EMAIL.sub("", line)))
 
 
 def _addresses(lines: list[str]) -> int:
