@@ -170,3 +170,9 @@ def test_justifications_are_cut_to_their_longest():
     from sendward.services.audit import MAX_JUSTIFICATION_CHARS
 
     assert len(redact_justification("the reason " * 500)) == MAX_JUSTIFICATION_CHARS
+
+
+@pytest.mark.parametrize("written", ["Reply to jane.doe＠gmail.com", "Reply to jane.doe@@gmail.com"])
+def test_look_alike_at_signs_do_not_keep_an_address(written):
+    kept = redact_justification(written)
+    assert "jane" not in kept.lower() and "[email]" in kept

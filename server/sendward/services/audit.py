@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
+import unicodedata
 from collections import Counter
 
 from sendward.detection.recognizers import load_recognizers
@@ -115,7 +116,7 @@ def _keyed(key: bytes, text: str) -> str:
 MAX_JUSTIFICATION_CHARS = 500  # as the score request allows; anything longer is cut before it is kept
 
 # "john dot smith at gmail dot com", "jo [at] example (dot) org": an address spelt out so filters miss it.
-_AT = r"(?:\s*@\s*|\s*[\[({<]\s*at\s*[\])}>]\s*|\s+at\s+)"
+_AT = r"(?:\s*@+\s*|\s*[\[({<]\s*at\s*[\])}>]\s*|\s+at\s+)"
 _DOT = r"(?:\.|\s*[\[({<]\s*dot\s*[\])}>]\s*|\s+dot\s+)"
 _OBFUSCATED_EMAIL = re.compile(
     rf"(?<![\w.])[a-z0-9_%+-]+(?:{_DOT}[a-z0-9_%+-]+)*{_AT}[a-z0-9-]+(?:{_DOT}[a-z0-9-]+)*{_DOT}[a-z]{{2,24}}(?![\w])",
@@ -158,7 +159,8 @@ def redact_justification(text: str) -> str:
     to get past them: spelt-out e-mail addresses, dates in words, and full names the name lists do not hold
     (Irish, and other languages' names). Cut to ``MAX_JUSTIFICATION_CHARS`` first.
     """
-    text = text[:MAX_JUSTIFICATION_CHARS]
+    # Full-width and other look-alike characters ("jane＠gmail.com") as their plain forms first.
+    text = unicodedata.normalize("NFKC", text)[:MAX_JUSTIFICATION_CHARS]
     text = _replace_spans(text, _found(text))
     for pattern, replacement in _REDACTIONS:
         text = pattern.sub(replacement, text)
