@@ -211,3 +211,18 @@ def test_background_syncs_are_bounded(store):
     for thread in {t for t in threads if t}:
         thread.join(5)
     assert sorted(slow.users) == ["user-0", "user-1"]  # the others wait for a later draft
+
+
+def test_a_sync_replaces_an_imported_model_instead_of_counting_its_messages_twice(graph, sync, store):
+    from sendward.domain.correspondents import CorrespondentModel, model_to_dict, tenant_key_from
+    from sendward.drafts.history import sent_message
+
+    imported = CorrespondentModel.build(
+        [sent_message(message(n))[1] for n in range(5)], key=tenant_key_from(KEY, "tenant-a")
+    )
+    store.save("tenant-a", user_hash(KEY, "tenant-a", USER), USER, {"model": model_to_dict(imported), "seen": []},
+               delta_link=None, complete=False, messages=imported.messages)
+    graph.add_sent_messages(USER, [message(n) for n in range(5)])  # the same five, now read from Graph
+    sync.sync("tenant-a", USER)
+    _, model = stored_model(store, sync)
+    assert model.get("john.smith@partner.org").count == 5

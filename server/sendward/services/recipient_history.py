@@ -125,7 +125,9 @@ class HistorySync:
             stored = self.store.load(tenant_id, user)
         except UnreadableModel:
             stored = None  # another key, or damaged: learn it again
-        if stored is None:
+        if stored is None or (stored.delta_link is None and not stored.data.get("seen")):
+            # Nothing yet, or a model imported from a file (`sendward history import`: no message ids, no
+            # delta link): Graph's Sent Items replace it, so no message is counted twice.
             return CorrespondentModel(key=key), {}, self.sent_items.first_link(user_id)
         model = model_from_dict(stored.data["model"], key)
         seen = dict.fromkeys(stored.data.get("seen", ()))
