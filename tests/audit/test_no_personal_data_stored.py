@@ -239,6 +239,10 @@ def test_nothing_kept_in_redis_holds_personal_data(redis_url, data_dir, scanner)
         return {"Authorization": f"Bearer {container.dev_identity.issue(tenant, user, admin=admin)}"}
 
     scored_everything.__wrapped__(client, auth, container)
+    # The files again, to someone they are not about: a scan that counted the draft's recipients among the
+    # people in a file is not kept for other drafts, this one is.
+    to_outsider = {**request_json(), "to": [{"address": "partner@agency.example.org"}], "cc": []}
+    assert client.post("/api/v1/score", json=to_outsider, headers=auth()).status_code == 200
     raw = redis.Redis.from_url(url)
     keys = [key.decode() for key in raw.scan_iter(match=prefix + "*")]
     assert any(":scan:" in key for key in keys) and any(":policy:" in key for key in keys)
