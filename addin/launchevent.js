@@ -890,7 +890,7 @@ var Sendward = (function () {
    * Send Anyway is offered only when the service says the sender may override this verdict
    * (`sender_may_override`, from the tenant's policy); a verdict without it offers none.
    */
-  function completionFor(verdict, note) {
+  function completionFor(verdict, note, fromEarlierCheck) {
     if (verdict.action !== "warn" && verdict.action !== "block") {
       return { allowEvent: true };
     }
@@ -899,7 +899,9 @@ var Sendward = (function () {
     var outro = "Select Fix it to see each problem and fix it in one click.";
     if (sendAnyway && buttons) {
       outro = "Select Fix it to fix it, or Send Anyway if it is right.";
-    } else if (sendAnyway) {
+    } else if (sendAnyway && !fromEarlierCheck) {
+      // Older clients have no Send Anyway: the second press of Send on the same draft goes (showVerdict).
+      // An earlier check shown while the service cannot answer does not arm that second press.
       outro = "Fix it, or press Send again to send it as it is.";
     } else if (!buttons) {
       outro = "Fix it, then send it again. The Sendward button on the ribbon shows the details.";
@@ -1046,7 +1048,7 @@ var Sendward = (function () {
     return settledWithin(state.precheck, until(deadline), null).then(function (cached) {
       var seen = state.seen;
       if (cached && cached.fingerprint && seen.fingerprint && cached.fingerprint === seen.fingerprint) {
-        return completionFor(cached, "Sendward's earlier check of this e-mail still applies.");
+        return completionFor(cached, "Sendward's earlier check of this e-mail still applies.", true);
       }
       return failModeCompletion(error);
     });

@@ -401,3 +401,17 @@ test("where MSAL.js cannot load (no DOM, or it fails) Office SSO gives the token
     delete global.document;
   }
 });
+
+test("an older client shown an earlier warning while the service is away is not told a second Send goes", TIMEOUT, async () => {
+  const office = makeOffice(SEED, { mailbox: "1.13" });
+  const warned = { ...WARN, sender_may_override: true };
+  const { Sendward } = load({ office, fetch: fakeFetch(() => answer(200, warned)) });
+  await run(Sendward.onMessageRecipientsChangedHandler);
+
+  const reloaded = load({ office, fetch: hangingFetch(), config: { budgetMs: 300 } });
+  const completed = await run(reloaded.Sendward.onMessageSendHandler);
+
+  assert.equal(completed.allowEvent, false);
+  assert.match(completed.errorMessage, /earlier check/);
+  assert.doesNotMatch(completed.errorMessage, /press Send again/);
+});
