@@ -238,36 +238,13 @@ class Storage:
                     draft_digest=record.draft_digest,
                 )
             )
-            if record.findings:
-                connection.execute(
-                    decision_findings.insert(),
-                    [
-                        dict(
-                            decision_id=record.id,
-                            tenant_id=record.tenant_id,
-                            created_at=created_at,
-                            rule=rule,
-                            action=action,
-                            would_action=would,
-                        )
-                        for rule, action, would in record.findings
-                    ],
-                )
-            if record.attachments:
-                connection.execute(
-                    decision_attachments.insert(),
-                    [
-                        dict(
-                            decision_id=record.id,
-                            tenant_id=record.tenant_id,
-                            created_at=created_at,
-                            file_type=file_type,
-                            scanned=scanned,
-                            data_subjects=subjects,
-                        )
-                        for file_type, scanned, subjects in record.attachments
-                    ],
-                )
+            for table, columns, rows in (
+                (decision_findings, FINDING_COLUMNS, record.findings),
+                (decision_attachments, ATTACHMENT_COLUMNS, record.attachments),
+            ):
+                if rows:
+                    owner = dict(decision_id=record.id, tenant_id=record.tenant_id, created_at=created_at)
+                    connection.execute(table.insert(), [{**owner, **dict(zip(columns, row))} for row in rows])
 
     def decision(self, tenant_id: str, decision_id: str) -> dict[str, Any] | None:
         query = sa.select(decisions).where(decisions.c.tenant_id == tenant_id, decisions.c.id == decision_id)
@@ -337,10 +314,15 @@ class Storage:
         return AuditQueries(self.engine)
 
     def _attachments_of(self, connection, ids: list[str]) -> dict[str, list[dict[str, Any]]]:
-        return _rows_by_decision(connection, decision_attachments, ids, ("file_type", "scanned", "data_subjects"))
+        return _rows_by_decision(connection, decision_attachments, ids, ATTACHMENT_COLUMNS)
 
     def _rules_of(self, connection, ids: list[str]) -> dict[str, list[dict[str, Any]]]:
-        return _rows_by_decision(connection, decision_findings, ids, ("rule", "action", "would_action"))
+        return _rows_by_decision(connection, decision_findings, ids, FINDING_COLUMNS)
+
+
+# A decision's child rows: what DecisionRecord.findings and .attachments hold, column by column.
+FINDING_COLUMNS = ("rule", "action", "would_action")
+ATTACHMENT_COLUMNS = ("file_type", "scanned", "data_subjects")
 
 
 def _rows_by_decision(connection, table, ids: list[str], columns: tuple[str, ...]) -> dict[str, list[dict[str, Any]]]:
