@@ -40,6 +40,7 @@ from typing import Callable
 os.environ.setdefault("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", "")
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent))  # tests.files: the generated drafts build their files with it
 
 from sendward.domain.draft import Address, Attachment, Body, Draft  # noqa: E402
 

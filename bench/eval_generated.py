@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from sendward.domain.draft import Address, Attachment, Body, Draft
+from tests.files import docx
 
 GIVEN = """Aisha Oliver Amelia Jack Priya Mohammed Sophie Thomas Chloe Daniel Grace Samuel Zara Liam
 Hannah Oluwaseun Emily Ryan Fatima Callum Megan Joseph Isla Kieran Niamh Aaron Leah Connor Ellie Harvey
@@ -252,22 +253,6 @@ def _own_letter(rng: random.Random) -> Draft:
 # -- documents (Office, PDF, vCard, JSON) -------------------------------------------------
 
 
-def _docx(paragraphs, table=None) -> bytes:
-    from docx import Document
-
-    document = Document()
-    for text in paragraphs:
-        document.add_paragraph(text)
-    if table:
-        grid = document.add_table(rows=len(table), cols=len(table[0]))
-        for i, row in enumerate(table):
-            for j, value in enumerate(row):
-                grid.cell(i, j).text = str(value)
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
-
-
 def _xlsx(rows, title="Sheet1") -> bytes:
     import openpyxl
 
@@ -315,14 +300,14 @@ def _hr_policy(rng: random.Random) -> Draft:
     paragraphs = ["Managing sickness absence", "Staff with anxiety, depression or long Covid may ask for reasonable "
                   "adjustments. Occupational health referrals are made by line managers.",
                   f"Contact: {g} {f}, HR Adviser, {_landline(rng)}"]
-    return _draft("The revised policy is attached.", attachment=("absence-policy.docx", _docx(paragraphs)))
+    return _draft("The revised policy is attached.", attachment=("absence-policy.docx", docx(paragraphs)))
 
 
 def _agenda(rng: random.Random) -> Draft:
     rows = [["Time", "Session", "Speaker", "Organisation"]]
     rows += [[f"{9 + i}:00", "Panel", " ".join(_person(rng)), rng.choice(["NHS England", "Northshire Council",
                                                                           "University of Leeds"])] for i in range(8)]
-    return _draft("Agenda attached.", attachment=("agenda.docx", _docx(["Conference agenda"], rows)))
+    return _draft("Agenda attached.", attachment=("agenda.docx", docx(["Conference agenda"], rows)))
 
 
 def _invoices(rng: random.Random) -> bytes:
@@ -445,7 +430,7 @@ def _tenants(rng: random.Random, n: int) -> bytes:
     rows = [["Tenant", "Address", "Arrears"]]
     rows += [[f"{g} {f}", f"{rng.randint(1, 90)} {rng.choice(STREETS)}, {rng.choice(TOWNS)} {_postcode(rng)}",
               f"£{rng.randint(100, 3000)}"] for g, f in _people(rng, n)]
-    return _docx(["Tenants in arrears"], rows)
+    return docx(["Tenants in arrears"], rows)
 
 
 def _patients_pdf(rng: random.Random, n: int) -> bytes:
