@@ -5,13 +5,16 @@ twice, once as sent and once with one recipient replaced by a plausible wrong ad
 - namesake: someone in the corpus sharing the replaced recipient's first name or surname,
 - typo: one keystroke off the replaced address (a letter inserted, dropped, changed or swapped),
 - elsewhere: an address from elsewhere in the corpus.
-The wrong address is never one the sender mailed (in all of their mail). Reported: detection
+The wrong address is never one the sender mailed (in all of their mail). The sender's received
+mail is what the other senders in the data sent them before the test period (before each test
+message with --growing); --sent-only leaves it out (a deployment that reads Sent Items only).
+Reported: detection
 (the injected address named by the rule), false alarms on the messages as sent (separately
 those with a genuinely new recipient), next to the baseline "flag every never-mailed address".
 
 Data: <repo>/../shared/eval/enron-sent (or $SENDWARD_EVAL_DIR/enron-sent); read in place, never
 copied. Usage: python bench/misdirected_eval.py [--seed N]... [--senders a,b] [--threshold N] [--growing]
-[--data FOLDER] [--json]
+[--sent-only] [--data FOLDER] [--json]
 """
 
 from __future__ import annotations
@@ -31,12 +34,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "server"))
 
-from sendward.domain.correspondents import CorrespondentModel  # noqa: E402
+from sendward.domain.correspondents import CorrespondentModel, ReceivedMessage  # noqa: E402
 from sendward.domain.draft import Address, Draft  # noqa: E402
 from sendward.domain.policy import Policy  # noqa: E402
 from sendward.domain.rules import recipients_misdirected as rule  # noqa: E402
 from sendward.domain.signals import Signals  # noqa: E402
-from sendward.drafts.history import sent_message  # noqa: E402
+from sendward.drafts.history import received_message, sent_message  # noqa: E402
 from sendward.signals.misdirection import history_signals, name_tokens  # noqa: E402
 
 KINDS = ("namesake", "typo", "elsewhere")
@@ -72,6 +75,19 @@ def directory_of(corpus) -> dict[str, str]:
                 names.setdefault(r.address, Counter())[r.name] += 1
             names.setdefault(sender, Counter())[((item.get("from") or {}).get("emailAddress") or {}).get("name", "")] += 1
     return {address: counts.most_common(1)[0][0] for address, counts in names.items()}
+
+
+def inboxes_of(corpus) -> dict[str, list[ReceivedMessage]]:
+    """Address -> the messages other senders in the data sent to it, oldest first."""
+    inboxes: dict[str, list[ReceivedMessage]] = {}
+    for sender, items in corpus.items():
+        for item in items:
+            received = received_message(item)
+            for address in {r.address for r in received.recipients} - {sender}:
+                inboxes.setdefault(address, []).append(received)
+    for messages in inboxes.values():
+        messages.sort(key=lambda m: m.received_at)
+    return inboxes
 
 
 def typo_of(address: str, rng: random.Random) -> str:
@@ -126,16 +142,30 @@ def flagged(draft, model, policy, config, when) -> set[str]:
     return {f.evidence["recipient"] for f in rule.evaluate(signals, config, policy)}
 
 
-def evaluate_sender(sender, items, directory, seed, policy, config, tally, growing=False):
+def evaluate_sender(sender, items, directory, seed, policy, config, tally, growing=False, inbox=()):
+    """``inbox``: what the sender received, oldest first (learnt up to the test period, or with
+    ``growing`` up to each test message)."""
     rng = random.Random(f"{seed}:{sender}")
     cut = int(len(items) * HISTORY_SHARE)
     model = CorrespondentModel.build(sent_message(i)[1] for i in items[:cut])
+    inbox = list(inbox)
+    learnt = _receive(model, sender, inbox, 0, sent_message(items[cut])[1].sent_at) if cut < len(items) else 0
     mailed_ever = {r for i in items for r, _ in recipients_of(i)}
     never_mailed = [a for a in directory if a not in mailed_ever and a != sender]
     for item in items[cut:]:
+        if growing:
+            learnt = _receive(model, sender, inbox, learnt, sent_message(item)[1].sent_at)
         _check(item, sender, model, directory, never_mailed, rng, policy, config, tally)
         if growing:
             model.add(sent_message(item)[1])  # as deployed: everything sent before a message counts
+
+
+def _receive(model, sender, inbox, start: int, before) -> int:
+    """Learn the received messages from ``start`` on that arrived before ``before``; the next start."""
+    while start < len(inbox) and inbox[start].received_at < before:
+        model.add_received(inbox[start], sender)
+        start += 1
+    return start
 
 
 def _check(item, sender, model, directory, never_mailed, rng, policy, config, tally):
@@ -175,21 +205,30 @@ def _check(item, sender, model, directory, never_mailed, rng, policy, config, ta
     tally["baseline_detected"] += model.get(wrong) is None
 
 
-def run(seed: int, senders=None, policy: Policy | None = None, growing: bool = False, data: Path | None = None) -> dict:
-    """``data``: a folder holding ``history/*.jsonl[.gz]`` (default: the eval dir's enron-sent)."""
+def run(
+    seed: int, senders=None, policy: Policy | None = None, growing: bool = False, data: Path | None = None,
+    received: bool = True,
+) -> dict:
+    """``data``: a folder holding ``history/*.jsonl[.gz]`` (default: the eval dir's enron-sent);
+    ``received``: the senders' received mail (from the other senders in the data) counts."""
     directory_path = data or eval_dir() / "enron-sent"
     if not (directory_path / "history").is_dir():
         return {}
     corpus = load_corpus(directory_path)
     directory = directory_of(corpus)
+    inboxes = inboxes_of(corpus) if received else {}
     policy = policy or Policy()
     config = policy.rule(rule.RULE)
     tally: Counter = Counter()
     for sender, items in corpus.items():
         if senders and sender.split("@")[0] not in senders and sender not in senders:
             continue
-        evaluate_sender(sender, items, directory, seed, policy, config, tally, growing)
-    return {**summary(tally, seed, len(senders or corpus)), "history": "growing" if growing else "fixed"}
+        evaluate_sender(sender, items, directory, seed, policy, config, tally, growing, inboxes.get(sender, ()))
+    return {
+        **summary(tally, seed, len(senders or corpus)),
+        "history": "growing" if growing else "fixed",
+        "received_mail": received,
+    }
 
 
 def summary(t: Counter, seed: int, senders: int) -> dict:
@@ -228,6 +267,9 @@ def main(argv=None) -> int:
     parser.add_argument(
         "--growing", action="store_true", help="as deployed: every message sent before a test message counts"
     )
+    parser.add_argument(
+        "--sent-only", action="store_true", help="leave out the received mail (Sent Items only, as before)"
+    )
     parser.add_argument("--data", type=Path, help="a folder holding history/*.jsonl[.gz] (default: enron-sent)")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
@@ -235,7 +277,9 @@ def main(argv=None) -> int:
     policy = Policy()
     if args.threshold is not None:
         policy = Policy.model_validate({"rules": {rule.RULE: {"threshold": args.threshold}}})
-    results = [run(seed, senders, policy, args.growing, args.data) for seed in args.seed or (1, 2, 3)]
+    results = [
+        run(seed, senders, policy, args.growing, args.data, not args.sent_only) for seed in args.seed or (1, 2, 3)
+    ]
     if not results[0]:
         print(f"skipped: no evaluation data under {args.data or eval_dir() / 'enron-sent'} (set SENDWARD_EVAL_DIR)")
         return 0
@@ -247,7 +291,7 @@ def main(argv=None) -> int:
 def _table_row(r: dict) -> str:
     kinds = ", ".join(f"{k} {v:.1%}" for k, v in r["detection_by_kind"].items() if v is not None)
     return (
-        f"seed {r['seed']} ({r['history']} history): detection {r['detection']:.1%} ({kinds}) of {r['injected_messages']}; "
+        f"seed {r['seed']} ({r['history']} history{'' if r['received_mail'] else ', sent mail only'}): detection {r['detection']:.1%} ({kinds}) of {r['injected_messages']}; "
         f"false alarms {r['false_alarms']:.1%} of {r['real_messages']} "
         f"(new recipient {r['false_alarms_new_recipient'] or 0:.1%} of {r['real_with_new_recipient']}, "
         f"known {r['false_alarms_known_recipients']:.1%}); prompts per 1,000 sends {r['prompts_per_1000_sends']} "

@@ -78,3 +78,22 @@ def test_a_typo_is_one_edit_away():
     for _ in range(50):
         typo = module.typo_of("ann.lee@corp.example", rng)
         assert typo.endswith("@corp.example") and OSA.distance(typo, "ann.lee@corp.example") == 1
+
+
+def test_the_other_senders_mail_is_each_senders_received_mail(tmp_path, monkeypatch):
+    write_corpus(tmp_path)
+    monkeypatch.setenv("SENDWARD_EVAL_DIR", str(tmp_path))
+    module = load()
+    corpus = module.load_corpus(tmp_path / "enron-sent")
+    corpus["ann.lee@corp.example"] = [  # Ann writes to Zed (and copies Bob)
+        {"sentDateTime": f"2020-01-{d + 1:02d}T09:00:00Z", "subject": "q", "from": person("ann.lee"),
+         "toRecipients": [person("zed.one"), person("bob.king")]} for d in range(5)
+    ]
+    inboxes = module.inboxes_of(corpus)
+    assert "zed.one@corp.example" in inboxes and "yan.two@corp.example" not in inboxes
+    assert [m.sender.address for m in inboxes["zed.one@corp.example"]] == ["ann.lee@corp.example"] * 5
+    assert "ann.lee@corp.example" not in {m.sender.address for m in inboxes["ann.lee@corp.example"]}  # not her own
+    times = [m.received_at for m in inboxes["bob.king@corp.example"]]
+    assert times == sorted(times) and len(times) > 5
+    with_received, sent_only = module.run(1), module.run(1, received=False)
+    assert with_received["received_mail"] is True and sent_only["received_mail"] is False

@@ -93,3 +93,27 @@ def test_items_that_are_not_sent_messages_are_skipped(tmp_path, capsys):
     history = write_history(tmp_path / "h.jsonl", lines)
     code = cli.main(["check", "--history", str(history), str(eml(tmp_path, "John Smith <john.smith@partner.org>"))])
     assert code == cli.EXIT_ALLOW
+
+
+def busy_history():
+    """A sender who writes to someone new in one message of three."""
+    return [
+        graph_message(d, [(f"contact{d}@firm{d}.com", "") if d % 3 == 0 else ("john.smith@partner.org", "John Smith")])
+        for d in range(45)
+    ]
+
+
+def test_mail_from_others_in_the_file_is_the_senders_received_mail(tmp_path, capsys):
+    received = [
+        graph_message(d, [(SENDER, "Me")], sender="zoe.quinn@elsewhere.org", subject=f"question {d}") for d in range(25)
+    ]
+    after = [graph_message(200 + d, [(SENDER, "Me")], sender="max.ray@else.org") for d in range(3)]  # after the draft
+    history = write_history(tmp_path / "h.jsonl", busy_history() + received + after)
+    assert cli.main(["check", "--history", str(history), str(eml(tmp_path, "Zoe <zoe.quinn@elsewhere.org>"))]) == cli.EXIT_ALLOW
+    capsys.readouterr()
+    code = cli.main(["check", "--json", "--history", str(history), str(eml(tmp_path, "Max Ray <max.ray@else.org>"))])
+    [found] = [f for f in json.loads(capsys.readouterr().out)["findings"] if f["rule"] == "recipients.misdirected"]
+    assert code == cli.EXIT_WARN and found["evidence"]["reasons"] == ["never_mailed", "never_in_touch"]
+    # Without the received mail, a sender who often writes to someone new is not asked.
+    sent_only = write_history(tmp_path / "sent.jsonl", busy_history())
+    assert cli.main(["check", "--history", str(sent_only), str(eml(tmp_path, "Max Ray <max.ray@else.org>"))]) == cli.EXIT_ALLOW

@@ -103,3 +103,33 @@ def test_the_model_stays_bounded(monkeypatch):
     assert len(model.correspondents) <= 50
     assert model.get("usual@b.org").count == 5  # the usual one is kept
     assert model.get("once1@b.org") is None  # the longest unseen one-off is forgotten
+
+
+def test_received_mail_counts_its_sender_and_co_recipients_and_survives_the_round_trip():
+    import json
+
+    from sendward.domain.correspondents import (
+        Correspondence,
+        ReceivedMessage,
+        is_reply,
+        model_from_dict,
+        model_to_dict,
+    )
+
+    model = CorrespondentModel.build([sent(d, "a@b.org") for d in range(3)], key=b"k")
+    version = model.version
+    message = ReceivedMessage(
+        T0, Correspondence("Zoe@X.org", "Zoe"), (Correspondence("me@b.org"), Correspondence("pat@x.org")), "Plan"
+    )
+    model.add_received(message, own_address="ME@b.org")
+    model.add_received(message, own_address="me@b.org")
+    assert model.version > version and model.received_messages == 2
+    assert model.received_count("zoe@x.org") == 2 and model.received_count("pat@x.org") == 2
+    assert model.received_count("me@b.org") == 0  # the sender's own address is not a correspondent
+    assert model.thread("RE: plan") is not None  # a received conversation's participants are known
+    again = model_from_dict(json.loads(json.dumps(model_to_dict(model))), b"k")
+    assert model_to_dict(again) == model_to_dict(model)
+    data = model_to_dict(model)
+    del data["received"], data["received_messages"]  # a model stored before received mail was learnt
+    assert model_from_dict(data, b"k").received_messages == 0
+    assert is_reply("Re: x") and is_reply("SV: x") and not is_reply("Fw: x") and not is_reply("Regarding x")

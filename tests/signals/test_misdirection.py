@@ -189,3 +189,70 @@ def test_the_sender_is_not_judged_as_a_recipient():
 def test_rejects_a_bad_exempt_domain():
     with pytest.raises(ValueError):
         Policy.model_validate({"rules": {"recipients.misdirected": {"exempt_domains": ["not a domain"]}}})
+
+
+# -- received mail -------------------------------------------------------------
+
+
+def with_inbox(model, senders=("zoe.quinn@elsewhere.org",), messages=25, copied=()):
+    """``messages`` received mails: from each of ``senders`` in turn, copied to ``copied``."""
+    from sendward.domain.correspondents import ReceivedMessage
+
+    for n in range(messages):
+        sender = senders[n % len(senders)]
+        recipients = (Correspondence(SENDER), *(Correspondence(a) for a in copied))
+        model.add_received(
+            ReceivedMessage(T0 + timedelta(days=n), Correspondence(sender, ""), recipients, f"question {n}"), SENDER
+        )
+    return model
+
+
+def test_someone_who_wrote_to_the_sender_is_not_a_stranger():
+    model = with_inbox(busy_history(), copied=("pat.cole@elsewhere.org",))
+    fit = fits(model, draft(("zoe.quinn@elsewhere.org", "Zoe Quinn"), ("pat.cole@elsewhere.org", "")))
+    assert fit["zoe.quinn@elsewhere.org"].received == 25 and not fit["zoe.quinn@elsewhere.org"].stranger
+    assert fit["pat.cole@elsewhere.org"].received == 25  # copied with the sender: known too
+    assert SENDER not in {a for a in fits(model, draft((SENDER, ""))).keys()}
+    assert findings(draft(("zoe.quinn@elsewhere.org", "Zoe Quinn")), model=model) == []
+
+
+def test_a_lone_stranger_is_questioned_once_the_inbox_is_known():
+    model = with_inbox(busy_history())
+    [found] = findings(draft(("max.ray@else.org", "Max Ray")), model=model)
+    assert found.evidence["recipient"] == "max.ray@else.org"
+    assert found.evidence["reasons"] == ["never_mailed", "never_in_touch"]
+    assert "nor had mail from or with them" in found.message
+    # The same draft for a sender whose received mail is unknown (Sent Items only): not enough.
+    assert findings(draft(("max.ray@else.org", "Max Ray")), model=busy_history()) == []
+    off = Policy.model_validate({"rules": {"recipients.misdirected": {"question_strangers": False}}})
+    assert findings(draft(("max.ray@else.org", "Max Ray")), model=model, policy=off) == []
+    few = Policy.model_validate({"rules": {"recipients.misdirected": {"min_received_messages": 26}}})
+    assert findings(draft(("max.ray@else.org", "Max Ray")), model=model, policy=few) == []
+
+
+def test_two_strangers_are_a_new_group_and_a_reply_to_an_unseen_conversation_answers_its_writer():
+    model = with_inbox(busy_history())
+    assert findings(draft(("max.ray@else.org", ""), ("sue.dean@else.org", "")), model=model) == []
+    assert findings(draft(("max.ray@else.org", "Max Ray"), subject="RE: your invoice"), model=model) == []
+    assert findings(draft(("max.ray@else.org", "Max Ray"), subject="AW: your invoice"), model=model) == []
+    # A forward goes wherever the sender chooses: questioned.
+    assert findings(draft(("max.ray@else.org", "Max Ray"), subject="FW: your invoice"), model=model) != []
+
+
+def test_a_reply_to_a_received_conversation_knows_its_participants():
+    model = with_inbox(busy_history())  # "question 3" came from Zoe
+    [found] = findings(draft(("max.ray@else.org", "Max Ray"), subject="Re: question 3"), model=model)
+    assert found.evidence["reasons"] == ["never_mailed", "never_in_touch"]
+
+
+def test_only_received_from_weighs_less_than_never_mailed():
+    model = with_inbox(history(), senders=("john.smith@otherfirm.org",))  # the other John wrote to the sender
+    d = draft(("john.smith@otherfirm.org", "John Smith"))
+    fit = fits(model, d)["john.smith@otherfirm.org"]
+    assert fit.received == 25 and fit.namesake == "full_name"
+    [found] = findings(d, model=model)  # the namesake still shows, as "only received from"
+    assert found.evidence["reasons"][0] == "only_received_from"
+    assert found.evidence["score"] < rule.recipient_score(
+        fits(history(), d)["john.smith@otherfirm.org"], Signals(history=history_signals(d, history(), [])),
+        Policy().rule(rule.RULE),
+    )[0]

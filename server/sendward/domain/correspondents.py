@@ -2,7 +2,9 @@
 
 Per address the sender has written to: how often, first and last time, the display names
 used, and with whom it was addressed together (co-recipients). Per conversation (a
-normalised subject): who took part. Addresses are keyed by an HMAC with the tenant's key,
+normalised subject): who took part. From the mail they received (their Inbox), only how often
+each address was on it (as its sender or a co-recipient): someone who wrote to the sender, or
+was copied with them, is not a stranger even before the first reply. Addresses are keyed by an HMAC with the tenant's key,
 so what is stored cannot be matched against a list of addresses without the key; the
 address itself is kept beside its key only to offer "did you mean" and to find typos.
 
@@ -34,6 +36,8 @@ MAX_PEOPLE = 500  # people seeded for a cold start (Graph's relevant people, the
 WARM_UP_MESSAGES = 30
 
 _REPLY_PREFIX = re.compile(r"^\s*(?:(?:re|fw|fwd|aw|wg|tr|sv|vs)\s*(?:\[\d+\])?\s*:\s*)+", re.IGNORECASE)
+# A reply (not a forward): Re, and German, Scandinavian and Finnish equivalents.
+_REPLY = re.compile(r"^\s*(?:re|aw|sv|vs)\s*(?:\[\d+\])?\s*:", re.IGNORECASE)
 _SPACE = re.compile(r"\s+")
 _TITLES = frozenset("mr mrs ms miss dr prof sir jr sr ii iii iv phd esq".split())
 _TOKEN = re.compile(r"[a-z]+")
@@ -65,6 +69,16 @@ class Correspondence:
 @dataclass(frozen=True)
 class SentMessage:
     sent_at: datetime
+    recipients: tuple[Correspondence, ...]
+    subject: str = ""
+
+
+@dataclass(frozen=True)
+class ReceivedMessage:
+    """A message in the sender's Inbox: who sent it and who else it went to."""
+
+    received_at: datetime
+    sender: Correspondence
     recipients: tuple[Correspondence, ...]
     subject: str = ""
 
@@ -123,6 +137,10 @@ def thread_key(key: bytes, subject: str) -> str | None:
     return hmac.new(key, b"t:" + topic.encode(), hashlib.sha256).hexdigest()[:32]
 
 
+def is_reply(subject: str) -> bool:
+    return bool(_REPLY.match(subject or ""))
+
+
 @dataclass
 class Correspondent:
     address: str
@@ -151,6 +169,9 @@ class CorrespondentModel:
     # Cold start: people the user works with by another source than their sent mail (Graph's People
     # API, MailTips recipient suggestions), by key. Used only while the model has learnt too little.
     people: dict[str, Correspondent] = field(default_factory=dict)
+    # Received mail: key of an address -> messages it was on (as their sender or a co-recipient).
+    received: dict[str, int] = field(default_factory=dict)
+    received_messages: int = 0
     _version: int = 0  # bumped on every change: caches of derived indexes check it
 
     @classmethod
@@ -199,6 +220,30 @@ class CorrespondentModel:
         self._add_thread(message.subject, list(seen))
         if len(self.correspondents) > MAX_CORRESPONDENTS:
             self._forget_least_used()
+
+    def add_received(self, message: ReceivedMessage, own_address: str = "") -> None:
+        """Learn from a message the sender received: its sender and co-recipients are people the
+        sender is in touch with; its conversation's participants are known for replies."""
+        own = normalise_address(own_address)
+        keys = {
+            self.key_of(address)
+            for person in (message.sender, *message.recipients)
+            if "@" in (address := normalise_address(person.address)) and address != own
+        }
+        if not keys:
+            return
+        self.received_messages += 1
+        self._version += 1
+        for k in keys:
+            self.received[k] = self.received.get(k, 0) + 1
+        self._add_thread(message.subject, list(keys))
+        if len(self.received) > MAX_CORRESPONDENTS:
+            ranked = sorted(self.received, key=self.received.__getitem__)
+            for k in ranked[: len(ranked) // 10]:
+                del self.received[k]
+
+    def received_count(self, address: str) -> int:
+        return self.received.get(self.key_of(address), 0)
 
     def seed(self, people) -> None:
         """Replace the cold-start people (``Correspondence`` values, most relevant first)."""
@@ -260,6 +305,8 @@ def model_to_dict(model: CorrespondentModel) -> dict:
         },
         "threads": [[k, dict(participants)] for k, participants in model.threads.items()],
         "people": {k: [e.address, dict(e.names.most_common(3))] for k, e in model.people.items()},
+        "received": model.received,
+        "received_messages": model.received_messages,
     }
 
 
@@ -272,6 +319,8 @@ def model_from_dict(data: dict, key: bytes) -> CorrespondentModel:
         warm_messages=int(data["warm_messages"]),
         warm_novel=int(data["warm_novel"]),
         last_sent=float(data["last_sent"]),
+        received={str(k): int(v) for k, v in (data.get("received") or {}).items()},
+        received_messages=int(data.get("received_messages") or 0),
     )
     for k, (address, count, first, last, names, co, grouped) in data["correspondents"].items():
         model.correspondents[k] = Correspondent(

@@ -142,6 +142,12 @@ class RecipientFit:
     letter_about: str | None = None
     letter_identifies: bool = False  # ... and it holds more about them than a name (an identifier)
     known_person: bool = False  # cold start: among the people Graph says the sender works with
+    received: int = 0  # messages the sender received with this address on them (its sender or copied)
+
+    @property
+    def stranger(self) -> bool:
+        """Neither written to nor seen on received mail (nor known from Graph's people)."""
+        return self.mailed == 0 and self.received == 0 and not self.known_person
 
 
 @dataclass(frozen=True)
@@ -153,6 +159,12 @@ class HistorySignals:
     novelty_rate: float = 0.0  # how often the sender writes to someone new
     seeded: int = 0  # cold start: people known from Graph (People API, MailTips), used while messages are few
     recipients: tuple[RecipientFit, ...] = ()
+    received_messages: int = 0  # received messages learnt (0: the Inbox is not known)
+    reply_unseen: bool = False  # a reply in a conversation seen in neither sent nor received mail
+
+    @property
+    def strangers(self) -> int:
+        return sum(1 for fit in self.recipients if fit.stranger)
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,11 @@
-"""Sent mail in Microsoft Graph's message shape -> SentMessage (the correspondent model's input).
+"""Mail in Microsoft Graph's message shape -> SentMessage / ReceivedMessage (the correspondent
+model's input).
 
 One message a line in a JSON Lines file (``sendward check --history``; gzip'd when the name
 ends in .gz), or one item of a Graph delta page: ``sentDateTime``, ``subject``, ``from``,
 ``toRecipients``, ``ccRecipients``, ``bccRecipients``, each recipient as
-``{"emailAddress": {"address", "name"}}``. Bodies are never read.
+``{"emailAddress": {"address", "name"}}``. Bodies are never read. In a file, a message from
+someone else with the sender among its recipients is mail the sender received.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from sendward.domain.correspondents import (
     LOCAL_KEY,
     Correspondence,
     CorrespondentModel,
+    ReceivedMessage,
     SentMessage,
     normalise_address,
 )
@@ -57,6 +60,20 @@ def sent_message(item: dict) -> tuple[str, SentMessage] | None:
     sender = _address(item.get("from")) or _address(item.get("sender"))
     subject = item.get("subject") if isinstance(item.get("subject"), str) else ""
     return (sender[0] if sender else ""), SentMessage(sent_at, tuple(recipients), subject)
+
+
+def received_message(item: dict) -> ReceivedMessage | None:
+    """An Inbox item (or another person's sent message) as its recipients received it; None without
+    a sender or a time. ``receivedDateTime`` when present, else ``sentDateTime``."""
+    parsed = sent_message(item) if isinstance(item, dict) and parse_time(item.get("sentDateTime")) else None
+    if parsed is None and isinstance(item, dict) and parse_time(item.get("receivedDateTime")):
+        parsed = sent_message({**item, "sentDateTime": item["receivedDateTime"]})
+    sender = (_address(item.get("from")) or _address(item.get("sender"))) if parsed else None
+    if sender is None:
+        return None
+    message = parsed[1]
+    when = parse_time(item.get("receivedDateTime")) or message.sent_at
+    return ReceivedMessage(when, Correspondence(*sender), message.recipients, message.subject)
 
 
 def _address(recipient) -> tuple[str, str] | None:
@@ -106,8 +123,13 @@ class HistoryFile:
     def __init__(self, path, key: bytes = LOCAL_KEY, *, lines=None):
         self.key = key
         self._by_sender: dict[str, list[SentMessage]] = {}
-        for sender, message in _messages(path, lines):
+        self._received: dict[str, list[ReceivedMessage]] = {}  # recipient -> others' mail to them
+        for sender, message, name in _messages(path, lines, names=True):
             self._by_sender.setdefault(sender, []).append(message)
+            if sender:
+                received = ReceivedMessage(message.sent_at, Correspondence(sender, name), message.recipients, message.subject)
+                for recipient in {r.address for r in message.recipients} - {sender}:
+                    self._received.setdefault(recipient, []).append(received)
         for messages in self._by_sender.values():
             messages.sort(key=lambda m: m.sent_at)
 
@@ -127,7 +149,11 @@ class HistoryFile:
             return None
         if draft.date is not None:
             messages = [m for m in messages if m.sent_at < draft.date]
-        return CorrespondentModel.build(messages, key=self.key)
+        model = CorrespondentModel.build(messages, key=self.key)
+        for received in sorted(self._received.get(sender, ()), key=lambda m: m.received_at):
+            if draft.date is None or received.received_at < draft.date:
+                model.add_received(received, sender)
+        return model
 
 
     def subject_key(self, caller=None, tenant_id: str = "") -> bytes:
@@ -150,7 +176,7 @@ def _lines_of_bytes(data: bytes, name: str):
         raise UnreadableHistory(f"{name}: not UTF-8 JSON Lines, gzip'd or not ({type(error).__name__})") from None
 
 
-def _messages(path, lines=None):
+def _messages(path, lines=None, names=False):
     for number, line in enumerate(lines if lines is not None else _lines(path), start=1):
         if not line.strip():
             continue
@@ -162,4 +188,4 @@ def _messages(path, lines=None):
             raise UnreadableHistory(f"{path}: line {number} is not JSON") from None
         parsed = sent_message(item)
         if parsed is not None:
-            yield parsed
+            yield (*parsed, (_address(item.get("from")) or ("", ""))[1]) if names else parsed

@@ -17,6 +17,7 @@ from rapidfuzz.distance import OSA
 from sendward.domain.correspondents import (
     CO_OCCURRENCE_MAX_RECIPIENTS,
     CorrespondentModel,
+    is_reply,
     name_tokens,
     normalise_address,
     person_key,
@@ -71,6 +72,8 @@ def history_signals(
         novelty_rate=model.novelty_rate,
         recipients=fits,
         seeded=len(model.people) if seeded else 0,
+        received_messages=model.received_messages,
+        reply_unseen=is_reply(draft.subject) and thread is None,
     )
 
 
@@ -84,6 +87,7 @@ def _fit(
         address=address,
         internal=within(domain, internal_domains) is not None,
         mailed=entry.count if entry else 0,
+        received=model.received.get(key, 0),
         days_since=(max(0.0, now - entry.last_seen) / DAY) if entry else None,
     )
     # Company is judged on messages to a group (as the model learns it), not on mass mailings.

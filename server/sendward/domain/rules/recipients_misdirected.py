@@ -8,6 +8,9 @@ mailed, and then what makes that suspicious rather than simply new (a namesake o
 usual correspondent, the same person's work address, a conversation whose participant is
 missing, the people the others usually come with). A new address on its own is not enough:
 people write to someone new every week, and a prompt each time would teach them to click on.
+When the sender's received mail is known too, someone who wrote to them or was copied with
+them is not new; a stranger (in neither) among recipients the sender knows is what an
+autocomplete slip looks like, unless the message answers a conversation Sendward never saw.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ RULE = "recipients.misdirected"
 # anyone new (novelty rate at or below 2%, falling to nothing at USUAL_NOVELTY).
 NEW, NEW_UNUSUAL, USUAL_NOVELTY = 30, 15, 0.12
 RARE = 10  # mailed once before (the first slip is remembered too)
+RECEIVED_ONLY = 10  # never written to, but on mail the sender received (wrote to them, copied with them)
 NAMESAKE = {"full_name": 55, "surname": 35, "first_name": 30}
 TYPO = {1: 55, 2: 40}
 PERSONAL_ADDRESS = 45
@@ -57,6 +61,15 @@ class Config(RuleConfig):
         default_factory=list, max_length=500, description="Recipients in these domains are never flagged"
     )
     max_findings: int = Field(default=3, ge=1, le=20, description="Recipients named at most per message")
+    question_strangers: bool = Field(
+        default=True,
+        description="Question a recipient the sender has neither written to nor received mail with, when "
+        "the other recipients are known and the message is not a reply to a conversation never seen "
+        "(needs the sender's received mail)",
+    )
+    min_received_messages: int = Field(
+        default=20, ge=1, description="Received messages known for the sender before strangers are questioned"
+    )
     quiet_sender_rate: float = Field(
         default=0.04, ge=0, le=1,
         description="A sender who writes to someone new in at most this share of their messages has every "
@@ -75,6 +88,9 @@ def recipient_score(fit, signals, config: Config) -> tuple[int, list[str]]:
     points, reasons = 0, []
     if fit.known_person:
         pass  # cold start: Graph says the sender works with them; not new, not yet counted
+    elif fit.mailed == 0 and fit.received:
+        points += RECEIVED_ONLY
+        reasons.append("only_received_from")
     elif fit.mailed == 0:
         unusual = max(0.0, min(1.0, (USUAL_NOVELTY - history.novelty_rate) / (USUAL_NOVELTY - 0.02)))
         points += NEW + round(NEW_UNUSUAL * unusual)
@@ -106,7 +122,12 @@ def recipient_score(fit, signals, config: Config) -> tuple[int, list[str]]:
     if fit.mailed == 0 and not fit.internal and _carries_personal_data(signals):
         points += PERSONAL_DATA_EXTERNAL
         reasons.append("personal_data_first_time_external")
-    if fit.mailed == 0 and not fit.known_person and points < config.threshold and _quiet(history, config):
+    if fit.stranger and points < config.threshold and _lone_stranger(history, config):
+        # Neither written to nor heard from, the only such recipient, and not answering mail
+        # Sendward never saw: the typical autocomplete slip.
+        points = config.threshold
+        reasons.append("never_in_touch")
+    if fit.stranger and points < config.threshold and _quiet(history, config):
         # For a sender who seldom writes to anyone new, a new address is itself the anomaly; the
         # prompts this adds are bounded by how often they do (their novelty rate).
         points = config.threshold
@@ -153,7 +174,7 @@ def _finding(points, fit, reasons, config: Config):
         RULE,
         config,
         action="block" if blocking else config.action,
-        message=_message(fit, suggested),
+        message=_message(fit, suggested, reasons),
         evidence=evidence,
         fix="remove_recipient",
         value=points,
@@ -161,8 +182,10 @@ def _finding(points, fit, reasons, config: Config):
     )
 
 
-def _message(fit, suggested: str | None) -> str:
-    if fit.mailed == 0:
+def _message(fit, suggested: str | None, reasons=()) -> str:
+    if "never_in_touch" in reasons:
+        said = f"You have not written to {fit.address} before, nor had mail from or with them."
+    elif fit.mailed == 0:
         said = f"You have not written to {fit.address} before."
     else:
         said = f"{fit.address} does not usually get mail with these recipients."
@@ -180,6 +203,15 @@ def _carries_personal_data(signals) -> bool:
     one person is most often the sender's own signature."""
     files = any(a.content.data_subjects > 0 and not a.content.about_recipient for a in signals.attachments)
     return files or signals.body.data_subjects >= 2
+
+
+def _lone_stranger(history, config: Config) -> bool:
+    return (
+        config.question_strangers
+        and history.received_messages >= config.min_received_messages
+        and history.strangers == 1
+        and not history.reply_unseen
+    )
 
 
 def _quiet(history, config: Config) -> bool:
