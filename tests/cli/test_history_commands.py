@@ -142,3 +142,12 @@ def test_a_bad_setting_read_by_a_command_is_a_usage_error(tmp_path, monkeypatch,
     monkeypatch.setenv("SENDWARD_CLIENT_CERTIFICATE_THUMBPRINT", "A" * 40)
     assert cli.main(["history", "sync", "--tenant", "tenant-a", "--user", "u"]) == cli.EXIT_USAGE
     assert "SENDWARD_CLIENT_CERTIFICATE_PATH cannot be read" in capsys.readouterr().err
+
+
+def test_import_with_a_sender_learns_the_others_mail_to_them_as_received(tmp_path, capsys):
+    from tests.cli.test_check_history import SENDER, graph_message
+
+    lines = usual_history() + [graph_message(d, [(SENDER, "Me")], sender="zoe.quinn@elsewhere.org") for d in range(5)]
+    history = write_history(tmp_path / "h.jsonl", lines)
+    assert cli.main(["history", "import", str(history), "--user", "user-1", "--sender", SENDER]) == 0
+    assert "40 messages, 1 correspondents, 5 received" in capsys.readouterr().out

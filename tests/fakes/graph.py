@@ -28,6 +28,7 @@ names faults and counters use:
 ``drive_content``     GET  /v1.0/shares/{u!token}/driveItem/content: a 302 to ``download``
 ``download``          GET  https://localhost:PORT/download/{n}: another origin, pre-authenticated
 ``sent_items_delta``  GET  /v1.0/me/mailFolders/sentitems/messages/delta (or /users/{id}/...): Sent Items
+``inbox_delta``       GET  /v1.0/me/mailFolders/inbox/messages/delta (or /users/{id}/...): the Inbox
 ``people``            GET  /v1.0/me/people (or /users/{id}/people): a user's relevant people
 ==================  =====================================================================
 
@@ -99,6 +100,7 @@ PERMISSIONS = {
     "attachment_value": _MAIL_READ,
     "mail_tips": _MAIL_READ,
     "sent_items_delta": _MAIL_READ | {"Mail.ReadBasic", "Mail.ReadBasic.All", "Mail.ReadBasic.Shared"},
+    "inbox_delta": _MAIL_READ | {"Mail.ReadBasic", "Mail.ReadBasic.All", "Mail.ReadBasic.Shared"},
     "organization": frozenset({"User.Read", "User.Read.All", "Organization.Read.All", "Directory.Read.All"}),
     "drive_item": frozenset({"Files.ReadWrite", "Files.ReadWrite.All", "Files.Read.All", "Sites.Read.All"}),
     "drive_content": frozenset({"Files.ReadWrite", "Files.ReadWrite.All", "Files.Read.All", "Sites.Read.All"}),
@@ -173,6 +175,7 @@ class _State:
     requests: list = field(default_factory=list)
     mail_tips_requests: list = field(default_factory=list)
     sent_items: dict = field(default_factory=dict)  # mailbox -> [message resource], in the order added
+    inbox: dict = field(default_factory=dict)  # mailbox -> [message resource], in the order added
     delta_epoch: int = 0  # tokens of an earlier epoch answer 410
     delta_requests: list = field(default_factory=list)
     unsynced: dict = field(default_factory=dict)  # (mailbox, message id) -> listings still answered 404
@@ -309,6 +312,11 @@ class FakeGraph:
     def add_sent_messages(self, mailbox: str, messages) -> None:
         with self._state.lock:
             self._state.sent_items.setdefault(mailbox.lower(), []).extend(dict(m) for m in messages)
+
+    def add_received_messages(self, mailbox: str, messages) -> None:
+        """Messages in a mailbox's Inbox."""
+        with self._state.lock:
+            self._state.inbox.setdefault(mailbox.lower(), []).extend(dict(m) for m in messages)
 
     def add_person(self, mailbox: str, name: str, *addresses: str, kind: str = "Person") -> None:
         """A person relevant to ``mailbox``'s user (after those added before)."""
@@ -566,13 +574,13 @@ class _GraphHandler(BaseHTTPRequestHandler):
         ]
         self._json(200, {"value": page})
 
-    def _sent_items_delta(self, mailbox, parts, body) -> None:
+    def _sent_items_delta(self, mailbox, parts, body, folder="sent_items") -> None:
         query = parts["query"]
         with self.state.lock:
-            self.state.delta_requests.append(dict(query))
+            self.state.delta_requests.append({**query, "folder": folder})
             epoch = self.state.delta_epoch
-            known = mailbox == "me" or mailbox in self.state.sent_items
-            messages = list(self.state.sent_items.get(mailbox, []))
+            known = mailbox == "me" or mailbox in self.state.sent_items or mailbox in self.state.inbox
+            messages = list(getattr(self.state, folder).get(mailbox, []))
         if not known:
             return self._error(404, "ErrorInvalidUser", "The requested user is invalid.")
         try:
@@ -605,6 +613,9 @@ class _GraphHandler(BaseHTTPRequestHandler):
         else:
             document["@odata.deltaLink"] = f"{base}?{select}$deltatoken={epoch}-{end}"
         self._json(200, document)
+
+    def _inbox_delta(self, mailbox, parts, body) -> None:
+        self._sent_items_delta(mailbox, parts, body, folder="inbox")
 
     def _organization(self, mailbox, parts, body) -> None:
         domains = [{"name": d, "isDefault": i == 0, "isInitial": False, "capabilities": "Email", "type": "Managed"}
@@ -729,6 +740,8 @@ def _route(method: str, path: str) -> tuple[str, str | None, dict]:
         return "mail_tips", mailbox, {}
     if [r.lower() for r in rest] == ["mailfolders", "sentitems", "messages", "delta"] and method == "GET":
         return "sent_items_delta", mailbox, {}
+    if [r.lower() for r in rest] == ["mailfolders", "inbox", "messages", "delta"] and method == "GET":
+        return "inbox_delta", mailbox, {}
     if rest == ["people"] and method == "GET":
         return "people", mailbox, {}
     if len(rest) >= 3 and rest[0] == "messages" and rest[2] == "attachments" and method == "GET":

@@ -226,3 +226,53 @@ def test_a_sync_replaces_an_imported_model_instead_of_counting_its_messages_twic
     sync.sync("tenant-a", USER)
     _, model = stored_model(store, sync)
     assert model.get("john.smith@partner.org").count == 5
+
+
+def received(n, sender="zoe.quinn@elsewhere.org", copied=("pat.cole@elsewhere.org",), subject=None):
+    return {
+        "id": f"AAMk-in-{n}",
+        "receivedDateTime": (T0 + timedelta(hours=n, minutes=1)).isoformat().replace("+00:00", "Z"),
+        "sentDateTime": (T0 + timedelta(hours=n)).isoformat().replace("+00:00", "Z"),
+        "subject": subject or f"question {n}",
+        "from": {"emailAddress": {"address": sender, "name": "Zoe Quinn"}},
+        "toRecipients": [{"emailAddress": {"address": "alice@northshire.gov.uk", "name": "Alice"}}],
+        "ccRecipients": [{"emailAddress": {"address": a, "name": ""}} for a in copied],
+        "body": {"contentType": "text", "content": "never to be fetched"},
+    }
+
+
+def test_the_inbox_is_learnt_too_with_metadata_only(graph, sync, store):
+    graph.add_sent_messages(USER, [message(n) for n in range(3)])
+    graph.add_received_messages(USER, [received(n) for n in range(12)])
+    result = sync.sync("tenant-a", USER)
+    assert (result.messages, result.received) == (3, 12)
+    inbox_requests = [r for r in graph.delta_requests if r["folder"] == "inbox"]
+    assert len(inbox_requests) == 2  # two pages of ten
+    assert set(inbox_requests[0]["$select"].split(",")) == {
+        "receivedDateTime", "sentDateTime", "subject", "conversationId", "from", "toRecipients", "ccRecipients"
+    }
+    _, model = stored_model(store, sync)
+    assert model.received_messages == 12
+    assert model.received_count("zoe.quinn@elsewhere.org") == 12 and model.received_count("pat.cole@elsewhere.org") == 12
+    assert model.received_count("alice@northshire.gov.uk") == 0  # the user's own address
+    assert model.get("zoe.quinn@elsewhere.org") is None  # received from is not written to
+    # The next sync reads only what is new, in both folders.
+    graph.add_received_messages(USER, [received(50, sender="max.ray@else.org", copied=())])
+    again = sync.sync("tenant-a", USER)
+    assert (again.messages, again.received) == (0, 1)
+    assert stored_model(store, sync)[1].received_messages == 13
+
+
+def test_an_expired_inbox_link_starts_the_inbox_over_and_a_failing_inbox_keeps_sent_items(graph, sync, store):
+    graph.add_sent_messages(USER, [message(n) for n in range(3)])
+    graph.add_received_messages(USER, [received(n) for n in range(4)])
+    sync.sync("tenant-a", USER)
+    graph.expire_delta_links()
+    result = sync.sync("tenant-a", USER)
+    assert result.restarted and stored_model(store, sync)[1].received_messages == 4  # afresh, not doubled
+    graph.add_sent_messages(USER, [message(10)])
+    graph.fail("inbox_delta", times=10, status=403)
+    result = sync.sync("tenant-a", USER)
+    assert (result.messages, result.received) == (1, 0)
+    _, model = stored_model(store, sync)
+    assert model.messages == 4 and model.received_messages == 4  # learnt before, kept

@@ -242,6 +242,10 @@ class CorrespondentModel:
             for k in ranked[: len(ranked) // 10]:
                 del self.received[k]
 
+    def forget_received(self) -> None:
+        self.received, self.received_messages = {}, 0
+        self._version += 1
+
     def received_count(self, address: str) -> int:
         return self.received.get(self.key_of(address), 0)
 

@@ -144,17 +144,21 @@ class HistoryFile:
 
     def model(self, draft, caller=None, tenant_id: str = "") -> CorrespondentModel | None:
         sender = normalise_address(draft.sender.address) if draft.sender else ""
+        return self.model_for(sender, draft.date)
+
+    def model_for(self, sender: str, before: datetime | None = None) -> CorrespondentModel | None:
+        """``sender``'s sent mail, and the others' mail to them as received, before ``before``."""
+        sender = normalise_address(sender)
         messages = self._by_sender.get(sender) or (self._by_sender.get("") if len(self._by_sender) == 1 else None)
         if not messages:
             return None
-        if draft.date is not None:
-            messages = [m for m in messages if m.sent_at < draft.date]
+        if before is not None:
+            messages = [m for m in messages if m.sent_at < before]
         model = CorrespondentModel.build(messages, key=self.key)
         for received in sorted(self._received.get(sender, ()), key=lambda m: m.received_at):
-            if draft.date is None or received.received_at < draft.date:
+            if before is None or received.received_at < before:
                 model.add_received(received, sender)
         return model
-
 
     def subject_key(self, caller=None, tenant_id: str = "") -> bytes:
         return self.key

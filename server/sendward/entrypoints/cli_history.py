@@ -121,22 +121,24 @@ def _users_file(path: str | None) -> list[str]:
 def _import(args) -> int:
     from sendward.domain.correspondents import tenant_key_from
     from sendward.domain.correspondents import CorrespondentModel, model_to_dict
-    from sendward.drafts.history import UnreadableHistory, read_history
+    from sendward.drafts.history import HistoryFile, UnreadableHistory, read_history
     from sendward.entrypoints.cli_admin import _tenant_argument
     from sendward.services.audit import user_hash
 
     settings, store, key = _context()
     tenant = _tenant_argument(args.tenant, settings, required=True)
     user = _user(args.user)
-    try:
-        messages = read_history(args.file, sender=args.sender)
+    tenant_key = tenant_key_from(key, tenant)
+    try:  # with --sender, the others' mail to them in the file is their received mail
+        model = (HistoryFile(args.file, tenant_key).model_for(args.sender) if args.sender else None) or \
+            CorrespondentModel.build(read_history(args.file, sender=args.sender), key=tenant_key)
     except UnreadableHistory as error:
         print(f"sendward: {error}", file=sys.stderr)
         return EXIT_UNREADABLE
-    model = CorrespondentModel.build(messages, key=tenant_key_from(key, tenant))
     store.save(tenant, user_hash(key, tenant, user), user, {"model": model_to_dict(model), "seen": []},
                delta_link=None, complete=False, messages=model.messages)
-    print(f"{tenant} {user}: {model.messages} messages, {len(model.correspondents)} correspondents")
+    print(f"{tenant} {user}: {model.messages} messages, {len(model.correspondents)} correspondents, "
+          f"{model.received_messages} received")
     return EXIT_OK
 
 

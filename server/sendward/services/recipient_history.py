@@ -1,9 +1,11 @@
-"""Learn each user's correspondents from their Sent Items, and hand the model to the scorer.
+"""Learn each user's correspondents from their Sent Items and Inbox, and hand the model to the scorer.
 
-``HistorySync.sync(tenant, user)`` runs one incremental round of the Sent Items delta query
-for a user (``sendward history sync``, which an operator schedules), continuing where the
-last one stopped; a delta link Graph has forgotten (410) starts the user over. Messages are
-counted once (their ids are kept as keyed hashes), in time order.
+``HistorySync.sync(tenant, user)`` runs one incremental round of the delta query on Sent Items,
+then on the Inbox, for a user (``sendward history sync``, which an operator schedules),
+continuing where the last one stopped; a delta link Graph has forgotten (410) starts that
+folder over (Sent Items: the whole model). Messages are counted once (their ids are kept as
+keyed hashes), in time order. From the Inbox only who sent each message and who else it went
+to are learnt.
 
 ``StoredCorrespondents`` is the scorer's ``CorrespondentHistory``: the caller's model from the
 database, kept warm in process for a few minutes. A user with no model yet gets none for this
@@ -35,7 +37,7 @@ from sendward.domain.correspondents import (
     tenant_key_from,
 )
 from sendward.kernel import Deadline
-from sendward.drafts.history import sent_message
+from sendward.drafts.history import received_message, sent_message
 from sendward.services.audit import user_hash
 
 log = logging.getLogger(__name__)
@@ -56,6 +58,16 @@ class SyncResult:
     complete: bool  # the round reached a delta link (False: stopped at max_pages, continues next time)
     restarted: bool  # the delta link had expired: the user was synced from the start
     seeded: int = 0  # people in the model's cold-start seed after this run
+    received: int = 0  # new received messages learnt in this run (Inbox)
+
+
+@dataclass
+class _Round:
+    items: list  # new items (not seen before), raw
+    pages: int
+    link: str | None  # where the next round starts
+    complete: bool
+    restarted: bool
 
 
 class HistorySync:
@@ -72,32 +84,60 @@ class HistorySync:
         self.page_seconds = page_seconds
 
     def sync(self, tenant_id: str, user_id: str, *, max_pages: int | None = None, caller=None) -> SyncResult:
-        """``caller``: the user's own validated caller (on-behalf-of tokens); else the application acts."""
+        """``caller``: the user's own validated caller (on-behalf-of tokens); else the application acts.
+        ``max_pages``: per folder."""
         caller = caller or SimpleNamespace(tenant_id=tenant_id, user_id=user_id)
         user = user_hash(self.user_hash_key, tenant_id, user_id)
         key = tenant_key_from(self.user_hash_key, tenant_id)
-        model, seen, link = self._load(tenant_id, user, user_id, key)
-        pending, pages, restarted, complete = [], 0, False, False
+        model, seen, link, inbox = self._load(tenant_id, user, user_id, key)
+        sent = self._round(caller, link, self.sent_items.first_link(user_id), seen, key, max_pages)
+        if sent.restarted:
+            model, inbox = CorrespondentModel(key=key), {}
+        parsed = [p for item in sent.items if (p := sent_message(item)) is not None]
+        for _, message in sorted(parsed, key=lambda p: p[1].sent_at):
+            model.add(message)
+        received = self._inbox(caller, user_id, model, inbox, key, max_pages, own=parsed[-1][0] if parsed else "")
+        self._seed(model, caller)
+        self._save(tenant_id, user, user_id, model, seen, sent.link, sent.complete, inbox)
+        return SyncResult(
+            sent.pages, len(parsed), model.messages, sent.complete, sent.restarted, len(model.people), received
+        )
+
+    def _round(self, caller, link, first_link, seen: dict, key, max_pages) -> _Round:
+        """One folder's delta round from ``link``; an expired link starts the folder over once."""
+        items, pages, restarted = [], 0, False
         while max_pages is None or pages < max_pages:
             try:
                 page = self.sent_items.page(caller, Deadline(self.page_seconds), link)
             except HistoryRestart:
                 if restarted:
                     raise
-                model, seen, pending = CorrespondentModel(key=key), {}, []
-                link, restarted = self.sent_items.first_link(user_id), True
+                seen.clear()
+                items, link, restarted = [], first_link, True
                 continue
             pages += 1
-            pending.extend(self._new_messages(page.items, seen, key))
+            items.extend(self._new_items(page.items, seen, key))
             if page.delta_link or not page.next_link:
-                link, complete = page.delta_link, True
-                break
+                return _Round(items, pages, page.delta_link, True, restarted)
             link = page.next_link
-        for message in sorted(pending, key=lambda m: m.sent_at):
-            model.add(message)
-        self._seed(model, caller)
-        self._save(tenant_id, user, user_id, model, seen, link, complete)
-        return SyncResult(pages, len(pending), model.messages, complete, restarted, len(model.people))
+        return _Round(items, pages, link, False, restarted)
+
+    def _inbox(self, caller, user_id, model, inbox: dict, key, max_pages, own: str) -> int:
+        """Learn the Inbox's new messages; a failure leaves what was learnt from it as it was."""
+        first = self.sent_items.first_link(user_id, "inbox")
+        seen = dict.fromkeys(inbox.get("seen", ()))
+        try:
+            found = self._round(caller, inbox.get("link") or first, first, seen, key, max_pages)
+        except Exception as error:  # Graph refused or was away: Sent Items are learnt all the same
+            log.warning("recipient history: inbox not read: %s", type(error).__name__)
+            return 0
+        if found.restarted:
+            model.forget_received()
+        messages = [m for item in found.items if (m := received_message(item)) is not None]
+        for message in sorted(messages, key=lambda m: m.received_at):
+            model.add_received(message, own)
+        inbox.update(link=found.link, seen=list(seen)[-MAX_SEEN_IDS:])
+        return len(messages)
 
     def _seed(self, model: CorrespondentModel, caller) -> None:
         """Cold start: while little is learnt, the people Graph says the user works with, and those
@@ -128,30 +168,29 @@ class HistorySync:
         if stored is None or (stored.delta_link is None and not stored.data.get("seen")):
             # Nothing yet, or a model imported from a file (`sendward history import`: no message ids, no
             # delta link): Graph's Sent Items replace it, so no message is counted twice.
-            return CorrespondentModel(key=key), {}, self.sent_items.first_link(user_id)
+            return CorrespondentModel(key=key), {}, self.sent_items.first_link(user_id), {}
         model = model_from_dict(stored.data["model"], key)
         seen = dict.fromkeys(stored.data.get("seen", ()))
         link = stored.delta_link or self.sent_items.first_link(user_id)
-        return model, seen, link
+        return model, seen, link, dict(stored.data.get("inbox") or {})
 
     @staticmethod
-    def _new_messages(items, seen: dict, key: bytes):
+    def _new_items(items, seen: dict, key: bytes):
         for item in items:
-            parsed = sent_message(item)
-            if parsed is None:
-                continue  # removed, or not a sent message: nothing to learn
+            if not isinstance(item, dict) or "@removed" in item:
+                continue  # removed: nothing to learn
             item_id = item.get("id")
             if isinstance(item_id, str) and item_id:
                 digest = hmac.new(key, b"m:" + item_id.encode(), hashlib.sha256).hexdigest()[:20]
                 if digest in seen:
                     continue  # a message we know, changed (a flag, a category)
                 seen[digest] = None
-            yield parsed[1]
+            yield item
 
-    def _save(self, tenant_id, user, user_id, model, seen, link, complete) -> None:
+    def _save(self, tenant_id, user, user_id, model, seen, link, complete, inbox) -> None:
         kept = list(seen)[-MAX_SEEN_IDS:]
         self.store.save(
-            tenant_id, user, user_id, {"model": model_to_dict(model), "seen": kept},
+            tenant_id, user, user_id, {"model": model_to_dict(model), "seen": kept, "inbox": inbox},
             delta_link=link, complete=complete, messages=model.messages,
         )
 

@@ -1,7 +1,8 @@
-"""GraphSentItems: a user's Sent Items, page by page, through the delta query (metadata only).
+"""GraphSentItems: a user's Sent Items (and Inbox), page by page, through the delta query
+(metadata only).
 
 ``GET /users/{id}/mailFolders/sentitems/messages/delta?$select=...`` (``/me/...`` on the user's
-behalf) returns pages linked by ``@odata.nextLink``; the last one carries ``@odata.deltaLink``,
+behalf; ``inbox`` for received mail) returns pages linked by ``@odata.nextLink``; the last one carries ``@odata.deltaLink``,
 where the next sync starts to get only what changed. ``$select`` keeps to recipients, sender,
 time, subject and conversation: ``Mail.ReadBasic`` is enough and no body is ever fetched. A
 delta link Graph no longer knows answers 410 Gone: ``DeltaExpired``, and the caller starts over.
@@ -22,6 +23,8 @@ from sendward.adapters.graph.errors import DeltaExpired, GraphError, GraphRefuse
 from sendward.kernel import Deadline
 
 SELECT = "sentDateTime,subject,conversationId,from,toRecipients,ccRecipients,bccRecipients"
+SELECT_RECEIVED = "receivedDateTime,sentDateTime,subject,conversationId,from,toRecipients,ccRecipients"
+FOLDERS = {"sentitems": SELECT, "inbox": SELECT_RECEIVED}
 PAGE_SIZE = 200  # Prefer: odata.maxpagesize (Graph may send fewer)
 MAX_PAGE_BYTES = 32 * 1024 * 1024
 
@@ -39,9 +42,9 @@ class GraphSentItems:
         self.mode = mode
         self.page_size = page_size
 
-    def first_link(self, user_id: str) -> str:
+    def first_link(self, user_id: str, folder: str = "sentitems") -> str:
         mailbox = "me" if self.mode == "delegated" else f"users/{user_id}"
-        return f"{self.client.base_url}/{mailbox}/mailFolders/sentitems/messages/delta?$select={SELECT}"
+        return f"{self.client.base_url}/{mailbox}/mailFolders/{folder}/messages/delta?$select={FOLDERS[folder]}"
 
     def page(self, caller, deadline: Deadline, link: str) -> Page:
         if not _same_origin(link, self.client.base_url):
