@@ -375,7 +375,8 @@ def case_history_check_5(repeats: int) -> dict:
 
 
 def _sync_case(repeats: int, messages: int = 10_000, *, over_graph: bool = True) -> dict:
-    """A first sync of ``messages`` sent messages: over the Graph fake (HTTPS, the real SDK), or parsing only."""
+    """A first sync of ``messages`` sent messages and as many received ones (Inbox): over the Graph fake
+    (HTTPS, the real SDK), or parsing only."""
     import tempfile
     from types import SimpleNamespace
 
@@ -385,13 +386,14 @@ def _sync_case(repeats: int, messages: int = 10_000, *, over_graph: bool = True)
     from sendward.services.recipient_history import HistorySync
 
     items = inputs.sent_items(messages)
+    inbox = inputs.received_items(messages)
     runs = iter(range(1_000_000))
     with tempfile.TemporaryDirectory() as directory:
         engine = schema.make_engine(f"sqlite:///{Path(directory) / 'bench.db'}")
         schema.upgrade(engine)
         store = CorrespondentStore(engine, sealing_key_from(b"bench-key"))
         if not over_graph:
-            source = _ItemsInMemory(items)
+            source = _ItemsInMemory(items, inbox)
             sync = HistorySync(source, store, b"bench-key")
             result = summary(timings(lambda: sync.sync("bench", f"user-{next(runs)}"), repeats))
             engine.dispose()
@@ -408,6 +410,7 @@ def _sync_case(repeats: int, messages: int = 10_000, *, over_graph: bool = True)
         with FakeGraph(ca, token="bench-token") as graph:
             for n in range(repeats + 1):
                 graph.add_sent_messages(f"user-{n}", items)
+                graph.add_received_messages(f"user-{n}", inbox)
             settings = Settings(data_dir=Path(directory), graph_base_url=graph.url, ca_bundle=str(ca.bundle),
                                 graph_mode="application")
             adapters = build_graph_adapters(settings, tokens, MemoryKeyValueCache())
@@ -422,23 +425,23 @@ def _sync_case(repeats: int, messages: int = 10_000, *, over_graph: bool = True)
             finally:
                 adapters.close()
         engine.dispose()
-        assert all(r.total == messages and r.complete for r in results), results
+        assert all(r.total == messages and r.received == messages and r.complete for r in results), results
         return summary(samples, pages=results[-1].pages)
 
 
 class _ItemsInMemory:
-    """GraphSentItems' shape over a list: every item on one page."""
+    """GraphSentItems' shape over lists: every item of a folder on one page."""
 
-    def __init__(self, items):
-        self.items = items
+    def __init__(self, items, inbox=()):
+        self.folders = {"sentitems": items, "inbox": list(inbox)}
 
-    def first_link(self, user_id):
-        return "memory"
+    def first_link(self, user_id, folder="sentitems"):
+        return f"memory:{folder}"
 
     def page(self, caller, deadline, link):
         from sendward.adapters.graph.sent_items import Page
 
-        return Page(items=self.items, delta_link="memory-delta")
+        return Page(items=self.folders[link.partition(":")[2]], delta_link=link)
 
 
 def case_history_sync_10k(repeats: int) -> dict:

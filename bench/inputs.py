@@ -195,6 +195,19 @@ def sent_items(count: int, correspondents: int = 400, seed: int = 17) -> list[di
             "bccRecipients": [],
         })
     return messages
+
+
+def received_items(count: int, seed: int = 19) -> list[dict]:
+    """``count`` Inbox messages in Graph's shape: the sent items' people writing back, some copying others."""
+    replies = sent_items(count, seed=seed)
+    for item in replies:
+        sender, *others = item["toRecipients"]
+        item.update(
+            id=f"AAMkAD-in-{item['id']}", receivedDateTime=item["sentDateTime"], **{"from": sender},
+            toRecipients=[{"emailAddress": {"address": "ils@northshire.gov.uk", "name": "ILS"}}], ccRecipients=others,
+        )
+        del item["bccRecipients"]
+    return replies
 def attachment_5mb(seed: int, people_count: int = 60) -> tuple[bytes, int]:
     """A 5 MB .docx as people send them: a table of ``people_count`` clients and a photo (incompressible
     bytes, so the file stays 5 MB on the wire). ``seed`` makes each file's bytes differ, so no scan

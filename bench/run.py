@@ -34,7 +34,7 @@ PLAN = [
     ("scorer_2000", 30, 5, "fresh_process_2000", "Scorer.score alone, 2,000 recipients"),
     ("scorer_5_history", 200, 20, "scorer_5", "Scorer.score with recipients.misdirected, a warm 5,000-message model, 5 recipients"),
     ("history_check_5", 200, 20, "scorer_5", "recipients.misdirected alone: fit to the warm model + the rule, 5 recipients"),
-    ("history_sync_10k", 2, 1, "history_sync_10k_no_graph", "first sync of 10,000 sent messages over the Graph fake (HTTPS, 200 a page), stored sealed"),
+    ("history_sync_10k", 2, 1, "history_sync_10k_no_graph", "first sync of 10,000 sent and 10,000 received messages over the Graph fake (HTTPS, 200 a page), stored sealed"),
     ("history_sync_10k_no_graph", 2, 1, None, "baseline: the same sync from memory (model and storage only)"),
     ("fresh_process_5", 3, 1, None, "baseline: a new `sendward check` process for the 5-recipient draft"),
     ("fresh_process_200", 3, 1, None, "baseline: a new `sendward check` process for the 200-recipient draft"),

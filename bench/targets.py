@@ -64,7 +64,7 @@ def check(results: dict, http_results: dict, worker_rss: list[float]) -> list[Ou
     )
     sync = results.get("history_sync_10k")
     outcomes.append(
-        at_most("10k sent messages synced < 60 s (Graph fake)", sync["median_ms"] if sync else None,
+        at_most("10k sent (+10k received) messages synced < 60 s (Graph fake)", sync["median_ms"] if sync else None,
                 SYNC_10K_LIMIT_MS, "ms")
     )
     graph_send, after_check = results.get("graph_send_5mb"), results.get("graph_send_after_check_5mb")
