@@ -1,8 +1,9 @@
 /*
  * One-click fixes the details pane applies to the draft. They change only the draft in front of
  * the sender; whether the result is acceptable is decided by the service when it checks again.
- * Needs Sendward (launchevent.js) loaded first. Who is "outside" comes from the verdict
- * (recipients.internal_domains), so the fix moves the same people the service counted.
+ * Needs Sendward (launchevent.js) loaded first. Who is "outside" is the verdict's word
+ * (recipients.move_to_bcc: the addresses it counted), so the fix moves exactly the people the
+ * service counted and the pane decides nothing about domains itself.
  */
 var SendwardFixes = (function () {
   "use strict";
@@ -13,28 +14,6 @@ var SendwardFixes = (function () {
 
   function domainOf(address) {
     return String(address || "").split("@").pop().trim().toLowerCase().replace(/\.$/, "");
-  }
-
-  /** One of the inside domains, or a subdomain of one (as the service counts them). */
-  function isInside(address, insideDomains) {
-    var domain = domainOf(address);
-    return insideDomains.some(function (inside) {
-      return domain === inside || domain.slice(-(inside.length + 1)) === "." + inside;
-    });
-  }
-
-  /**
-   * The domains the verdict counted as inside (internal and trusted: recipients.internal_domains),
-   * else the sender's own domain, for a verdict from a service that does not say.
-   */
-  function insideDomainsFor(draft, verdictDomains) {
-    var given = (verdictDomains || []).map(function (d) {
-      return String(d).trim().toLowerCase().replace(/\.$/, "");
-    }).filter(Boolean);
-    if (given.length > 0) {
-      return given;
-    }
-    return [domainOf(senderAddress(draft))].filter(Boolean);
   }
 
   function senderAddress(draft) {
@@ -91,17 +70,23 @@ var SendwardFixes = (function () {
     });
   }
 
-  /** To/CC recipients outside `verdictDomains` (see insideDomainsFor). */
-  function outsideVisible(draft, verdictDomains) {
-    var insideDomains = insideDomainsFor(draft, verdictDomains);
+  /**
+   * The To/CC recipients the verdict names in `moveToBcc` (recipients.move_to_bcc); none for a
+   * verdict that names nobody (an older service), so no fix is offered rather than a guessed one.
+   */
+  function outsideVisible(draft, moveToBcc) {
+    var named = {};
+    (moveToBcc || []).forEach(function (address) {
+      named[String(address).trim().toLowerCase()] = true;
+    });
     return draft.to.concat(draft.cc).filter(function (r) {
-      return r.address && !isInside(r.address, insideDomains);
+      return r.address && named[String(r.address).trim().toLowerCase()] === true;
     });
   }
 
-  /** Moves every visible recipient outside the inside domains to BCC. Resolves to how many moved. */
-  function moveOutsideToBcc(item, draft, verdictDomains) {
-    var moving = outsideVisible(draft, verdictDomains);
+  /** Moves the visible recipients the verdict names to BCC. Resolves to how many moved. */
+  function moveOutsideToBcc(item, draft, moveToBcc) {
+    var moving = outsideVisible(draft, moveToBcc);
     if (moving.length === 0) {
       return Promise.resolve(0);
     }
@@ -172,8 +157,8 @@ var SendwardFixes = (function () {
    * the others with the same subject and text. Attachments are not copied (Office.js can only
    * attach files by URL to a new message).
    */
-  function splitPerRecipient(item, draft, verdictDomains) {
-    var outside = outsideVisible(draft, verdictDomains);
+  function splitPerRecipient(item, draft, moveToBcc) {
+    var outside = outsideVisible(draft, moveToBcc);
     if (outside.length < 2) {
       return Promise.resolve({ opened: 0 });
     }

@@ -238,14 +238,14 @@
   function fixButtons(finding) {
     const draft = view.draft;
     const evidence = finding.evidence || {};
-    const inside = (view.verdict.recipients || {}).internal_domains; // absent from older services
+    const moving = (view.verdict.recipients || {}).move_to_bcc; // the addresses the service counted outside
     if (finding.fix === "move_to_bcc") {
-      const outside = SendwardFixes.outsideVisible(draft, inside).length;
+      const outside = SendwardFixes.outsideVisible(draft, moving).length;
       const buttons = [];
       if (outside > 0) {
         buttons.push(
           fixButton(`Move ${outside} outside ${plural(outside, "recipient")} to BCC`, "move_to_bcc", "", async () => {
-            const moved = await SendwardFixes.moveOutsideToBcc(item(), draft, inside);
+            const moved = await SendwardFixes.moveOutsideToBcc(item(), draft, moving);
             return `Moved ${moved} ${plural(moved, "recipient")} to BCC: they no longer see each other.`;
           })
         );
@@ -254,7 +254,7 @@
       if (outside > 1 && outside <= SendwardFixes.SPLIT_LIMIT && SendwardFixes.canOpenNewMessages()) {
         buttons.push(
           fixButton(`Send ${outside} separate e-mails`, "split_message", "", async () => {
-            const result = await SendwardFixes.splitPerRecipient(item(), draft, inside);
+            const result = await SendwardFixes.splitPerRecipient(item(), draft, moving);
             const note = result.attachmentsNotCopied ? " Attach the files to each of them again." : "";
             return `Opened ${result.opened} new ${plural(result.opened, "e-mail")}, one per recipient; this one keeps the first.${note}`;
           }, true)

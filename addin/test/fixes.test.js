@@ -4,6 +4,9 @@ const test = require("node:test");
 const assert = require("node:assert/strict");
 const { makeOffice, fakeFetch, answer, load, people } = require("./support");
 
+/** recipients.move_to_bcc as the service sends it: the addresses it counted outside. */
+const addresses = (list) => list.map((r) => r.address);
+
 function setup(draft) {
   const office = makeOffice(draft);
   const { Sendward, Fixes } = load({ office, fetch: fakeFetch(() => answer(500, {})) });
@@ -15,7 +18,7 @@ test("move to BCC: 157 outside recipients leave To in chunks of 100, colleagues 
   const colleague = { address: "ann@northshire.gov.uk", name: "Ann" };
   const { office, Fixes, item, read } = setup({ to: people(157).concat([colleague]), cc: [{ address: "bob@social.northshire.gov.uk" }] });
 
-  const moved = await Fixes.moveOutsideToBcc(item, await read());
+  const moved = await Fixes.moveOutsideToBcc(item, await read(), addresses(people(157)));
 
   assert.equal(moved, 157);
   assert.deepEqual(office.state.to.map((r) => r.address), ["ann@northshire.gov.uk"]);
@@ -24,16 +27,17 @@ test("move to BCC: 157 outside recipients leave To in chunks of 100, colleagues 
   assert.deepEqual(office.state.calls.slice(0, 2), ["bcc.setAsync:100", "bcc.addAsync:57"]);
 });
 
-test("move to BCC uses the verdict's inside domains: a second internal domain and a trusted partner stay", async () => {
+test("move to BCC moves exactly the addresses the verdict names: a second internal domain, its subdomain and a trusted partner stay", async () => {
   const colleague = { address: "carol@northshire-council.org.uk", name: "Carol" };
   const partner = { address: "dr.jones@nhs.net", name: "Dr Jones" };
   const subdomain = { address: "dan@social.northshire-council.org.uk", name: "Dan" };
   const { office, Fixes, item, read } = setup({ to: people(4).concat([colleague, partner]), cc: [subdomain, ...people(2, "lookalike-nhs.net")] });
-  const inside = ["northshire.gov.uk", "Northshire-Council.org.uk", "nhs.net"]; // recipients.internal_domains
+  // recipients.move_to_bcc: the service counted these outside (any case: compared lower-cased)
+  const named = addresses(people(4)).concat(["PERSON.0@lookalike-nhs.net", "person.1@lookalike-nhs.net"]);
 
   const draft = await read();
-  assert.equal(Fixes.outsideVisible(draft, inside).length, 6);
-  const moved = await Fixes.moveOutsideToBcc(item, draft, inside);
+  assert.equal(Fixes.outsideVisible(draft, named).length, 6);
+  const moved = await Fixes.moveOutsideToBcc(item, draft, named);
 
   assert.equal(moved, 6);
   assert.deepEqual(office.state.to.map((r) => r.address), [colleague.address, partner.address]);
@@ -44,21 +48,22 @@ test("move to BCC uses the verdict's inside domains: a second internal domain an
   ]);
 });
 
-test("without inside domains from the verdict (an older service) only the sender's domain stays", async () => {
+test("a verdict that names nobody (an older service): nothing is moved and no fix is guessed", async () => {
   const colleague = { address: "carol@northshire-council.org.uk", name: "Carol" };
   const { office, Fixes, item, read } = setup({ to: people(2).concat([colleague, { address: "ann@northshire.gov.uk" }]) });
+  const draft = await read();
 
-  const moved = await Fixes.moveOutsideToBcc(item, await read(), undefined);
-
-  assert.equal(moved, 3);
-  assert.deepEqual(office.state.to.map((r) => r.address), ["ann@northshire.gov.uk"]);
+  assert.equal(Fixes.outsideVisible(draft, undefined).length, 0);
+  assert.equal(await Fixes.moveOutsideToBcc(item, draft, undefined), 0);
+  assert.equal(office.state.to.length, 4);
+  assert.deepEqual(office.state.calls, []);
 });
 
 test("split sends one e-mail to each outside recipient only; a trusted partner stays on this draft", async () => {
   const partner = { address: "dr.jones@nhs.net", name: "Dr Jones" };
   const { office, Fixes, item, read } = setup({ to: people(3).concat([partner]) });
 
-  const result = await Fixes.splitPerRecipient(item, await read(), ["northshire.gov.uk", "nhs.net"]);
+  const result = await Fixes.splitPerRecipient(item, await read(), addresses(people(3)));
 
   assert.equal(result.opened, 2);
   assert.ok(office.state.to.some((r) => r.address === partner.address));
@@ -68,7 +73,7 @@ test("split sends one e-mail to each outside recipient only; a trusted partner s
 test("move to BCC with nobody left in To puts the sender there", async () => {
   const { office, Fixes, item, read } = setup({ to: people(3), bcc: [{ address: "person.0@gmail.com" }] });
 
-  await Fixes.moveOutsideToBcc(item, await read());
+  await Fixes.moveOutsideToBcc(item, await read(), addresses(people(3)));
 
   assert.deepEqual(office.state.to.map((r) => r.address), ["ils@northshire.gov.uk"]);
   assert.equal(office.state.bcc.length, 3, "an address already in BCC is not added twice");
@@ -77,7 +82,7 @@ test("move to BCC with nobody left in To puts the sender there", async () => {
 test("split: this draft keeps the first outside recipient, a new draft opens for each other", async () => {
   const { office, Fixes, item, read } = setup({ to: people(3), subject: "Your appointment", attachments: [{ name: "a.pdf", content: "AA==" }] });
 
-  const result = await Fixes.splitPerRecipient(item, await read());
+  const result = await Fixes.splitPerRecipient(item, await read(), addresses(people(3)));
 
   assert.deepEqual(result, { opened: 2, attachmentsNotCopied: true });
   assert.deepEqual(office.state.to.map((r) => r.address), ["person.0@gmail.com"]);
@@ -88,12 +93,12 @@ test("split: this draft keeps the first outside recipient, a new draft opens for
 test("split refuses more recipients than it can sensibly open", async () => {
   const { Fixes, item, read } = setup({ to: people(26) });
   assert.equal(Fixes.SPLIT_LIMIT, 25);
-  await assert.rejects(Fixes.splitPerRecipient(item, await read()), /too many recipients/);
+  await assert.rejects(Fixes.splitPerRecipient(item, await read(), addresses(people(26))), /too many recipients/);
 });
 
 test("split refuses a body longer than a new message form takes (32 KB), before opening anything", async () => {
   const { office, Fixes, item, read } = setup({ to: people(3), body: "<p>" + "x".repeat(33 * 1024) + "</p>" });
-  await assert.rejects(Fixes.splitPerRecipient(item, await read()), /longer than Outlook can copy/);
+  await assert.rejects(Fixes.splitPerRecipient(item, await read(), addresses(people(3))), /longer than Outlook can copy/);
   assert.deepEqual(office.state.opened, []);
   assert.equal(office.state.to.length, 3, "nobody was taken off this draft");
 });
@@ -166,7 +171,7 @@ test("move to BCC failing when To is rewritten: rejected, and everyone is still 
   const { office, Fixes, item, read } = setup({ to: people(5).concat([{ address: "ann@northshire.gov.uk" }]) });
   failFrom(item.to, "setAsync");
 
-  await assert.rejects(Fixes.moveOutsideToBcc(item, await read()), officeFailure(/setAsync failed: GenericResponseError/));
+  await assert.rejects(Fixes.moveOutsideToBcc(item, await read(), addresses(people(5))), officeFailure(/setAsync failed: GenericResponseError/));
 
   assert.equal(office.state.to.length, 6, "To is untouched: nobody was taken off before the failure");
   assert.equal(office.state.bcc.length, 5, "BCC came first, so the outside people are also in BCC");
@@ -176,7 +181,7 @@ test("move to BCC failing after the first 100 of 157: To is untouched and the er
   const { office, Fixes, item, read } = setup({ to: people(157) });
   failFrom(item.bcc, "addAsync");
 
-  await assert.rejects(Fixes.moveOutsideToBcc(item, await read()), officeFailure(/addAsync failed/));
+  await assert.rejects(Fixes.moveOutsideToBcc(item, await read(), addresses(people(157))), officeFailure(/addAsync failed/));
 
   assert.equal(office.state.to.length, 157);
   assert.equal(office.state.bcc.length, 100);
@@ -187,7 +192,7 @@ test("split failing on the second new draft: rejected, and this draft keeps ever
   const { office, Fixes, item, read } = setup({ to: people(4) });
   failFrom(global.Office.context.mailbox, "displayNewMessageFormAsync", 2);
 
-  const refusal = await Fixes.splitPerRecipient(item, await read()).catch((error) => error);
+  const refusal = await Fixes.splitPerRecipient(item, await read(), addresses(people(4))).catch((error) => error);
 
   assert.ok(officeFailure(/displayNewMessageFormAsync failed/)(refusal));
   assert.match(refusal.message, /^Outlook opened 1 new e-mail, then would not open more.*close the new e-mails\.$/);
@@ -203,7 +208,7 @@ test("split where Outlook cannot open a new e-mail at all: a clear refusal befor
   const item = global.Office.context.mailbox.item;
   assert.equal(Fixes.canOpenNewMessages(), false);
 
-  const refusal = await Fixes.splitPerRecipient(item, await Sendward.readDraft(item)).catch((error) => error);
+  const refusal = await Fixes.splitPerRecipient(item, await Sendward.readDraft(item), addresses(people(4))).catch((error) => error);
 
   assert.equal(refusal.reason, "unsupported");
   assert.match(refusal.message, /cannot open new e-mails from one you are writing.*Move the recipients to BCC/);
@@ -216,7 +221,7 @@ test("split refused by Outlook while composing: the pane's message says so and o
   assert.equal(Fixes.canOpenNewMessages(), true);
   failFrom(global.Office.context.mailbox, "displayNewMessageFormAsync", 1);
 
-  const refusal = await Fixes.splitPerRecipient(item, await read()).catch((error) => error);
+  const refusal = await Fixes.splitPerRecipient(item, await read(), addresses(people(4))).catch((error) => error);
 
   assert.match(refusal.message, /^Outlook did not open a new e-mail .*Nothing was removed from this e-mail\. Move the recipients to BCC instead\.$/);
   assert.ok(officeFailure(/displayNewMessageFormAsync failed/)(refusal), "the Office error is kept as detail");

@@ -35,7 +35,7 @@ const BLOCK = {
   ],
   recipients: {
     total: 157, visible: 157, external: 157, visible_external: 157, external_domains: 157,
-    internal_domains: ["northshire.gov.uk", "nhs.net"],
+    internal_domains: ["northshire.gov.uk", "nhs.net"], move_to_bcc: ["person.0@gmail.com"],
   },
   attachments: [{ name: "clients.xlsx", scanned: true, data_subjects: 163 }],
 };
@@ -388,7 +388,7 @@ test("precheck: a recipients change scores in the background, unrecorded, once p
   const kept = JSON.parse(office.state.session["sendward.precheck"]);
   assert.equal(kept.action, "block");
   assert.deepEqual(kept.attachments_sent, [{ id: "att-0", name: "clients.xlsx" }]);
-  assert.deepEqual(kept.recipients.internal_domains, ["northshire.gov.uk", "nhs.net"], "the pane's fixes need them");
+  assert.deepEqual(kept.recipients.move_to_bcc, ["person.0@gmail.com"], "the pane's fixes need them");
 
   office.state.bcc = people(1, "gmail.com");
   await run(Sendward.onMessageRecipientsChangedHandler);

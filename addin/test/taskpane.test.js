@@ -22,7 +22,8 @@ const BLOCK = {
   findings: [
     { rule: "recipients.exposed", action: "block", message: "12 people outside can see each other.", evidence: {}, fix: "move_to_bcc" },
   ],
-  recipients: { total: 12, internal_domains: ["northshire.gov.uk"] },
+  // the service names the 12 outside people the move-to-BCC fix moves (support.people(12))
+  recipients: { total: 12, internal_domains: ["northshire.gov.uk"], move_to_bcc: people(12).map((p) => p.address) },
   attachments: [],
 };
 

@@ -135,3 +135,18 @@ def test_a_scan_that_counted_recipients_is_not_kept_for_other_drafts(counting):
     verdict = scorer.score(to_outsider, Policy(), 1, caller=ALICE, tenant_id="t")
     assert counting.reads == 2
     assert verdict.action != "allow"
+
+
+def test_the_verdict_names_the_people_the_move_to_bcc_fix_moves_and_the_cache_holds_positions_only(counting):
+    store = MemoryKeyValueCache()
+    scorer = Scorer(scanner=counting, draft_signals=KeyValueDraftSignals(store))
+    exposed = draft(to=[f"client{n}@gmail.com" for n in range(12)] + ["colleague@northshire.gov.uk"])
+    verdict = scorer.score(exposed, Policy(), 1, caller=ALICE)
+    assert "move_to_bcc" in {f.fix for f in verdict.findings}
+    assert verdict.to_json()["recipients"]["move_to_bcc"] == [f"client{n}@gmail.com" for n in range(12)]
+    again = scorer.score(exposed, Policy(), 1, caller=ALICE)  # from the kept signals
+    assert again.move_to_bcc == verdict.move_to_bcc
+    (key,) = list(store._entries)
+    assert b"gmail" not in store.get(key) and decode(store.get(key)).recipients.outside_visible == tuple(range(12))
+    quiet = scorer.score(draft(to=["colleague@northshire.gov.uk", "one@gmail.com"]), Policy(), 1, caller=ALICE)
+    assert quiet.to_json()["recipients"]["move_to_bcc"] == []  # no finding offers the fix: nobody named

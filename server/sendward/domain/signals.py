@@ -33,6 +33,9 @@ class RecipientSignals:
     # The domains counted as inside for this draft (internal, then trusted), lower case. A domain
     # name is not personal data, but the audit record keeps counts only, so it stays out of it.
     internal_domains: tuple[str, ...] = ()
+    # Where the visible outside people are in the draft's recipients (the first place each address
+    # appears): what the move-to-BCC fix moves. Positions, not addresses, so cached signals name nobody.
+    outside_visible: tuple[int, ...] = ()
     # False when the time budget ran out first: recipients are all counted, but outside organisations
     # and lookalike domains only as far as they were worked out (the verdict lists "recipient_domains"
     # under not_checked).

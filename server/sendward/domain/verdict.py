@@ -79,6 +79,9 @@ class Verdict:
     # What the Send dialog lists: one line per problem, strongest first (domain/problems.py, made
     # with the findings by evaluate(); none once an override let the e-mail go).
     problems: tuple[dict[str, Any], ...] = ()
+    # The addresses the move-to-BCC fix moves (the visible outside people, as counted), for the
+    # sender's own add-in; only when a finding offers that fix. Never in the audit record.
+    move_to_bcc: tuple[str, ...] = ()
 
     @property
     def rules(self) -> tuple[str, ...]:
@@ -94,6 +97,7 @@ class Verdict:
             "recipients": {
                 **recipients_json(self.recipients),
                 "internal_domains": list(self.recipients.internal_domains),
+                "move_to_bcc": list(self.move_to_bcc),
             },
             "attachments": [attachment_json(a) for a in self.attachments],
             "elapsed_ms": self.elapsed_ms,

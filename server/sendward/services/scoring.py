@@ -28,7 +28,7 @@ from sendward.services.ports import (
 from sendward.kernel import NO_STAGE_TIMES, NO_TELEMETRY, StageTimes, Telemetry
 from sendward.signals.context import context_signals
 from sendward.signals.misdirection import history_signals
-from sendward.signals.recipients import recipient_signals
+from sendward.signals.recipients import addresses_at, recipient_signals
 
 SCANNER_VERSION = "1"
 log = logging.getLogger(__name__)
@@ -94,6 +94,8 @@ class Scorer:
                 policy_version=policy_version,
                 elapsed_ms=round((self.clock() - started) * 1000),
             )
+        if any(f.fix == "move_to_bcc" for f in verdict.findings):
+            verdict = replace(verdict, move_to_bcc=addresses_at(draft, signals.recipients.outside_visible))
         return replace(verdict, not_checked=tuple(not_checked)) if not_checked else verdict
 
     def _gather(

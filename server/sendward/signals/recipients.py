@@ -52,9 +52,12 @@ def recipient_signals(
     complete = True
 
     visible_by_address: dict[str, bool] = {}
-    for recipient in draft.recipients:
+    first_at: dict[str, int] = {}
+    for position, recipient in enumerate(draft.recipients):
         address = recipient.address.address.strip().lower()
         visible_by_address[address] = visible_by_address.get(address, False) or recipient.field.visible
+        first_at.setdefault(address, position)
+    outside_visible = []
 
     total = external = visible = visible_external = private = groups = 0
     organisations: Counter[str] = Counter()
@@ -77,6 +80,7 @@ def recipient_signals(
             outside_domains[domain] += 1
         if outside and is_visible:
             visible_external += 1
+            outside_visible.append(first_at[address])
             webmail = is_webmail(domain, webmail_extra)
             private += webmail
             if webmail:
@@ -98,8 +102,15 @@ def recipient_signals(
         groups_expanded=groups,
         lookalikes=tuple(lookalikes),
         internal_domains=tuple(dict.fromkeys(internal + trusted)),
+        outside_visible=tuple(outside_visible),
         complete=complete and checked,
     )
+
+
+def addresses_at(draft: Draft, positions) -> tuple[str, ...]:
+    """The draft's recipients' addresses (lower case) at ``positions`` (``outside_visible``)."""
+    recipients = draft.recipients
+    return tuple(recipients[p].address.address.strip().lower() for p in positions if 0 <= p < len(recipients))
 
 
 class _DomainSet:

@@ -14,7 +14,7 @@ from sendward.adapters.cache.scan_results import attachment_dict, attachment_fro
 from sendward.domain.draft import Draft
 from sendward.domain.signals import ContextSignals, Lookalike, RecipientSignals, Signals
 
-CODEC_VERSION = 1
+CODEC_VERSION = 2
 
 
 class KeyValueDraftSignals:
@@ -61,6 +61,7 @@ def decode(raw: bytes) -> Signals:
     recipients = dict(data["recipients"])
     recipients["lookalikes"] = tuple(Lookalike(**item) for item in recipients["lookalikes"])
     recipients["internal_domains"] = tuple(recipients["internal_domains"])
+    recipients["outside_visible"] = tuple(int(p) for p in recipients["outside_visible"])
     return Signals(
         recipients=RecipientSignals(**recipients),
         context=ContextSignals(frozenset(data["context"])),

@@ -53,6 +53,11 @@ class Recipients(_Closed):
         "domains (else the tenant's verified domains, else the sender's domain), then its trusted domains; "
         "lower case"
     )
+    move_to_bcc: list[str] = Field(
+        default_factory=list,
+        description="The To/CC addresses the move_to_bcc fix moves (the visible outside people, as counted "
+        "in visible_external), lower case; empty unless a finding offers that fix",
+    )
 
 
 class Location(_Closed):
