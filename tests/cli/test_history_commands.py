@@ -92,10 +92,11 @@ def test_usage_errors(tmp_path, capsys):
 def test_sync_against_the_graph_fake(test_ca, tmp_path, monkeypatch, capsys):
     from tests.fakes.graph import FakeGraph
     from tests.graph.conftest import GRAPH_TOKEN, FakeGraphTokens
-    from tests.graph.test_sent_items_sync import message
+    from tests.graph.test_sent_items_sync import message, received
 
     with FakeGraph(test_ca, token=GRAPH_TOKEN) as graph:
         graph.add_sent_messages("user-1", [message(n) for n in range(12)])
+        graph.add_received_messages("user-1", [received(n) for n in range(3)])
         monkeypatch.setenv("SENDWARD_GRAPH_BASE_URL", graph.url)
         monkeypatch.setenv("SENDWARD_CA_BUNDLE", str(test_ca.bundle))
         args = cli.build_parser().parse_args(["history", "sync", "--user", "user-1", "--user", "user-2"])
@@ -103,7 +104,7 @@ def test_sync_against_the_graph_fake(test_ca, tmp_path, monkeypatch, capsys):
 
         assert run_history(args, graph_tokens=FakeGraphTokens()) == 69  # user-2 has no mailbox here
         out = capsys.readouterr()
-        assert "12 new messages, 12 in all" in out.out and "synced 1 of 2 users" in out.out
+        assert "12 new messages, 12 in all, 3 new received" in out.out and "synced 1 of 2 users" in out.out
         assert "user-2: not synced" in out.err
         # With no --user: every user with a stored model.
         graph.add_sent_message("user-1", message(50))

@@ -101,7 +101,7 @@ def _sync(args, graph_tokens=None) -> int:
             again = ", started over (delta link expired)" if result.restarted else ""
             seeded = f", {result.seeded} people known from Graph (cold start)" if result.seeded else ""
             print(f"{tenant_id} {user_id}: {result.messages} new messages, {result.total} in all, "
-                  f"{result.pages} pages, {state}{again}{seeded}")
+                  f"{result.received} new received, {result.pages} pages, {state}{again}{seeded}")
     finally:
         adapters.close()
     print(f"synced {len(users) - failed} of {len(users)} users")
