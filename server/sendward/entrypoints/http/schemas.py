@@ -196,10 +196,14 @@ class SimulationRequest(BaseModel):
 
 
 class Rollback(BaseModel):
-    version: int = Field(ge=0)
+    version: int = Field(ge=0, strict=True)
     comment: str = ""
 
 
 class PatternTest(BaseModel):
     pattern: str
     text: str = Field(default="", max_length=20_000)
+
+
+class StatsQuery(BaseModel):
+    days: int = 30

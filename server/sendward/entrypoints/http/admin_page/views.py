@@ -16,11 +16,12 @@ from sendward.domain.policy import Policy, field_errors, first_error
 from sendward.domain.records import PolicyState, UnknownVersion, VersionConflict
 from sendward.domain.rules import RULE_IDS
 from sendward.drafts import UnreadableDraft, read_draft_bytes
-from sendward.entrypoints.http.admin_api import decision_filter, uploaded_history
+from sendward.entrypoints.http.admin_api import uploaded_history
 from sendward.entrypoints.http.admin_page import charts
 from sendward.entrypoints.http.admin_page.blueprint import bp, container
 from sendward.entrypoints.http.admin_page.forms import document_from_form, policy_form
 from sendward.entrypoints.http.errors import ApiError
+from sendward.entrypoints.http.requests import query_args
 from sendward.services import audit_log, dashboard as figures
 from sendward.services.policies import export_json
 from sendward.services.simulate import simulate
@@ -433,9 +434,9 @@ def decisions():
     error = None
     page = max(1, request.args.get("page", default=1, type=int) or 1)
     try:
-        where = decision_filter(request.args)
+        query = query_args(audit_log.DecisionQuery, page=page, per_page=PER_PAGE)
         result = audit_log.decisions_page(
-            container().storage, tenant(), where, page=page, per_page=PER_PAGE
+            container().storage, tenant(), query.where(), page=query.page, per_page=PER_PAGE
         )
     except ApiError as problem:
         error, result = (
