@@ -12,7 +12,7 @@ from flask import abort, flash, g, jsonify, redirect, render_template, request, 
 from pydantic import ValidationError
 
 from sendward.domain.patterns import try_pattern
-from sendward.domain.policy import Policy, field_errors, first_error
+from sendward.domain.policy import InvalidPolicyFile, Policy, field_errors, first_error
 from sendward.domain.records import PolicyState, UnknownVersion, VersionConflict
 from sendward.domain.rules import RULE_IDS
 from sendward.drafts import UnreadableDraft, read_draft_bytes
@@ -390,27 +390,15 @@ def import_version():
     if upload is None or not upload.filename:
         flash("Choose a policy file (JSON) to import.", "error")
         return redirect(url_for("admin_page.history"))
-    try:
-        document = json.loads(upload.read())
-    except (ValueError, RecursionError):
-        flash(f"{upload.filename} is not JSON.", "error")
-        return redirect(url_for("admin_page.history"))
-    if isinstance(document, dict) and isinstance(document.get("policy"), dict):
-        document = document["policy"]  # an export
-    try:
-        policy = Policy.model_validate(document)
-    except ValidationError as error:
-        flash(f"{upload.filename} is not a valid policy: {first_error(error)}", "error")
-        return redirect(url_for("admin_page.history"))
     publish = "publish" in request.form
-    record = container().policies.replace(
-        tenant(),
-        policy.to_json(),
-        author=g.caller.name,
-        publish=publish,
-        comment=request.form.get("comment", "").strip()[:500]
-        or f"Imported from {upload.filename[:200]}",
-    )
+    try:
+        record = container().policies.import_file(
+            tenant(), upload.read(), upload.filename, author=g.caller.name,
+            comment=request.form.get("comment", ""), publish=publish,
+        )
+    except InvalidPolicyFile as error:
+        flash(f"{upload.filename} {error}", "error")
+        return redirect(url_for("admin_page.history"))
     flash(
         f"Imported as version {record.version}"
         + (" and published." if publish else " (not published)."),
