@@ -7,6 +7,7 @@ template; every change is a POST with a CSRF token, answered by a redirect.
 from __future__ import annotations
 
 import json
+from contextlib import contextmanager
 
 from flask import abort, flash, g, jsonify, redirect, render_template, request, url_for
 from pydantic import ValidationError
@@ -127,19 +128,15 @@ def policy_page():
 @bp.post("/policy")
 def save_policy():
     shown, revision = _form_int("shown_version"), _form_int("revision")
-    document = document_from_form(request.form, _base_document(shown))
-    try:
-        policy = Policy.model_validate(document)
-    except ValidationError as error:
-        return _policy_page(
-            policy_form(document, field_errors(error)), shown=shown, revision=revision, status=422
-        )
+    document, errors = _submitted_policy()
+    if errors:
+        return _policy_page(policy_form(document, errors), shown=shown, revision=revision, status=422)
     publish = request.form.get("action") != "draft"
     comment = request.form.get("comment", "").strip()[:500]
     try:
         record = container().policies.replace(
             tenant(),
-            policy.to_json(),
+            document,
             author=g.caller.name,
             comment=comment,
             expected_revision=revision,
@@ -170,16 +167,21 @@ def save_policy():
 @bp.post("/policy/check")
 def check_policy():
     """Inline validation while the admin types: the errors each field would get on saving."""
-    document = document_from_form(request.form, _base_document(_form_int("shown_version")))
-    try:
-        Policy.model_validate(document)
-        errors = []
-    except ValidationError as error:
-        errors = field_errors(error)
+    document, errors = _submitted_policy()
     form = policy_form(document, errors)
     placed = {f.id: f.errors for s in form.sections() for f in s.fields if f.errors}
     placed.update({s.id: s.errors for s in form.sections() if s.errors})
     return jsonify({"valid": not errors, "errors": placed, "summary": form.summary})
+
+
+def _submitted_policy() -> tuple[dict, list[dict[str, str]]]:
+    """The policy document the form describes, on top of the version it showed, and its field errors."""
+    document = document_from_form(request.form, _base_document(_form_int("shown_version")))
+    try:
+        Policy.model_validate(document)
+    except ValidationError as error:
+        return document, field_errors(error)
+    return document, []
 
 
 @bp.post("/patterns/test")
@@ -241,15 +243,14 @@ def run_simulation():
         return _simulator_page(error="Choose an .eml or .msg file to simulate.", status=400)
     candidate, version = None, None
     if "from_policy_form" in request.form:
-        document = document_from_form(request.form, _base_document(_form_int("shown_version")))
-        try:
-            candidate = Policy.model_validate(document)
-        except ValidationError as error:
+        document, errors = _submitted_policy()
+        if errors:
             return _simulator_page(
                 error="The settings in the form have errors; fix them and try again.",
-                policy_errors=policy_form(document, field_errors(error)).summary,
+                policy_errors=policy_form(document, errors).summary,
                 status=422,
             )
+        candidate = Policy.model_validate(document)
     else:
         version = _source_version(request.form.get("source", "published"))
     try:
@@ -347,22 +348,16 @@ def compare():
 
 @bp.post("/versions/<int:version>/publish")
 def publish_version(version: int):
-    try:
+    with _version_errors(version, nothing_was="published"):
         container().policies.publish(tenant(), version, expected_revision=_form_int("revision"))
         flash(f"Version {version} is published. Senders get it from now on.", "success")
-    except UnknownVersion:
-        abort(404)
-    except VersionConflict:
-        flash(CHANGED_MEANWHILE.format(what="nothing was published"), "error")
-    except ValidationError as error:
-        flash(f"Version {version} is no longer a valid policy: {first_error(error)}", "error")
     return redirect(url_for("admin_page.history"))
 
 
 @bp.post("/versions/<int:version>/rollback")
 def rollback_version(version: int):
     comment = request.form.get("comment", "").strip()[:500]
-    try:
+    with _version_errors(version, nothing_was="rolled back"):
         record = container().policies.rollback(
             tenant(),
             version,
@@ -375,13 +370,20 @@ def rollback_version(version: int):
             f"{'the built-in defaults' if version == 0 else f'version {version}'} and is now published.",
             "success",
         )
+    return redirect(url_for("admin_page.history"))
+
+
+@contextmanager
+def _version_errors(version: int, *, nothing_was: str):
+    """A publish or rollback that cannot be made: 404, or a message on the history page."""
+    try:
+        yield
     except UnknownVersion:
         abort(404)
     except VersionConflict:
-        flash(CHANGED_MEANWHILE.format(what="nothing was rolled back"), "error")
+        flash(CHANGED_MEANWHILE.format(what=f"nothing was {nothing_was}"), "error")
     except ValidationError as error:
         flash(f"Version {version} is no longer a valid policy: {first_error(error)}", "error")
-    return redirect(url_for("admin_page.history"))
 
 
 @bp.post("/versions/import")
