@@ -195,17 +195,22 @@ def rollback():
 @require_admin
 def simulate_draft():
     """Score an uploaded .eml/.msg or a JSON draft against a policy, recording nothing."""
-    history = None
     if request.mimetype == "multipart/form-data":
-        draft, candidate, version = _multipart_simulation()
+        draft, policy = _uploaded_draft(), _json_field("policy")
+        version = request.form.get("version", "").strip()
+        version = int(version) if version.isdecimal() else version or None  # not digits: refused below
         history = uploaded_history(request.files.get("history"))
     elif request.mimetype == "application/json":
-        draft, candidate, version = _json_simulation(json_body())
+        body = json_body()
+        draft, policy, version, history = _json_draft(body), body.get("policy"), body.get("version"), None
     else:
         raise ApiError(
             415,
             "send an .eml or .msg file as multipart/form-data, or a JSON draft as application/json",
         )
+    candidate = _candidate(policy) if policy is not None else None
+    if version is not None and (isinstance(version, bool) or not isinstance(version, int)):
+        raise ApiError(400, "version must be a whole number", code="bad_request")
     if candidate is not None and version is not None:
         raise ApiError(400, "give a candidate policy or a version, not both", code="bad_request")
     c = container()
@@ -240,7 +245,7 @@ def simulation_json(result: Simulation) -> dict:
     }
 
 
-def _multipart_simulation():
+def _uploaded_draft():
     upload = request.files.get("file")
     if upload is None or not upload.filename:
         raise ApiError(
@@ -249,31 +254,21 @@ def _multipart_simulation():
             code="missing_file",
         )
     try:
-        draft = read_draft_bytes(upload.read())
+        return read_draft_bytes(upload.read())
     except UnreadableDraft as error:
         raise ApiError(
             422, f"the file is not a draft Sendward can read: {error}", code="unreadable_draft"
         ) from None
-    candidate = None
-    if request.form.get("policy", "").strip():
-        candidate = _candidate(_parse_json_field(request.form["policy"], "policy"))
-    version = _int_field(request.form.get("version"), "version")
-    return draft, candidate, version
 
 
-def _json_simulation(body: dict):
+def _json_draft(body: dict):
     if not isinstance(body.get("draft"), dict):
         raise ApiError(
             400,
             "give the draft to score as 'draft' (the JSON of POST /api/v1/score)",
             code="invalid_draft",
         )
-    draft = validated(ScoreRequest, body["draft"], status=400, code="invalid_draft").to_draft()
-    candidate = _candidate(body["policy"]) if body.get("policy") is not None else None
-    version = body.get("version")
-    if version is not None and (not isinstance(version, int) or isinstance(version, bool)):
-        raise ApiError(400, "version must be a whole number", code="bad_request")
-    return draft, candidate, version
+    return validated(ScoreRequest, body["draft"], status=400, code="invalid_draft").to_draft()
 
 
 def _candidate(document) -> Policy:
@@ -287,21 +282,16 @@ def _candidate(document) -> Policy:
     return validated(Policy, document, code="invalid_policy")
 
 
-def _parse_json_field(raw: str, name: str):
+def _json_field(name: str):
+    """A form field holding JSON; None when it is empty."""
+    if not request.form.get(name, "").strip():
+        return None
     try:
-        return json.loads(raw)
+        return json.loads(request.form[name])
     except (ValueError, RecursionError):
         raise ApiError(
             400, f"the form field '{name}' is not valid JSON", code="invalid_json"
         ) from None
-
-
-def _int_field(raw: str | None, name: str) -> int | None:
-    if raw is None or not raw.strip():
-        return None
-    if not raw.strip().isdigit():
-        raise ApiError(400, f"the form field '{name}' must be a whole number", code="bad_request")
-    return int(raw)
 
 
 # -- pattern tester ---------------------------------------------------------------

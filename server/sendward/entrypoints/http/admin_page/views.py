@@ -441,4 +441,4 @@ def decisions():
 
 def _form_int(name: str) -> int | None:
     raw = request.form.get(name, "")
-    return int(raw) if raw.isdigit() else None
+    return int(raw) if raw.isdecimal() else None
