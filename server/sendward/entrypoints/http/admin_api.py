@@ -72,7 +72,7 @@ SIMULATION_UPLOAD = {
 @require_admin
 def get_policy():
     policy, version, state = container().policies.editable(g.caller.tenant_id)
-    return _policy_response(policy, version, state.revision)
+    return _policy_response(policy.to_json(), version, state.revision)
 
 
 @bp.put("/policy")
@@ -81,16 +81,8 @@ def get_policy():
 @require_admin
 def put_policy():
     """Replace the policy: save a new version and publish it."""
-    policy = validated(Policy, json_body())
-    with version_errors():
-        record = container().policies.replace(
-            g.caller.tenant_id,
-            policy.to_json(),
-            author=g.caller.name,
-            comment=_comment(),
-            expected_revision=_if_match(),
-        )
-    return _policy_response(policy, record.version, record.revision)
+    record = _save(publish=True)
+    return _policy_response(record.document, record.version, record.revision)
 
 
 @bp.post("/policy/validate")
@@ -125,16 +117,20 @@ def list_versions():
 @require_admin
 def save_version():
     """Save a new version without publishing it."""
+    return _created(_save(publish=False))
+
+
+def _save(*, publish: bool) -> PolicyRecord:
     policy = validated(Policy, json_body())
     with version_errors():
-        record = container().policies.save_draft(
+        return container().policies.replace(
             g.caller.tenant_id,
             policy.to_json(),
             author=g.caller.name,
             comment=_comment(),
             expected_revision=_if_match(),
+            publish=publish,
         )
-    return _created(record)
 
 
 @bp.get("/versions/<int:version>")
@@ -390,8 +386,8 @@ def _created(record: PolicyRecord):
     return _with_etag(response, record.revision)
 
 
-def _policy_response(policy: Policy, version: int, revision: int):
-    return _with_etag(jsonify({"version": version, "policy": policy.to_json()}), revision)
+def _policy_response(document: dict, version: int, revision: int):
+    return _with_etag(jsonify({"version": version, "policy": document}), revision)
 
 
 def _with_etag(response, revision: int):
