@@ -298,17 +298,21 @@ def _json_field(name: str):
 @require_admin
 def test_pattern():
     """Where a custom identifier pattern matches in a sample text (RE2, as the scanner runs it)."""
-    body = json_body()
+    return jsonify(pattern_trial(json_body()))
+
+
+def pattern_trial(body: dict, *, cut: bool = False) -> dict:
+    """The pattern tester's answer (the admin page's too); a longer sample is 413 unless ``cut``."""
     pattern, text = body.get("pattern"), body.get("text", "")
     if not isinstance(pattern, str) or not isinstance(text, str):
         raise ApiError(400, "give 'pattern' and 'text' as strings", code="bad_request")
-    if len(text) > MAX_PATTERN_TEST_TEXT:
+    if len(text) > MAX_PATTERN_TEST_TEXT and not cut:
         raise ApiError(
             413,
             f"the sample text is limited to {MAX_PATTERN_TEST_TEXT} characters",
             code="too_large",
         )
-    return jsonify(try_pattern(pattern, text))
+    return try_pattern(pattern, text[:MAX_PATTERN_TEST_TEXT])
 
 
 # -- audit log and dashboard ------------------------------------------------------

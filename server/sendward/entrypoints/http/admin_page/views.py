@@ -12,12 +12,11 @@ from contextlib import contextmanager
 from flask import abort, flash, g, jsonify, redirect, render_template, request, url_for
 from pydantic import ValidationError
 
-from sendward.domain.patterns import try_pattern
 from sendward.domain.policy import InvalidPolicyFile, Policy, field_errors, first_error
 from sendward.domain.records import PolicyState, UnknownVersion, VersionConflict
 from sendward.domain.rules import RULE_IDS
 from sendward.drafts import UnreadableDraft, read_draft_bytes
-from sendward.entrypoints.http.admin_api import uploaded_history
+from sendward.entrypoints.http.admin_api import pattern_trial, uploaded_history
 from sendward.entrypoints.http.admin_page import charts
 from sendward.entrypoints.http.admin_page.blueprint import bp, container
 from sendward.entrypoints.http.admin_page.forms import document_from_form, policy_form
@@ -29,7 +28,6 @@ from sendward.services.simulate import simulate
 
 PERIODS = (7, 30, 90)
 PER_PAGE = 50
-MAX_PATTERN_TEXT = 20_000
 CHANGED_MEANWHILE = (
     "Someone else changed the policy (saved, published or rolled back a version) since this page"
     " was loaded, so {what}. The history below is up to date: check it, then try again."
@@ -186,13 +184,8 @@ def _submitted_policy() -> tuple[dict, list[dict[str, str]]]:
 
 @bp.post("/patterns/test")
 def test_pattern():
-    body = request.get_json(silent=True) or {}
-    pattern, text = body.get("pattern"), body.get("text", "")
-    if not isinstance(pattern, str) or not isinstance(text, str):
-        return jsonify(
-            {"error": "bad_request", "message": "give 'pattern' and 'text' as strings"}
-        ), 400
-    return jsonify(try_pattern(pattern, text[:MAX_PATTERN_TEXT]))
+    body = request.get_json(silent=True)
+    return jsonify(pattern_trial(body if isinstance(body, dict) else {}, cut=True))
 
 
 def _policy_page(
