@@ -16,8 +16,7 @@ from sendward.adapters.identity.entra import entra_validator
 from sendward.adapters.identity.tokens import TokenValidator
 from sendward.adapters.local_secrets import load_user_hash_key
 from sendward.adapters.metrics.prometheus import PrometheusMetrics
-from sendward.adapters.storage import schema
-from sendward.adapters.storage.repository import Storage
+from sendward.adapters.storage.repository import Storage, open_storage
 from sendward.config import Settings
 from sendward.detection.isolation import ExtractionPool
 from sendward.detection.scanner import Scanner
@@ -53,11 +52,7 @@ class Container:
 def bootstrap(
     settings: Settings, *, migrate: bool = True, scanner: Scanner | None = None, graph_tokens=None
 ) -> Container:
-    settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)  # keys and the database live here
-    engine = schema.make_engine(settings.sqlalchemy_url)
-    if migrate:
-        schema.upgrade(engine)
-    storage = Storage(engine)
+    storage = open_storage(settings, migrate=migrate)
     user_hash_key = load_user_hash_key(settings.user_hash_key, settings.data_dir)
     redis = redis_store(settings, user_hash_key)
     shared_cache = redis or MemoryKeyValueCache()  # Graph token caches, mail tips, verified domains

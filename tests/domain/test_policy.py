@@ -110,3 +110,21 @@ def test_override_justification_length_is_bounded():
 def test_every_error_is_reported_not_just_the_first():
     found = errors({"internal_domains": ["bad domain"], "rules": {"recipients.exposed": {"action": "no"}}})
     assert {"internal_domains.0", "rules.recipients.exposed.action"} <= set(found)
+
+
+def test_a_policy_file_holds_a_document_or_an_export():
+    import json
+
+    from sendward.domain.policy import InvalidPolicyFile, policy_from_file
+
+    document = {"internal_domains": ["NORTHSHIRE.gov.uk"]}
+    assert policy_from_file(json.dumps(document)).internal_domains == ["northshire.gov.uk"]
+    assert policy_from_file(json.dumps({"version": 3, "policy": document}).encode()).internal_domains == [
+        "northshire.gov.uk"
+    ]
+    for raw, says in [(b"{", "is not JSON"), (b"\xff\xfe\x00x", "is not JSON"), (b"[1]", "is not a policy")]:
+        with pytest.raises(InvalidPolicyFile, match=says):
+            policy_from_file(raw)
+    with pytest.raises(InvalidPolicyFile, match="is not a valid policy: retention_days") as invalid:
+        policy_from_file(b'{"retention_days": 0}')
+    assert invalid.value.fields[0]["field"] == "retention_days"

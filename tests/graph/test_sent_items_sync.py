@@ -214,14 +214,11 @@ def test_background_syncs_are_bounded(store):
 
 
 def test_a_sync_replaces_an_imported_model_instead_of_counting_its_messages_twice(graph, sync, store):
-    from sendward.domain.correspondents import CorrespondentModel, model_to_dict, tenant_key_from
     from sendward.drafts.history import sent_message
+    from sendward.services.recipient_history import import_model
 
-    imported = CorrespondentModel.build(
-        [sent_message(message(n))[1] for n in range(5)], key=tenant_key_from(KEY, "tenant-a")
-    )
-    store.save("tenant-a", user_hash(KEY, "tenant-a", USER), USER, {"model": model_to_dict(imported), "seen": []},
-               delta_link=None, complete=False, messages=imported.messages)
+    import_model(store, KEY, "tenant-a", USER, [sent_message(message(n))[1] for n in range(5)])
+    assert stored_model(store, sync)[1].get("john.smith@partner.org").count == 5
     graph.add_sent_messages(USER, [message(n) for n in range(5)])  # the same five, now read from Graph
     sync.sync("tenant-a", USER)
     _, model = stored_model(store, sync)
@@ -276,3 +273,15 @@ def test_an_expired_inbox_link_starts_the_inbox_over_and_a_failing_inbox_keeps_s
     assert (result.messages, result.received) == (1, 0)
     _, model = stored_model(store, sync)
     assert model.messages == 4 and model.received_messages == 4  # learnt before, kept
+
+
+def test_an_imported_model_is_forgotten_for_its_user_only(store):
+    from sendward.drafts.history import sent_message
+    from sendward.services.recipient_history import forget_user, import_model
+
+    model = import_model(store, KEY, "tenant-a", USER, [sent_message(message(n))[1] for n in range(3)])
+    import_model(store, KEY, "tenant-a", "someone-else", [sent_message(message(1))[1]])
+    assert model.messages == 3 and store.load("tenant-a", user_hash(KEY, "tenant-a", USER)).delta_link is None
+    assert forget_user(store, KEY, "tenant-a", USER) is True
+    assert forget_user(store, KEY, "tenant-a", USER) is False
+    assert [u for _, _, u in store.users("tenant-a")] == ["someone-else"]

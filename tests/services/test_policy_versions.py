@@ -124,3 +124,18 @@ def test_the_last_known_policies_are_bounded(store):
     for i in range(5):
         policies.current(f"tenant-{i}")
     assert list(policies._last_known) == ["tenant-2", "tenant-3", "tenant-4"]
+
+
+def test_a_policy_file_is_imported_as_the_next_version(policies):
+    import json
+
+    from sendward.domain.policy import InvalidPolicyFile
+
+    export = json.dumps({"version": 7, "policy": with_threshold(4)}).encode()
+    record = policies.import_file("tenant-a", export, "p.json", author="a@x")
+    assert (record.version, record.published, record.comment) == (1, False, "Imported from p.json")
+    published = policies.import_file("tenant-a", export, "p.json", author="a@x", comment=" why ", publish=True)
+    assert published.comment == "why" and exposed_threshold(policies) == 4
+    with pytest.raises(InvalidPolicyFile):
+        policies.import_file("tenant-a", b"{", "x.json", author="a@x")
+    assert policies.latest_version("tenant-a") == 2

@@ -7,6 +7,7 @@ default is explained in docs/rules.md).
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Annotated, Any, Literal
 
@@ -209,3 +210,29 @@ def first_error(error: ValidationError, whole: str = "document") -> str:
     """
     first = field_errors(error)[0]
     return f"{first['field'] or whole}: {first['message']}"
+
+
+class InvalidPolicyFile(ValueError):
+    """A policy file that is not JSON, not an object or not a valid policy; the message says which,
+    as a predicate ("is not JSON (...)"), to follow the file's name. ``fields``: the field errors."""
+
+    def __init__(self, reason: str, fields: list[dict[str, str]] | None = None):
+        super().__init__(reason)
+        self.fields = fields or []
+
+
+def policy_from_file(raw: bytes | str) -> Policy:
+    """The policy in a file holding a policy document or an export (``{"policy": {...}}``, as the admin
+    API, the admin page and `sendward policy export` give one). Raises InvalidPolicyFile."""
+    try:
+        document = json.loads(raw)
+    except (ValueError, RecursionError) as error:  # UnicodeDecodeError is a ValueError
+        raise InvalidPolicyFile(f"is not JSON ({str(error).splitlines()[0][:200]})") from None
+    if isinstance(document, dict) and isinstance(document.get("policy"), dict):
+        document = document["policy"]
+    if not isinstance(document, dict):
+        raise InvalidPolicyFile("is not a policy: a policy is a JSON object")
+    try:
+        return Policy.model_validate(document)
+    except ValidationError as error:
+        raise InvalidPolicyFile(f"is not a valid policy: {first_error(error)}", field_errors(error)) from None

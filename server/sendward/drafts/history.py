@@ -148,17 +148,24 @@ class HistoryFile:
 
     def model_for(self, sender: str, before: datetime | None = None) -> CorrespondentModel | None:
         """``sender``'s sent mail, and the others' mail to them as received, before ``before``."""
-        sender = normalise_address(sender)
-        messages = self._by_sender.get(sender) or (self._by_sender.get("") if len(self._by_sender) == 1 else None)
+        messages, received = self.mail_of(sender, before)
         if not messages:
             return None
+        model = CorrespondentModel.build(messages, key=self.key)
+        for message in received:
+            model.add_received(message, normalise_address(sender))
+        return model
+
+    def mail_of(self, sender: str, before: datetime | None = None) -> tuple[list[SentMessage], list[ReceivedMessage]]:
+        """What ``sender`` sent and what the others in the file sent them, before ``before``, oldest first
+        (a file of one anonymous sender's mail is theirs)."""
+        sender = normalise_address(sender)
+        messages = self._by_sender.get(sender) or (self._by_sender.get("") if len(self._by_sender) == 1 else None) or []
+        received = sorted(self._received.get(sender, ()), key=lambda m: m.received_at)
         if before is not None:
             messages = [m for m in messages if m.sent_at < before]
-        model = CorrespondentModel.build(messages, key=self.key)
-        for received in sorted(self._received.get(sender, ()), key=lambda m: m.received_at):
-            if before is None or received.received_at < before:
-                model.add_received(received, sender)
-        return model
+            received = [m for m in received if m.received_at < before]
+        return messages, received
 
     def subject_key(self, caller=None, tenant_id: str = "") -> bytes:
         return self.key

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from sendward.domain.verdict import Action
 from sendward.entrypoints import cli_admin, cli_history, is_loopback
-from sendward.entrypoints.cli_errors import UsageError
+from sendward.entrypoints.cli_shared import UsageError, checked_tenant, plural
 
 EXIT_ALLOW, EXIT_WARN, EXIT_BLOCK = 0, 1, 2
 EXIT_USAGE, EXIT_UNREADABLE = 64, 65
@@ -222,24 +222,12 @@ def load_history(path: str):
 
 
 def load_policy(path: str | None, internal_domains: list[str]):
-    from pydantic import ValidationError
+    from sendward.domain.policy import InvalidPolicyFile, Policy, normalise_domain
 
-    from sendward.domain.policy import Policy, first_error, normalise_domain
-
-    document = {}
-    if path:
-        try:
-            document = json.loads(Path(path).read_text("utf-8"))
-        except OSError as error:
-            raise UsageError(f"--policy {path}: {error.strerror or error}") from None
-        except ValueError as error:
-            raise UsageError(f"--policy {path}: not valid JSON ({error})") from None
-        if isinstance(document, dict) and isinstance(document.get("policy"), dict):
-            document = document["policy"]  # an export from the admin API
     try:
-        policy = Policy.model_validate(document)
-    except ValidationError as error:
-        raise UsageError(f"--policy {path}: {first_error(error)}") from None
+        policy = cli_admin.read_policy_file(path) if path else Policy()
+    except InvalidPolicyFile as error:
+        raise UsageError(f"--policy {path} {error}") from None
     if internal_domains:
         try:
             extra = [normalise_domain(d) for d in internal_domains]
@@ -267,11 +255,6 @@ def human_verdict(name: str, verdict) -> str:
             + (", some of it hidden" if attachment.hidden_content else "")
         )
     return "\n".join(lines)
-
-
-def plural(count: int, singular: str, many: str | None = None) -> str:
-    """ "1 person", "2 people"; "1 e-mail", "3 e-mails"."""
-    return f"{count} {singular if count == 1 else (many or singular + 's')}"
 
 
 # -- serve ----------------------------------------------------------------------
@@ -343,13 +326,8 @@ def run_dev_token(args) -> int:
     from sendward.adapters.identity.dev import DEV_TENANT, DEV_USER, DevIdentity
     from sendward.config import Settings
 
-    settings = Settings.from_env()
-    tenant = args.tenant or DEV_TENANT
-    from sendward.kernel import TENANT_ID
-
-    if not TENANT_ID.match(tenant):
-        raise UsageError("--tenant must be letters, digits, '.', '_' or '-' (at most 64)")
-    print(DevIdentity(settings.data_dir).issue(tenant, args.user or DEV_USER, admin=args.admin))
+    tenant = checked_tenant(args.tenant or DEV_TENANT)
+    print(DevIdentity(Settings.from_env().data_dir).issue(tenant, args.user or DEV_USER, admin=args.admin))
     return 0
 
 
@@ -389,11 +367,10 @@ def run_manifest(args) -> int:
 
 def run_db(args) -> int:
     from sendward.adapters.storage import schema
+    from sendward.adapters.storage.repository import open_storage
     from sendward.config import Settings
 
-    settings = Settings.from_env()
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    engine = schema.make_engine(settings.sqlalchemy_url)
+    engine = open_storage(Settings.from_env(), migrate=False).engine
     if args.action == "upgrade":
         schema.upgrade(engine, args.revision or "head")
     elif args.action == "downgrade":

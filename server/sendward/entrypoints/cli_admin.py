@@ -12,15 +12,10 @@ import json
 import sys
 from pathlib import Path
 
-from sendward.entrypoints.cli_errors import UsageError
+from sendward.domain.policy import InvalidPolicyFile, Policy, policy_from_file
+from sendward.entrypoints.cli_shared import open_storage, plural, tenant_argument
 
 EXIT_OK, EXIT_USAGE, EXIT_INVALID = 0, 64, 65
-
-
-class InvalidPolicyFile(Exception):
-    def __init__(self, reason: str, fields: list[dict[str, str]] | None = None):
-        super().__init__(reason)
-        self.fields = fields or []
 
 
 def add_commands(commands) -> None:
@@ -68,58 +63,40 @@ def run_purge(args) -> int:
     from sendward.services.policies import PolicyService
     from sendward.services.retention import purge
 
-    settings, storage = _storage()
-    tenant = _tenant_argument(args.tenant, settings, required=False)
+    settings, storage = open_storage()
+    tenant = tenant_argument(args.tenant, settings, required=False)
     results = purge(storage, PolicyService(storage), tenant_id=tenant, dry_run=args.dry_run)
     verb = "would delete" if args.dry_run else "deleted"
     for result in results:
         print(
-            f"{result.tenant_id}: {verb} {result.decisions} "
-            f"decision{'s' if result.decisions != 1 else ''} older than {result.retention_days} days "
-            f"(before {result.cutoff.date().isoformat()})"
+            f"{result.tenant_id}: {verb} {plural(result.decisions, 'decision')} older than "
+            f"{result.retention_days} days (before {result.cutoff.date().isoformat()})"
         )
     total = sum(r.decisions for r in results)
-    print(
-        f"{verb} {total} decision{'s' if total != 1 else ''} in {len(results)} tenant{'s' if len(results) != 1 else ''}"
-    )
+    print(f"{verb} {plural(total, 'decision')} in {plural(len(results), 'tenant')}")
     return EXIT_OK
 
 
 # -- policy validate / import / export ----------------------------------------------
 
 
-def read_policy_file(path: str):
-    """A Policy from a file holding a policy document or an export (``{"policy": {...}}``)."""
-    from pydantic import ValidationError
+def policy_file(path: str) -> bytes:
+    try:
+        return Path(path).read_bytes()
+    except OSError as error:
+        raise InvalidPolicyFile(f"cannot be read ({error.strerror or error})") from None
 
-    from sendward.domain.policy import Policy, field_errors
 
-    try:
-        raw = Path(path).read_text("utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise InvalidPolicyFile(f"{path}: {getattr(error, 'strerror', None) or error}") from None
-    try:
-        document = json.loads(raw)
-    except (ValueError, RecursionError) as error:
-        raise InvalidPolicyFile(f"{path}: not valid JSON ({str(error).splitlines()[0]})") from None
-    if isinstance(document, dict) and isinstance(document.get("policy"), dict):
-        document = document["policy"]
-    if not isinstance(document, dict):
-        raise InvalidPolicyFile(f"{path}: a policy is a JSON object")
-    try:
-        return Policy.model_validate(document)
-    except ValidationError as error:
-        fields = field_errors(error)
-        raise InvalidPolicyFile(
-            f"{path}: {len(fields)} invalid field{'s' if len(fields) != 1 else ''}", fields
-        ) from None
+def read_policy_file(path: str) -> Policy:
+    """A Policy from a file holding a policy document or an export; InvalidPolicyFile says what is wrong."""
+    return policy_from_file(policy_file(path))
 
 
 def _validate(path: str) -> int:
     try:
         read_policy_file(path)
     except InvalidPolicyFile as error:
-        return _report_invalid(error)
+        return _report_invalid(path, error)
     print(f"{path}: valid")
     return EXIT_OK
 
@@ -127,19 +104,15 @@ def _validate(path: str) -> int:
 def _import(args) -> int:
     from sendward.bootstrap import policy_service
 
+    settings, storage = open_storage()
+    tenant = tenant_argument(args.tenant, settings, required=True)
     try:
-        policy = read_policy_file(args.file)
+        record = policy_service(settings, storage).import_file(
+            tenant, policy_file(args.file), Path(args.file).name, author=_author(),
+            comment=args.comment, publish=args.publish,
+        )
     except InvalidPolicyFile as error:
-        return _report_invalid(error)
-    settings, storage = _storage()
-    tenant = _tenant_argument(args.tenant, settings, required=True)
-    record = policy_service(settings, storage).replace(
-        tenant,
-        policy.to_json(),
-        author=_author(),
-        comment=args.comment[:500] or f"Imported from {Path(args.file).name}",
-        publish=args.publish,
-    )
+        return _report_invalid(args.file, error)
     state = "published" if args.publish else "saved, not published"
     print(f"{tenant}: imported as version {record.version} ({state})")
     return EXIT_OK
@@ -149,8 +122,8 @@ def _export(args) -> int:
     from sendward.domain.records import UnknownVersion
     from sendward.services.policies import PolicyService, export_json
 
-    settings, storage = _storage()
-    tenant = _tenant_argument(args.tenant, settings, required=True)
+    settings, storage = open_storage()
+    tenant = tenant_argument(args.tenant, settings, required=True)
     policies = PolicyService(storage)
     try:
         version = args.version if args.version is not None else policies.current(tenant)[1]
@@ -169,41 +142,11 @@ def _export(args) -> int:
     return EXIT_OK
 
 
-def _report_invalid(error: InvalidPolicyFile) -> int:
-    print(f"sendward: {error}", file=sys.stderr)
+def _report_invalid(path: str, error: InvalidPolicyFile) -> int:
+    print(f"sendward: {path} {error}", file=sys.stderr)
     for field in error.fields[:50]:
         print(f"  {field['field'] or '(document)'}: {field['message']}", file=sys.stderr)
     return EXIT_INVALID
-
-
-# -- shared ---------------------------------------------------------------------------
-
-
-def _storage():
-    from sendward.adapters.storage import schema
-    from sendward.adapters.storage.repository import Storage
-    from sendward.config import Settings
-
-    settings = Settings.from_env()
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    engine = schema.make_engine(settings.sqlalchemy_url)
-    schema.upgrade(engine)
-    return settings, Storage(engine)
-
-
-def _tenant_argument(tenant: str | None, settings, *, required: bool) -> str | None:
-    from sendward.adapters.identity.dev import DEV_TENANT
-    from sendward.kernel import TENANT_ID
-
-    if tenant is None:
-        if settings.identity == "dev":
-            return DEV_TENANT if required else None
-        if required:
-            raise UsageError("--tenant is required with Entra ID (the directory's tenant id)")
-        return None
-    if not TENANT_ID.match(tenant):
-        raise UsageError("--tenant must be letters, digits, '.', '_' or '-' (at most 64)")
-    return tenant
 
 
 def _author() -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from datetime import timedelta
 
-from sendward.entrypoints.cli_errors import UsageError
+from sendward.entrypoints.cli_shared import UsageError, open_storage, plural, tenant_argument
 
 EXIT_OK, EXIT_USAGE, EXIT_UNREADABLE, EXIT_UNAVAILABLE = 0, 64, 65, 69
 
@@ -48,10 +48,9 @@ def run_history(args, graph_tokens=None) -> int:
 
 def _context():
     from sendward.adapters.storage.correspondents import CorrespondentStore, sealing_key_from
-    from sendward.entrypoints.cli_admin import _storage
     from sendward.adapters.local_secrets import load_user_hash_key
 
-    settings, storage = _storage()
+    settings, storage = open_storage()
     key = load_user_hash_key(settings.user_hash_key, settings.data_dir)
     return settings, CorrespondentStore(storage.engine, sealing_key_from(key)), key
 
@@ -65,7 +64,6 @@ def _user(value: str) -> str:
 
 def _sync(args, graph_tokens=None) -> int:
     from sendward.adapters.cache.key_value import MemoryKeyValueCache
-    from sendward.entrypoints.cli_admin import _tenant_argument
     from sendward.services.recipient_history import HistorySync
 
     if args.max_pages is not None and args.max_pages < 1:
@@ -79,7 +77,7 @@ def _sync(args, graph_tokens=None) -> int:
         from sendward.adapters.graph.tokens import MsalGraphTokens
 
         graph_tokens = MsalGraphTokens.from_settings(application, MemoryKeyValueCache())
-    tenant = _tenant_argument(args.tenant, settings, required=bool(args.user or args.users_file))
+    tenant = tenant_argument(args.tenant, settings, required=bool(args.user or args.users_file))
     users = [(tenant, _user(u)) for u in args.user + _users_file(args.users_file)]
     if not users:
         users = [(t, u) for t, _, u in store.users(tenant)]
@@ -119,50 +117,41 @@ def _users_file(path: str | None) -> list[str]:
 
 
 def _import(args) -> int:
-    from sendward.domain.correspondents import tenant_key_from
-    from sendward.domain.correspondents import CorrespondentModel, model_to_dict
     from sendward.drafts.history import HistoryFile, UnreadableHistory, read_history
-    from sendward.entrypoints.cli_admin import _tenant_argument
-    from sendward.services.audit import user_hash
+    from sendward.services.recipient_history import import_model
 
     settings, store, key = _context()
-    tenant = _tenant_argument(args.tenant, settings, required=True)
+    tenant = tenant_argument(args.tenant, settings, required=True)
     user = _user(args.user)
-    tenant_key = tenant_key_from(key, tenant)
     try:  # with --sender, the others' mail to them in the file is their received mail
-        model = (HistoryFile(args.file, tenant_key).model_for(args.sender) if args.sender else None) or \
-            CorrespondentModel.build(read_history(args.file, sender=args.sender), key=tenant_key)
+        messages, received = HistoryFile(args.file).mail_of(args.sender) if args.sender else (read_history(args.file), [])
     except UnreadableHistory as error:
         print(f"sendward: {error}", file=sys.stderr)
         return EXIT_UNREADABLE
-    store.save(tenant, user_hash(key, tenant, user), user, {"model": model_to_dict(model), "seen": []},
-               delta_link=None, complete=False, messages=model.messages)
+    model = import_model(store, key, tenant, user, messages, received, own=args.sender or "")
     print(f"{tenant} {user}: {model.messages} messages, {len(model.correspondents)} correspondents, "
           f"{model.received_messages} received")
     return EXIT_OK
 
 
 def _forget(args) -> int:
-    from sendward.entrypoints.cli_admin import _tenant_argument
-    from sendward.services.audit import user_hash
+    from sendward.services.recipient_history import forget_user
 
     settings, store, key = _context()
-    tenant = _tenant_argument(args.tenant, settings, required=True)
+    tenant = tenant_argument(args.tenant, settings, required=True)
     user = _user(args.user)
-    deleted = store.delete_user(tenant, user_hash(key, tenant, user))
-    print(f"{tenant} {user}: {'deleted' if deleted else 'nothing stored'}")
+    print(f"{tenant} {user}: {'deleted' if forget_user(store, key, tenant, user) else 'nothing stored'}")
     return EXIT_OK
 
 
 def _purge(args) -> int:
     from sendward.kernel import utcnow
-    from sendward.entrypoints.cli_admin import _tenant_argument
 
     if not 1 <= args.days <= 3650:
         raise UsageError("--days must be between 1 and 3650")
     settings, store, _ = _context()
-    tenant = _tenant_argument(args.tenant, settings, required=False)
+    tenant = tenant_argument(args.tenant, settings, required=False)
     count = store.purge(utcnow() - timedelta(days=args.days), tenant, dry_run=args.dry_run)
     verb = "would delete" if args.dry_run else "deleted"
-    print(f"{verb} {count} model{'s' if count != 1 else ''} not synced for {args.days} days")
+    print(f"{verb} {plural(count, 'model')} not synced for {args.days} days")
     return EXIT_OK

@@ -9,7 +9,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from cachetools import LRUCache
-from sendward.domain.policy import Policy
+from sendward.domain.policy import Policy, policy_from_file
 from sendward.domain.policy_diff import Change, diff_documents
 from sendward.domain.records import (
     ExpectedRevision,
@@ -128,6 +128,14 @@ class PolicyService:
         if publish:
             self._announce(record)
         return record
+
+    def import_file(
+        self, tenant_id: str, raw: bytes, file_name: str, *, author: str, comment: str = "", publish: bool = False
+    ) -> PolicyRecord:
+        """Save a policy file (a document or an export) as the next version. Raises InvalidPolicyFile."""
+        policy = policy_from_file(raw)
+        comment = comment.strip()[:500] or f"Imported from {file_name[:200]}"
+        return self.replace(tenant_id, policy.to_json(), author=author, comment=comment, publish=publish)
 
     # -- versions -------------------------------------------------------------
 

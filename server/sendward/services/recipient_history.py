@@ -195,6 +195,27 @@ class HistorySync:
         )
 
 
+def import_model(
+    store, user_hash_key: bytes, tenant_id: str, user_id: str, messages, received=(), own: str = ""
+) -> CorrespondentModel:
+    """Store a user's model learnt from a history file (`sendward history import`): their sent
+    ``messages`` and the ``received`` ones (to ``own``, their address). It keeps no message ids and
+    no delta link, so the first sync from Graph replaces it rather than counting it twice."""
+    model = CorrespondentModel.build(messages, key=tenant_key_from(user_hash_key, tenant_id))
+    for message in sorted(received, key=lambda m: m.received_at):
+        model.add_received(message, own)
+    store.save(
+        tenant_id, user_hash(user_hash_key, tenant_id, user_id), user_id, {"model": model_to_dict(model), "seen": []},
+        delta_link=None, complete=False, messages=model.messages,
+    )
+    return model
+
+
+def forget_user(store, user_hash_key: bytes, tenant_id: str, user_id: str) -> bool:
+    """Delete a user's model (a leaver, a request to erase); False when none was stored."""
+    return store.delete_user(tenant_id, user_hash(user_hash_key, tenant_id, user_id))
+
+
 class StoredCorrespondents:
     """The scorer's CorrespondentHistory: stored models, warm in process, a first sync on first use."""
 

@@ -92,6 +92,13 @@ def api_scope(settings) -> str:
     return f"{api_application_id_uri(settings)}/{API_SCOPE}"
 
 
+def sign_in_tenant(settings) -> str:
+    """Where users sign in (the admin page, the add-in's nested app authentication): the one tenant the
+    service accepts, else any work or school account ("organizations"), never "common", which also
+    offers personal Microsoft accounts."""
+    return settings.allowed_tenants[0] if len(settings.allowed_tenants) == 1 else "organizations"
+
+
 def entra_audiences(client_id: str, api_audience: str | None = None) -> tuple[str, ...]:
     """v2 tokens carry the bare client id; v1 tokens the Application ID URI the client asked for."""
     candidates = [api_audience, f"api://{client_id}", client_id]

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from sendward.adapters.identity.client_credential import certificate_credential
-from sendward.adapters.identity.entra import api_application_id_uri
+from sendward.adapters.identity.entra import api_application_id_uri, sign_in_tenant
 from sendward.adapters.identity.tokens import API_SCOPE
 from sendward.config import ConfigError
 
@@ -68,13 +68,10 @@ class EntraSignIn:
 
     @classmethod
     def from_settings(cls, settings) -> "EntraSignIn":
-        one_tenant = (
-            settings.allowed_tenants[0] if len(settings.allowed_tenants) == 1 else "organizations"
-        )
         return cls(
             client_id=settings.client_id,
             authority_host=settings.authority_host,
-            tenant=one_tenant,
+            tenant=sign_in_tenant(settings),
             client_secret=settings.client_secret,
             client_certificate_path=settings.client_certificate_path,
             client_certificate_thumbprint=settings.client_certificate_thumbprint,

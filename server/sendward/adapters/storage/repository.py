@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
+from sendward.adapters.storage import schema
 from sendward.adapters.storage.audit_queries import AuditQueries, filter_condition
 from sendward.adapters.storage.errors import translate_errors
 from sendward.adapters.storage.tables import (
@@ -372,3 +373,13 @@ def _decision_dict(row, findings: list[dict[str, Any]], attachments: list[dict[s
 def _aware(moment: datetime) -> datetime:
     """SQLite returns naive datetimes; every time we store is UTC."""
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def open_storage(settings, *, migrate: bool = True) -> Storage:
+    """The database ``settings`` (a config.Settings) names, upgraded to this release's schema unless
+    ``migrate`` is off: the service's and every command's."""
+    settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)  # keys and the database live here
+    engine = schema.make_engine(settings.sqlalchemy_url)
+    if migrate:
+        schema.upgrade(engine)
+    return Storage(engine)

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, Response, jsonify, request, send_from_directory
 
 from sendward.entrypoints import is_loopback
-from sendward.adapters.identity.entra import api_scope
+from sendward.adapters.identity.entra import api_scope, sign_in_tenant
 from sendward.entrypoints.addin_files import AddinFilesMissing, addin_dir
 from sendward.entrypoints.http.auth import container
 from sendward.entrypoints.http.errors import ApiError
@@ -93,15 +93,9 @@ def handler_config() -> dict:
     }
     if settings.client_id:
         # the same scope the token check and the admin sign-in use (api_scope)
-        config.update(clientId=settings.client_id, apiScope=api_scope(settings), authority=_authority(settings))
+        authority = f"{settings.authority_host.rstrip('/')}/{sign_in_tenant(settings)}"
+        config.update(clientId=settings.client_id, apiScope=api_scope(settings), authority=authority)
     return config
-
-
-def _authority(settings) -> str:
-    """Nested app authentication's authority: the one tenant the service accepts, else any work or school
-    account ("organizations"), never "common", which also offers personal Microsoft accounts."""
-    tenants = settings.allowed_tenants
-    return f"{settings.authority_host.rstrip('/')}/{tenants[0] if len(tenants) == 1 else 'organizations'}"
 
 
 @bp.get(f"/addin/{HANDLER_FILE}")

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import re
 from contextlib import contextmanager
-from datetime import date, datetime, time, timedelta, timezone
 
 from flask import Blueprint, g, jsonify, request, url_for
 from pydantic import ValidationError
@@ -17,7 +16,6 @@ from pydantic import ValidationError
 from sendward.domain.patterns import try_pattern
 from sendward.domain.policy import Policy, field_errors, first_error
 from sendward.domain.records import (
-    DecisionFilter,
     ExpectedRevision,
     PolicyRecord,
     UnknownVersion,
@@ -31,7 +29,7 @@ from sendward.entrypoints.http.auth import container, require_admin
 from sendward.entrypoints.http import schemas as s
 from sendward.entrypoints.http.errors import ApiError
 from sendward.entrypoints.http.openapi import documented, header, query
-from sendward.entrypoints.http.requests import json_body, validated
+from sendward.entrypoints.http.requests import json_body, query_args, validated
 from sendward.services import audit_log, dashboard
 from sendward.services.policies import export_json, version_json
 from sendward.services.simulate import Simulation, simulate
@@ -74,7 +72,7 @@ SIMULATION_UPLOAD = {
 @require_admin
 def get_policy():
     policy, version, state = container().policies.editable(g.caller.tenant_id)
-    return _policy_response(policy, version, state.revision)
+    return _policy_response(policy.to_json(), version, state.revision)
 
 
 @bp.put("/policy")
@@ -83,16 +81,8 @@ def get_policy():
 @require_admin
 def put_policy():
     """Replace the policy: save a new version and publish it."""
-    policy = validated(Policy, json_body())
-    with version_errors():
-        record = container().policies.replace(
-            g.caller.tenant_id,
-            policy.to_json(),
-            author=g.caller.name,
-            comment=_comment(),
-            expected_revision=_if_match(),
-        )
-    return _policy_response(policy, record.version, record.revision)
+    record = _save(publish=True)
+    return _policy_response(record.document, record.version, record.revision)
 
 
 @bp.post("/policy/validate")
@@ -127,16 +117,20 @@ def list_versions():
 @require_admin
 def save_version():
     """Save a new version without publishing it."""
+    return _created(_save(publish=False))
+
+
+def _save(*, publish: bool) -> PolicyRecord:
     policy = validated(Policy, json_body())
     with version_errors():
-        record = container().policies.save_draft(
+        return container().policies.replace(
             g.caller.tenant_id,
             policy.to_json(),
             author=g.caller.name,
             comment=_comment(),
             expected_revision=_if_match(),
+            publish=publish,
         )
-    return _created(record)
 
 
 @bp.get("/versions/<int:version>")
@@ -176,29 +170,13 @@ def publish_version(version: int):
 @require_admin
 def rollback():
     """Copy an earlier version into a new, published version (history stays linear)."""
-    body = json_body()
-    version = body.get("version")
-    if not isinstance(version, int) or isinstance(version, bool) or version < 0:
-        raise ApiError(
-            422,
-            "version: give the number of the version to roll back to",
-            code="invalid",
-            fields=[{"field": "version", "message": "must be a whole number, 0 or more"}],
-        )
-    comment = body.get("comment", "")
-    if not isinstance(comment, str):
-        raise ApiError(
-            422,
-            "comment: must be text",
-            code="invalid",
-            fields=[{"field": "comment", "message": "must be text"}],
-        )
+    body = validated(s.Rollback, json_body())
     with version_errors():
         record = container().policies.rollback(
             g.caller.tenant_id,
-            version,
+            body.version,
             author=g.caller.name,
-            comment=comment[:500],
+            comment=body.comment[:500],
             expected_revision=_if_match(),
         )
     return _created(record)
@@ -213,17 +191,22 @@ def rollback():
 @require_admin
 def simulate_draft():
     """Score an uploaded .eml/.msg or a JSON draft against a policy, recording nothing."""
-    history = None
     if request.mimetype == "multipart/form-data":
-        draft, candidate, version = _multipart_simulation()
+        draft, policy = _uploaded_draft(), _json_field("policy")
+        version = request.form.get("version", "").strip()
+        version = int(version) if version.isdecimal() else version or None  # not digits: refused below
         history = uploaded_history(request.files.get("history"))
     elif request.mimetype == "application/json":
-        draft, candidate, version = _json_simulation(json_body())
+        body = json_body()
+        draft, policy, version, history = _json_draft(body), body.get("policy"), body.get("version"), None
     else:
         raise ApiError(
             415,
             "send an .eml or .msg file as multipart/form-data, or a JSON draft as application/json",
         )
+    candidate = _candidate(policy) if policy is not None else None
+    if version is not None and (isinstance(version, bool) or not isinstance(version, int)):
+        raise ApiError(400, "version must be a whole number", code="bad_request")
     if candidate is not None and version is not None:
         raise ApiError(400, "give a candidate policy or a version, not both", code="bad_request")
     c = container()
@@ -258,7 +241,7 @@ def simulation_json(result: Simulation) -> dict:
     }
 
 
-def _multipart_simulation():
+def _uploaded_draft():
     upload = request.files.get("file")
     if upload is None or not upload.filename:
         raise ApiError(
@@ -267,31 +250,21 @@ def _multipart_simulation():
             code="missing_file",
         )
     try:
-        draft = read_draft_bytes(upload.read())
+        return read_draft_bytes(upload.read())
     except UnreadableDraft as error:
         raise ApiError(
             422, f"the file is not a draft Sendward can read: {error}", code="unreadable_draft"
         ) from None
-    candidate = None
-    if request.form.get("policy", "").strip():
-        candidate = _candidate(_parse_json_field(request.form["policy"], "policy"))
-    version = _int_field(request.form.get("version"), "version")
-    return draft, candidate, version
 
 
-def _json_simulation(body: dict):
+def _json_draft(body: dict):
     if not isinstance(body.get("draft"), dict):
         raise ApiError(
             400,
             "give the draft to score as 'draft' (the JSON of POST /api/v1/score)",
             code="invalid_draft",
         )
-    draft = validated(ScoreRequest, body["draft"], status=400, code="invalid_draft").to_draft()
-    candidate = _candidate(body["policy"]) if body.get("policy") is not None else None
-    version = body.get("version")
-    if version is not None and (not isinstance(version, int) or isinstance(version, bool)):
-        raise ApiError(400, "version must be a whole number", code="bad_request")
-    return draft, candidate, version
+    return validated(ScoreRequest, body["draft"], status=400, code="invalid_draft").to_draft()
 
 
 def _candidate(document) -> Policy:
@@ -305,21 +278,16 @@ def _candidate(document) -> Policy:
     return validated(Policy, document, code="invalid_policy")
 
 
-def _parse_json_field(raw: str, name: str):
+def _json_field(name: str):
+    """A form field holding JSON; None when it is empty."""
+    if not request.form.get(name, "").strip():
+        return None
     try:
-        return json.loads(raw)
+        return json.loads(request.form[name])
     except (ValueError, RecursionError):
         raise ApiError(
             400, f"the form field '{name}' is not valid JSON", code="invalid_json"
         ) from None
-
-
-def _int_field(raw: str | None, name: str) -> int | None:
-    if raw is None or not raw.strip():
-        return None
-    if not raw.strip().isdigit():
-        raise ApiError(400, f"the form field '{name}' must be a whole number", code="bad_request")
-    return int(raw)
 
 
 # -- pattern tester ---------------------------------------------------------------
@@ -330,17 +298,21 @@ def _int_field(raw: str | None, name: str) -> int | None:
 @require_admin
 def test_pattern():
     """Where a custom identifier pattern matches in a sample text (RE2, as the scanner runs it)."""
-    body = json_body()
+    return jsonify(pattern_trial(json_body()))
+
+
+def pattern_trial(body: dict, *, cut: bool = False) -> dict:
+    """The pattern tester's answer (the admin page's too); a longer sample is 413 unless ``cut``."""
     pattern, text = body.get("pattern"), body.get("text", "")
     if not isinstance(pattern, str) or not isinstance(text, str):
         raise ApiError(400, "give 'pattern' and 'text' as strings", code="bad_request")
-    if len(text) > MAX_PATTERN_TEST_TEXT:
+    if len(text) > MAX_PATTERN_TEST_TEXT and not cut:
         raise ApiError(
             413,
             f"the sample text is limited to {MAX_PATTERN_TEST_TEXT} characters",
             code="too_large",
         )
-    return jsonify(try_pattern(pattern, text))
+    return try_pattern(pattern, text[:MAX_PATTERN_TEST_TEXT])
 
 
 # -- audit log and dashboard ------------------------------------------------------
@@ -350,16 +322,10 @@ def test_pattern():
 @documented("The decision log, newest first", parameters=DECISION_QUERY)
 @require_admin
 def list_decisions():
-    where = decision_filter(request.args)
-    page = _query_int("page", 1)
-    per_page = _query_int("per_page", audit_log.DEFAULT_PER_PAGE)
-    try:
-        result = audit_log.decisions_page(
-            container().storage, g.caller.tenant_id, where, page=page, per_page=per_page
-        )
-    except ValueError as error:
-        raise ApiError(400, str(error), code="invalid_query") from None
-    return jsonify(result)
+    query = query_args(audit_log.DecisionQuery)
+    return jsonify(audit_log.decisions_page(
+        container().storage, g.caller.tenant_id, query.where(), page=query.page, per_page=query.per_page
+    ))
 
 
 @bp.get("/decisions/<decision_id>")
@@ -376,62 +342,12 @@ def get_decision(decision_id: str):
 @documented("Dashboard figures", parameters=[query("days", {"type": "integer", "minimum": 1, "maximum": 3650}, "The period")])
 @require_admin
 def get_stats():
-    days = _query_int("days", 30)
+    days = query_args(s.StatsQuery).days
     try:
         figures = dashboard.stats(container().storage, g.caller.tenant_id, days)
     except ValueError as error:
         raise ApiError(400, str(error), code="invalid_query") from None
     return jsonify(figures)
-
-
-def decision_filter(args) -> DecisionFilter:
-    """The decision log's query parameters; ApiError 400 for a bad one."""
-    action = args.get("action") or None
-    if action is not None and action not in VERDICT_ACTIONS:
-        raise ApiError(400, "action must be allow, warn or block", code="invalid_query")
-    rule = args.get("rule") or None
-    if rule is not None and rule not in RULE_IDS:
-        raise ApiError(400, f"rule must be one of {', '.join(RULE_IDS)}", code="invalid_query")
-    user = args.get("user") or None
-    if user is not None and not (len(user) <= 64 and user.isalnum()):
-        raise ApiError(400, "user must be a user hash from the decision log", code="invalid_query")
-    return DecisionFilter(
-        since=_moment(args.get("since"), "since", end_of_day=False),
-        until=_moment(args.get("until"), "until", end_of_day=True),
-        action=action,
-        rule=rule,
-        user=user,
-    )
-
-
-def _moment(raw: str | None, name: str, *, end_of_day: bool) -> datetime | None:
-    """A date (YYYY-MM-DD; 'until' includes the whole day) or an ISO date and time (UTC if no offset)."""
-    if not raw:
-        return None
-    try:
-        if len(raw) == 10:
-            day = date.fromisoformat(raw)
-            if end_of_day:
-                day += timedelta(days=1)
-            return datetime.combine(day, time(), tzinfo=timezone.utc)
-        moment = datetime.fromisoformat(raw)
-        moment = moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment
-        return moment.astimezone(timezone.utc)
-    except (ValueError, OverflowError):  # OverflowError: a day past year 9999 in UTC
-        raise ApiError(
-            400,
-            f"{name} must be a date like 2026-11-25 or an ISO date and time",
-            code="invalid_query",
-        ) from None
-
-
-def _query_int(name: str, default: int) -> int:
-    raw = request.args.get(name)
-    if raw is None or raw == "":
-        return default
-    if not raw.isdigit() or len(raw) > 9:
-        raise ApiError(400, f"{name} must be a whole number", code="invalid_query")
-    return int(raw)
 
 
 # -- shared -----------------------------------------------------------------------
@@ -474,8 +390,8 @@ def _created(record: PolicyRecord):
     return _with_etag(response, record.revision)
 
 
-def _policy_response(policy: Policy, version: int, revision: int):
-    return _with_etag(jsonify({"version": version, "policy": policy.to_json()}), revision)
+def _policy_response(document: dict, version: int, revision: int):
+    return _with_etag(jsonify({"version": version, "policy": document}), revision)
 
 
 def _with_etag(response, revision: int):
@@ -488,7 +404,8 @@ def _comment() -> str:
     return request.headers.get("X-Policy-Comment", "")[:500]
 
 
-ENTITY_TAG = re.compile(r'\s*(?:W/)?"([\x21\x23-\x7e]*)"\s*(?:,|$)')  # RFC 9110 entity-tag, in a list
+ENTITY_TAG = r'\s*(?:W/)?"([\x21\x23-\x7e]*)"\s*'  # RFC 9110 entity-tag
+ENTITY_TAGS = re.compile(f"{ENTITY_TAG}(?:,{ENTITY_TAG})*,?")  # a list of them
 OUR_TAG = re.compile(r"r([0-9]{1,9})")
 
 
@@ -502,17 +419,11 @@ def _if_match() -> ExpectedRevision:
     header = request.headers.get("If-Match")
     if header is None or header.strip() == "*":
         return None
-    tags, position = [], 0
-    while position < len(header):
-        tag = ENTITY_TAG.match(header, position)
-        if tag is None:
-            raise ApiError(
-                400,
-                'If-Match must be an ETag this API sent, quotes included, like "r3", or *',
-                code="invalid_if_match",
-            )
-        tags.append(tag.group(1))
-        position = tag.end()
-    if not tags:
-        raise ApiError(400, "If-Match is empty: send an ETag or *", code="invalid_if_match")
+    if not ENTITY_TAGS.fullmatch(header):
+        raise ApiError(
+            400,
+            'If-Match must be an ETag this API sent, quotes included, like "r3", or *',
+            code="invalid_if_match",
+        )
+    tags = re.findall(ENTITY_TAG, header)
     return {int(found[1]) for found in map(OUR_TAG.fullmatch, tags) if found}

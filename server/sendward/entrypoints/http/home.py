@@ -8,16 +8,15 @@ the health and readiness probes, the OpenAPI document) and nothing about the ten
 from __future__ import annotations
 
 import re
-from html import escape
 
-from flask import Blueprint, Response, send_from_directory
+from flask import Blueprint, Response, render_template, send_from_directory
 
 import sendward
 from sendward.entrypoints.addin_files import CHECKOUT, AddinFilesMissing, addin_dir
 from sendward.entrypoints.http.auth import container
 from sendward.entrypoints.http.errors import ApiError
 
-bp = Blueprint("home", __name__)
+bp = Blueprint("home", __name__, template_folder="templates")  # templates/home/
 
 DOCS_DIR = CHECKOUT / "docs"
 FAVICON = "assets/icon-32.png"
@@ -47,15 +46,8 @@ def landing_links() -> list[tuple[str, str, str]]:
     return links
 
 
-def _page(title: str, body: str) -> Response:
-    html = f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>{escape(title)}</title>
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<link rel="icon" href="/favicon.ico">
-<style>body{{font:16px/1.5 system-ui,sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem;color:#1b1b1b}}
-a{{color:#0b57d0}} li{{margin:.4rem 0}} .what{{color:#555}} code{{background:#f2f2f2;padding:0 .2rem}}</style>
-</head><body>{body}</body></html>"""
-    response = Response(html, mimetype="text/html")
+def _page(template: str, **context) -> Response:
+    response = Response(render_template(template, **context), mimetype="text/html")
     response.headers["Content-Security-Policy"] = PAGE_CSP
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
@@ -63,19 +55,7 @@ a{{color:#0b57d0}} li{{margin:.4rem 0}} .what{{color:#555}} code{{background:#f2
 
 @bp.get("/")
 def landing():
-    items = "\n".join(
-        f'<li><a href="{escape(href)}">{escape(title)}</a> <span class="what">{escape(what)}</span></li>'
-        for href, title, what in landing_links()
-    )
-    body = (
-        f"<h1>Sendward {escape(sendward.__version__)}</h1>"
-        "<p>A send-time data-leak guard for Outlook and Microsoft 365. This is the scoring service "
-        "the Outlook add-in asks when someone presses Send.</p>"
-        f"<ul>{items}</ul>"
-        "<p>From a terminal: <code>sendward check examples/*.eml</code> judges saved e-mails offline; "
-        "<code>sendward --help</code> lists every command.</p>"
-    )
-    return _page("Sendward", body)
+    return _page("home/landing.html", title="Sendward", version=sendward.__version__, links=landing_links())
 
 
 @bp.get("/favicon.ico")
@@ -92,8 +72,7 @@ def docs_index():
     names = _docs()
     if not names:
         raise ApiError(404, "the documentation is not installed with this service; see docs/ in the source", code="not_found")
-    items = "\n".join(f'<li><a href="/docs/{escape(n)}">{escape(n)}</a></li>' for n in names)
-    return _page("Sendward documentation", f'<h1>Documentation</h1><p><a href="/">Sendward</a></p><ul>{items}</ul>')
+    return _page("home/docs.html", title="Sendward documentation", names=names)
 
 
 @bp.get("/docs/<name>")

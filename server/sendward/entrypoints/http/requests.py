@@ -50,3 +50,11 @@ def validated(model: type[BaseModel], document: dict, status: int = 422, code: s
 
 def _first_line(error: Exception) -> str:
     return str(error).splitlines()[0][:200]
+
+
+def query_args(model: type[BaseModel], **fixed):
+    """The query parameters as ``model`` (an empty one is left out, ``fixed`` ones set); 400 for a bad one."""
+    try:
+        return model.model_validate({**{k: v for k, v in request.args.items() if v}, **fixed})
+    except ValidationError as error:
+        raise ApiError(400, first_error(error, "query"), code="invalid_query") from None

@@ -103,11 +103,6 @@ class Verdict(_Closed):
     elapsed_ms: int = Field(ge=0)
     mode: Mode
     fail_mode: FailMode
-    sender_may_override: bool = Field(
-        description="Whether the tenant's policy lets the sender send this anyway: Send Anyway on a "
-        "warning (allow_warn_override), a justification on a block (allow_block_override); "
-        "false for allow. The add-in offers neither when false"
-    )
     would_action: VerdictAction | None = Field(
         default=None, description="Monitor mode: the action enforcement would have taken"
     )
@@ -122,7 +117,8 @@ class Verdict(_Closed):
     sender_may_override: bool = Field(
         default=False,
         description="Whether the policy lets the sender send it as it is: Send Anyway on a warning "
-        "(allow_warn_override), a written justification on a block (allow_block_override)",
+        "(allow_warn_override), a written justification on a block (allow_block_override); "
+        "false for allow. The add-in offers neither when false",
     )
     problems: list[Problem] = Field(
         default_factory=list,
@@ -201,10 +197,14 @@ class SimulationRequest(BaseModel):
 
 
 class Rollback(BaseModel):
-    version: int = Field(ge=0)
+    version: int = Field(ge=0, strict=True)
     comment: str = ""
 
 
 class PatternTest(BaseModel):
     pattern: str
     text: str = Field(default="", max_length=20_000)
+
+
+class StatsQuery(BaseModel):
+    days: int = 30

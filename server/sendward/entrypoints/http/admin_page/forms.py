@@ -12,7 +12,7 @@ import copy
 import re
 import types
 import typing
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from werkzeug.datastructures import MultiDict
@@ -264,18 +264,11 @@ def pattern_specs(row: int) -> list[Spec]:
         ("custom_patterns", str(row)),
         only=("name", "pattern", "description", "min_count"),
     )
-    return [
-        Spec(
-            s.keys,
-            s.label if s.keys[-1] != "min_count" else "Fires at (occurrences)",
-            s.kind,
-            s.hint if s.keys[-1] != "pattern" else "RE2 syntax, e.g. ILS/[A-Z]{3}/\\d{5}",
-            s.options,
-            s.optional,
-            s.minimum,
-        )
-        for s in specs
-    ]
+    own = {
+        "min_count": {"label": "Fires at (occurrences)"},
+        "pattern": {"hint": "RE2 syntax, e.g. ILS/[A-Z]{3}/\\d{5}"},
+    }
+    return [replace(s, **own.get(s.keys[-1], {})) for s in specs]
 
 
 # -- document -> form -------------------------------------------------------------------

@@ -7,27 +7,27 @@ template; every change is a POST with a CSRF token, answered by a redirect.
 from __future__ import annotations
 
 import json
+from contextlib import contextmanager
 
 from flask import abort, flash, g, jsonify, redirect, render_template, request, url_for
 from pydantic import ValidationError
 
-from sendward.domain.patterns import try_pattern
-from sendward.domain.policy import Policy, field_errors, first_error
+from sendward.domain.policy import InvalidPolicyFile, Policy, field_errors, first_error
 from sendward.domain.records import PolicyState, UnknownVersion, VersionConflict
 from sendward.domain.rules import RULE_IDS
 from sendward.drafts import UnreadableDraft, read_draft_bytes
-from sendward.entrypoints.http.admin_api import decision_filter, uploaded_history
+from sendward.entrypoints.http.admin_api import pattern_trial, uploaded_history
 from sendward.entrypoints.http.admin_page import charts
 from sendward.entrypoints.http.admin_page.blueprint import bp, container
 from sendward.entrypoints.http.admin_page.forms import document_from_form, policy_form
 from sendward.entrypoints.http.errors import ApiError
+from sendward.entrypoints.http.requests import query_args
 from sendward.services import audit_log, dashboard as figures
 from sendward.services.policies import export_json
 from sendward.services.simulate import simulate
 
 PERIODS = (7, 30, 90)
 PER_PAGE = 50
-MAX_PATTERN_TEXT = 20_000
 CHANGED_MEANWHILE = (
     "Someone else changed the policy (saved, published or rolled back a version) since this page"
     " was loaded, so {what}. The history below is up to date: check it, then try again."
@@ -126,19 +126,15 @@ def policy_page():
 @bp.post("/policy")
 def save_policy():
     shown, revision = _form_int("shown_version"), _form_int("revision")
-    document = document_from_form(request.form, _base_document(shown))
-    try:
-        policy = Policy.model_validate(document)
-    except ValidationError as error:
-        return _policy_page(
-            policy_form(document, field_errors(error)), shown=shown, revision=revision, status=422
-        )
+    document, errors = _submitted_policy()
+    if errors:
+        return _policy_page(policy_form(document, errors), shown=shown, revision=revision, status=422)
     publish = request.form.get("action") != "draft"
     comment = request.form.get("comment", "").strip()[:500]
     try:
         record = container().policies.replace(
             tenant(),
-            policy.to_json(),
+            document,
             author=g.caller.name,
             comment=comment,
             expected_revision=revision,
@@ -169,27 +165,27 @@ def save_policy():
 @bp.post("/policy/check")
 def check_policy():
     """Inline validation while the admin types: the errors each field would get on saving."""
-    document = document_from_form(request.form, _base_document(_form_int("shown_version")))
-    try:
-        Policy.model_validate(document)
-        errors = []
-    except ValidationError as error:
-        errors = field_errors(error)
+    document, errors = _submitted_policy()
     form = policy_form(document, errors)
     placed = {f.id: f.errors for s in form.sections() for f in s.fields if f.errors}
     placed.update({s.id: s.errors for s in form.sections() if s.errors})
     return jsonify({"valid": not errors, "errors": placed, "summary": form.summary})
 
 
+def _submitted_policy() -> tuple[dict, list[dict[str, str]]]:
+    """The policy document the form describes, on top of the version it showed, and its field errors."""
+    document = document_from_form(request.form, _base_document(_form_int("shown_version")))
+    try:
+        Policy.model_validate(document)
+    except ValidationError as error:
+        return document, field_errors(error)
+    return document, []
+
+
 @bp.post("/patterns/test")
 def test_pattern():
-    body = request.get_json(silent=True) or {}
-    pattern, text = body.get("pattern"), body.get("text", "")
-    if not isinstance(pattern, str) or not isinstance(text, str):
-        return jsonify(
-            {"error": "bad_request", "message": "give 'pattern' and 'text' as strings"}
-        ), 400
-    return jsonify(try_pattern(pattern, text[:MAX_PATTERN_TEXT]))
+    body = request.get_json(silent=True)
+    return jsonify(pattern_trial(body if isinstance(body, dict) else {}, cut=True))
 
 
 def _policy_page(
@@ -240,15 +236,14 @@ def run_simulation():
         return _simulator_page(error="Choose an .eml or .msg file to simulate.", status=400)
     candidate, version = None, None
     if "from_policy_form" in request.form:
-        document = document_from_form(request.form, _base_document(_form_int("shown_version")))
-        try:
-            candidate = Policy.model_validate(document)
-        except ValidationError as error:
+        document, errors = _submitted_policy()
+        if errors:
             return _simulator_page(
                 error="The settings in the form have errors; fix them and try again.",
-                policy_errors=policy_form(document, field_errors(error)).summary,
+                policy_errors=policy_form(document, errors).summary,
                 status=422,
             )
+        candidate = Policy.model_validate(document)
     else:
         version = _source_version(request.form.get("source", "published"))
     try:
@@ -346,22 +341,16 @@ def compare():
 
 @bp.post("/versions/<int:version>/publish")
 def publish_version(version: int):
-    try:
+    with _version_errors(version, nothing_was="published"):
         container().policies.publish(tenant(), version, expected_revision=_form_int("revision"))
         flash(f"Version {version} is published. Senders get it from now on.", "success")
-    except UnknownVersion:
-        abort(404)
-    except VersionConflict:
-        flash(CHANGED_MEANWHILE.format(what="nothing was published"), "error")
-    except ValidationError as error:
-        flash(f"Version {version} is no longer a valid policy: {first_error(error)}", "error")
     return redirect(url_for("admin_page.history"))
 
 
 @bp.post("/versions/<int:version>/rollback")
 def rollback_version(version: int):
     comment = request.form.get("comment", "").strip()[:500]
-    try:
+    with _version_errors(version, nothing_was="rolled back"):
         record = container().policies.rollback(
             tenant(),
             version,
@@ -374,13 +363,20 @@ def rollback_version(version: int):
             f"{'the built-in defaults' if version == 0 else f'version {version}'} and is now published.",
             "success",
         )
+    return redirect(url_for("admin_page.history"))
+
+
+@contextmanager
+def _version_errors(version: int, *, nothing_was: str):
+    """A publish or rollback that cannot be made: 404, or a message on the history page."""
+    try:
+        yield
     except UnknownVersion:
         abort(404)
     except VersionConflict:
-        flash(CHANGED_MEANWHILE.format(what="nothing was rolled back"), "error")
+        flash(CHANGED_MEANWHILE.format(what=f"nothing was {nothing_was}"), "error")
     except ValidationError as error:
         flash(f"Version {version} is no longer a valid policy: {first_error(error)}", "error")
-    return redirect(url_for("admin_page.history"))
 
 
 @bp.post("/versions/import")
@@ -389,27 +385,15 @@ def import_version():
     if upload is None or not upload.filename:
         flash("Choose a policy file (JSON) to import.", "error")
         return redirect(url_for("admin_page.history"))
-    try:
-        document = json.loads(upload.read())
-    except (ValueError, RecursionError):
-        flash(f"{upload.filename} is not JSON.", "error")
-        return redirect(url_for("admin_page.history"))
-    if isinstance(document, dict) and isinstance(document.get("policy"), dict):
-        document = document["policy"]  # an export
-    try:
-        policy = Policy.model_validate(document)
-    except ValidationError as error:
-        flash(f"{upload.filename} is not a valid policy: {first_error(error)}", "error")
-        return redirect(url_for("admin_page.history"))
     publish = "publish" in request.form
-    record = container().policies.replace(
-        tenant(),
-        policy.to_json(),
-        author=g.caller.name,
-        publish=publish,
-        comment=request.form.get("comment", "").strip()[:500]
-        or f"Imported from {upload.filename[:200]}",
-    )
+    try:
+        record = container().policies.import_file(
+            tenant(), upload.read(), upload.filename, author=g.caller.name,
+            comment=request.form.get("comment", ""), publish=publish,
+        )
+    except InvalidPolicyFile as error:
+        flash(f"{upload.filename} {error}", "error")
+        return redirect(url_for("admin_page.history"))
     flash(
         f"Imported as version {record.version}"
         + (" and published." if publish else " (not published)."),
@@ -433,9 +417,9 @@ def decisions():
     error = None
     page = max(1, request.args.get("page", default=1, type=int) or 1)
     try:
-        where = decision_filter(request.args)
+        query = query_args(audit_log.DecisionQuery, page=page, per_page=PER_PAGE)
         result = audit_log.decisions_page(
-            container().storage, tenant(), where, page=page, per_page=PER_PAGE
+            container().storage, tenant(), query.where(), page=query.page, per_page=PER_PAGE
         )
     except ApiError as problem:
         error, result = (
@@ -450,4 +434,4 @@ def decisions():
 
 def _form_int(name: str) -> int | None:
     raw = request.form.get(name, "")
-    return int(raw) if raw.isdigit() else None
+    return int(raw) if raw.isdecimal() else None

@@ -1,5 +1,0 @@
-"""What every `sendward` command may raise: a usage error exits 64 (see cli.py)."""
-
-
-class UsageError(Exception):
-    pass
