@@ -80,28 +80,21 @@ class MsalGraphTokens:
         )
 
     def graph_token(self, caller) -> str:
-        if self.mode == "application":
-            return self._application_token(caller.tenant_id)
-        return self._on_behalf_of_token(caller)
-
-    def _on_behalf_of_token(self, caller) -> str:
-        if not caller.assertion:
+        delegated = self.mode == "delegated"
+        if delegated and not caller.assertion:
             raise GraphAuthError(
                 "the caller's token is not available for the on-behalf-of exchange"
             )
-        with self._token_cache(self._user_key(caller)) as token_cache:
+        key = self._user_key(caller) if delegated else self._app_key(caller.tenant_id)
+        with self._token_cache(key) as token_cache:
             client = self._client(caller.tenant_id, token_cache)
-            result = self._cached_user_token(client) or client.acquire_token_on_behalf_of(
-                user_assertion=caller.assertion, scopes=self.scopes
-            )
+            if delegated:
+                result = self._cached_user_token(client) or client.acquire_token_on_behalf_of(
+                    user_assertion=caller.assertion, scopes=self.scopes
+                )
+            else:
+                result = client.acquire_token_for_client(scopes=self.scopes)
             return self._access_token(result, token_cache)
-
-    def _application_token(self, tenant_id: str) -> str:
-        with self._token_cache(self._app_key(tenant_id)) as token_cache:
-            client = self._client(tenant_id, token_cache)
-            return self._access_token(
-                client.acquire_token_for_client(scopes=self.scopes), token_cache
-            )
 
     def _cached_user_token(self, client) -> dict | None:
         # The cache entry belongs to one user, so its one account is the caller.
