@@ -23,18 +23,12 @@ import json
 import logging
 from collections.abc import Sequence
 from dataclasses import replace
-from urllib.parse import urlsplit
 
-from sendward.adapters.graph.client import GraphClient, beta_base_url, item_request
+from sendward.adapters.graph.client import GraphClient, beta_base_url, item_request, on_graph
 from sendward.adapters.graph.errors import GraphError, TooLarge
 from sendward.adapters.graph.links import fetch_linked_file
 from sendward.adapters.graph.matching import Listed, match
-from sendward.adapters.graph.sdk import (
-    AttachmentsRequestBuilder,
-    ItemAttachment,
-    ReferenceAttachment,
-    RequestConfiguration,
-)
+from sendward.adapters.graph.sdk import ItemAttachment, ReferenceAttachment, query
 from sendward.kernel import Deadline
 from sendward.domain.draft import LINK_NOT_READ, Attachment, Draft, FetchError
 from sendward.domain.draft import DraftNotSynced
@@ -43,11 +37,7 @@ log = logging.getLogger(__name__)
 MAILBOX_CONCURRENCY = 4
 _LINK_BYTES = 64 * 1024  # one reference attachment's properties
 # Only what is needed to match and fetch: without $select a listing carries every file's bytes in base64.
-_LIST = RequestConfiguration(
-    query_parameters=AttachmentsRequestBuilder.AttachmentsRequestBuilderGetQueryParameters(
-        select=["id", "name", "contentType", "size", "isInline"]
-    )
-)
+_LIST = query(select=["id", "name", "contentType", "size", "isInline"])
 _NOT_OURS = frozenset({"too_large", "folder"})  # the file's nature: the rule's usual action, not the fail mode
 
 
@@ -108,13 +98,12 @@ class GraphAttachmentSource:
         if found.kind == "reference":
             if not attachment.url:
                 raise GraphError("the link of a reference attachment is not known", code="no_link")
-            linked = await fetch_linked_file(session, attachment.url, self.max_bytes)
-            return _filled(attachment, linked.content, linked.content_type or attachment.content_type)
+            content, content_type = await fetch_linked_file(session, attachment.url, self.max_bytes)
+            return attachment.read_as(content, content_type=content_type or attachment.content_type)
         request = item_request(message.attachments.by_attachment_id(found.id), "/$value")
         content = await session.download(request, self.max_bytes, "attachment content")
-        if found.kind == "item":
-            return _filled(attachment, content, _item_type(content))
-        return _filled(attachment, content, found.content_type or attachment.content_type)
+        content_type = _item_type(content) if found.kind == "item" else found.content_type or attachment.content_type
+        return attachment.read_as(content, content_type=content_type)
 
     async def _source_url(self, session, message, found: Listed) -> str | None:
         """The link of a reference attachment, from Graph beta: v1.0 lists no ``sourceUrl``."""
@@ -158,17 +147,12 @@ async def _all_listed(session, message, base_url: str) -> list:
         link = page.odata_next_link if page else None
         if not link:
             break
-        if _origin(link) != _origin(base_url):
+        if not on_graph(link, base_url):
             log.warning("an attachment listing's next page pointed away from Microsoft Graph; not followed")
             break
         page = await session.retried(lambda: message.attachments.with_url(link).get(), "list attachments")
         found += (page.value if page else None) or []
     return found
-
-
-def _origin(url: str) -> tuple[str, str]:
-    parts = urlsplit(url)
-    return parts.scheme.lower(), parts.netloc.lower()
 
 
 def _listed(attachment) -> Listed:
@@ -184,10 +168,6 @@ def _listed(attachment) -> Listed:
         content_type=attachment.content_type,
         source_url=extra.get("sourceUrl") if isinstance(extra.get("sourceUrl"), str) else None,
     )
-
-
-def _filled(attachment: Attachment, content: bytes, content_type: str) -> Attachment:
-    return attachment.read_as(content, content_type=content_type)
 
 
 def _item_type(mime: bytes) -> str:

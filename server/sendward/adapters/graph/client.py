@@ -230,6 +230,12 @@ def beta_base_url(base_url: str) -> str | None:
     return f"{root}/beta" if version == "v1.0" else None
 
 
+def on_graph(url: str, base_url: str) -> bool:
+    """Whether ``url`` is on Graph's own origin (scheme and host): a next page elsewhere would be sent our token."""
+    a, b = urlsplit(url), urlsplit(base_url)
+    return (a.scheme, a.netloc.lower()) == (b.scheme, b.netloc.lower())
+
+
 def item_request(builder, suffix: str = "") -> RequestInformation:
     """A GET of what an SDK request builder addresses (e.g. one attachment; ``suffix="/$value"`` for its
     raw content), without the builder's query template."""

@@ -9,23 +9,10 @@ the link itself is encoded as a sharing token and read as a drive item:
 from __future__ import annotations
 
 import base64
-from dataclasses import dataclass
-
 from sendward.adapters.graph.errors import GraphError, TooLarge
-from sendward.adapters.graph.sdk import DriveItemRequestBuilder, RequestConfiguration
+from sendward.adapters.graph.sdk import query
 
-_SELECT = RequestConfiguration(
-    query_parameters=DriveItemRequestBuilder.DriveItemRequestBuilderGetQueryParameters(
-        select=["name", "size", "file", "folder"]
-    )
-)
-
-
-@dataclass(frozen=True)
-class LinkedFile:
-    name: str
-    content_type: str | None
-    content: bytes
+_SELECT = query(select=["name", "size", "file", "folder"])
 
 
 def sharing_token(url: str) -> str:
@@ -33,7 +20,8 @@ def sharing_token(url: str) -> str:
     return "u!" + base64.urlsafe_b64encode(url.encode("utf-8")).decode("ascii").rstrip("=")
 
 
-async def fetch_linked_file(session, url: str, max_bytes: int) -> LinkedFile:
+async def fetch_linked_file(session, url: str, max_bytes: int) -> tuple[bytes, str | None]:
+    """The linked file's content and its type, if Graph gives one."""
     shared = session.sdk.shares.by_shared_drive_item_id(sharing_token(url)).drive_item
     item = await session.retried(lambda: shared.get(request_configuration=_SELECT), "linked file")
     if item is None:
@@ -43,8 +31,4 @@ async def fetch_linked_file(session, url: str, max_bytes: int) -> LinkedFile:
     if item.size is not None and item.size > max_bytes:
         raise TooLarge("larger than the most Sendward fetches")
     content = await session.download(shared.content.to_get_request_information(), max_bytes, "linked file content")
-    return LinkedFile(
-        name=item.name or "",
-        content_type=item.file.mime_type if item.file is not None else None,
-        content=content,
-    )
+    return content, item.file.mime_type if item.file is not None else None

@@ -60,19 +60,12 @@ class GraphGroupSizes:
 
     async def _look_up(self, session, addresses: Sequence[str]) -> dict[str, GroupSize | None]:
         mailbox = session.mailbox(self.mode)
-        slots = asyncio.Semaphore(CONCURRENCY)
-
-        async def batch(chunk: Sequence[str]):
-            async with slots:
-                return await session.retried(lambda: mailbox.get_mail_tips.post(_body(chunk)), "mail tips")
-
-        answers = await asyncio.gather(*(batch(addresses[i : i + BATCH]) for i in range(0, len(addresses), BATCH)))
+        tips = await mail_tips(session, mailbox, addresses, "totalMemberCount, externalMemberCount", BATCH, CONCURRENCY)
         found: dict[str, GroupSize | None] = {}
-        for answer in answers:
-            for tip in (answer.value if answer else None) or []:
-                address = (tip.email_address.address or "").lower() if tip.email_address else ""
-                if address and tip.error is None:
-                    found[address] = _group(tip.total_member_count, tip.external_member_count)
+        for tip in tips:
+            address = (tip.email_address.address or "").lower() if tip.email_address else ""
+            if address:
+                found[address] = _group(tip.total_member_count, tip.external_member_count)
         return found
 
     def _key(self, tenant_id: str, address: str) -> str:
@@ -80,12 +73,19 @@ class GraphGroupSizes:
         return f"graph:mailtips:{tenant_id}:{digest}"
 
 
-def _body(addresses: Sequence[str]) -> GetMailTipsPostRequestBody:
-    # The SDK's MailTipsOptions field takes one flag; Graph takes several, comma-separated.
-    return GetMailTipsPostRequestBody(
-        email_addresses=list(addresses),
-        additional_data={"MailTipsOptions": "totalMemberCount, externalMemberCount"},
-    )
+async def mail_tips(session, mailbox, addresses: Sequence[str], options: str, batch: int, concurrency: int) -> list:
+    """``POST {mailbox}/getMailTips`` for ``addresses``, ``batch`` at a time and ``concurrency`` calls at once; the
+    tips Graph answered without an error. ``options``: Graph's MailTipsOptions (several, comma-separated)."""
+    slots = asyncio.Semaphore(concurrency)
+
+    async def one(chunk: Sequence[str]):
+        # The SDK's MailTipsOptions field takes one flag; Graph takes several, comma-separated.
+        body = GetMailTipsPostRequestBody(email_addresses=list(chunk), additional_data={"MailTipsOptions": options})
+        async with slots:
+            return await session.retried(lambda: mailbox.get_mail_tips.post(body), "mail tips")
+
+    answers = await asyncio.gather(*(one(addresses[i : i + batch]) for i in range(0, len(addresses), batch)))
+    return [tip for answer in answers for tip in (answer.value if answer else None) or [] if tip.error is None]
 
 
 def _group(total: int | None, external: int | None) -> GroupSize | None:

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 from kiota_abstractions.method import Method
 from kiota_abstractions.request_information import RequestInformation
 
-from sendward.adapters.graph.client import GraphClient
+from sendward.adapters.graph.client import GraphClient, on_graph
 from sendward.adapters.graph.errors import DeltaExpired, GraphError, GraphRefused
 from sendward.kernel import Deadline
 
@@ -44,7 +44,8 @@ class GraphSentItems:
         return f"{self.client.base_url}/{mailbox}/mailFolders/sentitems/messages/delta?$select={SELECT}"
 
     def page(self, caller, deadline: Deadline, link: str) -> Page:
-        if not _same_origin(link, self.client.base_url):
+        base = self.client.base_url
+        if not on_graph(link, base) or not urlsplit(link).path.startswith(urlsplit(base).path.rstrip("/") + "/"):
             raise GraphError("a sent items link pointed away from Microsoft Graph", code="bad_link")
         return self.client.call(caller, deadline, lambda session: self._get(session, link))
 
@@ -71,8 +72,3 @@ class GraphSentItems:
             next_link=next_link if isinstance(next_link, str) else None,
             delta_link=delta_link if isinstance(delta_link, str) else None,
         )
-
-
-def _same_origin(link: str, base_url: str) -> bool:
-    a, b = urlsplit(link), urlsplit(base_url)
-    return (a.scheme, a.netloc.lower()) == (b.scheme, b.netloc.lower()) and a.path.startswith(b.path.rstrip("/") + "/")
