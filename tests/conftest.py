@@ -29,6 +29,19 @@ hypothesis_settings.register_profile("soak", max_examples=2000)
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
+def pytest_collection_modifyitems(config, items):
+    """`make test` runs the suite in parallel workers (pytest-xdist, ``--dist loadgroup``); the tests that must
+    not run beside each other share a group, whose tests one worker runs one after another: every test of
+    the machine's PostgreSQL (tests/faults/test_postgres_restart.py stops and starts it), and the browser
+    tests (one Chromium for the package; while Playwright is open its loop runs in the worker's main thread)."""
+    for item in items:
+        if item.get_closest_marker("postgres"):
+            item.add_marker(pytest.mark.xdist_group("postgres"))
+        elif "browser" in item.fixturenames:
+            item.add_marker(pytest.mark.xdist_group("browser"))
+
+
 @pytest.fixture(scope="session")
 def scanner() -> Scanner:
     from sendward.detection.scanner import Scanner
