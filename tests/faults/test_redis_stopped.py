@@ -75,9 +75,6 @@ def test_scoring_goes_on_while_redis_is_stopped_and_the_caches_return_with_it(re
     redis, service = redis_and_service
     sheet = [attachment("clients.xlsx", client_list_xlsx(30))]  # one file: the same bytes every time
     body = score_request(draft(to=people(3), attachments=sheet))
-    # Another file first: on a busy machine (make test's parallel workers) a just-started worker's first draft
-    # may spend its budget waiting for the extraction processes, and this test is about Redis, not that.
-    timed_score(service, score_request(draft(to=people(3), attachments=[attachment("warm.xlsx", client_list_xlsx(3))])))
     status, before, _ = timed_score(service, body)
     assert status == 200 and before["action"] == "block"
     assert readiness(service)[1]["status"] == "ready"
