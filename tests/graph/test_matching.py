@@ -1,6 +1,6 @@
 """Matching the add-in's attachment ids to the saved draft's attachments (pure)."""
 
-from sendward.adapters.graph.links import sharing_token
+from sendward.adapters.graph.attachments import sharing_token
 from sendward.adapters.graph.matching import Listed, match, rest_id
 from sendward.domain.draft import Attachment
 

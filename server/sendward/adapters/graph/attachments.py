@@ -19,6 +19,7 @@ An attachment that could not be fetched keeps content None and says why
 from __future__ import annotations
 
 import asyncio
+import base64
 import json
 import logging
 from collections.abc import Sequence
@@ -26,7 +27,6 @@ from dataclasses import replace
 
 from sendward.adapters.graph.client import GraphClient, beta_base_url, item_request, on_graph
 from sendward.adapters.graph.errors import GraphError, TooLarge
-from sendward.adapters.graph.links import fetch_linked_file
 from sendward.adapters.graph.matching import Listed, match
 from sendward.adapters.graph.sdk import ItemAttachment, ReferenceAttachment, query
 from sendward.kernel import Deadline
@@ -38,6 +38,7 @@ MAILBOX_CONCURRENCY = 4
 _LINK_BYTES = 64 * 1024  # one reference attachment's properties
 # Only what is needed to match and fetch: without $select a listing carries every file's bytes in base64.
 _LIST = query(select=["id", "name", "contentType", "size", "isInline"])
+_LINKED = query(select=["name", "size", "file", "folder"])  # a linked file's metadata, not the whole item
 _NOT_OURS = frozenset({"too_large", "folder"})  # the file's nature: the rule's usual action, not the fail mode
 
 
@@ -133,6 +134,32 @@ class GraphAttachmentSource:
         code = error.code if error.code in reasons else "unavailable"
         reason = reasons.get(code, "Microsoft 365 could not be reached to fetch it")
         return FetchError(code=code, reason=reason, infrastructure=code not in _NOT_OURS)
+
+
+def sharing_token(url: str) -> str:
+    """Microsoft's encoding of a sharing URL: unpadded base64url of the URL, prefixed with ``u!``."""
+    return "u!" + base64.urlsafe_b64encode(url.encode("utf-8")).decode("ascii").rstrip("=")
+
+
+async def fetch_linked_file(session, url: str, max_bytes: int) -> tuple[bytes, str | None]:
+    """A reference attachment (a OneDrive or SharePoint link) resolved to its file through /shares: the
+    file's content and its type, if Graph gives one.
+
+    Graph v1.0 cannot return a reference attachment's bytes ($value answers 405);
+    the link itself is encoded as a sharing token and read as a drive item:
+    ``/shares/{token}/driveItem`` for its size and type, then ``.../content``
+    (a redirect to a download URL, streamed with the size cap).
+    """
+    shared = session.sdk.shares.by_shared_drive_item_id(sharing_token(url)).drive_item
+    item = await session.retried(lambda: shared.get(request_configuration=_LINKED), "linked file")
+    if item is None:
+        raise GraphError("the linked file was not found", code="not_found")
+    if item.folder is not None:
+        raise GraphError("it links to a folder", code="folder")
+    if item.size is not None and item.size > max_bytes:
+        raise TooLarge("larger than the most Sendward fetches")
+    content = await session.download(shared.content.to_get_request_information(), max_bytes, "linked file content")
+    return content, item.file.mime_type if item.file is not None else None
 
 
 MAX_PAGES = 20  # listing pages followed; a draft's attachments fit in one or two

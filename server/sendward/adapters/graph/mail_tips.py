@@ -39,14 +39,9 @@ class GraphGroupSizes:
         addresses = sorted({r.address.address.strip().lower() for r in draft.recipients if "@" in r.address.address})
         if len(addresses) > MAX_ADDRESSES:  # already a large audience; not worth a thousand lookups
             raise GraphError(f"more than {MAX_ADDRESSES} recipients to look up", code="too_many")
-        known: dict[str, GroupSize | None] = {}
-        unknown = []
-        for address in addresses:
-            cached = self.cache.get(self._key(caller.tenant_id, address))
-            if cached is None:
-                unknown.append(address)
-            else:
-                known[address] = _decode(cached)
+        cached = {address: self.cache.get(self._key(caller.tenant_id, address)) for address in addresses}
+        known = {address: _decode(value) for address, value in cached.items() if value is not None}
+        unknown = [address for address, value in cached.items() if value is None]
         if unknown:
             found = self.client.call(caller, deadline, lambda s: self._look_up(s, unknown))
             for address in unknown:

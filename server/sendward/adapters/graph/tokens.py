@@ -18,7 +18,6 @@ import hashlib
 import logging
 import re
 from contextlib import contextmanager
-from typing import Any
 from urllib.parse import urlsplit
 
 import msal
@@ -44,40 +43,15 @@ def graph_scope(graph_base_url: str = DEFAULT_GRAPH_BASE_URL) -> str:
 
 
 class MsalGraphTokens:
-    def __init__(
-        self,
-        *,
-        client_id: str,
-        authority_host: str,
-        credential: str | dict,
-        cache,
-        mode: str = "delegated",
-        scope: str = graph_scope(),
-        http_client: Any = None,
-        verify: str | bool = True,
-    ):
-        if mode not in ("delegated", "application"):
-            raise ValueError("mode must be 'delegated' or 'application'")
-        self.client_id = client_id
-        self.authority_host = authority_host.rstrip("/")
-        self.mode = mode
-        self.scopes = [scope]
-        self._credential = credential
+    def __init__(self, settings, cache):
+        self.client_id = settings.client_id
+        self.authority_host = settings.authority_host.rstrip("/")
+        self.mode = settings.graph_mode  # "delegated" or "application" (Settings takes no other)
+        self.scopes = [graph_scope(settings.graph_base_url)]
+        self._credential = client_credential(settings)
         self._cache = cache
-        self._http_client = http_client or IdentitySession(verify)
+        self._http_client = IdentitySession(settings.ca_bundle or True)
         self._http_cache: dict = {}  # msal's copy of the authority's metadata (no tokens)
-
-    @classmethod
-    def from_settings(cls, settings, cache) -> "MsalGraphTokens":
-        return cls(
-            client_id=settings.client_id,
-            authority_host=settings.authority_host,
-            credential=client_credential(settings),
-            cache=cache,
-            mode=settings.graph_mode,
-            scope=graph_scope(settings.graph_base_url),
-            verify=settings.ca_bundle or True,
-        )
 
     def graph_token(self, caller) -> str:
         delegated = self.mode == "delegated"
