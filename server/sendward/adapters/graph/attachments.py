@@ -23,11 +23,10 @@ import base64
 import json
 import logging
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from sendward.adapters.graph.client import GraphClient, beta_base_url, item_request, on_graph
 from sendward.adapters.graph.errors import GraphError, TooLarge
-from sendward.adapters.graph.matching import Listed, match
 from sendward.adapters.graph.sdk import ItemAttachment, ReferenceAttachment, query
 from sendward.kernel import Deadline
 from sendward.domain.draft import LINK_NOT_READ, Attachment, Draft, FetchError
@@ -112,8 +111,9 @@ class GraphAttachmentSource:
         if beta is None:
             return None
         request = item_request(message.attachments.by_attachment_id(found.id))
+        request.path_parameters["baseurl"] = beta
         try:
-            raw = await session.download(request, _LINK_BYTES, "reference attachment link", base_url=beta)
+            raw = await session.download(request, _LINK_BYTES, "reference attachment link")
             link = json.loads(raw).get("sourceUrl")
         except (GraphError, ValueError, AttributeError) as error:
             log.warning("reference attachment link not read: %s", type(error).__name__)
@@ -180,6 +180,49 @@ async def _all_listed(session, message, base_url: str) -> list:
         page = await session.retried(lambda: message.attachments.with_url(link).get(), "list attachments")
         found += (page.value if page else None) or []
     return found
+
+
+@dataclass(frozen=True)
+class Listed:
+    """One attachment of the saved draft, as Graph lists it."""
+
+    id: str
+    name: str
+    kind: str  # "file", "item" or "reference"
+    size: int = 0
+    content_type: str | None = None
+    source_url: str | None = None  # a reference attachment's link, where Graph gives it
+
+
+def rest_id(attachment_id: str) -> str:
+    return attachment_id.strip().replace("/", "-").replace("+", "_")
+
+
+def match(wanted: Sequence[Attachment], listed: Sequence[Listed]) -> list[Listed | None]:
+    """Which of the saved draft's attachments (as Graph lists them) is each attachment the add-in named.
+
+    The add-in names the attachments to scan. Its ids differ by client: Outlook on
+    the web gives EWS ids (standard base64), Graph REST ids use the URL-safe
+    alphabet, and classic Outlook on Windows gives an index. So: the same id in
+    either alphabet first, then a name that is unique among what is left (the size
+    breaks a tie). Anything still unmatched is reported as not found, never guessed.
+    """
+    by_id = {rest_id(item.id): item for item in listed}
+    found: list[Listed | None] = [by_id.get(rest_id(a.id)) if a.id else None for a in wanted]
+    taken = {item.id for item in found if item is not None}
+    for index, attachment in enumerate(wanted):
+        if found[index] is None:
+            found[index] = _by_name(attachment, [item for item in listed if item.id not in taken])
+            if found[index] is not None:
+                taken.add(found[index].id)
+    return found
+
+
+def _by_name(attachment: Attachment, left: Sequence[Listed]) -> Listed | None:
+    same_name = [item for item in left if item.name == attachment.name]
+    if len(same_name) > 1 and attachment.size:
+        same_name = [item for item in same_name if item.size == attachment.size]
+    return same_name[0] if len(same_name) == 1 else None
 
 
 def _listed(attachment) -> Listed:

@@ -191,12 +191,10 @@ class GraphSession:
     async def retried(self, attempt: Callable[[], Awaitable[T]], what: str) -> T:
         return await with_retries(attempt, self.deadline, what=what, on_error=self._on_error)
 
-    async def download(self, request: RequestInformation, max_bytes: int, what: str, base_url: str | None = None) -> bytes:
-        """GET raw content, streamed; TooLarge as soon as it passes ``max_bytes`` (declared or counted).
-        ``base_url``: another root than the configured one (Graph beta, for what v1.0 does not return)."""
-        self._adapter.set_base_url_for_request_information(request)
-        if base_url:
-            request.path_parameters["baseurl"] = base_url
+    async def download(self, request: RequestInformation, max_bytes: int, what: str) -> bytes:
+        """GET raw content, streamed; TooLarge as soon as it passes ``max_bytes`` (declared or counted). From the
+        configured root unless ``request`` names another ``baseurl`` (Graph beta, for what v1.0 does not return)."""
+        request.path_parameters.setdefault("baseurl", self._adapter.base_url)
 
         async def attempt() -> bytes:
             response = await self._http.send(await self._adapter.convert_to_native_async(request), stream=True)

@@ -36,6 +36,7 @@ def load_sdk_models() -> None:
         for mailbox in (sdk.me, sdk.users.by_user_id("warm-up")):
             mailbox.get_mail_tips.to_post_request_information(GetMailTipsPostRequestBody())
             mailbox.messages.by_message_id("warm-up").attachments.by_attachment_id("warm-up")
+            mailbox.people.to_get_request_information()
         sdk.shares.by_shared_drive_item_id("warm-up").drive_item.content.to_get_request_information()
         sdk.organization.to_get_request_information()
 
