@@ -59,10 +59,8 @@ class GraphAttachmentSource:
                 raise DraftNotSynced("the saved draft was not found in Microsoft 365") from None
             log.warning("attachments not fetched: %s", error)
             fetched = [replace(a, fetch_error=self.failure(error)) for a in targets]
-        result = list(draft.attachments)
-        for index, attachment in zip(wanted, fetched):
-            result[index] = attachment
-        return tuple(result)
+        replaced = dict(zip(wanted, fetched))
+        return tuple(replaced.get(index, attachment) for index, attachment in enumerate(draft.attachments))
 
     async def _fetch_all(self, session, draft: Draft, targets: list[Attachment], scan_links: bool):
         message = session.mailbox(self.mode).messages.by_message_id(draft.item_id)

@@ -25,6 +25,7 @@ from sendward.signals.recipients import GroupSize
 BATCH = 100  # addresses per getMailTips call
 MAX_ADDRESSES = 1000  # distinct addresses one draft may look up; beyond that the check is skipped
 CONCURRENCY = 4  # calls at once: Outlook's limit of concurrent requests per mailbox
+SIZE_OPTIONS = "totalMemberCount, externalMemberCount"  # MailTipsOptions
 _MAILBOX = b"mailbox"
 
 
@@ -54,8 +55,7 @@ class GraphGroupSizes:
         return {address: size for address, size in known.items() if size is not None}
 
     async def _look_up(self, session, addresses: Sequence[str]) -> dict[str, GroupSize | None]:
-        mailbox = session.mailbox(self.mode)
-        tips = await mail_tips(session, mailbox, addresses, "totalMemberCount, externalMemberCount", BATCH, CONCURRENCY)
+        tips = await mail_tips(session, self.mode, addresses, SIZE_OPTIONS, BATCH, CONCURRENCY)
         found: dict[str, GroupSize | None] = {}
         for tip in tips:
             address = (tip.email_address.address or "").lower() if tip.email_address else ""
@@ -68,9 +68,10 @@ class GraphGroupSizes:
         return f"graph:mailtips:{tenant_id}:{digest}"
 
 
-async def mail_tips(session, mailbox, addresses: Sequence[str], options: str, batch: int, concurrency: int) -> list:
-    """``POST {mailbox}/getMailTips`` for ``addresses``, ``batch`` at a time and ``concurrency`` calls at once; the
-    tips Graph answered without an error. ``options``: Graph's MailTipsOptions (several, comma-separated)."""
+async def mail_tips(session, mode: str, addresses: Sequence[str], options: str, batch: int, concurrency: int) -> list:
+    """``POST {the caller's mailbox}/getMailTips`` for ``addresses``, ``batch`` at a time and ``concurrency`` calls at
+    once; the tips Graph answered without an error. ``options``: Graph's MailTipsOptions (several, comma-separated)."""
+    mailbox = session.mailbox(mode)
     slots = asyncio.Semaphore(concurrency)
 
     async def one(chunk: Sequence[str]):

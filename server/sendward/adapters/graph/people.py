@@ -29,13 +29,13 @@ MAX_PEOPLE = 100  # the most relevant this many people
 MAX_SUGGESTED_FOR = 20  # recipientSuggestions asked for the first this many people
 BATCH = 20  # addresses per getMailTips call
 CONCURRENCY = 2
+_PEOPLE = query(select=SELECT, top=MAX_PEOPLE)
 
 
 class GraphPeople:
-    def __init__(self, client: GraphClient, *, mode: str = "application", top: int = MAX_PEOPLE):
+    def __init__(self, client: GraphClient, *, mode: str = "application"):
         self.client = client
         self.mode = mode
-        self.top = top
 
     def relevant(self, caller, deadline: Deadline) -> list[Correspondence]:
         """The caller's relevant people (a person with several addresses gives each, best first)."""
@@ -50,8 +50,7 @@ class GraphPeople:
 
     async def _relevant(self, session) -> list[Correspondence]:
         people = session.mailbox(self.mode).people
-        configuration = query(select=SELECT, top=self.top)
-        answer = await session.retried(lambda: people.get(request_configuration=configuration), "people")
+        answer = await session.retried(lambda: people.get(request_configuration=_PEOPLE), "people")
         found: list[Correspondence] = []
         for person in (answer.value if answer else None) or []:
             kind = getattr(person.person_type, "class_", None) if person.person_type else None
@@ -65,8 +64,7 @@ class GraphPeople:
         return list(dict.fromkeys(found))
 
     async def _suggested(self, session, addresses: list[str]) -> list[Correspondence]:
-        mailbox = session.mailbox(self.mode)
-        tips = await mail_tips(session, mailbox, addresses, "recipientSuggestions", BATCH, CONCURRENCY)
+        tips = await mail_tips(session, self.mode, addresses, "recipientSuggestions", BATCH, CONCURRENCY)
         found: list[Correspondence] = []
         for tip in tips:
             for recipient in tip.recipient_suggestions or []:

@@ -66,9 +66,5 @@ class GraphSentItems:
         items = document.get("value") if isinstance(document, dict) else None
         if not isinstance(items, list):
             raise GraphError("Microsoft Graph answered sent items without a list of messages")
-        next_link, delta_link = document.get("@odata.nextLink"), document.get("@odata.deltaLink")
-        return Page(
-            items=items,
-            next_link=next_link if isinstance(next_link, str) else None,
-            delta_link=delta_link if isinstance(delta_link, str) else None,
-        )
+        links = {key: value for key, value in document.items() if key.startswith("@odata.") and isinstance(value, str)}
+        return Page(items=items, next_link=links.get("@odata.nextLink"), delta_link=links.get("@odata.deltaLink"))

@@ -68,7 +68,10 @@ class MsalGraphTokens:
                 )
             else:
                 result = client.acquire_token_for_client(scopes=self.scopes)
-            return self._access_token(result, token_cache)
+            if not result or "access_token" not in result:
+                raise GraphAuthError(_failure_message(result or {}))
+            token_cache.lifetime = max(token_cache.lifetime, int(result.get("expires_in") or 0))
+            return result["access_token"]
 
     def _cached_user_token(self, client) -> dict | None:
         # The cache entry belongs to one user, so its one account is the caller.
@@ -77,12 +80,6 @@ class MsalGraphTokens:
             return None
         result = client.acquire_token_silent(self.scopes, account=accounts[0])
         return result if result and "access_token" in result else None
-
-    def _access_token(self, result: dict | None, token_cache) -> str:
-        if not result or "access_token" not in result:
-            raise GraphAuthError(_failure_message(result or {}))
-        token_cache.lifetime = max(token_cache.lifetime, int(result.get("expires_in") or 0))
-        return result["access_token"]
 
     @contextmanager
     def _token_cache(self, key: str):
