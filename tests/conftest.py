@@ -38,13 +38,24 @@ def pytest_collection_modifyitems(config, items):
         if group:
             item.add_marker(pytest.mark.xdist_group(group))
     yield
-    # In a worker, pytest-xdist tells the scheduler a test's group by appending "@group" to its node id, which
-    # pytest 9.2's structured ids no longer take (pytest-xdist#1386: nothing is grouped); appended here if missing.
-    if getattr(config.option, "loadgroup", False):
+    if getattr(config.option, "loadgroup", False):  # in a worker of `--dist loadgroup`
         for item in items:
-            mark = item.get_closest_marker("xdist_group")
-            if mark and "@" not in item.nodeid.rpartition("]")[2] and hasattr(item, "_id"):
-                item._id = type(item._id).parse(f"{item.nodeid}@{mark.args[0]}")
+            _mend_node_id(item)
+
+
+def _mend_node_id(item) -> None:
+    """pytest-xdist's loadgroup keys a worker's tests by node id, and learns a test's group from an "@group" suffix
+    to it. On pytest 9.2 (structured ids) neither holds by itself: the suffix xdist sets does not take
+    (pytest-xdist#1386, nothing is grouped), and schemathesis's per-operation tests all get their function's id
+    (18 of the 19 would be dropped). Both are set here, through the id pytest 9.2 reads."""
+    if not hasattr(item, "_id"):  # an older pytest: xdist's own suffix takes, ids are unique
+        return
+    node_id = item.nodeid if item.nodeid.endswith(item.name) else f"{item.parent.nodeid}::{item.name}"
+    mark = item.get_closest_marker("xdist_group")
+    if mark and "@" not in node_id.rpartition("]")[2]:
+        node_id += f"@{mark.args[0]}"
+    if node_id != item.nodeid:
+        item._id = type(item._id).parse(node_id)
 
 
 def _worker_group(item) -> str | None:
