@@ -130,9 +130,7 @@ class MsalGraphTokens:
 class _StoredTokenCache(msal.SerializableTokenCache):
     """msal's cache, remembering how long the entry is worth keeping."""
 
-    def __init__(self):
-        super().__init__()
-        self.lifetime = 0
+    lifetime = 0  # seconds; raised per token it is given
 
     def drop_refresh_tokens(self) -> None:
         for item in list(self.search(self.CredentialType.REFRESH_TOKEN)):
