@@ -44,8 +44,10 @@ system-deps:
 run: install-serve
 	$(BIN)/sendward serve --host 127.0.0.1 --port $${PORT:-8000}
 
+# Parallel workers (pytest-xdist): one per core, at most 4; tests/conftest.py groups the tests that
+# must not run beside each other (the machine's PostgreSQL, the browser) onto one worker.
 test: install lint
-	$(BIN)/python -m pytest -q -m "not slow"
+	$(BIN)/python -m pytest -q -m "not slow" -n auto --maxprocesses 4 --dist loadgroup
 	@if [ -f addin/package.json ]; then cd addin && npm test --silent; fi
 
 soak: install

@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -51,10 +53,14 @@ def serve(root: Path, workers: int = 2, env: dict | None = None):
     data, tmp = root / "data", root / "tmp"
     data.mkdir()
     tmp.mkdir()
+    # TMPDIR through a short link to ``tmp``: the extraction forkserver's Unix socket is made in it, and a
+    # socket path must fit in 107 bytes, which a long test name under an xdist worker's directory does not.
+    link = Path(tempfile.mkdtemp(prefix="sw-")) / "tmp"
+    link.symlink_to(tmp)
     environment = {
         **os.environ,
         "SENDWARD_DATA_DIR": str(data),
-        "TMPDIR": str(tmp),
+        "TMPDIR": str(link),
         "PYTHONPATH": str(ROOT / "server"),
         **(env or {}),
     }
@@ -75,6 +81,7 @@ def serve(root: Path, workers: int = 2, env: dict | None = None):
     finally:
         process.terminate()
         process.wait(timeout=30)
+        shutil.rmtree(link.parent)  # the link only: what it points to stays under ``root``
 
 
 def _wait_until_up(base: str, process, stderr_path: Path) -> None:

@@ -62,7 +62,7 @@ def bootstrap(
         validator = dev_identity.validator()
     else:
         validator = entra_validator(settings)  # nothing is fetched until the first token arrives
-        graph_tokens = graph_tokens or MsalGraphTokens.from_settings(settings, shared_cache)
+        graph_tokens = graph_tokens or MsalGraphTokens(settings, shared_cache)
     policies = _policies(storage, redis)
     metrics = PrometheusMetrics(tenant_label=settings.metrics_tenant_label)
     graph = _graph_adapters(settings, graph_tokens, shared_cache, metrics)

@@ -54,15 +54,16 @@ def wait_for_workers(server, count: int, excluding: int, seconds: float = 60) ->
     raise AssertionError("gunicorn did not replace the worker")
 
 
-@pytest.fixture
-def server_and_load(tmp_path):
-    with loadgen.running_server(tmp_path, workers=2) as server:
+@pytest.fixture(scope="module")  # one server for both signals: each test ends with two live workers again
+def server_and_load(tmp_path_factory):
+    root = tmp_path_factory.mktemp("worker-killed")
+    with loadgen.running_server(root, workers=2) as server:
         sheet, _ = inputs.sheet_10k(rows=300)
         bodies = [
             loadgen.draft_json(inputs.recipients_draft(200)),
             loadgen.draft_json(inputs.recipients_draft(5), {"clients.xlsx": sheet}),
         ]
-        load_dir = loadgen.write_load(tmp_path / "load", bodies, loadgen.dev_tokens(tmp_path, 8))
+        load_dir = loadgen.write_load(root / "load", bodies, loadgen.dev_tokens(root, 8))
         yield server, load_dir
 
 

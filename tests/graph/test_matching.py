@@ -1,7 +1,6 @@
 """Matching the add-in's attachment ids to the saved draft's attachments (pure)."""
 
-from sendward.adapters.graph.links import sharing_token
-from sendward.adapters.graph.matching import Listed, match, rest_id
+from sendward.adapters.graph.attachments import Listed, match, rest_id, sharing_token
 from sendward.domain.draft import Attachment
 
 LISTED = [Listed("AAMk-1_a=", "a.txt", "file", 10), Listed("AAMk-2", "b.txt", "file", 20),

@@ -23,10 +23,10 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture
-def server(tmp_path):
+@pytest.fixture(scope="module")  # one server for the module: starting it is most of the time
+def server(tmp_path_factory):
     port = free_port()
-    env = {**os.environ, "SENDWARD_DATA_DIR": str(tmp_path)}
+    env = {**os.environ, "SENDWARD_DATA_DIR": str(tmp_path_factory.mktemp("real-server"))}
     sendward = [sys.executable, "-m", "sendward.entrypoints.cli"]
     process = subprocess.Popen(
         [*sendward, "serve", "--port", str(port), "--workers", "2"],

@@ -53,7 +53,7 @@ def caller(idp, settings):
 
 
 def tokens_for(settings, cache, **changes) -> MsalGraphTokens:
-    return MsalGraphTokens.from_settings(settings.with_changes(**changes), cache)
+    return MsalGraphTokens(settings.with_changes(**changes), cache)
 
 
 def test_on_behalf_of_gives_a_graph_token_for_the_caller(idp, settings, cache, caller):
@@ -177,7 +177,7 @@ def test_a_certificate_credential_signs_with_its_sha256_thumbprint(idp, settings
         client_certificate_path=str(idp.certificate_pem_path(tmp_path)),
         client_certificate_thumbprint=given[thumbprint],
     )
-    token = MsalGraphTokens.from_settings(with_certificate, cache).graph_token(caller(oid=ALICE))
+    token = MsalGraphTokens(with_certificate, cache).graph_token(caller(oid=ALICE))
     assert idp.decode_graph_token(token)["oid"] == ALICE
     assert [r["client_auth"] for r in idp.token_requests] == ["certificate"]
     [header] = idp.client_assertion_headers
@@ -191,7 +191,7 @@ def test_a_key_only_file_falls_back_to_the_sha1_thumbprint(idp, settings, cache,
     with_key = settings.with_changes(
         client_secret=None, client_certificate_path=str(path), client_certificate_thumbprint=idp.certificate_thumbprint
     )
-    MsalGraphTokens.from_settings(with_key, cache).graph_token(caller(oid=ALICE))
+    MsalGraphTokens(with_key, cache).graph_token(caller(oid=ALICE))
     [header] = idp.client_assertion_headers
     assert header["alg"] == "RS256" and "x5t" in header
     with pytest.raises(ConfigError, match="holds no certificate"):
@@ -210,7 +210,7 @@ def test_a_certificate_entra_does_not_know_is_a_graph_auth_error(
     idp.certificate_key, idp.certificate = registered  # Entra ID knows only the first one
     with_certificate = settings.with_changes(client_secret=None, client_certificate_path=str(path))
     with pytest.raises(GraphAuthError, match="AADSTS700027"):
-        MsalGraphTokens.from_settings(with_certificate, cache).graph_token(caller())
+        MsalGraphTokens(with_certificate, cache).graph_token(caller())
 
 
 def test_the_graph_scope_follows_the_graph_host(idp, settings, cache, caller):

@@ -76,7 +76,7 @@ def _sync(args, graph_tokens=None) -> int:
             raise UsageError("history sync reads Microsoft Graph: configure Entra ID (SENDWARD_IDENTITY=entra)")
         from sendward.adapters.graph.tokens import MsalGraphTokens
 
-        graph_tokens = MsalGraphTokens.from_settings(application, MemoryKeyValueCache())
+        graph_tokens = MsalGraphTokens(application, MemoryKeyValueCache())
     tenant = tenant_argument(args.tenant, settings, required=bool(args.user or args.users_file))
     users = [(tenant, _user(u)) for u in args.user + _users_file(args.users_file)]
     if not users:

@@ -19,22 +19,15 @@ An attachment that could not be fetched keeps content None and says why
 from __future__ import annotations
 
 import asyncio
+import base64
 import json
 import logging
 from collections.abc import Sequence
-from dataclasses import replace
-from urllib.parse import urlsplit
+from dataclasses import dataclass, replace
 
-from sendward.adapters.graph.client import GraphClient, beta_base_url, item_request
+from sendward.adapters.graph.client import GraphClient, beta_base_url, item_request, on_graph
 from sendward.adapters.graph.errors import GraphError, TooLarge
-from sendward.adapters.graph.links import fetch_linked_file
-from sendward.adapters.graph.matching import Listed, match
-from sendward.adapters.graph.sdk import (
-    AttachmentsRequestBuilder,
-    ItemAttachment,
-    ReferenceAttachment,
-    RequestConfiguration,
-)
+from sendward.adapters.graph.sdk import ItemAttachment, ReferenceAttachment, query
 from sendward.kernel import Deadline
 from sendward.domain.draft import LINK_NOT_READ, Attachment, Draft, FetchError
 from sendward.domain.draft import DraftNotSynced
@@ -43,11 +36,8 @@ log = logging.getLogger(__name__)
 MAILBOX_CONCURRENCY = 4
 _LINK_BYTES = 64 * 1024  # one reference attachment's properties
 # Only what is needed to match and fetch: without $select a listing carries every file's bytes in base64.
-_LIST = RequestConfiguration(
-    query_parameters=AttachmentsRequestBuilder.AttachmentsRequestBuilderGetQueryParameters(
-        select=["id", "name", "contentType", "size", "isInline"]
-    )
-)
+_LIST = query(select=["id", "name", "contentType", "size", "isInline"])
+_LINKED = query(select=["name", "size", "file", "folder"])  # a linked file's metadata, not the whole item
 _NOT_OURS = frozenset({"too_large", "folder"})  # the file's nature: the rule's usual action, not the fail mode
 
 
@@ -69,10 +59,8 @@ class GraphAttachmentSource:
                 raise DraftNotSynced("the saved draft was not found in Microsoft 365") from None
             log.warning("attachments not fetched: %s", error)
             fetched = [replace(a, fetch_error=self.failure(error)) for a in targets]
-        result = list(draft.attachments)
-        for index, attachment in zip(wanted, fetched):
-            result[index] = attachment
-        return tuple(result)
+        replaced = dict(zip(wanted, fetched))
+        return tuple(replaced.get(index, attachment) for index, attachment in enumerate(draft.attachments))
 
     async def _fetch_all(self, session, draft: Draft, targets: list[Attachment], scan_links: bool):
         message = session.mailbox(self.mode).messages.by_message_id(draft.item_id)
@@ -108,13 +96,12 @@ class GraphAttachmentSource:
         if found.kind == "reference":
             if not attachment.url:
                 raise GraphError("the link of a reference attachment is not known", code="no_link")
-            linked = await fetch_linked_file(session, attachment.url, self.max_bytes)
-            return _filled(attachment, linked.content, linked.content_type or attachment.content_type)
+            content, content_type = await fetch_linked_file(session, attachment.url, self.max_bytes)
+            return attachment.read_as(content, content_type=content_type or attachment.content_type)
         request = item_request(message.attachments.by_attachment_id(found.id), "/$value")
         content = await session.download(request, self.max_bytes, "attachment content")
-        if found.kind == "item":
-            return _filled(attachment, content, _item_type(content))
-        return _filled(attachment, content, found.content_type or attachment.content_type)
+        content_type = _item_type(content) if found.kind == "item" else found.content_type or attachment.content_type
+        return attachment.read_as(content, content_type=content_type)
 
     async def _source_url(self, session, message, found: Listed) -> str | None:
         """The link of a reference attachment, from Graph beta: v1.0 lists no ``sourceUrl``."""
@@ -122,8 +109,9 @@ class GraphAttachmentSource:
         if beta is None:
             return None
         request = item_request(message.attachments.by_attachment_id(found.id))
+        request.path_parameters["baseurl"] = beta
         try:
-            raw = await session.download(request, _LINK_BYTES, "reference attachment link", base_url=beta)
+            raw = await session.download(request, _LINK_BYTES, "reference attachment link")
             link = json.loads(raw).get("sourceUrl")
         except (GraphError, ValueError, AttributeError) as error:
             log.warning("reference attachment link not read: %s", type(error).__name__)
@@ -146,6 +134,32 @@ class GraphAttachmentSource:
         return FetchError(code=code, reason=reason, infrastructure=code not in _NOT_OURS)
 
 
+def sharing_token(url: str) -> str:
+    """Microsoft's encoding of a sharing URL: unpadded base64url of the URL, prefixed with ``u!``."""
+    return "u!" + base64.urlsafe_b64encode(url.encode("utf-8")).decode("ascii").rstrip("=")
+
+
+async def fetch_linked_file(session, url: str, max_bytes: int) -> tuple[bytes, str | None]:
+    """A reference attachment (a OneDrive or SharePoint link) resolved to its file through /shares: the
+    file's content and its type, if Graph gives one.
+
+    Graph v1.0 cannot return a reference attachment's bytes ($value answers 405);
+    the link itself is encoded as a sharing token and read as a drive item:
+    ``/shares/{token}/driveItem`` for its size and type, then ``.../content``
+    (a redirect to a download URL, streamed with the size cap).
+    """
+    shared = session.sdk.shares.by_shared_drive_item_id(sharing_token(url)).drive_item
+    item = await session.retried(lambda: shared.get(request_configuration=_LINKED), "linked file")
+    if item is None:
+        raise GraphError("the linked file was not found", code="not_found")
+    if item.folder is not None:
+        raise GraphError("it links to a folder", code="folder")
+    if item.size is not None and item.size > max_bytes:
+        raise TooLarge("larger than the most Sendward fetches")
+    content = await session.download(shared.content.to_get_request_information(), max_bytes, "linked file content")
+    return content, item.file.mime_type if item.file is not None else None
+
+
 MAX_PAGES = 20  # listing pages followed; a draft's attachments fit in one or two
 
 
@@ -158,7 +172,7 @@ async def _all_listed(session, message, base_url: str) -> list:
         link = page.odata_next_link if page else None
         if not link:
             break
-        if _origin(link) != _origin(base_url):
+        if not on_graph(link, base_url):
             log.warning("an attachment listing's next page pointed away from Microsoft Graph; not followed")
             break
         page = await session.retried(lambda: message.attachments.with_url(link).get(), "list attachments")
@@ -166,9 +180,47 @@ async def _all_listed(session, message, base_url: str) -> list:
     return found
 
 
-def _origin(url: str) -> tuple[str, str]:
-    parts = urlsplit(url)
-    return parts.scheme.lower(), parts.netloc.lower()
+@dataclass(frozen=True)
+class Listed:
+    """One attachment of the saved draft, as Graph lists it."""
+
+    id: str
+    name: str
+    kind: str  # "file", "item" or "reference"
+    size: int = 0
+    content_type: str | None = None
+    source_url: str | None = None  # a reference attachment's link, where Graph gives it
+
+
+def rest_id(attachment_id: str) -> str:
+    return attachment_id.strip().replace("/", "-").replace("+", "_")
+
+
+def match(wanted: Sequence[Attachment], listed: Sequence[Listed]) -> list[Listed | None]:
+    """Which of the saved draft's attachments (as Graph lists them) is each attachment the add-in named.
+
+    The add-in names the attachments to scan. Its ids differ by client: Outlook on
+    the web gives EWS ids (standard base64), Graph REST ids use the URL-safe
+    alphabet, and classic Outlook on Windows gives an index. So: the same id in
+    either alphabet first, then a name that is unique among what is left (the size
+    breaks a tie). Anything still unmatched is reported as not found, never guessed.
+    """
+    by_id = {rest_id(item.id): item for item in listed}
+    found: list[Listed | None] = [by_id.get(rest_id(a.id)) if a.id else None for a in wanted]
+    taken = {item.id for item in found if item is not None}
+    for index, attachment in enumerate(wanted):
+        if found[index] is None:
+            found[index] = _by_name(attachment, [item for item in listed if item.id not in taken])
+            if found[index] is not None:
+                taken.add(found[index].id)
+    return found
+
+
+def _by_name(attachment: Attachment, left: Sequence[Listed]) -> Listed | None:
+    same_name = [item for item in left if item.name == attachment.name]
+    if len(same_name) > 1 and attachment.size:
+        same_name = [item for item in same_name if item.size == attachment.size]
+    return same_name[0] if len(same_name) == 1 else None
 
 
 def _listed(attachment) -> Listed:
@@ -184,10 +236,6 @@ def _listed(attachment) -> Listed:
         content_type=attachment.content_type,
         source_url=extra.get("sourceUrl") if isinstance(extra.get("sourceUrl"), str) else None,
     )
-
-
-def _filled(attachment: Attachment, content: bytes, content_type: str) -> Attachment:
-    return attachment.read_as(content, content_type=content_type)
 
 
 def _item_type(mime: bytes) -> str:

@@ -42,7 +42,7 @@ from msgraph_core.middleware import GraphTelemetryHandler
 from msgraph_core.middleware.options import GraphTelemetryHandlerOption
 
 from sendward.adapters.graph.errors import GraphAuthError, GraphError, GraphUnavailable, TooLarge
-from sendward.adapters.graph.retry import Backoff, with_retries
+from sendward.adapters.graph.retry import with_retries
 from sendward.adapters.graph.sdk import GraphRequestAdapter, GraphServiceClient
 from sendward.kernel import NO_TELEMETRY, Deadline
 
@@ -59,12 +59,10 @@ for _name in ("httpx", "httpcore", "hpack", "h2"):
 
 
 class GraphClient:
-    def __init__(self, base_url: str, tokens, *, ca_bundle: str | None = None, backoff: Backoff | None = None,
-                 telemetry=NO_TELEMETRY):
+    def __init__(self, base_url: str, tokens, *, ca_bundle: str | None = None, telemetry=NO_TELEMETRY):
         self.base_url = base_url.rstrip("/")
         self._tokens = tokens
         self._ca_bundle = ca_bundle
-        self._backoff = backoff or Backoff()
         self._telemetry = telemetry
         self._forget()
         reference = weakref.ref(self)
@@ -124,7 +122,7 @@ class GraphClient:
         host = urlsplit(self.base_url).hostname or ""
         adapter = GraphRequestAdapter(BaseBearerTokenAuthenticationProvider(CallerToken(token, [host])), self._http)
         adapter.base_url = self.base_url  # httpx adds a trailing slash to its own; templates add another
-        return GraphSession(adapter, self._http, deadline, self._backoff, self._telemetry.graph_error, caller.user_id)
+        return GraphSession(adapter, self._http, deadline, self._telemetry.graph_error, caller.user_id)
 
     def _token_for(self, caller) -> str:
         try:
@@ -172,12 +170,11 @@ class CallerToken(AccessTokenProvider):
 class GraphSession:
     """One caller's view of Graph for one piece of work."""
 
-    def __init__(self, adapter: GraphRequestAdapter, http, deadline: Deadline, backoff: Backoff, on_error,
-                 user_id: str = ""):
+    def __init__(self, adapter: GraphRequestAdapter, http, deadline: Deadline, on_error, user_id: str = ""):
         self.sdk = GraphServiceClient(request_adapter=adapter)
         self.deadline = deadline
         self.user_id = user_id  # the caller's object id, from its validated token
-        self._adapter, self._http, self._backoff, self._on_error = adapter, http, backoff, on_error
+        self._adapter, self._http, self._on_error = adapter, http, on_error
 
     def mailbox(self, mode: str):
         """The caller's own mailbox: /me on their behalf, or /users/{their object id} as the application.
@@ -192,16 +189,12 @@ class GraphSession:
         return self.sdk.users.by_user_id(self.user_id)
 
     async def retried(self, attempt: Callable[[], Awaitable[T]], what: str) -> T:
-        return await with_retries(
-            attempt, self.deadline, what=what, backoff=self._backoff, on_error=self._on_error
-        )
+        return await with_retries(attempt, self.deadline, what=what, on_error=self._on_error)
 
-    async def download(self, request: RequestInformation, max_bytes: int, what: str, base_url: str | None = None) -> bytes:
-        """GET raw content, streamed; TooLarge as soon as it passes ``max_bytes`` (declared or counted).
-        ``base_url``: another root than the configured one (Graph beta, for what v1.0 does not return)."""
-        self._adapter.set_base_url_for_request_information(request)
-        if base_url:
-            request.path_parameters["baseurl"] = base_url
+    async def download(self, request: RequestInformation, max_bytes: int, what: str) -> bytes:
+        """GET raw content, streamed; TooLarge as soon as it passes ``max_bytes`` (declared or counted). From the
+        configured root unless ``request`` names another ``baseurl`` (Graph beta, for what v1.0 does not return)."""
+        request.path_parameters.setdefault("baseurl", self._adapter.base_url)
 
         async def attempt() -> bytes:
             response = await self._http.send(await self._adapter.convert_to_native_async(request), stream=True)
@@ -228,6 +221,12 @@ def beta_base_url(base_url: str) -> str | None:
     """Graph's beta root beside a v1.0 one (``https://graph.microsoft.com/beta``), else None."""
     root, _, version = base_url.rstrip("/").rpartition("/")
     return f"{root}/beta" if version == "v1.0" else None
+
+
+def on_graph(url: str, base_url: str) -> bool:
+    """Whether ``url`` is on Graph's own origin (scheme and host): a next page elsewhere would be sent our token."""
+    a, b = urlsplit(url), urlsplit(base_url)
+    return (a.scheme, a.netloc.lower()) == (b.scheme, b.netloc.lower())
 
 
 def item_request(builder, suffix: str = "") -> RequestInformation:

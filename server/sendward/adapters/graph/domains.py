@@ -11,14 +11,10 @@ import json
 from collections.abc import Sequence
 
 from sendward.adapters.graph.client import GraphClient
-from sendward.adapters.graph.sdk import OrganizationRequestBuilder, RequestConfiguration
+from sendward.adapters.graph.sdk import query
 from sendward.kernel import Deadline
 
-_SELECT = RequestConfiguration(
-    query_parameters=OrganizationRequestBuilder.OrganizationRequestBuilderGetQueryParameters(
-        select=["id", "verifiedDomains"]
-    )
-)
+_SELECT = query(select=["id", "verifiedDomains"])
 
 
 class GraphTenantDomains:

@@ -25,6 +25,7 @@ from sendward.signals.recipients import GroupSize
 BATCH = 100  # addresses per getMailTips call
 MAX_ADDRESSES = 1000  # distinct addresses one draft may look up; beyond that the check is skipped
 CONCURRENCY = 4  # calls at once: Outlook's limit of concurrent requests per mailbox
+SIZE_OPTIONS = "totalMemberCount, externalMemberCount"  # MailTipsOptions
 _MAILBOX = b"mailbox"
 
 
@@ -39,14 +40,9 @@ class GraphGroupSizes:
         addresses = sorted({r.address.address.strip().lower() for r in draft.recipients if "@" in r.address.address})
         if len(addresses) > MAX_ADDRESSES:  # already a large audience; not worth a thousand lookups
             raise GraphError(f"more than {MAX_ADDRESSES} recipients to look up", code="too_many")
-        known: dict[str, GroupSize | None] = {}
-        unknown = []
-        for address in addresses:
-            cached = self.cache.get(self._key(caller.tenant_id, address))
-            if cached is None:
-                unknown.append(address)
-            else:
-                known[address] = _decode(cached)
+        cached = {address: self.cache.get(self._key(caller.tenant_id, address)) for address in addresses}
+        known = {address: _decode(value) for address, value in cached.items() if value is not None}
+        unknown = [address for address, value in cached.items() if value is None]
         if unknown:
             found = self.client.call(caller, deadline, lambda s: self._look_up(s, unknown))
             for address in unknown:
@@ -59,20 +55,12 @@ class GraphGroupSizes:
         return {address: size for address, size in known.items() if size is not None}
 
     async def _look_up(self, session, addresses: Sequence[str]) -> dict[str, GroupSize | None]:
-        mailbox = session.mailbox(self.mode)
-        slots = asyncio.Semaphore(CONCURRENCY)
-
-        async def batch(chunk: Sequence[str]):
-            async with slots:
-                return await session.retried(lambda: mailbox.get_mail_tips.post(_body(chunk)), "mail tips")
-
-        answers = await asyncio.gather(*(batch(addresses[i : i + BATCH]) for i in range(0, len(addresses), BATCH)))
+        tips = await mail_tips(session, self.mode, addresses, SIZE_OPTIONS, BATCH, CONCURRENCY)
         found: dict[str, GroupSize | None] = {}
-        for answer in answers:
-            for tip in (answer.value if answer else None) or []:
-                address = (tip.email_address.address or "").lower() if tip.email_address else ""
-                if address and tip.error is None:
-                    found[address] = _group(tip.total_member_count, tip.external_member_count)
+        for tip in tips:
+            address = (tip.email_address.address or "").lower() if tip.email_address else ""
+            if address:
+                found[address] = _group(tip.total_member_count, tip.external_member_count)
         return found
 
     def _key(self, tenant_id: str, address: str) -> str:
@@ -80,12 +68,20 @@ class GraphGroupSizes:
         return f"graph:mailtips:{tenant_id}:{digest}"
 
 
-def _body(addresses: Sequence[str]) -> GetMailTipsPostRequestBody:
-    # The SDK's MailTipsOptions field takes one flag; Graph takes several, comma-separated.
-    return GetMailTipsPostRequestBody(
-        email_addresses=list(addresses),
-        additional_data={"MailTipsOptions": "totalMemberCount, externalMemberCount"},
-    )
+async def mail_tips(session, mode: str, addresses: Sequence[str], options: str, batch: int, concurrency: int) -> list:
+    """``POST {the caller's mailbox}/getMailTips`` for ``addresses``, ``batch`` at a time and ``concurrency`` calls at
+    once; the tips Graph answered without an error. ``options``: Graph's MailTipsOptions (several, comma-separated)."""
+    mailbox = session.mailbox(mode)
+    slots = asyncio.Semaphore(concurrency)
+
+    async def one(chunk: Sequence[str]):
+        # The SDK's MailTipsOptions field takes one flag; Graph takes several, comma-separated.
+        body = GetMailTipsPostRequestBody(email_addresses=list(chunk), additional_data={"MailTipsOptions": options})
+        async with slots:
+            return await session.retried(lambda: mailbox.get_mail_tips.post(body), "mail tips")
+
+    answers = await asyncio.gather(*(one(addresses[i : i + batch]) for i in range(0, len(addresses), batch)))
+    return [tip for answer in answers for tip in (answer.value if answer else None) or [] if tip.error is None]
 
 
 def _group(total: int | None, external: int | None) -> GroupSize | None:

@@ -16,13 +16,11 @@ groups and entries without an address are left out. Nothing is logged.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Sequence
 
-from kiota_abstractions.base_request_configuration import RequestConfiguration
-
 from sendward.adapters.graph.client import GraphClient
-from sendward.adapters.graph.sdk import GetMailTipsPostRequestBody
+from sendward.adapters.graph.mail_tips import mail_tips
+from sendward.adapters.graph.sdk import query
 from sendward.domain.correspondents import Correspondence, normalise_address
 from sendward.kernel import Deadline
 
@@ -31,13 +29,13 @@ MAX_PEOPLE = 100  # the most relevant this many people
 MAX_SUGGESTED_FOR = 20  # recipientSuggestions asked for the first this many people
 BATCH = 20  # addresses per getMailTips call
 CONCURRENCY = 2
+_PEOPLE = query(select=SELECT, top=MAX_PEOPLE)
 
 
 class GraphPeople:
-    def __init__(self, client: GraphClient, *, mode: str = "application", top: int = MAX_PEOPLE):
+    def __init__(self, client: GraphClient, *, mode: str = "application"):
         self.client = client
         self.mode = mode
-        self.top = top
 
     def relevant(self, caller, deadline: Deadline) -> list[Correspondence]:
         """The caller's relevant people (a person with several addresses gives each, best first)."""
@@ -52,10 +50,7 @@ class GraphPeople:
 
     async def _relevant(self, session) -> list[Correspondence]:
         people = session.mailbox(self.mode).people
-        query = people.PeopleRequestBuilderGetQueryParameters(select=SELECT, top=self.top)
-        answer = await session.retried(
-            lambda: people.get(request_configuration=RequestConfiguration(query_parameters=query)), "people"
-        )
+        answer = await session.retried(lambda: people.get(request_configuration=_PEOPLE), "people")
         found: list[Correspondence] = []
         for person in (answer.value if answer else None) or []:
             kind = getattr(person.person_type, "class_", None) if person.person_type else None
@@ -69,25 +64,12 @@ class GraphPeople:
         return list(dict.fromkeys(found))
 
     async def _suggested(self, session, addresses: list[str]) -> list[Correspondence]:
-        mailbox = session.mailbox(self.mode)
-        slots = asyncio.Semaphore(CONCURRENCY)
-
-        async def batch(chunk):
-            body = GetMailTipsPostRequestBody(
-                email_addresses=list(chunk), additional_data={"MailTipsOptions": "recipientSuggestions"}
-            )
-            async with slots:
-                return await session.retried(lambda: mailbox.get_mail_tips.post(body), "mail tips")
-
-        answers = await asyncio.gather(*(batch(addresses[i : i + BATCH]) for i in range(0, len(addresses), BATCH)))
+        tips = await mail_tips(session, self.mode, addresses, "recipientSuggestions", BATCH, CONCURRENCY)
         found: list[Correspondence] = []
-        for answer in answers:
-            for tip in (answer.value if answer else None) or []:
-                if tip.error is not None:
-                    continue
-                for recipient in tip.recipient_suggestions or []:
-                    email = recipient.email_address
-                    address = normalise_address((email.address or "") if email else "")
-                    if "@" in address:
-                        found.append(Correspondence(address, ((email.name or "") if email else "").strip()))
+        for tip in tips:
+            for recipient in tip.recipient_suggestions or []:
+                email = recipient.email_address
+                address = normalise_address((email.address or "") if email else "")
+                if "@" in address:
+                    found.append(Correspondence(address, ((email.name or "") if email else "").strip()))
         return list(dict.fromkeys(found))

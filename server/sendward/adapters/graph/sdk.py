@@ -6,6 +6,7 @@ the SDK's generated code, not ours, so they are silenced here and only here.
 """
 
 import warnings
+from dataclasses import dataclass
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", DeprecationWarning)
@@ -15,17 +16,8 @@ with warnings.catch_warnings():
     from msgraph.generated.models.entity import Entity
     from msgraph.generated.models.item_attachment import ItemAttachment
     from msgraph.generated.models.reference_attachment import ReferenceAttachment
-    from msgraph.generated.organization.organization_request_builder import (
-        OrganizationRequestBuilder,
-    )
-    from msgraph.generated.shares.item.drive_item.drive_item_request_builder import (
-        DriveItemRequestBuilder,
-    )
     from msgraph.generated.users.item.get_mail_tips.get_mail_tips_post_request_body import (
         GetMailTipsPostRequestBody,
-    )
-    from msgraph.generated.users.item.messages.item.attachments.attachments_request_builder import (
-        AttachmentsRequestBuilder,
     )
 
 
@@ -44,11 +36,28 @@ def load_sdk_models() -> None:
         for mailbox in (sdk.me, sdk.users.by_user_id("warm-up")):
             mailbox.get_mail_tips.to_post_request_information(GetMailTipsPostRequestBody())
             mailbox.messages.by_message_id("warm-up").attachments.by_attachment_id("warm-up")
+            mailbox.people.to_get_request_information()
         sdk.shares.by_shared_drive_item_id("warm-up").drive_item.content.to_get_request_information()
         sdk.organization.to_get_request_information()
 
 
+@dataclass
+class _Query:
+    """OData query options, as kiota reads the SDK's per-request-builder classes: each field is sent under
+    the name ``get_query_parameter`` gives (``select`` as ``$select``), when not None."""
+
+    select: list[str] | None = None
+    top: int | None = None
+
+    def get_query_parameter(self, original_name: str) -> str:
+        return f"%24{original_name}"
+
+
+def query(*, select: list[str], top: int | None = None) -> RequestConfiguration:
+    """A GET's configuration with ``$select`` (and ``$top``), for any request builder."""
+    return RequestConfiguration(query_parameters=_Query(select=select, top=top))
+
+
 __all__ = [  # re-exported, so the adapters import the SDK only through this module
-    "AttachmentsRequestBuilder", "DriveItemRequestBuilder", "GetMailTipsPostRequestBody", "GraphRequestAdapter",
-    "GraphServiceClient", "ItemAttachment", "OrganizationRequestBuilder", "ReferenceAttachment", "RequestConfiguration",
+    "GetMailTipsPostRequestBody", "GraphRequestAdapter", "GraphServiceClient", "ItemAttachment", "ReferenceAttachment",
 ]

@@ -1,8 +1,7 @@
-"""GraphSentItems: a user's Sent Items (and Inbox), page by page, through the delta query
-(metadata only).
+"""GraphSentItems: a user's Sent Items or Inbox, page by page, through the delta query (metadata only).
 
-``GET /users/{id}/mailFolders/sentitems/messages/delta?$select=...`` (``/me/...`` on the user's
-behalf; ``inbox`` for received mail) returns pages linked by ``@odata.nextLink``; the last one carries ``@odata.deltaLink``,
+``GET /users/{id}/mailFolders/{sentitems|inbox}/messages/delta?$select=...`` (``/me/...`` on the
+user's behalf) returns pages linked by ``@odata.nextLink``; the last one carries ``@odata.deltaLink``,
 where the next sync starts to get only what changed. ``$select`` keeps to recipients, sender,
 time, subject and conversation: ``Mail.ReadBasic`` is enough and no body is ever fetched. A
 delta link Graph no longer knows answers 410 Gone: ``DeltaExpired``, and the caller starts over.
@@ -18,13 +17,12 @@ from urllib.parse import urlsplit
 from kiota_abstractions.method import Method
 from kiota_abstractions.request_information import RequestInformation
 
-from sendward.adapters.graph.client import GraphClient
+from sendward.adapters.graph.client import GraphClient, on_graph
 from sendward.adapters.graph.errors import DeltaExpired, GraphError, GraphRefused
 from sendward.kernel import Deadline
 
 SELECT = "sentDateTime,subject,conversationId,from,toRecipients,ccRecipients,bccRecipients"
-SELECT_RECEIVED = "receivedDateTime,sentDateTime,subject,conversationId,from,toRecipients,ccRecipients"
-FOLDERS = {"sentitems": SELECT, "inbox": SELECT_RECEIVED}
+FOLDERS = {"sentitems": SELECT, "inbox": "receivedDateTime," + SELECT.removesuffix(",bccRecipients")}
 PAGE_SIZE = 200  # Prefer: odata.maxpagesize (Graph may send fewer)
 MAX_PAGE_BYTES = 32 * 1024 * 1024
 
@@ -47,7 +45,8 @@ class GraphSentItems:
         return f"{self.client.base_url}/{mailbox}/mailFolders/{folder}/messages/delta?$select={FOLDERS[folder]}"
 
     def page(self, caller, deadline: Deadline, link: str) -> Page:
-        if not _same_origin(link, self.client.base_url):
+        base = self.client.base_url
+        if not on_graph(link, base) or not urlsplit(link).path.startswith(urlsplit(base).path.rstrip("/") + "/"):
             raise GraphError("a sent items link pointed away from Microsoft Graph", code="bad_link")
         return self.client.call(caller, deadline, lambda session: self._get(session, link))
 
@@ -68,14 +67,5 @@ class GraphSentItems:
         items = document.get("value") if isinstance(document, dict) else None
         if not isinstance(items, list):
             raise GraphError("Microsoft Graph answered sent items without a list of messages")
-        next_link, delta_link = document.get("@odata.nextLink"), document.get("@odata.deltaLink")
-        return Page(
-            items=items,
-            next_link=next_link if isinstance(next_link, str) else None,
-            delta_link=delta_link if isinstance(delta_link, str) else None,
-        )
-
-
-def _same_origin(link: str, base_url: str) -> bool:
-    a, b = urlsplit(link), urlsplit(base_url)
-    return (a.scheme, a.netloc.lower()) == (b.scheme, b.netloc.lower()) and a.path.startswith(b.path.rstrip("/") + "/")
+        links = {key: value for key, value in document.items() if key.startswith("@odata.") and isinstance(value, str)}
+        return Page(items=items, next_link=links.get("@odata.nextLink"), delta_link=links.get("@odata.deltaLink"))

@@ -18,7 +18,6 @@ import hashlib
 import logging
 import re
 from contextlib import contextmanager
-from typing import Any
 from urllib.parse import urlsplit
 
 import msal
@@ -44,64 +43,35 @@ def graph_scope(graph_base_url: str = DEFAULT_GRAPH_BASE_URL) -> str:
 
 
 class MsalGraphTokens:
-    def __init__(
-        self,
-        *,
-        client_id: str,
-        authority_host: str,
-        credential: str | dict,
-        cache,
-        mode: str = "delegated",
-        scope: str = graph_scope(),
-        http_client: Any = None,
-        verify: str | bool = True,
-    ):
-        if mode not in ("delegated", "application"):
-            raise ValueError("mode must be 'delegated' or 'application'")
-        self.client_id = client_id
-        self.authority_host = authority_host.rstrip("/")
-        self.mode = mode
-        self.scopes = [scope]
-        self._credential = credential
+    def __init__(self, settings, cache):
+        self.client_id = settings.client_id
+        self.authority_host = settings.authority_host.rstrip("/")
+        self.mode = settings.graph_mode  # "delegated" or "application" (Settings takes no other)
+        self.scopes = [graph_scope(settings.graph_base_url)]
+        self._credential = client_credential(settings)
         self._cache = cache
-        self._http_client = http_client or IdentitySession(verify)
+        self._http_client = IdentitySession(settings.ca_bundle or True)
         self._http_cache: dict = {}  # msal's copy of the authority's metadata (no tokens)
 
-    @classmethod
-    def from_settings(cls, settings, cache) -> "MsalGraphTokens":
-        return cls(
-            client_id=settings.client_id,
-            authority_host=settings.authority_host,
-            credential=client_credential(settings),
-            cache=cache,
-            mode=settings.graph_mode,
-            scope=graph_scope(settings.graph_base_url),
-            verify=settings.ca_bundle or True,
-        )
-
     def graph_token(self, caller) -> str:
-        if self.mode == "application":
-            return self._application_token(caller.tenant_id)
-        return self._on_behalf_of_token(caller)
-
-    def _on_behalf_of_token(self, caller) -> str:
-        if not caller.assertion:
+        delegated = self.mode == "delegated"
+        if delegated and not caller.assertion:
             raise GraphAuthError(
                 "the caller's token is not available for the on-behalf-of exchange"
             )
-        with self._token_cache(self._user_key(caller)) as token_cache:
+        key = self._user_key(caller) if delegated else self._app_key(caller.tenant_id)
+        with self._token_cache(key) as token_cache:
             client = self._client(caller.tenant_id, token_cache)
-            result = self._cached_user_token(client) or client.acquire_token_on_behalf_of(
-                user_assertion=caller.assertion, scopes=self.scopes
-            )
-            return self._access_token(result, token_cache)
-
-    def _application_token(self, tenant_id: str) -> str:
-        with self._token_cache(self._app_key(tenant_id)) as token_cache:
-            client = self._client(tenant_id, token_cache)
-            return self._access_token(
-                client.acquire_token_for_client(scopes=self.scopes), token_cache
-            )
+            if delegated:
+                result = self._cached_user_token(client) or client.acquire_token_on_behalf_of(
+                    user_assertion=caller.assertion, scopes=self.scopes
+                )
+            else:
+                result = client.acquire_token_for_client(scopes=self.scopes)
+            if not result or "access_token" not in result:
+                raise GraphAuthError(_failure_message(result or {}))
+            token_cache.lifetime = max(token_cache.lifetime, int(result.get("expires_in") or 0))
+            return result["access_token"]
 
     def _cached_user_token(self, client) -> dict | None:
         # The cache entry belongs to one user, so its one account is the caller.
@@ -110,12 +80,6 @@ class MsalGraphTokens:
             return None
         result = client.acquire_token_silent(self.scopes, account=accounts[0])
         return result if result and "access_token" in result else None
-
-    def _access_token(self, result: dict | None, token_cache) -> str:
-        if not result or "access_token" not in result:
-            raise GraphAuthError(_failure_message(result or {}))
-        token_cache.lifetime = max(token_cache.lifetime, int(result.get("expires_in") or 0))
-        return result["access_token"]
 
     @contextmanager
     def _token_cache(self, key: str):
@@ -166,9 +130,7 @@ class MsalGraphTokens:
 class _StoredTokenCache(msal.SerializableTokenCache):
     """msal's cache, remembering how long the entry is worth keeping."""
 
-    def __init__(self):
-        super().__init__()
-        self.lifetime = 0
+    lifetime = 0  # seconds; raised per token it is given
 
     def drop_refresh_tokens(self) -> None:
         for item in list(self.search(self.CredentialType.REFRESH_TOKEN)):
