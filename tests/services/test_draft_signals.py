@@ -16,6 +16,9 @@ from tests.builders import attachment, draft, people
 from tests.files import client_list_xlsx
 
 ALICE = SimpleNamespace(user_id="alice-oid")
+# What is kept is the point here, not time: a scan cut short by a busy machine is (rightly) not kept,
+# so a generous budget keeps these tests about caching.
+BUDGET_MS = 60_000
 BOB = SimpleNamespace(user_id="bob-oid")
 
 
@@ -50,7 +53,7 @@ def counting(scanner):
 
 
 def scorer_with(counting, groups=None):
-    return Scorer(scanner=counting, draft_signals=KeyValueDraftSignals(MemoryKeyValueCache()), group_sizes=groups)
+    return Scorer(scanner=counting, time_budget_ms=BUDGET_MS, draft_signals=KeyValueDraftSignals(MemoryKeyValueCache()), group_sizes=groups)
 
 
 def the_draft(to=None):
@@ -99,7 +102,7 @@ def test_signals_gathered_while_a_lookup_failed_are_not_kept(counting):
 
 def test_the_kept_signals_hold_no_file_name(counting):
     store = MemoryKeyValueCache()
-    scorer = Scorer(scanner=counting, draft_signals=KeyValueDraftSignals(store))
+    scorer = Scorer(scanner=counting, time_budget_ms=BUDGET_MS, draft_signals=KeyValueDraftSignals(store))
     verdict = scorer.score(the_draft(), Policy(), 1, caller=ALICE, tenant_id="t")
     (key,) = list(store._entries)
     raw = store.get(key)
@@ -130,7 +133,7 @@ def test_a_scan_that_counted_recipients_is_not_kept_for_other_drafts(counting):
     rows = "name,email,phone\n" + "".join(f"Person {i},person{i}@gmail.com,07700 900{i:03d}\n" for i in range(8))
     to_them = draft(to=[f"person{i}@gmail.com" for i in range(8)], attachments=[attachment("list.csv", rows.encode())])
     to_outsider = draft(to=["outsider@example.org"], attachments=[attachment("list.csv", rows.encode())])
-    scorer = Scorer(scanner=counting, scan_cache=MemoryScanCache())
+    scorer = Scorer(scanner=counting, time_budget_ms=BUDGET_MS, scan_cache=MemoryScanCache())
     scorer.score(to_them, Policy(), 1, caller=ALICE, tenant_id="t")
     verdict = scorer.score(to_outsider, Policy(), 1, caller=ALICE, tenant_id="t")
     assert counting.reads == 2
@@ -139,7 +142,7 @@ def test_a_scan_that_counted_recipients_is_not_kept_for_other_drafts(counting):
 
 def test_the_verdict_names_the_people_the_move_to_bcc_fix_moves_and_the_cache_holds_positions_only(counting):
     store = MemoryKeyValueCache()
-    scorer = Scorer(scanner=counting, draft_signals=KeyValueDraftSignals(store))
+    scorer = Scorer(scanner=counting, time_budget_ms=BUDGET_MS, draft_signals=KeyValueDraftSignals(store))
     exposed = draft(to=[f"client{n}@gmail.com" for n in range(12)] + ["colleague@northshire.gov.uk"])
     verdict = scorer.score(exposed, Policy(), 1, caller=ALICE)
     assert "move_to_bcc" in {f.fix for f in verdict.findings}
