@@ -115,10 +115,14 @@ class Policy(BaseModel):
     fail_mode: FailMode | None = Field(
         default=None, description="When our side fails: 'open' sends, 'closed' blocks; empty: the service default"
     )
-    internal_domains: list[Domain] = Field(default_factory=list, description="Empty: the sender's own domain")
-    trusted_domains: list[Domain] = Field(default_factory=list, description="Partners treated as inside for counting")
+    internal_domains: list[Domain] = Field(
+        default_factory=list, description="Your organisation's domains; empty: the sender's own domain"
+    )
+    trusted_domains: list[Domain] = Field(
+        default_factory=list, description="Partners under a data-sharing agreement: counted as inside"
+    )
     webmail_domains: list[Domain] = Field(
-        default_factory=list, description="Consumer mail domains beyond the built-in list"
+        default_factory=list, description="Consumer mail services beyond the built-in list"
     )
     sensitive_terms: dict[str, list[str]] = Field(
         default_factory=lambda: {k: list(v) for k, v in DEFAULT_SENSITIVE_TERMS.items()}, validate_default=True

@@ -17,29 +17,12 @@ from typing import Any, Literal
 
 from werkzeug.datastructures import MultiDict
 
-from sendward.domain.policy import CustomPattern, Overrides
+from sendward.domain.policy import CustomPattern, Overrides, Policy
 from sendward.domain.rules import RULES
 
 CHECKBOXES_FIELD = "_checkboxes"  # names of the checkboxes on the form: unticked ones are not sent
 TERM_CATEGORIES_FIELD = "_term_categories"
 SPECIAL_CATEGORIES_MARKER = "_special_categories"
-DOMAIN_LISTS = (
-    (
-        "internal_domains",
-        "Internal domains",
-        "Your organisation's domains; empty: the sender's own domain.",
-    ),
-    (
-        "trusted_domains",
-        "Trusted domains",
-        "Partners under a data-sharing agreement: counted as inside.",
-    ),
-    (
-        "webmail_domains",
-        "Extra webmail domains",
-        "Consumer mail services beyond the built-in list.",
-    ),
-)
 LABELS = {
     "enabled": "On",
     "action": "Action",
@@ -58,6 +41,7 @@ LABELS = {
     "min_data_subjects": "People the content is about",
     "internal_min_data_subjects": "People, when every recipient is inside",
     "fail_mode": "When Sendward itself fails",
+    "webmail_domains": "Extra webmail domains",
     "retention_days": "Keep decisions for (days)",
     "scan_linked_files": "Read files linked from OneDrive or SharePoint",
     "allow_warn_override": "Warnings offer Send Anyway",
@@ -245,9 +229,11 @@ def _rule_title(module) -> tuple[str, str]:
 
 
 def general_specs() -> list[Spec]:
-    from sendward.domain.policy import Policy
-
     return model_specs(Policy, (), only=("mode", "fail_mode", "retention_days", "scan_linked_files"))
+
+
+def domain_specs() -> list[Spec]:
+    return model_specs(Policy, (), only=("internal_domains", "trusted_domains", "webmail_domains"))
 
 
 def override_specs() -> list[Spec]:
@@ -291,10 +277,7 @@ def policy_form(document: dict[str, Any], errors: list[dict[str, str]] = ()) -> 
             "domains",
             "Domains",
             "Who counts as inside.",
-            [
-                Field(Spec((key,), label, "textarea", hint), "\n".join(document.get(key) or []))
-                for key, label, hint in DOMAIN_LISTS
-            ],
+            [Field(s, _shown(_get(document, s.keys))) for s in domain_specs()],
         ),
         rules=[
             Section(
@@ -411,7 +394,7 @@ def document_from_form(form: MultiDict, base: dict[str, Any]) -> dict[str, Any]:
     """
     document = copy.deepcopy(base)
     ticked = set(form.getlist(CHECKBOXES_FIELD))
-    specs = general_specs() + override_specs() + [s for m in RULES for s in rule_specs(m)]
+    specs = general_specs() + domain_specs() + override_specs() + [s for m in RULES for s in rule_specs(m)]
     for spec in specs:
         if spec.kind == "checkbox":
             if spec.name in ticked:
@@ -420,9 +403,6 @@ def document_from_form(form: MultiDict, base: dict[str, Any]) -> dict[str, Any]:
             _set(document, spec.keys, split_list(form.get(spec.name, "")))
         elif spec.name in form:
             _set(document, spec.keys, _scalar(form.get(spec.name, ""), spec))
-    for key, _label, _hint in DOMAIN_LISTS:
-        if key in form:
-            document[key] = split_list(form.get(key, ""))
     document["custom_patterns"] = _patterns(form, document.get("custom_patterns") or [])
     _sensitive(form, document)
     return document
