@@ -12,7 +12,7 @@ import copy
 import re
 import types
 import typing
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from werkzeug.datastructures import MultiDict
@@ -47,6 +47,7 @@ LABELS = {
     "allow_warn_override": "Warnings offer Send Anyway",
     "allow_block_override": "Blocks can be overridden with a justification",
     "justification_min_length": "Shortest justification (characters)",
+    "min_count": "Fires at (occurrences)",  # a custom pattern's
 }
 # Hints on the form where the model's description would only repeat the field's label: what the
 # setting does, or what to choose. A description that says more than its label is shown as it is.
@@ -71,6 +72,7 @@ HINTS = {
     "internal_min_recipients": "The rule fires from this many recipients when all are inside your organisation.",
     "min_recipients": "The rule fires from this many recipients when some are outside.",
     "message": "Your own sentence instead of the built-in one; empty: the built-in one.",
+    "pattern": "RE2 syntax, e.g. ILS/[A-Z]{3}/\\d{5}",  # a custom pattern's
 }
 _REPEATING = re.compile(r"[a-z]+")
 
@@ -245,16 +247,9 @@ def rule_specs(module) -> list[Spec]:
 
 
 def pattern_specs(row: int) -> list[Spec]:
-    specs = model_specs(
-        CustomPattern,
-        ("custom_patterns", str(row)),
-        only=("name", "pattern", "description", "min_count"),
+    return model_specs(
+        CustomPattern, ("custom_patterns", str(row)), only=("name", "pattern", "description", "min_count")
     )
-    own = {
-        "min_count": {"label": "Fires at (occurrences)"},
-        "pattern": {"hint": "RE2 syntax, e.g. ILS/[A-Z]{3}/\\d{5}"},
-    }
-    return [replace(s, **own.get(s.keys[-1], {})) for s in specs]
 
 
 # -- document -> form -------------------------------------------------------------------
