@@ -55,9 +55,16 @@ class CustomPattern(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: str = Field(min_length=1, max_length=64)
-    pattern: str = Field(min_length=1, description="A regular expression (RE2 syntax)")
+    pattern: str = Field(
+        min_length=1, description="A regular expression (RE2 syntax), e.g. ILS/[A-Z]{3}/\\d{5}"
+    )
     description: str = Field(default="", max_length=500)
-    min_count: int = Field(default=1, ge=1, description="Occurrences at which the rule fires")
+    min_count: int = Field(
+        default=1,
+        ge=1,
+        title="Fires at (occurrences)",
+        description="Matches in one e-mail, body and attachments together, at which the rule fires",
+    )
 
     @field_validator("pattern")
     @classmethod
@@ -75,11 +82,24 @@ class Overrides(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    allow_warn_override: bool = Field(default=True, description="Warnings offer Send Anyway")
-    allow_block_override: bool = Field(
-        default=False, description="Blocks can be overridden with a written justification"
+    allow_warn_override: bool = Field(
+        default=True,
+        title="Warnings offer Send Anyway",
+        description="Lets a sender send a warned e-mail as it is, after reading the warning",
     )
-    justification_min_length: int = Field(default=10, ge=0, le=500)
+    allow_block_override: bool = Field(
+        default=False,
+        title="Blocks can be overridden with a justification",
+        description="Off (the default): a blocked e-mail cannot go until it is fixed. On: the sender "
+        "writes why it must go, and the reason is kept in the decision log",
+    )
+    justification_min_length: int = Field(
+        default=10,
+        ge=0,
+        le=500,
+        title="Shortest justification (characters)",
+        description='A reason shorter than this is refused, so "ok" is not a justification',
+    )
 
 
 def _rule_field(module):
@@ -113,12 +133,20 @@ class Policy(BaseModel):
 
     mode: Mode = Field(default="enforce", description="'monitor': record verdicts, interrupt nobody")
     fail_mode: FailMode | None = Field(
-        default=None, description="When our side fails: 'open' sends, 'closed' blocks; empty: the service default"
+        default=None,
+        title="When Sendward itself fails",
+        description="When our side fails: 'open' sends, 'closed' blocks; empty: the service default",
     )
-    internal_domains: list[Domain] = Field(default_factory=list, description="Empty: the sender's own domain")
-    trusted_domains: list[Domain] = Field(default_factory=list, description="Partners treated as inside for counting")
+    internal_domains: list[Domain] = Field(
+        default_factory=list, description="Your organisation's domains; empty: the sender's own domain"
+    )
+    trusted_domains: list[Domain] = Field(
+        default_factory=list, description="Partners under a data-sharing agreement: counted as inside"
+    )
     webmail_domains: list[Domain] = Field(
-        default_factory=list, description="Consumer mail domains beyond the built-in list"
+        default_factory=list,
+        title="Extra webmail domains",
+        description="Consumer mail services beyond the built-in list",
     )
     sensitive_terms: dict[str, list[str]] = Field(
         default_factory=lambda: {k: list(v) for k, v in DEFAULT_SENSITIVE_TERMS.items()}, validate_default=True
@@ -126,10 +154,19 @@ class Policy(BaseModel):
     special_categories: list[str] = Field(default_factory=lambda: list(SPECIAL_CATEGORIES))
     custom_patterns: list[CustomPattern] = Field(default_factory=list)
     overrides: Overrides = Field(default_factory=Overrides)
-    retention_days: int = Field(default=365, ge=1, le=3650, description="Days decisions are kept")
+    retention_days: int = Field(
+        default=365,
+        ge=1,
+        le=3650,
+        title="Keep decisions for (days)",
+        description="Older decisions are deleted by `sendward purge` (run it daily, e.g. from cron). "
+        "The log holds counts, rule ids and hashed users only",
+    )
     scan_linked_files: bool = Field(
         default=False,
-        description="Read files linked from OneDrive or SharePoint (needs a Files permission for Graph)",
+        title="Read files linked from OneDrive or SharePoint",
+        description="Files shared as links are read too; needs the Files.ReadWrite Graph permission "
+        "(docs/graph.md)",
     )
     rules: Rules = Field(default_factory=Rules)
 

@@ -276,10 +276,10 @@ def run_serve(args) -> int:
         raise UsageError("--port must be between 1 and 65535")
     tls = tls_files(args.tls_cert, args.tls_key)
     if port_in_use(args.host, args.port):
+        other = args.port + 1 if args.port < 65535 else 8001
         raise UsageError(
             f"port {args.port} on {args.host} is already in use (another Sendward, or another program): "
-            f"choose another with --port, e.g. `sendward serve --port {args.port + 1 if args.port < 65535 else 8001}`"
-            f" or `PORT={args.port + 1 if args.port < 65535 else 8001} make run`"
+            f"choose another with --port, e.g. `sendward serve --port {other}` or `PORT={other} make run`"
         )
     return serve(settings, host=args.host, port=args.port, workers=args.workers, tls=tls)
 

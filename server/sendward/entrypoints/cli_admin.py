@@ -13,9 +13,9 @@ import sys
 from pathlib import Path
 
 from sendward.domain.policy import InvalidPolicyFile, Policy, policy_from_file
-from sendward.entrypoints.cli_shared import open_storage, plural, tenant_argument
+from sendward.entrypoints.cli_shared import UsageError, open_storage, plural, tenant_argument
 
-EXIT_OK, EXIT_USAGE, EXIT_INVALID = 0, 64, 65
+EXIT_OK, EXIT_INVALID = 0, 65
 
 
 def add_commands(commands) -> None:
@@ -129,7 +129,7 @@ def _export(args) -> int:
         version = args.version if args.version is not None else policies.current(tenant)[1]
         record = policies.version(tenant, version)
     except UnknownVersion:
-        return _usage(f"tenant {tenant} has no policy version {args.version}")
+        raise UsageError(f"tenant {tenant} has no policy version {args.version}") from None
     text = json.dumps(export_json(record), indent=2) + "\n"
     if args.out is None:
         sys.stdout.write(text)
@@ -137,7 +137,7 @@ def _export(args) -> int:
     try:
         Path(args.out).write_text(text, "utf-8")
     except OSError as error:
-        return _usage(f"cannot write {args.out}: {error.strerror or error}")
+        raise UsageError(f"cannot write {args.out}: {error.strerror or error}") from None
     print(f"{tenant}: version {record.version} written to {args.out}", file=sys.stderr)
     return EXIT_OK
 
@@ -155,8 +155,3 @@ def _author() -> str:
     except Exception:  # no login name in some containers
         user = "unknown user"
     return f"{user} (command line)"
-
-
-def _usage(message: str) -> int:
-    print(f"sendward: {message}", file=sys.stderr)
-    return EXIT_USAGE

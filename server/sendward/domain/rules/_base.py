@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -18,25 +18,36 @@ Mode = Literal["enforce", "monitor"]
 BASE_SCORE = {"info": 10, "warn": 40, "block": 70}
 
 
+# A type, not a Field, so a rule that gives it another default keeps its title and description.
+InternalAction = Annotated[
+    Action | None,
+    Field(
+        title="Action when every recipient is inside",
+        description="What to do when every recipient is inside your organisation; empty: no finding",
+    ),
+]
+
+
 class RuleConfig(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
 
-    enabled: bool = True
+    enabled: bool = Field(default=True, title="On")
     action: Action = "warn"
     mode: Mode | None = Field(
         default=None, description="'monitor' records but never interrupts; empty: the tenant's mode"
     )
     message: str | None = Field(
-        default=None, max_length=500, description="Replaces the default sentence shown to the sender"
+        default=None,
+        max_length=500,
+        title="Message shown to the sender",
+        description="Your own sentence instead of the built-in one; empty: the built-in one",
     )
 
 
 class ContentRuleConfig(RuleConfig):
     """A rule about content: it may act differently when every recipient is internal."""
 
-    internal_action: Action | None = Field(
-        default=None, description="Action when every recipient is internal; empty: no finding"
-    )
+    internal_action: InternalAction = None
 
 
 def block_at_not_below(threshold: str):

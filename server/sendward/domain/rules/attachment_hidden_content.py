@@ -13,16 +13,26 @@ import re
 
 from pydantic import Field
 
-from sendward.domain.rules._base import Action, ContentRuleConfig, action_for_audience, finding, plural
+from sendward.domain.rules._base import (
+    Action,
+    ContentRuleConfig,
+    InternalAction,
+    action_for_audience,
+    finding,
+    plural,
+)
 
 RULE = "attachment.hidden_content"
 
 
 class Config(ContentRuleConfig):
     action: Action = "warn"
-    internal_action: Action | None = "info"
+    internal_action: InternalAction = "info"
     min_data_subjects: int = Field(
-        default=1, ge=1, description="People in hidden places at which it fires"
+        default=1,
+        ge=1,
+        title="People the content is about",
+        description="People in hidden places at which it fires",
     )
     block_at: int | None = Field(
         default=10, ge=1, description="Sent outside, at or above this many people: block"

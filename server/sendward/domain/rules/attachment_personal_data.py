@@ -27,16 +27,24 @@ RULE = "attachment.personal_data"
 class Config(ContentRuleConfig):
     action: Action = "warn"
     min_data_subjects: int = Field(
-        default=2, ge=1, description="People a file is about, sent outside, at which it fires"
+        default=2,
+        ge=1,
+        title="People the content is about",
+        description="People a file is about, sent outside, at which it fires",
     )
     block_at: int | None = Field(
         default=10, ge=1, description="At or above this many people, block whatever the action"
     )
     sensitive_action: Action = Field(
-        default="block", description="Action when the file is about anyone in a special category"
+        default="block",
+        title="Action on a sensitive topic",
+        description="What to do when the file is about someone in a special category (health, ethnicity ...)",
     )
     internal_min_data_subjects: int = Field(
-        default=500, ge=1, description="People at which internal sharing fires (internal_action)"
+        default=500,
+        ge=1,
+        title="People, when every recipient is inside",
+        description="People at which internal sharing fires (internal_action)",
     )
 
     block_with_exposed_private: int | None = Field(

@@ -17,7 +17,10 @@ RULE = "attachment.special_category"
 class Config(ContentRuleConfig):
     action: Action = "block"
     min_data_subjects: int = Field(
-        default=1, ge=1, description="People with special-category data at which it fires"
+        default=1,
+        ge=1,
+        title="People the content is about",
+        description="People with special-category data at which it fires",
     )
 
 

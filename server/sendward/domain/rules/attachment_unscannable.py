@@ -9,14 +9,14 @@ finding on record, closed blocks it.
 
 from __future__ import annotations
 
-from sendward.domain.rules._base import Action, ContentRuleConfig, action_for_audience, finding
+from sendward.domain.rules._base import Action, ContentRuleConfig, InternalAction, action_for_audience, finding
 
 RULE = "attachment.unscannable"
 
 
 class Config(ContentRuleConfig):
     action: Action = "warn"
-    internal_action: Action | None = "info"
+    internal_action: InternalAction = "info"
 
 
 def evaluate(signals, config: Config, policy):

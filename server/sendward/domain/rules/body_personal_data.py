@@ -24,7 +24,10 @@ RULE = "body.personal_data"
 class Config(ContentRuleConfig):
     action: Action = "warn"
     min_data_subjects: int = Field(
-        default=5, ge=1, description="People the body is about, sent outside, at which it fires"
+        default=5,
+        ge=1,
+        title="People the content is about",
+        description="People the body is about, sent outside, at which it fires",
     )
     block_at: int | None = Field(
         default=10, ge=1, description="At or above this many people, block whatever the action"

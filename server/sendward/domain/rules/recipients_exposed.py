@@ -20,17 +20,32 @@ RULE = "recipients.exposed"
 class Config(RuleConfig):
     action: Action = "warn"
     min_visible_external: int = Field(
-        default=10, ge=2, description="Outside people in To/CC at which the rule fires"
+        default=10,
+        ge=2,
+        title="Outside people in To/CC",
+        description="The rule fires from this many people outside your organisation who can see "
+        "each other's addresses",
     )
     block_at: int | None = Field(
         default=50, ge=2, description="At or above this many, block whatever the action"
     )
     sensitive_min_visible_external: int = Field(
-        default=2, ge=2, description="Outside people in To/CC that fire on a sensitive topic"
+        default=2,
+        ge=2,
+        title="Outside people in To/CC on a sensitive topic",
+        description="A lower count for e-mails on a sensitive topic (a clinic, a debt service): even two "
+        "people who can see each other reveal something about each other",
     )
-    sensitive_action: Action = "block"
+    sensitive_action: Action = Field(
+        default="block",
+        title="Action on a sensitive topic",
+        description="What to do when the e-mail is on a sensitive topic and reaches that lower count",
+    )
     ignore_single_organisation: bool = Field(
-        default=True, description="Several people from one outside organisation do not fire"
+        default=True,
+        title="Ignore people from one outside organisation",
+        description="Colleagues at one partner can see each other anyway: only people from several "
+        "organisations count",
     )
 
     _block_at_above_threshold = block_at_not_below("min_visible_external")

@@ -18,7 +18,10 @@ RULE = "recipients.external_domains"
 class Config(RuleConfig):
     action: Action = "warn"
     min_organisations: int = Field(
-        default=10, ge=2, description="Distinct outside organisations in To/CC at which it fires"
+        default=10,
+        ge=2,
+        title="Outside organisations in To/CC",
+        description="The rule fires from this many different outside organisations in To/CC",
     )
 
 

@@ -19,10 +19,16 @@ RULE = "recipients.large_audience"
 class Config(RuleConfig):
     action: Action = "warn"
     min_recipients: int = Field(
-        default=500, ge=2, description="People reached, when any is outside, at which it fires"
+        default=500,
+        ge=2,
+        title="People reached (some outside)",
+        description="The rule fires from this many recipients when some are outside",
     )
     internal_min_recipients: int = Field(
-        default=2000, ge=2, description="People reached when all are internal"
+        default=2000,
+        ge=2,
+        title="People reached (all inside)",
+        description="The rule fires from this many recipients when all are inside your organisation",
     )
 
 

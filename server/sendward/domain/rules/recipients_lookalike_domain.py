@@ -25,7 +25,9 @@ KIND_WORDS = {
 class Config(RuleConfig):
     action: Action = "block"
     check_suffix_swap: bool = Field(
-        default=True, description="Same name under another ending (northshire.co.uk, northshire.gov.com)"
+        default=True,
+        title="Catch the same name under another ending",
+        description="Also flags northshire.co.uk or northshire.gov.com when you are northshire.gov.uk",
     )
 
 

@@ -3,7 +3,8 @@
 Each field is named by its path in the document (``rules.recipients.exposed.block_at``),
 which is also how validation errors name it, so an error lands next to its field.
 The fields of each rule come from its ``Config`` model: a rule or setting added
-to the policy appears in the form without touching this file.
+to the policy appears in the form without touching this file, labelled with its
+field's title (else its name) and explained by its description.
 """
 
 from __future__ import annotations
@@ -12,96 +13,17 @@ import copy
 import re
 import types
 import typing
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from werkzeug.datastructures import MultiDict
 
-from sendward.domain.policy import CustomPattern, Overrides
+from sendward.domain.policy import CustomPattern, Overrides, Policy
 from sendward.domain.rules import RULES
 
 CHECKBOXES_FIELD = "_checkboxes"  # names of the checkboxes on the form: unticked ones are not sent
 TERM_CATEGORIES_FIELD = "_term_categories"
 SPECIAL_CATEGORIES_MARKER = "_special_categories"
-DOMAIN_LISTS = (
-    (
-        "internal_domains",
-        "Internal domains",
-        "Your organisation's domains; empty: the sender's own domain.",
-    ),
-    (
-        "trusted_domains",
-        "Trusted domains",
-        "Partners under a data-sharing agreement: counted as inside.",
-    ),
-    (
-        "webmail_domains",
-        "Extra webmail domains",
-        "Consumer mail services beyond the built-in list.",
-    ),
-)
-LABELS = {
-    "enabled": "On",
-    "action": "Action",
-    "internal_action": "Action when every recipient is inside",
-    "mode": "Mode",
-    "message": "Message shown to the sender",
-    "block_at": "Block at",
-    "min_visible_external": "Outside people in To/CC",
-    "sensitive_min_visible_external": "Outside people in To/CC on a sensitive topic",
-    "sensitive_action": "Action on a sensitive topic",
-    "ignore_single_organisation": "Ignore people from one outside organisation",
-    "min_recipients": "People reached (some outside)",
-    "internal_min_recipients": "People reached (all inside)",
-    "min_organisations": "Outside organisations in To/CC",
-    "check_suffix_swap": "Catch the same name under another ending",
-    "min_data_subjects": "People the content is about",
-    "internal_min_data_subjects": "People, when every recipient is inside",
-    "fail_mode": "When Sendward itself fails",
-    "retention_days": "Keep decisions for (days)",
-    "scan_linked_files": "Read files linked from OneDrive or SharePoint",
-    "allow_warn_override": "Warnings offer Send Anyway",
-    "allow_block_override": "Blocks can be overridden with a justification",
-    "justification_min_length": "Shortest justification (characters)",
-}
-# Hints on the form where the model's description would only repeat the field's label: what the
-# setting does, or what to choose. A description that says more than its label is shown as it is.
-HINTS = {
-    "allow_warn_override": "Lets a sender send a warned e-mail as it is, after reading the warning.",
-    "allow_block_override": "Off (the default): a blocked e-mail cannot go until it is fixed. On: the sender "
-    "writes why it must go, and the reason is kept in the decision log.",
-    "justification_min_length": "A reason shorter than this is refused, so \"ok\" is not a justification.",
-    "retention_days": "Older decisions are deleted by `sendward purge` (run it daily, e.g. from cron). "
-    "The log holds counts, rule ids and hashed users only.",
-    "scan_linked_files": "Files shared as links are read too; needs the Files.ReadWrite Graph permission (docs/graph.md).",
-    "check_suffix_swap": "Also flags northshire.co.uk or northshire.gov.com when you are northshire.gov.uk.",
-    "ignore_single_organisation": "Colleagues at one partner can see each other anyway: only people from "
-    "several organisations count.",
-    "min_visible_external": "The rule fires from this many people outside your organisation who can see "
-    "each other's addresses.",
-    "sensitive_min_visible_external": "A lower count for e-mails on a sensitive topic (a clinic, a debt "
-    "service): even two people who can see each other reveal something about each other.",
-    "sensitive_action": "What to do when the file is about someone in a special category (health, ethnicity ...).",
-    "internal_action": "What to do when every recipient is inside your organisation; empty: nothing.",
-    "min_organisations": "The rule fires from this many different outside organisations in To/CC.",
-    "internal_min_recipients": "The rule fires from this many recipients when all are inside your organisation.",
-    "min_recipients": "The rule fires from this many recipients when some are outside.",
-    "message": "Your own sentence instead of the built-in one; empty: the built-in one.",
-}
-_REPEATING = re.compile(r"[a-z]+")
-
-
-def _hint(name: str, label: str, description: str) -> str:
-    """The hint shown under a field: never one that only repeats its label."""
-    if name in HINTS:
-        return HINTS[name]
-    words = set(_REPEATING.findall(description.lower()))
-    if words and len(words - set(_REPEATING.findall(label.lower())) - _FILLER) <= 1:
-        return ""  # says nothing the label does not
-    return description
-
-
-_FILLER = {"at", "which", "it", "the", "rule", "fires", "a", "an", "of", "this", "many", "when", "is", "are"}
 OPTION_LABELS = {
     "enforce": "Enforce",
     "monitor": "Monitor only (shadow mode)",
@@ -211,8 +133,8 @@ def model_specs(model, prefix: tuple[str, ...], only: tuple[str, ...] | None = N
 def _spec(keys: tuple[str, ...], name: str, info) -> Spec:
     annotation, optional = _unwrap_optional(info.annotation)
     minimum = next((m.ge for m in info.metadata if getattr(m, "ge", None) is not None), None)
-    label = LABELS.get(name, name.replace("_", " ").capitalize())
-    hint = _hint(name, label, info.description or "")
+    label = info.title or name.replace("_", " ").capitalize()
+    hint = info.description or ""
     if annotation is bool:
         return Spec(keys, label, "checkbox", hint)
     if annotation is int:
@@ -245,9 +167,11 @@ def _rule_title(module) -> tuple[str, str]:
 
 
 def general_specs() -> list[Spec]:
-    from sendward.domain.policy import Policy
-
     return model_specs(Policy, (), only=("mode", "fail_mode", "retention_days", "scan_linked_files"))
+
+
+def domain_specs() -> list[Spec]:
+    return model_specs(Policy, (), only=("internal_domains", "trusted_domains", "webmail_domains"))
 
 
 def override_specs() -> list[Spec]:
@@ -259,16 +183,9 @@ def rule_specs(module) -> list[Spec]:
 
 
 def pattern_specs(row: int) -> list[Spec]:
-    specs = model_specs(
-        CustomPattern,
-        ("custom_patterns", str(row)),
-        only=("name", "pattern", "description", "min_count"),
+    return model_specs(
+        CustomPattern, ("custom_patterns", str(row)), only=("name", "pattern", "description", "min_count")
     )
-    own = {
-        "min_count": {"label": "Fires at (occurrences)"},
-        "pattern": {"hint": "RE2 syntax, e.g. ILS/[A-Z]{3}/\\d{5}"},
-    }
-    return [replace(s, **own.get(s.keys[-1], {})) for s in specs]
 
 
 # -- document -> form -------------------------------------------------------------------
@@ -291,10 +208,7 @@ def policy_form(document: dict[str, Any], errors: list[dict[str, str]] = ()) -> 
             "domains",
             "Domains",
             "Who counts as inside.",
-            [
-                Field(Spec((key,), label, "textarea", hint), "\n".join(document.get(key) or []))
-                for key, label, hint in DOMAIN_LISTS
-            ],
+            [Field(s, _shown(_get(document, s.keys))) for s in domain_specs()],
         ),
         rules=[
             Section(
@@ -411,7 +325,7 @@ def document_from_form(form: MultiDict, base: dict[str, Any]) -> dict[str, Any]:
     """
     document = copy.deepcopy(base)
     ticked = set(form.getlist(CHECKBOXES_FIELD))
-    specs = general_specs() + override_specs() + [s for m in RULES for s in rule_specs(m)]
+    specs = general_specs() + domain_specs() + override_specs() + [s for m in RULES for s in rule_specs(m)]
     for spec in specs:
         if spec.kind == "checkbox":
             if spec.name in ticked:
@@ -420,9 +334,6 @@ def document_from_form(form: MultiDict, base: dict[str, Any]) -> dict[str, Any]:
             _set(document, spec.keys, split_list(form.get(spec.name, "")))
         elif spec.name in form:
             _set(document, spec.keys, _scalar(form.get(spec.name, ""), spec))
-    for key, _label, _hint in DOMAIN_LISTS:
-        if key in form:
-            document[key] = split_list(form.get(key, ""))
     document["custom_patterns"] = _patterns(form, document.get("custom_patterns") or [])
     _sensitive(form, document)
     return document
