@@ -63,7 +63,7 @@ class SyncResult:
 
 @dataclass
 class _Round:
-    items: list  # new items (not seen before), raw
+    items: list  # what ``parse`` made of the new items (not seen before)
     pages: int
     link: str | None  # where the next round starts
     complete: bool
@@ -90,10 +90,10 @@ class HistorySync:
         user = user_hash(self.user_hash_key, tenant_id, user_id)
         key = tenant_key_from(self.user_hash_key, tenant_id)
         model, seen, link, inbox = self._load(tenant_id, user, user_id, key)
-        sent = self._round(caller, link, self.sent_items.first_link(user_id), seen, key, max_pages)
+        sent = self._round(caller, link, self.sent_items.first_link(user_id), seen, key, max_pages, sent_message)
         if sent.restarted:
             model, inbox = CorrespondentModel(key=key), {}
-        parsed = [p for item in sent.items if (p := sent_message(item)) is not None]
+        parsed = sent.items
         for _, message in sorted(parsed, key=lambda p: p[1].sent_at):
             model.add(message)
         received = self._inbox(caller, user_id, model, inbox, key, max_pages, own=parsed[-1][0] if parsed else "")
@@ -103,7 +103,7 @@ class HistorySync:
             sent.pages, len(parsed), model.messages, sent.complete, sent.restarted, len(model.people), received
         )
 
-    def _round(self, caller, link, first_link, seen: dict, key, max_pages) -> _Round:
+    def _round(self, caller, link, first_link, seen: dict, key, max_pages, parse) -> _Round:
         """One folder's delta round from ``link``; an expired link starts the folder over once."""
         items, pages, restarted = [], 0, False
         while max_pages is None or pages < max_pages:
@@ -116,7 +116,7 @@ class HistorySync:
                 items, link, restarted = [], first_link, True
                 continue
             pages += 1
-            items.extend(self._new_items(page.items, seen, key))
+            items.extend(self._new_items(page.items, seen, key, parse))
             if page.delta_link or not page.next_link:
                 return _Round(items, pages, page.delta_link, True, restarted)
             link = page.next_link
@@ -127,13 +127,13 @@ class HistorySync:
         first = self.sent_items.first_link(user_id, "inbox")
         seen = dict.fromkeys(inbox.get("seen", ()))
         try:
-            found = self._round(caller, inbox.get("link") or first, first, seen, key, max_pages)
+            found = self._round(caller, inbox.get("link") or first, first, seen, key, max_pages, received_message)
         except Exception as error:  # Graph refused or was away: Sent Items are learnt all the same
             log.warning("recipient history: inbox not read: %s", type(error).__name__)
             return 0
         if found.restarted:
             model.forget_received()
-        messages = [m for item in found.items if (m := received_message(item)) is not None]
+        messages = found.items
         for message in sorted(messages, key=lambda m: m.received_at):
             model.add_received(message, own)
         inbox.update(link=found.link, seen=list(seen)[-MAX_SEEN_IDS:])
@@ -175,17 +175,18 @@ class HistorySync:
         return model, seen, link, dict(stored.data.get("inbox") or {})
 
     @staticmethod
-    def _new_items(items, seen: dict, key: bytes):
+    def _new_items(items, seen: dict, key: bytes, parse):
         for item in items:
-            if not isinstance(item, dict) or "@removed" in item:
-                continue  # removed: nothing to learn
+            parsed = parse(item)
+            if parsed is None:
+                continue  # removed, or not a message with a time: nothing to learn
             item_id = item.get("id")
             if isinstance(item_id, str) and item_id:
                 digest = hmac.new(key, b"m:" + item_id.encode(), hashlib.sha256).hexdigest()[:20]
                 if digest in seen:
                     continue  # a message we know, changed (a flag, a category)
                 seen[digest] = None
-            yield item
+            yield parsed
 
     def _save(self, tenant_id, user, user_id, model, seen, link, complete, inbox) -> None:
         kept = list(seen)[-MAX_SEEN_IDS:]
