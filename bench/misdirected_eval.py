@@ -83,7 +83,7 @@ def inboxes_of(corpus) -> dict[str, list[ReceivedMessage]]:
     for sender, items in corpus.items():
         for item in items:
             received = received_message(item)
-            for address in {r.address for r in received.recipients} - {sender}:
+            for address in {r.address for r in received.recipients} - {sender} if received else ():
                 inboxes.setdefault(address, []).append(received)
     for messages in inboxes.values():
         messages.sort(key=lambda m: m.received_at)

@@ -263,9 +263,9 @@ class Settings(BaseSettings):
         False,
         doc="`true`: learn each user's correspondents from their Sent Items and Inbox for `recipients.misdirected` "
         "(metadata only: sender, recipients, time, subject; `Mail.ReadBasic`). A user with no model yet gets a "
-        "bounded sync (5 pages) in the background on first use and is not judged until it is done; a model "
+        "bounded sync (5 pages a folder) in the background on first use and is not judged until it is done; a model "
         "older than 12 hours is refreshed the same way; `sendward history sync` does the full rounds. Models "
-        "are stored sealed, per user ([graph](graph.md#sent-items-recipientsmisdirected)). Off: the rule "
+        "are stored sealed, per user ([graph](graph.md#sent-items-and-inbox-recipientsmisdirected)). Off: the rule "
         "judges nobody in the service",
     )
     recipient_history_people: bool = _setting(

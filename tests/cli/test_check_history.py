@@ -117,3 +117,15 @@ def test_mail_from_others_in_the_file_is_the_senders_received_mail(tmp_path, cap
     # Without the received mail, a sender who often writes to someone new is not asked.
     sent_only = write_history(tmp_path / "sent.jsonl", busy_history())
     assert cli.main(["check", "--history", str(sent_only), str(eml(tmp_path, "Max Ray <max.ray@else.org>"))]) == cli.EXIT_ALLOW
+
+
+def test_others_in_bcc_of_mail_to_the_sender_are_not_in_touch_with_them(tmp_path, capsys):
+    received = []
+    for d in range(25):
+        line = graph_message(d, [(SENDER, "Me")], sender="zoe.quinn@elsewhere.org", subject=f"question {d}")
+        line["bccRecipients"] = [{"emailAddress": {"address": "max.ray@else.org", "name": "Max Ray"}}]
+        received.append(line)
+    history = write_history(tmp_path / "h.jsonl", busy_history() + received)
+    code = cli.main(["check", "--json", "--history", str(history), str(eml(tmp_path, "Max Ray <max.ray@else.org>"))])
+    [found] = [f for f in json.loads(capsys.readouterr().out)["findings"] if f["rule"] == "recipients.misdirected"]
+    assert code == cli.EXIT_WARN and found["evidence"]["reasons"] == ["never_mailed", "never_in_touch"]

@@ -133,3 +133,20 @@ def test_received_mail_counts_its_sender_and_co_recipients_and_survives_the_roun
     del data["received"], data["received_messages"]  # a model stored before received mail was learnt
     assert model_from_dict(data, b"k").received_messages == 0
     assert is_reply("Re: x") and is_reply("SV: x") and not is_reply("Fw: x") and not is_reply("Regarding x")
+
+
+def test_received_mail_is_bounded_apart_and_a_mailing_puts_only_its_sender_in_touch(monkeypatch):
+    import sendward.domain.correspondents as c
+    from sendward.domain.correspondents import Correspondence, ReceivedMessage
+
+    monkeypatch.setattr(c, "MAX_THREADS", 5)
+    model = CorrespondentModel.build([sent(d, "a@b.org", subject=f"ours {d}") for d in range(5)], key=b"k")
+    for n in range(20):  # a busy Inbox: twenty conversations after the sender's five
+        model.add_received(ReceivedMessage(T0, Correspondence(f"s{n}@x.org"), (Correspondence("me@b.org"),), f"theirs {n}"))
+    assert all(model.thread(f"ours {d}") is not None for d in range(5))  # the sender's own are kept
+    assert len(model.received_threads) == 5 and model.thread("theirs 19") is not None
+    crowd = tuple(Correspondence(f"p{n}@x.org") for n in range(c.CO_OCCURRENCE_MAX_RECIPIENTS + 1))
+    model.add_received(ReceivedMessage(T0, Correspondence("news@x.org"), crowd, "Announcement"))
+    assert model.received_count("news@x.org") == 1 and model.received_count("p0@x.org") == 0
+    model.forget_received()
+    assert (model.received, model.received_messages, model.thread("theirs 19")) == ({}, 0, None)

@@ -132,11 +132,13 @@ def test_delegated_mode_reads_the_callers_own_mailbox(adapters, graph, store, ca
 
 def test_stored_models_are_sealed_and_deleted_per_user(graph, sync, store):
     graph.add_sent_messages(USER, [message(n) for n in range(3)])
+    graph.add_received_messages(USER, [received(n) for n in range(3)])
     sync.sync("tenant-a", USER)
     with store.engine.connect() as connection:
         row = connection.execute(sa.text("SELECT * FROM correspondent_models")).mappings().one()
     raw = b"".join(v if isinstance(v, bytes) else str(v).encode() for v in row.values())
     assert b"john.smith" not in raw and b"partner.org" not in raw and USER.encode() not in raw
+    assert b"zoe.quinn" not in raw and b"elsewhere.org" not in raw and b"northshire" not in raw
     assert store.users() == [("tenant-a", user_hash(KEY, "tenant-a", USER), USER)]
     other = CorrespondentStore(store.engine, sealing_key_from(b"another key"))
     assert other.users() == []  # does not open with another key
@@ -167,13 +169,19 @@ def test_first_use_syncs_in_the_background_then_the_model_is_used(graph, sync, s
 
 def test_nothing_about_the_mail_is_logged(graph, sync, store, caller, caplog):
     graph.add_sent_messages(caller.user_id, [message(n) for n in range(12)])
+    graph.add_received_messages(caller.user_id, [received(n) for n in range(12)])
     history = StoredCorrespondents(store, KEY, sync=sync, first_use_pages=1)
     with caplog.at_level(logging.INFO):
         history.model(Draft(), caller, "tenant-a")
         history.last_thread.join(10)
         sync.sync("tenant-a", caller.user_id)
+        graph.add_received_messages(caller.user_id, [received(50)])
+        graph.fail("inbox_delta", times=10, status=403)
+        sync.sync("tenant-a", caller.user_id)  # the Inbox refused: a warning by error type
     text = "\n".join(r.getMessage() for r in caplog.records)
+    assert "inbox not read" in text
     assert "john.smith" not in text and "partner.org" not in text and "report" not in text
+    assert "zoe.quinn" not in text and "elsewhere.org" not in text and "question" not in text
     assert caller.user_id not in text
 
 
@@ -285,3 +293,18 @@ def test_an_imported_model_is_forgotten_for_its_user_only(store):
     assert forget_user(store, KEY, "tenant-a", USER) is True
     assert forget_user(store, KEY, "tenant-a", USER) is False
     assert [u for _, _, u in store.users("tenant-a")] == ["someone-else"]
+
+
+def test_the_users_own_address_is_never_learnt_from_their_inbox(graph, sync, store):
+    """A round with no new sent mail still knows whose Inbox it reads (kept sealed from earlier rounds)."""
+    from sendward.domain.correspondents import thread_key
+
+    graph.add_sent_messages(USER, [message(n) for n in range(3)])
+    sync.sync("tenant-a", USER)
+    graph.add_received_messages(USER, [received(n, subject="Budget plan") for n in range(2)])
+    assert sync.sync("tenant-a", USER).messages == 0
+    _, model = stored_model(store, sync)
+    assert model.received_messages == 2 and model.received_count("alice@northshire.gov.uk") == 0
+    participants = model.received_threads[thread_key(model.key, "Budget plan")]
+    assert model.key_of("alice@northshire.gov.uk") not in participants
+    assert participants[model.key_of("zoe.quinn@elsewhere.org")] == 2

@@ -256,3 +256,18 @@ def test_only_received_from_weighs_less_than_never_mailed():
         fits(history(), d)["john.smith@otherfirm.org"], Signals(history=history_signals(d, history(), [])),
         Policy().rule(rule.RULE),
     )[0]
+
+
+def test_the_senders_own_address_is_never_the_missing_participant():
+    from sendward.domain.correspondents import ReceivedMessage
+
+    model = history([SentMessage(T0, (Correspondence(SENDER, "Me"),), "note to self")])
+    model.add_received(  # learnt before the sender's address was known: the sender is a participant
+        ReceivedMessage(T0, Correspondence("zoe.quinn@elsewhere.org"), (Correspondence(SENDER),), "Budget plan")
+    )
+    with_inbox(model)
+    d = draft(("zoe.quinn@elsewhere.org", "Zoe"), ("max.ray@else.org", "Max Ray"), subject="Re: Budget plan")
+    fit = fits(model, d)["max.ray@else.org"]
+    assert fit.thread_dropped is None
+    [found] = findings(d, model=model)
+    assert found.evidence.get("suggestion") != SENDER and "never_in_touch" in found.evidence["reasons"]

@@ -172,6 +172,9 @@ class CorrespondentModel:
     # Received mail: key of an address -> messages it was on (as their sender or a co-recipient).
     received: dict[str, int] = field(default_factory=dict)
     received_messages: int = 0
+    # Received conversations, kept apart (and bounded apart) so a busy Inbox never pushes the
+    # sender's own conversations out: thread key -> Counter of participant keys.
+    received_threads: OrderedDict = field(default_factory=OrderedDict)
     _version: int = 0  # bumped on every change: caches of derived indexes check it
 
     @classmethod
@@ -223,11 +226,15 @@ class CorrespondentModel:
 
     def add_received(self, message: ReceivedMessage, own_address: str = "") -> None:
         """Learn from a message the sender received: its sender and co-recipients are people the
-        sender is in touch with; its conversation's participants are known for replies."""
+        sender is in touch with; its conversation's participants are known for replies. A mailing
+        to more than CO_OCCURRENCE_MAX_RECIPIENTS puts nobody in touch but its sender."""
         own = normalise_address(own_address)
+        people = (message.sender, *message.recipients)
+        if len(message.recipients) > CO_OCCURRENCE_MAX_RECIPIENTS:
+            people = (message.sender,)
         keys = {
             self.key_of(address)
-            for person in (message.sender, *message.recipients)
+            for person in people
             if "@" in (address := normalise_address(person.address)) and address != own
         }
         if not keys:
@@ -236,14 +243,15 @@ class CorrespondentModel:
         self._version += 1
         for k in keys:
             self.received[k] = self.received.get(k, 0) + 1
-        self._add_thread(message.subject, list(keys))
+        _add_thread(self.received_threads, thread_key(self.key, message.subject), keys)
         if len(self.received) > MAX_CORRESPONDENTS:
             ranked = sorted(self.received, key=self.received.__getitem__)
             for k in ranked[: len(ranked) // 10]:
                 del self.received[k]
 
     def forget_received(self) -> None:
-        self.received, self.received_messages = {}, 0
+        """Everything learnt from received mail (the Inbox is read again from the start)."""
+        self.received, self.received_messages, self.received_threads = {}, 0, OrderedDict()
         self._version += 1
 
     def received_count(self, address: str) -> int:
@@ -269,14 +277,7 @@ class CorrespondentModel:
             del self.correspondents[key]
 
     def _add_thread(self, subject: str, keys: list[str]) -> None:
-        thread = thread_key(self.key, subject)
-        if thread is None or len(keys) > MAX_THREAD_PARTICIPANTS:
-            return
-        participants = self.threads.pop(thread, None) or Counter()
-        participants.update(keys)
-        self.threads[thread] = participants  # most recent last
-        while len(self.threads) > MAX_THREADS:
-            self.threads.popitem(last=False)
+        _add_thread(self.threads, thread_key(self.key, subject), keys)
 
     @property
     def novelty_rate(self) -> float:
@@ -284,12 +285,25 @@ class CorrespondentModel:
         return (self.warm_novel + 1) / (self.warm_messages + 10)
 
     def thread(self, subject: str) -> Counter | None:
+        """The conversation's participants: as the sender wrote it, else as they received it."""
         key = thread_key(self.key, subject)
-        return self.threads.get(key) if key else None
+        if not key:
+            return None
+        return self.threads.get(key) or self.received_threads.get(key)
 
     @property
     def version(self) -> int:
         return self._version
+
+
+def _add_thread(threads: OrderedDict, thread: str | None, keys) -> None:
+    if thread is None or len(keys) > MAX_THREAD_PARTICIPANTS:
+        return
+    participants = threads.pop(thread, None) or Counter()
+    participants.update(keys)
+    threads[thread] = participants  # most recent last
+    while len(threads) > MAX_THREADS:
+        threads.popitem(last=False)
 
 
 FORMAT_VERSION = 1
@@ -311,6 +325,7 @@ def model_to_dict(model: CorrespondentModel) -> dict:
         "people": {k: [e.address, dict(e.names.most_common(3))] for k, e in model.people.items()},
         "received": model.received,
         "received_messages": model.received_messages,
+        "received_threads": [[k, dict(participants)] for k, participants in model.received_threads.items()],
     }
 
 
@@ -332,6 +347,8 @@ def model_from_dict(data: dict, key: bytes) -> CorrespondentModel:
         )
     for k, participants in data["threads"]:
         model.threads[k] = Counter(participants)
+    for k, participants in data.get("received_threads") or ():
+        model.received_threads[k] = Counter(participants)
     for k, (address, names) in (data.get("people") or {}).items():
         model.people[k] = Correspondent(address, names=Counter(names))
     return model

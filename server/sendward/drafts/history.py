@@ -63,8 +63,11 @@ def sent_message(item: dict) -> tuple[str, SentMessage] | None:
 
 
 def received_message(item: dict) -> ReceivedMessage | None:
-    """An Inbox item (or another person's sent message) as its recipients received it; None without
-    a sender or a time. ``receivedDateTime`` when present, else ``sentDateTime``."""
+    """An Inbox item (or another person's sent message) as its recipients received it: To and CC (a
+    recipient never sees the others in BCC); None without a sender or a time. ``receivedDateTime``
+    when present, else ``sentDateTime``."""
+    if isinstance(item, dict) and item.get("bccRecipients"):
+        item = {k: v for k, v in item.items() if k != "bccRecipients"}
     parsed = sent_message(item) if isinstance(item, dict) and parse_time(item.get("sentDateTime")) else None
     if parsed is None and isinstance(item, dict) and parse_time(item.get("receivedDateTime")):
         parsed = sent_message({**item, "sentDateTime": item["receivedDateTime"]})
@@ -124,11 +127,10 @@ class HistoryFile:
         self.key = key
         self._by_sender: dict[str, list[SentMessage]] = {}
         self._received: dict[str, list[ReceivedMessage]] = {}  # recipient -> others' mail to them
-        for sender, message, name in _messages(path, lines, names=True):
+        for sender, message, received in _messages(path, lines, received=True):
             self._by_sender.setdefault(sender, []).append(message)
-            if sender:
-                received = ReceivedMessage(message.sent_at, Correspondence(sender, name), message.recipients, message.subject)
-                for recipient in {r.address for r in message.recipients} - {sender}:
+            if received is not None:
+                for recipient in {r.address for r in received.recipients} - {sender}:
                     self._received.setdefault(recipient, []).append(received)
         for messages in self._by_sender.values():
             messages.sort(key=lambda m: m.sent_at)
@@ -187,7 +189,7 @@ def _lines_of_bytes(data: bytes, name: str):
         raise UnreadableHistory(f"{name}: not UTF-8 JSON Lines, gzip'd or not ({type(error).__name__})") from None
 
 
-def _messages(path, lines=None, names=False):
+def _messages(path, lines=None, received=False):
     for number, line in enumerate(lines if lines is not None else _lines(path), start=1):
         if not line.strip():
             continue
@@ -199,4 +201,4 @@ def _messages(path, lines=None, names=False):
             raise UnreadableHistory(f"{path}: line {number} is not JSON") from None
         parsed = sent_message(item)
         if parsed is not None:
-            yield (*parsed, (_address(item.get("from")) or ("", ""))[1]) if names else parsed
+            yield (*parsed, received_message(item)) if received else parsed

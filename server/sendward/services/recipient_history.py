@@ -22,6 +22,7 @@ import hmac
 import logging
 import threading
 import time
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from types import SimpleNamespace
@@ -96,7 +97,10 @@ class HistorySync:
         parsed = sent.items
         for _, message in sorted(parsed, key=lambda p: p[1].sent_at):
             model.add(message)
-        received = self._inbox(caller, user_id, model, inbox, key, max_pages, own=parsed[-1][0] if parsed else "")
+        senders = Counter(address for address, _ in parsed if address)
+        if senders:  # the user's own address (their Sent Items' usual From), kept sealed with the model
+            inbox["own"] = senders.most_common(1)[0][0]
+        received = self._inbox(caller, user_id, model, inbox, key, max_pages, own=inbox.get("own", ""))
         self._seed(model, caller)
         self._save(tenant_id, user, user_id, model, seen, sent.link, sent.complete, inbox)
         return SyncResult(

@@ -59,11 +59,13 @@ def history_signals(
     index = _index(model, seeded)
     now = model.last_sent if now is None else now
     thread = model.thread(draft.subject)
-    # One new address among usual ones is a substitution; several new ones are a new group.
-    new = sum(1 for k in keys.values() if k not in model.correspondents)
+    # One new address among usual ones is a substitution; several new ones are a new group. Someone
+    # on the sender's received mail is not new here (a reply to them, with someone added).
+    new = sum(1 for k in keys.values() if k not in model.correspondents and k not in model.received)
+    own = model.key_of(sender) if sender else None  # never the missing participant or companion
     letters = _letters_about(draft, contents, recipients, keys, model, index, internal_domains)
     fits = tuple(
-        _fit(address, name, keys, model, index, thread, internal_domains, webmail_domains, now, new == 1, letters)
+        _fit(address, name, keys, model, index, thread, internal_domains, webmail_domains, now, new == 1, letters, own)
         for address, name in recipients.items()
     )
     return HistorySignals(
@@ -78,7 +80,7 @@ def history_signals(
 
 
 def _fit(
-    address, name, keys, model, index, thread, internal_domains, webmail_domains, now, alone, letters
+    address, name, keys, model, index, thread, internal_domains, webmail_domains, now, alone, letters, own=None
 ) -> RecipientFit:
     key = keys[address]
     entry = model.correspondents.get(key)
@@ -100,8 +102,8 @@ def _fit(
         fit.update(_typo(address, key, model, index))
         fit["personal_address_of"] = _personal_address(address, name, domain, key, model, index, webmail_domains)
         if alone and grouped:
-            fit["thread_dropped"] = _thread_dropped(key, thread, keys, model)
-            fit["companion_missing"] = _companion_missing(others, keys, model)
+            fit["thread_dropped"] = _thread_dropped(key, thread, keys, model, own)
+            fit["companion_missing"] = _companion_missing(others, keys, model, own)
     elif grouped:
         fit["other_company"] = _other_company(entry, others, model)
     if not fit["internal"]:
@@ -257,23 +259,23 @@ def _personal_address(address, name, domain, key, model, index, webmail_domains)
     return None
 
 
-def _thread_dropped(key, thread, keys, model) -> str | None:
+def _thread_dropped(key, thread, keys, model, own=None) -> str | None:
     if not thread or key in thread:
         return None
-    present = set(keys.values())
+    present = {*keys.values(), own}
     missing = [(count, k) for k, count in thread.items() if k not in present and k in model.correspondents]
     if not missing:
         return None
     return model.correspondents[max(missing)[1]].address
 
 
-def _companion_missing(others, keys, model) -> str | None:
+def _companion_missing(others, keys, model, own=None) -> str | None:
     """The known address every other (usual) recipient mostly came with, absent here."""
     known = [model.correspondents[k] for k in others if k in model.correspondents]
     known = [e for e in known if e.count >= USUAL_MIN_MESSAGES and e.group_messages >= USUAL_MIN_MESSAGES]
     if not known:
         return None
-    present = set(keys.values())
+    present = {*keys.values(), own}
     candidates = set().union(*(e.co.keys() for e in known)) - present
     best, best_share = None, COMPANION_SHARE
     for candidate in candidates:

@@ -9,8 +9,8 @@ usual correspondent, the same person's work address, a conversation whose partic
 missing, the people the others usually come with). A new address on its own is not enough:
 people write to someone new every week, and a prompt each time would teach them to click on.
 When the sender's received mail is known too, someone who wrote to them or was copied with
-them is not new; a stranger (in neither) among recipients the sender knows is what an
-autocomplete slip looks like, unless the message answers a conversation Sendward never saw.
+them is not new; a stranger (in neither), the only one on the message, is what an autocomplete
+slip looks like, unless the message answers a conversation Sendward never saw.
 """
 
 from __future__ import annotations
