@@ -41,6 +41,16 @@ def pytest_collection_modifyitems(config, items):
     if getattr(config.option, "loadgroup", False):  # in a worker of `--dist loadgroup`
         for item in items:
             _mend_node_id(item)
+        ungrouped = [i.nodeid for i in items if i.get_closest_marker("xdist_group") and "@" not in i.nodeid]
+        if ungrouped:  # a pytest or pytest-xdist that changed how groups are read: fail, not race
+            raise pytest.UsageError(f"{len(ungrouped)} tests lost their worker group, e.g. {ungrouped[0]}")
+
+
+def pytest_configure(config):
+    workers = getattr(config.option, "numprocesses", None)
+    if workers and getattr(config.option, "dist", "no") != "loadgroup":
+        # The groups above (PostgreSQL restarts, real servers, one Chromium) hold only under loadgroup.
+        raise pytest.UsageError("run parallel workers with --dist loadgroup (as `make test` does)")
 
 
 def _mend_node_id(item) -> None:
