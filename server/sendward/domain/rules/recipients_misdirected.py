@@ -63,8 +63,8 @@ class Config(RuleConfig):
     max_findings: int = Field(default=3, ge=1, le=20, description="Recipients named at most per message")
     question_strangers: bool = Field(
         default=True,
-        description="Question a recipient the sender has neither written to nor received mail with, when "
-        "the other recipients are known and the message is not a reply to a conversation never seen "
+        description="Question a recipient the sender has neither written to nor received mail with, when no "
+        "other recipient is such a stranger and the message is not a reply to a conversation never seen "
         "(needs the sender's received mail)",
     )
     min_received_messages: int = Field(
